@@ -1,0 +1,3 @@
+from mancrel.cli import main
+
+main()

@@ -1,0 +1,26 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from mancrel.auth import service as auth_service
+from mancrel.auth.dependencies import CurrentUser, client_ip
+from mancrel.auth.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenPair
+from mancrel.core.db import SessionDep
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/login", response_model=TokenPair)
+async def login(data: LoginRequest, session: SessionDep, ip: Annotated[str, Depends(client_ip)]) -> TokenPair:
+    return await auth_service.login(session, email=data.email, password=data.password, client_ip=ip)
+
+
+@router.post("/refresh", response_model=TokenPair)
+async def refresh_tokens(data: RefreshRequest, session: SessionDep) -> TokenPair:
+    return await auth_service.refresh(session, refresh_token=data.refresh_token)
+
+
+@router.post("/logout", status_code=204)
+async def logout(user: CurrentUser, session: SessionDep, data: LogoutRequest | None = None) -> Response:
+    await auth_service.logout(session, user=user, refresh_token=data.refresh_token if data else None)
+    return Response(status_code=204)

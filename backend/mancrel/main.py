@@ -1,0 +1,59 @@
+"""The application factory: `uvicorn --factory mancrel.main:create_app`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import Response
+
+from mancrel import __version__
+from mancrel.auth.router import router as auth_router
+from mancrel.core.config import get_settings
+from mancrel.core.db import dispose_engine, init_engine
+from mancrel.core.errors import install_error_handlers
+from mancrel.core.logging import configure_logging
+from mancrel.core.metrics import render_metrics
+from mancrel.core.middleware import RequestContextMiddleware
+from mancrel.core.redis import close_redis
+from mancrel.core.spa import mount_spa
+from mancrel.health.router import router as health_router
+from mancrel.user.router import router as user_router
+
+API_ROUTERS: list[APIRouter] = [auth_router, user_router]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    init_engine()
+    yield
+    await close_redis()
+    await dispose_engine()
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="Mancrel",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+
+    api = APIRouter(prefix="/api/v1")
+    for router in API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health_router)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body, content_type = render_metrics()
+        return Response(body, media_type=content_type)
+
+    mount_spa(app, settings.frontend_dist)  # last: it catches every other GET
+    return app

@@ -1,0 +1,59 @@
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from mancrel.core.permissions import Role
+
+PASSWORD = Field(min_length=10, max_length=256, description="At least 10 characters.")
+
+
+def _normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+
+
+class UserCreate(BaseModel):
+    email: EmailStr
+    password: str = PASSWORD
+    full_name: str = Field(default="", max_length=200)
+    role: Role = Role.rep
+    is_active: bool = True
+
+    _email = field_validator("email", mode="after")(_normalise_email)
+
+
+class UserUpdate(BaseModel):
+    email: EmailStr | None = None
+    password: str | None = PASSWORD
+    full_name: str | None = Field(default=None, max_length=200)
+    role: Role | None = None
+    is_active: bool | None = None
+
+    _email = field_validator("email", mode="after")(_normalise_email)
+
+
+class UserSummary(BaseModel):
+    """What every user may know of a colleague: enough to pick an owner."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    full_name: str
+    email: str
+    role: Role
+
+
+class UserPage(BaseModel):
+    items: list[UserRead]
+    next_cursor: str | None = None

@@ -1,0 +1,89 @@
+"""User administration. Flushes, never commits."""
+
+import secrets
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.auth import service as auth_service
+from mancrel.core.errors import Conflict
+from mancrel.core.permissions import Role
+from mancrel.core.security import hash_password
+from mancrel.user.exceptions import EmailTaken
+from mancrel.user.models import User
+from mancrel.user.repository import UserRepository
+from mancrel.user.schemas import UserCreate, UserUpdate
+
+
+class LastAdmin(Conflict):
+    title = "The last admin cannot be removed"
+    slug = "last-admin"
+
+
+async def create(session: AsyncSession, *, data: UserCreate) -> User:
+    repo = UserRepository(session)
+    if await repo.get_by_email(data.email):
+        raise EmailTaken(f"A user with email {data.email} already exists.")
+    user = User(email=data.email, password_hash=hash_password(data.password), full_name=data.full_name,
+                role=data.role, is_active=data.is_active)
+    session.add(user)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent create won the race
+        raise EmailTaken(f"A user with email {data.email} already exists.") from exc
+    return user
+
+
+async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User:
+    changes = data.model_dump(exclude_unset=True)
+    if "email" in changes and changes["email"] != user.email:
+        other = await UserRepository(session).get_by_email(changes["email"])
+        if other is not None:
+            raise EmailTaken(f"A user with email {changes['email']} already exists.")
+    loses_admin = user.role == Role.admin and (
+        changes.get("role", Role.admin) != Role.admin or changes.get("is_active") is False)
+    if loses_admin and user.is_active and await UserRepository(session).count_active_admins() <= 1:
+        raise LastAdmin("Make another user an admin first.")
+
+    password = changes.pop("password", None)
+    for field, value in changes.items():
+        if value is not None:
+            setattr(user, field, value)
+    if password:
+        user.password_hash = hash_password(password)
+    if password or changes.get("is_active") is False:
+        # Existing sessions end: access tokens are checked against is_active on every request,
+        # and refresh tokens are revoked here.
+        await auth_service.revoke_all_for_user(session, user_id=user.id)
+    await session.flush()
+    return user
+
+
+async def ensure_first_admin(session: AsyncSession, *, email: str, password: str | None) -> str | None:
+    """Create the first admin when there is none. Returns a generated password to print once."""
+    repo = UserRepository(session)
+    if await repo.count_active_admins() > 0 or await repo.get_by_email(email):
+        return None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    await create(session, data=UserCreate(email=email, password=password, full_name="Administrator",
+                                          role=Role.admin))
+    return generated
+
+
+async def get(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await UserRepository(session).get(user_id)
+
+
+async def get_by_email(session: AsyncSession, email: str) -> User | None:
+    return await UserRepository(session).get_by_email(email)
+
+
+async def list_active(session: AsyncSession) -> list[User]:
+    return await UserRepository(session).list_active()
+
+
+async def list_page(session: AsyncSession, *, limit: int, cursor: str | None) -> list[User]:
+    return await UserRepository(session).list_page(limit=limit, cursor=cursor)

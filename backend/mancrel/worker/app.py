@@ -1,0 +1,71 @@
+"""The Celery application: broker settings, queues and routing by task name."""
+
+import importlib
+
+from celery import Celery
+from kombu import Queue
+
+from mancrel.core.config import get_settings
+
+QUEUES = ("webhooks", "ai", "email", "catalog", "default")
+# A task named "<domain>.<action>" goes to its domain's queue.
+ROUTES_BY_PREFIX = {
+    "webhooks": "webhooks",
+    "ai": "ai",
+    "email": "email",
+    "inbox": "email",
+    "catalog": "catalog",
+}
+# Longest task time limit plus headroom: a job unacknowledged for longer than the
+# visibility timeout is handed to another worker, so this must exceed every task.
+TASK_TIME_LIMIT = 600
+VISIBILITY_TIMEOUT = 3 * TASK_TIME_LIMIT
+
+# Every module that defines tasks, so worker and beat register them all.
+TASK_MODULES = [
+    "mancrel.worker.outbox",
+]
+
+
+def route_task(name: str, args, kwargs, options, task=None, **kw) -> dict[str, str]:
+    queue = ROUTES_BY_PREFIX.get(name.split(".", 1)[0], "default")
+    return {"queue": queue}
+
+
+# Periodic jobs; task modules add their entries at import.
+BEAT_SCHEDULE: dict[str, dict] = {}
+
+
+def _configuration() -> dict:
+    """Read when Celery first needs its configuration, not at import: `mancrel run`
+    imports this module before it knows where its embedded Redis listens."""
+    for module_name in TASK_MODULES:  # their beat entries must be in before beat reads them
+        importlib.import_module(module_name)
+    settings = get_settings()
+    return dict(
+        broker_url=settings.broker_url,
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT, "socket_timeout": 5,
+                                  "socket_connect_timeout": 5, "retry_on_timeout": True},
+        result_backend=None,
+        task_ignore_result=True,
+        task_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_time_limit=TASK_TIME_LIMIT,
+        task_soft_time_limit=TASK_TIME_LIMIT - 30,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        task_queues=[Queue(name) for name in QUEUES],
+        task_default_queue="default",
+        task_routes=(route_task,),
+        timezone="UTC",
+        imports=TASK_MODULES,
+        beat_schedule=BEAT_SCHEDULE,
+    )
+
+
+celery_app = Celery("mancrel")
+celery_app.add_defaults(_configuration)

@@ -1,0 +1,105 @@
+"""The transactional outbox: jobs are enqueued in the caller's transaction.
+
+`enqueue` writes a row beside the change that calls for the job. Once the transaction
+commits, the job is published to the broker and the row marked published. If that
+publish is lost (process killed between commit and publish, broker down), the relay,
+run by beat every few seconds, publishes rows still unpublished. A rolled-back
+transaction takes its rows with it, so its jobs never run.
+"""
+
+import asyncio
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.core.db import after_commit, unit_of_work, utcnow
+from mancrel.worker.app import BEAT_SCHEDULE, celery_app
+from mancrel.worker.models import OutboxMessage
+from mancrel.worker.task import job
+
+logger = logging.getLogger("mancrel.outbox")
+
+RELAY_GRACE = timedelta(seconds=5)  # leave the committing request time to publish first
+RELAY_BATCH = 500
+
+
+def _jsonable(value: Any) -> Any:
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+def enqueue(session: AsyncSession, task_name: str, **kwargs: Any) -> OutboxMessage:
+    """Schedule `task_name(**kwargs)` to run after the session's transaction commits."""
+    message = OutboxMessage(id=uuid.uuid4(), task_name=task_name,
+                            kwargs={k: _jsonable(v) for k, v in kwargs.items()})
+    session.add(message)
+    pending: list[OutboxMessage] = session.info.setdefault("outbox_pending", [])
+    if not pending:
+        after_commit(session, lambda: _publish_after_commit(session))
+    pending.append(message)
+    return message
+
+
+async def _publish_after_commit(session: AsyncSession) -> None:
+    messages = session.info.pop("outbox_pending", [])
+    await publish(messages)
+
+
+def _send(message: OutboxMessage) -> None:
+    # The outbox id is the Celery task id: one job, one id, however often it is relayed.
+    celery_app.send_task(message.task_name, kwargs=message.kwargs, task_id=str(message.id),
+                         retry=True, retry_policy={"max_retries": 1, "interval_start": 0,
+                                                   "interval_step": 0.2, "interval_max": 0.5})
+
+
+async def publish(messages: list[OutboxMessage]) -> int:
+    """Publish committed messages and mark them; failures are left for the relay."""
+    published: list[uuid.UUID] = []
+    for message in messages:
+        try:
+            await asyncio.to_thread(_send, message)
+            published.append(message.id)
+        except Exception:  # the broker is unreachable: the relay retries later
+            logger.warning("outbox publish failed, relay will retry", exc_info=True,
+                           extra={"task": message.task_name, "outbox_id": str(message.id)})
+            break
+    if published:
+        try:
+            async with unit_of_work() as session:
+                await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(published))
+                                      .values(published_at=utcnow()))
+        except Exception:  # published but not marked: the relay re-sends; tasks are idempotent
+            logger.warning("outbox mark failed", exc_info=True)
+    return len(published)
+
+
+async def relay_pending(session: AsyncSession, *, older_than: timedelta = RELAY_GRACE) -> int:
+    """Publish every message still unpublished after `older_than`. Returns how many."""
+    rows = list(await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.published_at.is_(None), OutboxMessage.created_at < utcnow() - older_than)
+        .order_by(OutboxMessage.created_at)
+        .limit(RELAY_BATCH)
+        .with_for_update(skip_locked=True)))
+    sent = 0
+    for message in rows:
+        message.publish_attempts += 1
+        try:
+            await asyncio.to_thread(_send, message)
+        except Exception:
+            logger.warning("outbox relay could not publish", exc_info=True)
+            break
+        message.published_at = utcnow()
+        sent += 1
+    return sent
+
+
+@job("outbox.relay")
+async def relay_outbox(session: AsyncSession) -> int:
+    return await relay_pending(session)
+
+
+BEAT_SCHEDULE["outbox-relay"] = {"task": "outbox.relay", "schedule": 5.0}
