@@ -100,23 +100,37 @@ async def commit(session: AsyncSession) -> None:
 
 
 @asynccontextmanager
-async def unit_of_work() -> AsyncIterator[AsyncSession]:
-    """One transaction: commit on success, roll back (and drop callbacks) on error."""
-    async with get_sessionmaker()() as session:
-        try:
-            yield session
+async def transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Commit on success, roll back (and drop the callbacks) on error.
+
+    An `AppError` with `keeps_changes` still commits what was written before it.
+    """
+    try:
+        yield session
+        await commit(session)
+    except AppError as exc:
+        if exc.keeps_changes:
             await commit(session)
-        except AppError as exc:
-            if exc.keeps_changes:
-                await commit(session)
-            else:
-                session.info.pop("after_commit", None)
-                await session.rollback()
-            raise
-        except BaseException:
-            session.info.pop("after_commit", None)
-            await session.rollback()
-            raise
+        else:
+            await _rollback(session)
+        raise
+    except BaseException:
+        await _rollback(session)
+        raise
+
+
+async def _rollback(session: AsyncSession) -> None:
+    # session.info holds only unit-of-work state (after-commit callbacks, pending outbox
+    # jobs); none of it may outlive a rollback.
+    session.info.clear()
+    await session.rollback()
+
+
+@asynccontextmanager
+async def unit_of_work() -> AsyncIterator[AsyncSession]:
+    """A new session in one transaction: the unit of work of a request or a task."""
+    async with get_sessionmaker()() as session, transaction(session):
+        yield session
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:

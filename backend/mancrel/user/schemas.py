@@ -5,7 +5,6 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from mancrel.core.permissions import Role
 
-PASSWORD = Field(min_length=10, max_length=256, description="At least 10 characters.")
 
 
 def _normalise_email(value: str) -> str:
@@ -25,7 +24,7 @@ class UserRead(BaseModel):
 
 class UserCreate(BaseModel):
     email: EmailStr
-    password: str = PASSWORD
+    password: str = Field(min_length=10, max_length=256, description="At least 10 characters.")
     full_name: str = Field(default="", max_length=200)
     role: Role = Role.rep
     is_active: bool = True
@@ -35,7 +34,7 @@ class UserCreate(BaseModel):
 
 class UserUpdate(BaseModel):
     email: EmailStr | None = None
-    password: str | None = PASSWORD
+    password: str | None = Field(default=None, min_length=10, max_length=256)
     full_name: str | None = Field(default=None, max_length=200)
     role: Role | None = None
     is_active: bool | None = None
