@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import Response
 
 from mancrel import __version__
+from mancrel.audit.router import router as audit_router
 from mancrel.auth.router import router as auth_router
 from mancrel.core.config import get_settings
 from mancrel.core.db import dispose_engine, init_engine
@@ -19,7 +20,12 @@ from mancrel.core.spa import mount_spa
 from mancrel.health.router import router as health_router
 from mancrel.user.router import router as user_router
 
-API_ROUTERS: list[APIRouter] = [auth_router, user_router]
+# One line per domain router, all under /api/v1.
+API_ROUTERS: list[APIRouter] = [
+    auth_router,
+    user_router,
+    audit_router,
+]
 
 
 @asynccontextmanager
@@ -37,7 +43,7 @@ def create_app() -> FastAPI:
         title="Mancrel",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
     )

@@ -18,11 +18,16 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def _route_template(scope: Scope) -> str:
     """The matched route's path template, so metrics do not explode per record id."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    if path:
-        return path
-    return "/api/unmatched" if scope["path"].startswith("/api/") else "/other"
+    template = getattr(scope.get("route"), "path", None)
+    if not template:
+        return "/api/unmatched" if scope["path"].startswith("/api/") else "/other"
+    if ":path}" in template:  # the SPA's catch-all
+        return template
+    # An included router's route knows only its own part of the path; the prefixes are
+    # the leading segments of the real path.
+    tail = template.strip("/").split("/")
+    segments = scope["path"].rstrip("/").split("/")
+    return "/".join(segments[: max(1, len(segments) - len(tail))] + tail)
 
 
 class RequestContextMiddleware:

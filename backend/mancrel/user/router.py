@@ -33,8 +33,8 @@ async def list_users(_: AdminUser, session: SessionDep, limit: LimitParam = 50,
 
 
 @router.post("", response_model=UserRead, status_code=201)
-async def create_user(data: UserCreate, _: AdminUser, session: SessionDep) -> User:
-    return await user_service.create(session, data=data)
+async def create_user(data: UserCreate, admin: AdminUser, session: SessionDep) -> User:
+    return await user_service.create(session, data=data, actor=admin)
 
 
 @router.get("/{user_id}", response_model=UserRead)
@@ -43,6 +43,6 @@ async def get_user(_: AdminUser, user: Annotated[User, Depends(existing_user)]) 
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-async def update_user(data: UserUpdate, _: AdminUser, user: Annotated[User, Depends(existing_user)],
+async def update_user(data: UserUpdate, admin: AdminUser, user: Annotated[User, Depends(existing_user)],
                       session: SessionDep) -> User:
-    return await user_service.update(session, user=user, data=data)
+    return await user_service.update(session, user=user, data=data, actor=admin)

@@ -6,7 +6,6 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from mancrel.core.permissions import Role
 
 
-
 def _normalise_email(value: str) -> str:
     return value.strip().lower()
 

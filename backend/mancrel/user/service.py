@@ -6,6 +6,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.audit import service as audit_service
 from mancrel.auth import service as auth_service
 from mancrel.core.errors import Conflict
 from mancrel.core.permissions import Role
@@ -21,7 +22,7 @@ class LastAdmin(Conflict):
     slug = "last-admin"
 
 
-async def create(session: AsyncSession, *, data: UserCreate) -> User:
+async def create(session: AsyncSession, *, data: UserCreate, actor: User | None = None) -> User:
     repo = UserRepository(session)
     if await repo.get_by_email(data.email):
         raise EmailTaken(f"A user with email {data.email} already exists.")
@@ -32,11 +33,14 @@ async def create(session: AsyncSession, *, data: UserCreate) -> User:
         await session.flush()
     except IntegrityError as exc:  # a concurrent create won the race
         raise EmailTaken(f"A user with email {data.email} already exists.") from exc
+    await audit_service.record(session, actor=actor, action="user.created", entity_type="user",
+                               entity_id=user.id, after=audit_service.snapshot(user))
     return user
 
 
-async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User:
+async def update(session: AsyncSession, *, user: User, data: UserUpdate, actor: User) -> User:
     changes = data.model_dump(exclude_unset=True)
+    before = audit_service.snapshot(user)
     if "email" in changes and changes["email"] != user.email:
         other = await UserRepository(session).get_by_email(changes["email"])
         if other is not None:
@@ -57,6 +61,11 @@ async def update(session: AsyncSession, *, user: User, data: UserUpdate) -> User
         # and refresh tokens are revoked here.
         await auth_service.revoke_all_for_user(session, user_id=user.id)
     await session.flush()
+    old, new = audit_service.changed(before, audit_service.snapshot(user))
+    if password:
+        new["password"] = "changed"  # that it changed, never what to
+    await audit_service.record(session, actor=actor, action="user.updated", entity_type="user",
+                               entity_id=user.id, before=old, after=new)
     return user
 
 

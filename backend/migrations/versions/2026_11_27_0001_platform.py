@@ -1,4 +1,4 @@
-"""platform: extensions, users, refresh tokens, outbox, app state
+"""platform: extensions, users, refresh tokens, outbox, app state, audit log
 
 Revision ID: 0001_platform
 Revises: 
@@ -64,9 +64,45 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_refresh_tokens_family_id'), 'refresh_tokens', ['family_id'], unique=False)
     op.create_index(op.f('ix_refresh_tokens_user_id'), 'refresh_tokens', ['user_id'], unique=False)
+    op.create_table('audit_log',
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Uuid(), nullable=True),
+    sa.Column('actor_email', sa.String(length=320), nullable=True),
+    sa.Column('action', sa.String(length=100), nullable=False),
+    sa.Column('entity_type', sa.String(length=50), nullable=False),
+    sa.Column('entity_id', sa.String(length=100), nullable=True),
+    sa.Column('before', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+    sa.Column('after', postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+    sa.Column('request_id', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_log_actor_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
+    )
+    op.create_index(op.f('ix_audit_log_actor_id'), 'audit_log', ['actor_id'], unique=False)
+    op.create_index('ix_audit_log_entity', 'audit_log', ['entity_type', 'entity_id', 'occurred_at'], unique=False)
+    op.create_index('ix_audit_log_occurred_at', 'audit_log', ['occurred_at', 'id'], unique=False)
+    # Append-only: history cannot be edited or erased through SQL either. (A deleted user's
+    # entries keep their actor_email; the foreign key's SET NULL is the one allowed update.)
+    op.execute("""
+        CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND NEW.actor_id IS NULL AND OLD.actor_id IS NOT NULL
+               AND NEW.action = OLD.action AND NEW.entity_id IS NOT DISTINCT FROM OLD.entity_id
+               AND NEW.before IS NOT DISTINCT FROM OLD.before AND NEW.after IS NOT DISTINCT FROM OLD.after THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'audit_log is append-only';
+        END $$
+    """)
+    op.execute("""
+        CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
+    """)
 
 
 def downgrade() -> None:
+    op.drop_table('audit_log')
+    op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
     op.drop_index(op.f('ix_refresh_tokens_user_id'), table_name='refresh_tokens')
     op.drop_index(op.f('ix_refresh_tokens_family_id'), table_name='refresh_tokens')
     op.drop_table('refresh_tokens')
