@@ -1,9 +1,12 @@
 from datetime import UTC, datetime, timedelta
 
 import jwt
+from sqlalchemy import update
 
+from mancrel.auth.models import RefreshToken
 from mancrel.core.config import get_settings
 from mancrel.core.permissions import Role
+from mancrel.core.security import token_digest
 from tests.factories import DEFAULT_PASSWORD, auth_headers, make_user
 
 LOGIN = "/api/v1/auth/login"
@@ -122,3 +125,13 @@ async def test_deactivated_users_tokens_stop_working_at_once(client, db):
     refused = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refused.status_code == 401
     assert (await login(client, "leaving@example.com")).status_code == 401
+
+
+async def test_an_expired_refresh_token_is_refused(client, db):
+    await make_user(db, email="stale@example.com")
+    tokens = (await login(client, "stale@example.com")).json()
+    await db.execute(update(RefreshToken).where(RefreshToken.token_hash == token_digest(tokens["refresh_token"]))
+                     .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    refused = await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refused.status_code == 401
+    assert refused.json()["title"] == "Session expired"
