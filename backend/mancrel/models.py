@@ -2,9 +2,15 @@
 
 from mancrel.audit.models import AuditEntry
 from mancrel.auth.models import RefreshToken
+from mancrel.company.models import Company
+from mancrel.contact.merge_models import ContactMerge
+from mancrel.contact.models import Contact
 from mancrel.core.db import Base
 from mancrel.core.state import AppState
+from mancrel.customfield.models import CustomField
+from mancrel.dataimport.models import ImportJob
 from mancrel.user.models import User
 from mancrel.worker.models import OutboxMessage
 
-__all__ = ["AppState", "AuditEntry", "Base", "OutboxMessage", "RefreshToken", "User"]
+__all__ = ["AppState", "AuditEntry", "Base", "Company", "Contact", "ContactMerge", "CustomField", "ImportJob",
+           "OutboxMessage", "RefreshToken", "User"]
