@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
+from mancrel.activity.models import Activity
 from mancrel.audit.models import AuditEntry
 from mancrel.auth.models import RefreshToken
 from mancrel.company.models import Company
@@ -9,8 +10,10 @@ from mancrel.core.db import Base
 from mancrel.core.state import AppState
 from mancrel.customfield.models import CustomField
 from mancrel.dataimport.models import ImportJob
+from mancrel.deal.models import Deal, DealStageChange
+from mancrel.pipeline.models import Pipeline, PipelineStage
 from mancrel.user.models import User
 from mancrel.worker.models import OutboxMessage
 
-__all__ = ["AppState", "AuditEntry", "Base", "Company", "Contact", "ContactMerge", "CustomField", "ImportJob",
-           "OutboxMessage", "RefreshToken", "User"]
+__all__ = ["Activity", "AppState", "AuditEntry", "Base", "Company", "Contact", "ContactMerge", "CustomField", "Deal",
+           "DealStageChange", "ImportJob", "OutboxMessage", "Pipeline", "PipelineStage", "RefreshToken", "User"]

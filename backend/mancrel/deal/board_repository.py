@@ -1,0 +1,51 @@
+"""The board's two queries: a page of cards for one stage, and per-stage count and totals."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.company.models import Company
+from mancrel.contact.models import Contact
+from mancrel.core.pagination import after
+from mancrel.core.permissions import Actor, visible_filter
+from mancrel.deal.models import Deal
+from mancrel.user.models import User
+
+
+def _contact_name() -> ColumnElement[Any]:
+    return func.nullif(func.trim(func.concat_ws(literal(" "), Contact.first_name, Contact.last_name)), "")
+
+
+class BoardRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def cards(self, stage_id: uuid.UUID, actor: Actor, *, limit: int,
+                    after_key: tuple[int, uuid.UUID] | None) -> list[Row]:
+        """Up to `limit + 1` cards of the stage in board order, after `after_key` (rank, id)."""
+        stmt = (
+            select(Deal.id, Deal.title, Deal.amount, Deal.currency, Deal.status, Deal.expected_close_date,
+                   Deal.contact_id, _contact_name().label("contact_name"), Deal.company_id,
+                   Company.name.label("company_name"), Deal.owner_id, User.full_name.label("owner_name"),
+                   Deal.version, Deal.rank)
+            .outerjoin(Contact, Contact.id == Deal.contact_id)
+            .outerjoin(Company, Company.id == Deal.company_id)
+            .outerjoin(User, User.id == Deal.owner_id)
+            .where(Deal.stage_id == stage_id, Deal.deleted_at.is_(None), visible_filter(Deal, actor))
+            .order_by(Deal.rank, Deal.id)
+            .limit(limit + 1)
+        )
+        if after_key is not None:
+            stmt = stmt.where(after((Deal.rank, Deal.id), after_key))
+        return list(await self.session.execute(stmt))
+
+    async def totals(self, stage_ids: list[uuid.UUID], actor: Actor) -> list[Row]:
+        """(stage_id, currency, count, amount) over every card `actor` sees in those stages."""
+        stmt = (select(Deal.stage_id, Deal.currency, func.count().label("count"),
+                       func.coalesce(func.sum(Deal.amount), 0).label("amount"))
+                .where(Deal.stage_id.in_(stage_ids), Deal.deleted_at.is_(None), visible_filter(Deal, actor))
+                .group_by(Deal.stage_id, Deal.currency)
+                .order_by(Deal.stage_id, Deal.currency))
+        return list(await self.session.execute(stmt))

@@ -1,0 +1,35 @@
+"""What a deal refers to in other domains: contacts, companies and custom fields."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.company import service as company_service
+from mancrel.contact import service as contact_service
+from mancrel.core.errors import NotFound
+from mancrel.customfield import service as customfield_service
+from mancrel.deal.exceptions import InvalidDeal
+
+
+async def check(session: AsyncSession, *, actor: Any, contact_id: uuid.UUID | None,
+                company_id: uuid.UUID | None) -> None:
+    """A deal may only point at a contact and company its author can see."""
+    for field, record_id, service in (("contact_id", contact_id, contact_service),
+                                      ("company_id", company_id, company_service)):
+        if record_id is None:
+            continue
+        try:
+            await service.get_visible(session, record_id, actor)
+        except NotFound as exc:
+            raise InvalidDeal(f"No {field.removesuffix('_id')} with id {record_id}.",
+                              errors=[{"field": field, "message": "not found"}]) from exc
+
+
+async def validate_custom_fields(session: AsyncSession, values: dict[str, Any],
+                                 current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Validated values to store; with `current`, `values` are changes merged into it."""
+    if current is None:
+        return await customfield_service.validate_values(session, object_type="deal", values=values)
+    changes = await customfield_service.validate_values(session, object_type="deal", values=values, partial=True)
+    return customfield_service.merge_values(current, changes)

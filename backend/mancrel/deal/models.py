@@ -1,0 +1,60 @@
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, Enum, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mancrel.core.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+from mancrel.core.permissions import OwnedMixin
+from mancrel.core.records import SoftDeleteMixin, VersionedMixin
+
+
+class DealStatus(StrEnum):
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
+class Deal(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, VersionedMixin, Base):
+    __tablename__ = "deals"
+    __table_args__ = (
+        # The board: cards of one stage in rank order, and keyset pages over them.
+        Index("ix_deals_board", "stage_id", "rank", "id", postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_deals_list", "created_at", "id", postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_deals_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
+    )
+
+    title: Mapped[str] = mapped_column(String(300))
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    company_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"), index=True)
+    pipeline_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pipelines.id", ondelete="RESTRICT"), index=True)
+    stage_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pipeline_stages.id", ondelete="RESTRICT"))
+    # Board order within the stage: gaps between ranks let a move write one row (see deal/ranking.py).
+    rank: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    expected_close_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[DealStatus] = mapped_column(Enum(DealStatus, name="deal_status"), default=DealStatus.open)
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
+    stage_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+
+
+class DealStageChange(UUIDPrimaryKey, Base):
+    """Who moved a deal from which stage to which, and when: the deal's stage history."""
+
+    __tablename__ = "deal_stage_changes"
+    __table_args__ = (Index("ix_deal_stage_changes_deal_timeline", "deal_id", "changed_at", "id"),)
+
+    deal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    from_stage_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pipeline_stages.id", ondelete="SET NULL"))
+    to_stage_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pipeline_stages.id", ondelete="SET NULL"))
+    from_status: Mapped[DealStatus | None] = mapped_column(Enum(DealStatus, name="deal_status"))
+    to_status: Mapped[DealStatus] = mapped_column(Enum(DealStatus, name="deal_status"))
+    changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,158 @@
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mancrel.deal.models import DealStatus
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
+                                 description="A decimal string, e.g. \"1250.00\".")]
+Currency = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code, e.g. EUR.")]
+
+
+def _upper(value: str | None) -> str | None:
+    return value.upper() if value else value
+
+
+class DealCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    contact_id: uuid.UUID | None = None
+    company_id: uuid.UUID | None = None
+    pipeline_id: uuid.UUID | None = Field(default=None, description="The default pipeline if omitted.")
+    stage_id: uuid.UUID | None = Field(default=None, description="The pipeline's first stage if omitted.")
+    amount: Money = Decimal("0")
+    currency: Currency = "EUR"
+    expected_close_date: date | None = None
+    owner_id: uuid.UUID | None = Field(default=None, description="The caller if omitted.")
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+
+    _currency = field_validator("currency", mode="after")(_upper)
+
+
+class DealUpdate(BaseModel):
+    """Stage and status change through move / won / lost, so their history is recorded."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    contact_id: uuid.UUID | None = None
+    company_id: uuid.UUID | None = None
+    amount: Money | None = None
+    currency: Currency | None = None
+    expected_close_date: date | None = None
+    owner_id: uuid.UUID | None = None
+    custom_fields: dict[str, Any] | None = None
+
+    _currency = field_validator("currency", mode="after")(_upper)
+
+
+class DealMove(BaseModel):
+    stage_id: uuid.UUID
+    position: int | None = Field(default=None, ge=0,
+                                 description="0-based index among the stage's cards you see; last if omitted.")
+
+
+class DealLost(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DealRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    contact_id: uuid.UUID | None
+    company_id: uuid.UUID | None
+    pipeline_id: uuid.UUID
+    stage_id: uuid.UUID
+    amount: Decimal
+    currency: str
+    expected_close_date: date | None
+    owner_id: uuid.UUID | None
+    status: DealStatus
+    lost_reason: str | None
+    closed_at: datetime | None
+    stage_changed_at: datetime
+    custom_fields: dict[str, Any]
+    version: int
+    deleted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class DealPage(BaseModel):
+    items: list[DealRead]
+    next_cursor: str | None = None
+
+
+class StageChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    deal_id: uuid.UUID
+    from_stage_id: uuid.UUID | None
+    to_stage_id: uuid.UUID | None
+    from_status: DealStatus | None
+    to_status: DealStatus
+    changed_by_id: uuid.UUID | None
+    changed_at: datetime
+
+
+class CardRead(BaseModel):
+    """A deal as the board shows it."""
+
+    id: uuid.UUID
+    title: str
+    amount: Decimal
+    currency: str
+    status: DealStatus
+    expected_close_date: date | None
+    contact_id: uuid.UUID | None
+    contact_name: str | None
+    company_id: uuid.UUID | None
+    company_name: str | None
+    owner_id: uuid.UUID | None
+    owner_name: str | None
+    version: int
+
+
+class CurrencyTotal(BaseModel):
+    currency: str
+    amount: Decimal
+
+
+class BoardStageRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    position: int
+    probability: int
+    kind: str
+    count: int
+    totals: list[CurrencyTotal]
+    cards: list[CardRead]
+    next_cursor: str | None = None
+
+
+class BoardRead(BaseModel):
+    pipeline_id: uuid.UUID
+    name: str
+    stages: list[BoardStageRead]
+
+
+class DealFilters(BaseModel):
+    """List and export filters (query parameters); all optional and combined with AND."""
+
+    q: str | None = Field(default=None, max_length=200, description="Search in deal titles.")
+    owner_id: uuid.UUID | None = None
+    unassigned: bool | None = Field(default=None, description="Only deals without an owner.")
+    pipeline_id: uuid.UUID | None = None
+    stage_id: uuid.UUID | None = None
+    status: DealStatus | None = None
+    contact_id: uuid.UUID | None = None
+    company_id: uuid.UUID | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    deleted: bool = Field(default=False, description="List soft-deleted deals instead (managers and admins).")
+    sort: str = Field(default="-created_at", description="created_at, updated_at, amount or title; '-' for descending.")
