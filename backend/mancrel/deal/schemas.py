@@ -3,12 +3,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from mancrel.deal.models import DealStatus
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
                                  description="A decimal string, e.g. \"1250.00\".")]
+# Read side: always two decimals, so "13000" comes back as "13000.00".
+Amount = Annotated[Decimal, AfterValidator(lambda v: v.quantize(Decimal("0.01")))]
 Currency = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code, e.g. EUR.")]
 
 
@@ -65,7 +67,7 @@ class DealRead(BaseModel):
     company_id: uuid.UUID | None
     pipeline_id: uuid.UUID
     stage_id: uuid.UUID
-    amount: Decimal
+    amount: Amount
     currency: str
     expected_close_date: date | None
     owner_id: uuid.UUID | None
@@ -103,7 +105,7 @@ class CardRead(BaseModel):
 
     id: uuid.UUID
     title: str
-    amount: Decimal
+    amount: Amount
     currency: str
     status: DealStatus
     expected_close_date: date | None
@@ -118,7 +120,7 @@ class CardRead(BaseModel):
 
 class CurrencyTotal(BaseModel):
     currency: str
-    amount: Decimal
+    amount: Amount
 
 
 class BoardStageRead(BaseModel):

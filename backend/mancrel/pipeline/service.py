@@ -104,6 +104,7 @@ async def update_stage(session: AsyncSession, *, pipeline: Pipeline, stage_id: u
         stages = [s for s in pipeline.stages if s.id != stage.id]
         stages.insert(min(changes["position"], len(stages)), stage)
         _renumber(stages)
+        pipeline.stages = stages
     await session.flush()
     await _record_change(session, actor, "pipeline.stage_updated", pipeline.id, before,
                          audit_service.snapshot(stage))
