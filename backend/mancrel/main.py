@@ -7,8 +7,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import Response
 
 from mancrel import __version__
+from mancrel.activity.router import router as activity_router
 from mancrel.audit.router import router as audit_router
 from mancrel.auth.router import router as auth_router
+from mancrel.company.router import router as company_router
+from mancrel.contact.router import router as contact_router
 from mancrel.core.config import get_settings
 from mancrel.core.db import dispose_engine, init_engine
 from mancrel.core.errors import install_error_handlers
@@ -17,7 +20,12 @@ from mancrel.core.metrics import render_metrics
 from mancrel.core.middleware import RequestContextMiddleware
 from mancrel.core.redis import close_redis
 from mancrel.core.spa import mount_spa
+from mancrel.customfield.router import router as customfield_router
+from mancrel.dataimport.router import router as dataimport_router
+from mancrel.deal.router import router as deal_router
 from mancrel.health.router import router as health_router
+from mancrel.pipeline.router import router as pipeline_router
+from mancrel.timeline.router import router as timeline_router
 from mancrel.user.router import router as user_router
 
 # One line per domain router, all under /api/v1.
@@ -25,6 +33,14 @@ API_ROUTERS: list[APIRouter] = [
     auth_router,
     user_router,
     audit_router,
+    pipeline_router,
+    deal_router,
+    activity_router,
+    timeline_router,
+    company_router,
+    contact_router,
+    customfield_router,
+    dataimport_router,
 ]
 
 

@@ -24,6 +24,7 @@ VISIBILITY_TIMEOUT = 3 * TASK_TIME_LIMIT
 # Every module that defines tasks, so worker and beat register them all.
 TASK_MODULES = [
     "mancrel.worker.outbox",
+    "mancrel.dataimport.tasks",
 ]
 
 

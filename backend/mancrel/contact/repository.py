@@ -1,0 +1,126 @@
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.company.models import Company
+from mancrel.contact.merge_models import ContactMerge
+from mancrel.contact.models import Contact, LifecycleStage
+from mancrel.core import normalise
+from mancrel.core.listing import Sort, SortField, apply_keyset, keyset_page, sort_field
+from mancrel.core.permissions import Actor, visible_filter
+from mancrel.core.record_filters import RecordFilters, apply_record_filters, like_pattern
+from mancrel.customfield import service as customfield_service
+
+SORTS: dict[str, SortField] = {
+    "created_at": sort_field(Contact.created_at, datetime),
+    "updated_at": sort_field(Contact.updated_at, datetime),
+    "last_name": sort_field(Contact.last_name, str),
+    "first_name": sort_field(Contact.first_name, str),
+}
+
+
+def _live(stmt: Select, deleted: bool) -> Select:
+    return stmt.where(Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None))
+
+
+def search_clause(q: str) -> Any:
+    """Names, emails and phones (trigram index on `search_text`), and the company's name."""
+    pattern = like_pattern(q.lower())
+    clauses = [Contact.search_text.ilike(pattern)]
+    with contextlib.suppress(ValueError):  # "+49 151 2345 678" finds "+491512345678"
+        clauses.append(Contact.phones.contains([normalise.phone(q)]))
+    companies = select(Company.id).where(Company.name.ilike(like_pattern(q)), Company.deleted_at.is_(None))
+    clauses.append(Contact.company_id.in_(companies))
+    return or_(*clauses)
+
+
+class ContactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, contact_id: uuid.UUID) -> Contact | None:
+        return await self.session.get(Contact, contact_id)
+
+    async def get_visible(self, contact_id: uuid.UUID, actor: Actor, *, deleted: bool = False) -> Contact | None:
+        stmt = select(Contact).where(Contact.id == contact_id, visible_filter(Contact, actor))
+        return await self.session.scalar(_live(stmt, deleted))
+
+    async def find_duplicate(self, emails: Sequence[str], phones: Sequence[str], *,
+                             exclude_id: uuid.UUID | None = None) -> Contact | None:
+        """A live contact with any of these emails or phones, whoever owns it."""
+        clauses = []
+        if emails:
+            clauses.append(Contact.emails.overlap(list(emails)))
+        if phones:
+            clauses.append(Contact.phones.overlap(list(phones)))
+        if not clauses:
+            return None
+        stmt = _live(select(Contact).where(or_(*clauses)), False)
+        if exclude_id is not None:
+            stmt = stmt.where(Contact.id != exclude_id)
+        return await self.session.scalar(stmt.order_by(Contact.created_at, Contact.id).limit(1))
+
+    def _filtered(self, actor: Actor, filters: RecordFilters, custom: dict[str, Any], *,
+                  lifecycle: LifecycleStage | None, company_id: uuid.UUID | None, deleted: bool) -> Select:
+        stmt = _live(select(Contact).where(visible_filter(Contact, actor)), deleted)
+        stmt = apply_record_filters(stmt, Contact, filters)
+        if lifecycle is not None:
+            stmt = stmt.where(Contact.lifecycle_stage == lifecycle)
+        if company_id is not None:
+            stmt = stmt.where(Contact.company_id == company_id)
+        if filters.q:
+            stmt = stmt.where(search_clause(filters.q))
+        if custom:
+            stmt = stmt.where(customfield_service.filter_clause(Contact.custom_fields, "contact", custom))
+        return stmt
+
+    async def list_page(self, actor: Actor, filters: RecordFilters, custom: dict[str, Any], *, sort: Sort,
+                        limit: int, cursor: str | None, lifecycle: LifecycleStage | None = None,
+                        company_id: uuid.UUID | None = None, deleted: bool = False) -> list[Contact]:
+        stmt = self._filtered(actor, filters, custom, lifecycle=lifecycle, company_id=company_id, deleted=deleted)
+        return list(await self.session.scalars(apply_keyset(stmt, sort, Contact.id, limit=limit, cursor=cursor)))
+
+    async def stream(self, actor: Actor, filters: RecordFilters, custom: dict[str, Any], *, sort: Sort,
+                     lifecycle: LifecycleStage | None = None, company_id: uuid.UUID | None = None,
+                     batch: int = 1000) -> AsyncIterator[Contact]:
+        """Every matching contact, fetched in keyset batches (no cursor held open across sends)."""
+        cursor: str | None = None
+        while True:
+            rows = await self.list_page(actor, filters, custom, sort=sort, limit=batch, cursor=cursor,
+                                        lifecycle=lifecycle, company_id=company_id)
+            for row in rows[:batch]:
+                yield row
+            if len(rows) <= batch:
+                return
+            _, cursor = keyset_page(rows, sort, limit=batch)
+            self.session.expunge_all()  # keep memory flat on big exports
+
+    async def duplicate_groups(self, actor: Actor, *, limit: int, after_key: tuple[str, str] | None
+                               ) -> list[tuple[str, str, list[uuid.UUID]]]:
+        """(reason, value, contact ids) for emails/phones shared by live contacts `actor` sees."""
+        base = _live(select(Contact.id, Contact.created_at), False).where(visible_filter(Contact, actor))
+        keys = union_all(
+            base.add_columns(literal("email").label("reason"), func.unnest(Contact.emails).label("value")),
+            base.add_columns(literal("phone").label("reason"), func.unnest(Contact.phones).label("value")),
+        ).subquery()
+        stmt = (select(keys.c.reason, keys.c.value,
+                       func.array_agg(aggregate_order_by(keys.c.id, keys.c.created_at)).label("ids"))
+                .group_by(keys.c.reason, keys.c.value).having(func.count() > 1)
+                .order_by(keys.c.reason, keys.c.value).limit(limit + 1))
+        if after_key is not None:
+            stmt = stmt.where(tuple_(keys.c.reason, keys.c.value) > tuple_(*after_key))
+        return [(r.reason, r.value, list(r.ids)) for r in await self.session.execute(stmt)]
+
+    async def get_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+        if not ids:
+            return {}
+        return {c.id: c for c in await self.session.scalars(select(Contact).where(Contact.id.in_(ids)))}
+
+    async def get_merge(self, merge_id: uuid.UUID) -> ContactMerge | None:
+        return await self.session.get(ContactMerge, merge_id)

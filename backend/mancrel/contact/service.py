@@ -1,0 +1,150 @@
+"""Contact use cases. Flushes, never commits."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.audit import service as audit_service
+from mancrel.company import service as company_service
+from mancrel.contact.exceptions import ContactNotFound, DuplicateContact
+from mancrel.contact.models import Contact, LifecycleStage
+from mancrel.contact.repository import ContactRepository
+from mancrel.contact.schemas import ContactCreate, ContactUpdate
+from mancrel.core.db import utcnow
+from mancrel.core.errors import Forbidden
+from mancrel.core.listing import Sort
+from mancrel.core.permissions import Actor, can_assign_to
+from mancrel.core.record_filters import RecordFilters
+from mancrel.customfield import service as customfield_service
+from mancrel.worker.outbox import enqueue
+
+
+def _check_owner(actor: Actor, owner_id: uuid.UUID | None) -> None:
+    if not can_assign_to(actor, owner_id):
+        raise Forbidden("Reps can keep records for themselves or leave them unassigned, not assign them to others.")
+
+
+async def check_duplicate(session: AsyncSession, *, emails: list[str], phones: list[str],
+                          exclude_id: uuid.UUID | None = None) -> None:
+    """409 naming the existing contact. Its id is given even if the caller cannot see it:
+    it is what lets a rep ask its owner instead of creating a second record."""
+    existing = await ContactRepository(session).find_duplicate(emails, phones, exclude_id=exclude_id)
+    if existing is None:
+        return
+    shared = sorted(set(existing.emails) & set(emails)) + sorted(set(existing.phones) & set(phones))
+    raise DuplicateContact(f"A contact already has {', '.join(shared)}.", existing_id=str(existing.id),
+                           matched=shared)
+
+
+async def _check_company(session: AsyncSession, company_id: uuid.UUID | None, actor: Actor) -> None:
+    if company_id is not None:
+        await company_service.get_visible(session, company_id, actor)  # 404 if not visible
+
+
+async def create(session: AsyncSession, *, data: ContactCreate, actor: Actor,
+                 allow_duplicate: bool = False) -> Contact:
+    owner_id = data.owner_id if "owner_id" in data.model_fields_set else actor.id
+    _check_owner(actor, owner_id)
+    await _check_company(session, data.company_id, actor)
+    if not allow_duplicate:
+        await check_duplicate(session, emails=data.emails, phones=data.phones)
+    custom = await customfield_service.validate_values(session, object_type="contact", values=data.custom_fields)
+    contact = Contact(**data.model_dump(exclude={"owner_id", "custom_fields"}), owner_id=owner_id,
+                      custom_fields=custom)
+    session.add(contact)
+    await session.flush()
+    await audit_service.record(session, actor=actor, action="contact.created", entity_type="contact",
+                               entity_id=contact.id, after=_snapshot(contact))
+    enqueue(session, "ai.embed_contact", contact_id=contact.id)
+    return contact
+
+
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    data = audit_service.snapshot(contact)
+    data.pop("search_text", None)  # derived
+    return data
+
+
+async def _prepare_changes(session: AsyncSession, contact: Contact, data: ContactUpdate, actor: Actor,
+                           allow_duplicate: bool) -> dict[str, Any]:
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("first_name", "last_name", "lifecycle_stage", "emails", "phones", "tags"):
+        if name in changes and changes[name] is None:
+            del changes[name]  # required columns: null means "leave as is"
+    if "owner_id" in changes and changes["owner_id"] != contact.owner_id:
+        _check_owner(actor, changes["owner_id"])
+    if changes.get("company_id") and changes["company_id"] != contact.company_id:
+        await _check_company(session, changes["company_id"], actor)
+    new_emails = [e for e in changes.get("emails", []) if e not in contact.emails]
+    new_phones = [p for p in changes.get("phones", []) if p not in contact.phones]
+    if not allow_duplicate and (new_emails or new_phones):
+        await check_duplicate(session, emails=new_emails, phones=new_phones, exclude_id=contact.id)
+    if changes.get("custom_fields") is not None:
+        values = await customfield_service.validate_values(session, object_type="contact",
+                                                           values=changes["custom_fields"], partial=True)
+        changes["custom_fields"] = customfield_service.merge_values(contact.custom_fields, values)
+    else:
+        changes.pop("custom_fields", None)
+    return changes
+
+
+async def update(session: AsyncSession, *, contact: Contact, data: ContactUpdate, actor: Actor,
+                 allow_duplicate: bool = False) -> Contact:
+    changes = await _prepare_changes(session, contact, data, actor, allow_duplicate)
+    before = _snapshot(contact)
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    await session.flush()
+    await session.refresh(contact, ["search_text"])  # the trigger rewrote it
+    old, new = audit_service.changed(before, _snapshot(contact))
+    if new:
+        await audit_service.record(session, actor=actor, action="contact.updated", entity_type="contact",
+                                   entity_id=contact.id, before=old, after=new)
+        enqueue(session, "ai.embed_contact", contact_id=contact.id)
+    return contact
+
+
+async def delete(session: AsyncSession, *, contact: Contact, actor: Actor) -> None:
+    contact.deleted_at = utcnow()
+    await session.flush()
+    await audit_service.record(session, actor=actor, action="contact.deleted", entity_type="contact",
+                               entity_id=contact.id, before={"deleted_at": None},
+                               after={"deleted_at": contact.deleted_at})
+
+
+async def restore(session: AsyncSession, *, contact: Contact, actor: Actor) -> Contact:
+    deleted_at = contact.deleted_at
+    contact.deleted_at = None
+    await session.flush()
+    await audit_service.record(session, actor=actor, action="contact.restored", entity_type="contact",
+                               entity_id=contact.id, before={"deleted_at": deleted_at}, after={"deleted_at": None})
+    return contact
+
+
+async def get(session: AsyncSession, contact_id: uuid.UUID) -> Contact | None:
+    """Internal lookup: no visibility, deleted contacts included."""
+    return await ContactRepository(session).get(contact_id)
+
+
+async def get_visible(session: AsyncSession, contact_id: uuid.UUID, actor: Actor) -> Contact:
+    """A live contact `actor` may see, else ContactNotFound (404: existence not revealed)."""
+    contact = await ContactRepository(session).get_visible(contact_id, actor)
+    if contact is None:
+        raise ContactNotFound(f"No contact with id {contact_id}.")
+    return contact
+
+
+async def get_deleted_visible(session: AsyncSession, contact_id: uuid.UUID, actor: Actor) -> Contact:
+    contact = await ContactRepository(session).get_visible(contact_id, actor, deleted=True)
+    if contact is None:
+        raise ContactNotFound(f"No deleted contact with id {contact_id}.")
+    return contact
+
+
+async def list_page(session: AsyncSession, *, actor: Actor, filters: RecordFilters, sort: Sort, limit: int,
+                    cursor: str | None, lifecycle: LifecycleStage | None = None,
+                    company_id: uuid.UUID | None = None, deleted: bool = False) -> list[Contact]:
+    custom = await customfield_service.parse_filters(session, object_type="contact", params=filters.custom)
+    return await ContactRepository(session).list_page(actor, filters, custom, sort=sort, limit=limit, cursor=cursor,
+                                                      lifecycle=lifecycle, company_id=company_id, deleted=deleted)
