@@ -1,0 +1,118 @@
+// End-to-end journeys against the real backend: starts `mancrel run` (embedded PostgreSQL and
+// Valkey, worker, beat, demo data) on a free port with a throwaway data folder, drives Debian's
+// Chromium through playwright-core, saves screenshots, and always stops the backend.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { journeys } from "./journeys.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, "..");
+const root = resolve(frontend, "..");
+const mancrel = process.env.MANCREL_BIN ?? join(root, ".venv", "bin", "mancrel");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const screenshots = join(frontend, "e2e-screenshots");
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitReady(url, backend, seconds = 180) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (backend.exitCode !== null) throw new Error(`mancrel run exited with ${backend.exitCode}`);
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the backend was not ready after ${seconds} s`);
+}
+
+function stop(backend) {
+  return new Promise((ok) => {
+    if (backend.exitCode !== null) return ok();
+    const killer = setTimeout(() => backend.kill("SIGKILL"), 30_000);
+    backend.once("exit", () => {
+      clearTimeout(killer);
+      ok();
+    });
+    backend.kill("SIGTERM"); // mancrel run stops its children and embedded servers on SIGTERM
+  });
+}
+
+async function main() {
+  if (!existsSync(join(frontend, "dist", "index.html"))) throw new Error("frontend/dist is missing: run `make frontend-build`");
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: run \`make e2e\`, which installs it`);
+  mkdirSync(screenshots, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), "mancrel-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = [];
+  const backend = spawn(mancrel, ["run"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      MANCREL_DATA_DIR: dataDir,
+      MANCREL_PORT: String(port),
+      MANCREL_HOST: "127.0.0.1",
+      MANCREL_ADMIN_PASSWORD: "e2e-admin-password-1234",
+      MANCREL_DEMO: "true",
+      MANCREL_FRONTEND_DIST: join(frontend, "dist"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const stream of [backend.stdout, backend.stderr]) stream.on("data", (chunk) => log.push(chunk.toString()));
+
+  let browser;
+  let failed = 0;
+  try {
+    await waitReady(url, backend);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+    });
+    for (const journey of journeys) {
+      const context = await browser.newContext({ viewport: journey.viewport ?? { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const started = Date.now();
+      try {
+        await journey.run({ page, url, shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
+        console.log(`ok   ${journey.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        failed += 1;
+        console.error(`FAIL ${journey.name}: ${error.stack ?? error}`);
+        await page.screenshot({ path: join(screenshots, `failed-${journey.name.replace(/\W+/g, "-")}.png`) }).catch(() => {});
+      } finally {
+        await context.close();
+      }
+    }
+  } catch (error) {
+    failed += 1;
+    console.error(`FAIL setup: ${error.stack ?? error}`);
+    console.error(log.join("").slice(-4000));
+  } finally {
+    await browser?.close();
+    await stop(backend);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.log(`${journeys.length - (failed && failed <= journeys.length ? failed : 0)} of ${journeys.length} journeys passed; screenshots in ${screenshots}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();

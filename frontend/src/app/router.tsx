@@ -1,0 +1,42 @@
+import { createBrowserRouter, createMemoryRouter, Navigate, type RouteObject } from "react-router";
+import { AppLayout } from "./layout";
+import { RequireSession } from "./require-session";
+import { CompaniesRoute } from "./routes/companies";
+import { CompanyRoute } from "./routes/company";
+import { ContactRoute } from "./routes/contact";
+import { ContactsRoute } from "./routes/contacts";
+import { DealsRoute } from "./routes/deals";
+import { LoginRoute } from "./routes/login";
+import { NotFoundRoute } from "./routes/not-found";
+import { TasksRoute } from "./routes/tasks";
+
+export const routes: RouteObject[] = [
+  { path: "/login", element: <LoginRoute /> },
+  {
+    element: (
+      <RequireSession>
+        <AppLayout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/deals" replace /> },
+      { path: "deals", element: <DealsRoute /> },
+      { path: "deals/:dealId", element: <DealsRoute /> },
+      { path: "contacts", element: <ContactsRoute /> },
+      { path: "contacts/:contactId", element: <ContactRoute /> },
+      { path: "companies", element: <CompaniesRoute /> },
+      { path: "companies/:companyId", element: <CompanyRoute /> },
+      { path: "tasks", element: <TasksRoute /> },
+      { path: "*", element: <NotFoundRoute /> },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  return createBrowserRouter(routes);
+}
+
+/** For tests: the same routes, starting at `path`. */
+export function createTestRouter(path: string) {
+  return createMemoryRouter(routes, { initialEntries: [path] });
+}

@@ -1,0 +1,64 @@
+import { useState } from "react";
+import { useParams } from "react-router";
+import { QueryState } from "@/components/ui/query-state";
+import { ActivityComposer } from "@/features/activities/components/activity-composer";
+import { TimelineList } from "@/features/activities/components/timeline-list";
+import { useDirectory } from "@/features/auth/api/get-directory";
+import { useCompany } from "@/features/companies/api/get-company";
+import { useContact } from "@/features/contacts/api/get-contact";
+import { ContactDetails } from "@/features/contacts/components/contact-details";
+import { DealsOfRecord } from "@/features/deals/components/deals-of-record";
+import { NewDealForm } from "@/features/deals/components/new-deal-form";
+import { usePipelines } from "@/features/deals/api/get-pipelines";
+import { fullName } from "@/lib/format";
+
+export function ContactRoute() {
+  const { contactId = "" } = useParams();
+  const contact = useContact(contactId);
+  const company = useCompany(contact.data?.company_id);
+  const directory = useDirectory();
+  const pipelines = usePipelines();
+  const [addingDeal, setAddingDeal] = useState(false);
+  const defaultPipeline = pipelines.data?.find((p) => p.is_default) ?? pipelines.data?.[0];
+
+  return (
+    <div className="page">
+      <QueryState query={contact} loadingLabel="Loading the contact…">
+        {(c) => {
+          const owner = directory.data?.find((u) => u.id === c.owner_id);
+          return (
+            <>
+              <header className="page-header">
+                <div>
+                  <h1>{fullName(c)}</h1>
+                  <p className="muted">{[c.title, company.data?.name].filter(Boolean).join(" at ")}</p>
+                </div>
+              </header>
+              <div className="record-layout">
+                <div className="record-main">
+                  <ActivityComposer links={{ contact_id: c.id, company_id: c.company_id ?? undefined }} />
+                  <TimelineList subject={{ kind: "contact", id: c.id }} />
+                </div>
+                <aside className="record-side">
+                  <ContactDetails contact={c} ownerName={owner?.full_name} companyName={company.data?.name} />
+                  <section className="card" aria-labelledby="contact-deals">
+                    <header className="card-header">
+                      <h2 id="contact-deals">Deals</h2>
+                      <button type="button" className="button button-secondary" aria-expanded={addingDeal}
+                        onClick={() => setAddingDeal((v) => !v)}>Add deal</button>
+                    </header>
+                    {addingDeal && defaultPipeline && (
+                      <NewDealForm pipeline={defaultPipeline} contactId={c.id} companyId={c.company_id ?? undefined}
+                        defaultTitle={`${fullName(c)} deal`} onDone={() => setAddingDeal(false)} />
+                    )}
+                    <DealsOfRecord filter={{ contact_id: c.id }} stages={defaultPipeline?.stages ?? []} />
+                  </section>
+                </aside>
+              </div>
+            </>
+          );
+        }}
+      </QueryState>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useState } from "react";
+import { useNavigate, useParams, useSearchParams } from "react-router";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { Spinner } from "@/components/ui/spinner";
+import { TimelineList } from "@/features/activities/components/timeline-list";
+import { useBoard } from "@/features/deals/api/get-board";
+import { usePipelines } from "@/features/deals/api/get-pipelines";
+import { useLiveBoard } from "@/features/deals/api/use-live-board";
+import { DealBoard } from "@/features/deals/components/deal-board";
+import { DealDrawer } from "@/features/deals/components/deal-drawer";
+import { NewDealForm } from "@/features/deals/components/new-deal-form";
+import { formatMoney } from "@/lib/format";
+
+export function DealsRoute() {
+  const { dealId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const pipelines = usePipelines();
+  const [creating, setCreating] = useState(false);
+  const pipelineId = params.get("pipeline") ?? pipelines.data?.find((p) => p.is_default)?.id ?? pipelines.data?.[0]?.id;
+  const pipeline = pipelines.data?.find((p) => p.id === pipelineId);
+  const board = useBoard(pipelineId);
+  useLiveBoard(pipelineId);
+  const keepPipeline = params.get("pipeline") ? `?pipeline=${params.get("pipeline")}` : "";
+  const stageNames = Object.fromEntries((pipeline?.stages ?? []).map((s) => [s.id, s.name]));
+
+  const openValue = board.data?.stages
+    .filter((s) => s.kind === "open")
+    .flatMap((s) => s.totals)
+    .reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.currency]: (acc[t.currency] ?? 0) + Number(t.amount) }), {});
+
+  return (
+    <div className="page page-wide">
+      <header className="page-header">
+        <div>
+          <h1>Deals</h1>
+          {openValue && (
+            <p className="muted">
+              Open pipeline: {Object.entries(openValue).map(([c, a]) => formatMoney(a, c)).join(" + ") || formatMoney(0)}
+            </p>
+          )}
+        </div>
+        <div className="page-actions">
+          {pipelines.data && pipelines.data.length > 1 && (
+            <label className="inline-field">
+              Pipeline
+              <select value={pipelineId} onChange={(e) => setParams({ pipeline: e.target.value })}>
+                {pipelines.data.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              </select>
+            </label>
+          )}
+          <button type="button" className="button button-primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
+            New deal
+          </button>
+        </div>
+      </header>
+      {creating && pipeline && (
+        <NewDealForm pipeline={pipeline} onDone={() => setCreating(false)} />
+      )}
+      {pipelines.isPending || (pipelineId && board.isPending) ? (
+        <Spinner label="Loading the board…" />
+      ) : pipelines.error || board.error ? (
+        <ErrorMessage error={pipelines.error ?? board.error} onRetry={() => { pipelines.refetch(); board.refetch(); }} />
+      ) : !board.data ? (
+        <EmptyState title="There is no pipeline yet." />
+      ) : (
+        <DealBoard board={board.data} onOpen={(id) => navigate(`/deals/${id}${keepPipeline}`)} />
+      )}
+      {dealId && (
+        <DealDrawer
+          dealId={dealId}
+          pipeline={pipeline}
+          onClose={() => navigate(`/deals${keepPipeline}`)}
+          timeline={<TimelineList subject={{ kind: "deal", id: dealId }} stageNames={stageNames} />}
+        />
+      )}
+    </div>
+  );
+}

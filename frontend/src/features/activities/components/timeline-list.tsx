@@ -1,0 +1,62 @@
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { Spinner } from "@/components/ui/spinner";
+import { formatDateTime } from "@/lib/format";
+import { useTimeline } from "../api/get-timeline";
+import { TYPE_LABELS, type Activity, type StageChange, type Subject, type TimelineEntry } from "../types";
+
+interface Props {
+  subject: Subject;
+  /** Stage names by id, to say where a deal moved. */
+  stageNames?: Record<string, string>;
+}
+
+function describe(entry: TimelineEntry, stageNames: Record<string, string>): { label: string; text: string; body?: string } {
+  if (entry.kind === "activity") {
+    const a = entry.data as Activity;
+    const done = a.type === "task" ? (a.done_at ? " (done)" : a.due_at ? ` (due ${formatDateTime(a.due_at)})` : "") : "";
+    return { label: TYPE_LABELS[a.type] ?? a.type, text: a.subject + done, body: a.body || undefined };
+  }
+  if (entry.kind === "stage_change") {
+    const c = entry.data as StageChange;
+    const to = (c.to_stage_id && stageNames[c.to_stage_id]) || c.to_status;
+    const from = c.from_stage_id ? stageNames[c.from_stage_id] : null;
+    return { label: "Stage", text: from ? `Moved from ${from} to ${to}` : `Started in ${to}` };
+  }
+  return { label: entry.kind.replace(/_/g, " "), text: "" };
+}
+
+export function TimelineList({ subject, stageNames = {} }: Props) {
+  const timeline = useTimeline(subject);
+  if (timeline.isPending) return <Spinner label="Loading the timeline…" />;
+  if (timeline.error) return <ErrorMessage error={timeline.error} onRetry={() => timeline.refetch()} />;
+  const entries = timeline.data.pages.flatMap((p) => p.items);
+  return (
+    <section className="timeline" aria-labelledby={`timeline-${subject.id}`}>
+      <h2 id={`timeline-${subject.id}`}>Timeline</h2>
+      {entries.length === 0 ? (
+        <EmptyState title="Nothing has happened here yet." />
+      ) : (
+        <ol className="timeline-list">
+          {entries.map((entry) => {
+            const { label, text, body } = describe(entry, stageNames);
+            return (
+              <li key={`${entry.kind}-${entry.id}`} className={`timeline-entry timeline-${entry.kind}`}>
+                <span className="timeline-label">{label}</span>
+                <span className="timeline-text">{text}</span>
+                <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+                {body && <p className="timeline-body">{body}</p>}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      {timeline.hasNextPage && (
+        <button type="button" className="button button-secondary" disabled={timeline.isFetchingNextPage}
+          onClick={() => timeline.fetchNextPage()}>
+          {timeline.isFetchingNextPage ? "Loading…" : "Show older"}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,16 @@
+import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { api, unwrap } from "@/lib/api/client";
+import type { ContactFilters } from "../types";
+
+export const contactsQuery = (filters: ContactFilters) =>
+  infiniteQueryOptions({
+    queryKey: ["contacts", "list", filters],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/v1/contacts", { params: { query: { ...filters, limit: 50, cursor: pageParam } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+
+export function useContacts(filters: ContactFilters) {
+  return useInfiniteQuery(contactsQuery(filters));
+}

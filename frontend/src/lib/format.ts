@@ -1,0 +1,26 @@
+/** Money arrives as decimal strings ("1250.00") with an ISO currency; never parse to float for sums. */
+export function formatMoney(amount: string | number | null | undefined, currency = "EUR"): string {
+  const value = typeof amount === "string" ? Number(amount) : (amount ?? 0);
+  try {
+    return new Intl.NumberFormat("en-GB", { style: "currency", currency, maximumFractionDigits: 0 }).format(value);
+  } catch {
+    return `${value} ${currency}`;
+  }
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" }).format(date);
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+  }).format(new Date(iso));
+}
+
+export function fullName(person: { first_name?: string | null; last_name?: string | null }): string {
+  return [person.first_name, person.last_name].filter(Boolean).join(" ") || "Unnamed";
+}
