@@ -8,6 +8,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.csv_export import stream_csv
+from mancrel.core.export import reading_session
 from mancrel.core.permissions import Actor
 from mancrel.deal import listing
 from mancrel.deal.repository import DealRepository
@@ -18,14 +19,15 @@ COLUMNS = ["id", "title", "status", "amount", "currency", "pipeline_id", "stage_
            "updated_at", "custom_fields"]
 
 
-async def export(session: AsyncSession, stream_session: AsyncSession, *, filters: DealFilters,
-                 custom: dict[str, str], actor: Actor) -> StreamingResponse:
-    """Checks the filters now in `session` (a bad one is a problem response, not a broken
-    download); the rows are read from `stream_session`, which stays open while streaming."""
+async def export(session: AsyncSession, *, filters: DealFilters, custom: dict[str, str],
+                 actor: Actor) -> StreamingResponse:
+    """Checks the filters now (a bad one is a problem response, not a broken download); the
+    rows are read while the body streams, through a reading session of their own."""
     stmt = listing.ordered(await listing.filtered(session, filters, custom, actor), filters)
 
     async def rows() -> AsyncIterator[list[Any]]:
-        async for deal in DealRepository(stream_session).stream(stmt):
-            yield [getattr(deal, c) for c in COLUMNS[:-1]] + [json.dumps(deal.custom_fields or {}, sort_keys=True)]
+        async with reading_session(session) as reader:
+            async for deal in DealRepository(reader).stream(stmt):
+                yield [getattr(deal, c) for c in COLUMNS[:-1]] + [json.dumps(deal.custom_fields or {}, sort_keys=True)]
 
     return stream_csv(COLUMNS, rows(), filename="deals.csv")

@@ -79,7 +79,11 @@ class DealRepository:
                 update(Deal).where(Deal.id.in_(ids)).values(contact_id=contact_id, version=Deal.version + 1)
                 .execution_options(synchronize_session="fetch"))
 
-    async def scalar(self, stmt: Any) -> Any:
+    async def find_same(self, *, title: str, pipeline_id: uuid.UUID, contact_id: uuid.UUID | None,
+                        company_id: uuid.UUID | None) -> Deal | None:
+        stmt = select(Deal).where(Deal.title == title, Deal.pipeline_id == pipeline_id, Deal.deleted_at.is_(None),
+                                  Deal.contact_id.is_not_distinct_from(contact_id),
+                                  Deal.company_id.is_not_distinct_from(company_id)).limit(1)
         return await self.session.scalar(stmt)
 
 

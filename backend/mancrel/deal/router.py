@@ -1,12 +1,11 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.auth.dependencies import CurrentUser, ManagerUser
-from mancrel.core.db import SessionDep, get_session
+from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam
 from mancrel.core.records import IfMatch, check_if_match, set_etag
 from mancrel.deal import export as deal_export
@@ -19,8 +18,6 @@ from mancrel.deal.schemas import DealCreate, DealFilters, DealLost, DealMove, De
 router = APIRouter(prefix="/deals", tags=["deals"])
 
 Filters = Annotated[DealFilters, Query()]
-# The export streams after the handler returns, so its session lives for the whole request.
-StreamSession = Annotated[AsyncSession, Depends(get_session, scope="request")]
 
 
 @router.get("", response_model=DealPage)
@@ -32,10 +29,10 @@ async def list_deals(request: Request, filters: Filters, user: CurrentUser, sess
 
 
 @router.get("/export.csv", response_class=StreamingResponse)
-async def export_deals(request: Request, filters: Filters, user: CurrentUser, session: SessionDep,
-                       stream_session: StreamSession) -> StreamingResponse:
+async def export_deals(request: Request, filters: Filters, user: CurrentUser,
+                       session: SessionDep) -> StreamingResponse:
     """The list's filters, every matching deal the caller may see, as CSV."""
-    return await deal_export.export(session, stream_session, filters=filters,
+    return await deal_export.export(session, filters=filters,
                                     custom=deal_listing.custom_filters(request), actor=user)
 
 

@@ -211,3 +211,10 @@ async def _audit_change(session: AsyncSession, actor: Any, action: str, deal: De
     old, new = audit_service.changed(before, audit_service.snapshot(deal))
     await audit_service.record(session, actor=actor, action=action, entity_type="deal", entity_id=deal.id,
                                before=old, after=new)
+
+
+async def find_duplicate(session: AsyncSession, *, title: str, pipeline_id: uuid.UUID,
+                         contact_id: uuid.UUID | None, company_id: uuid.UUID | None) -> Deal | None:
+    """A live deal with this title on the same contact and company in the pipeline (for imports)."""
+    return await DealRepository(session).find_same(title=title, pipeline_id=pipeline_id, contact_id=contact_id,
+                                                   company_id=company_id)
