@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.company.repository import CompanyRepository
 from mancrel.core.csv_export import stream_csv
+from mancrel.core.export import reading_session
 from mancrel.core.listing import Sort
 from mancrel.core.permissions import Actor
 from mancrel.core.record_filters import RecordFilters
@@ -23,7 +24,8 @@ async def export_companies(session: AsyncSession, *, actor: Actor, filters: Reco
     custom_keys = sorted((await customfield_service.definitions(session, object_type="company")).keys())
 
     async def rows() -> AsyncIterator[list[Any]]:
-        async for company in CompanyRepository(session).stream(actor, filters, custom, sort=sort):
-            yield [getattr(company, c) for c in COLUMNS] + [company.custom_fields.get(k) for k in custom_keys]
+        async with reading_session(session) as reader:
+            async for company in CompanyRepository(reader).stream(actor, filters, custom, sort=sort):
+                yield [getattr(company, c) for c in COLUMNS] + [company.custom_fields.get(k) for k in custom_keys]
 
     return stream_csv(COLUMNS + [f"cf.{k}" for k in custom_keys], rows(), filename="companies.csv")

@@ -11,7 +11,6 @@ from mancrel.company.models import Company
 from mancrel.company.schemas import CompanyCreate, CompanyPage, CompanyRead, CompanyUpdate
 from mancrel.core.db import SessionDep
 from mancrel.core.errors import Forbidden
-from mancrel.core.export import StreamingSessionDep
 from mancrel.core.listing import keyset_page
 from mancrel.core.pagination import CursorParam, LimitParam
 from mancrel.core.permissions import SEES_EVERYTHING
@@ -35,7 +34,7 @@ async def list_companies(user: CurrentUser, session: SessionDep, filters: Record
 
 
 @router.get("/export.csv", response_class=StreamingResponse)
-async def export_companies_csv(user: CurrentUser, session: StreamingSessionDep, filters: RecordFiltersDep,
+async def export_companies_csv(user: CurrentUser, session: SessionDep, filters: RecordFiltersDep,
                                sort: CompanySort) -> StreamingResponse:
     return await export_companies(session, actor=user, filters=filters, sort=sort)
 

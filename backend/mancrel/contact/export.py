@@ -11,6 +11,7 @@ from mancrel.company.repository import CompanyRepository
 from mancrel.contact.models import LifecycleStage
 from mancrel.contact.repository import ContactRepository
 from mancrel.core.csv_export import stream_csv
+from mancrel.core.export import reading_session
 from mancrel.core.listing import Sort
 from mancrel.core.permissions import Actor
 from mancrel.core.record_filters import RecordFilters
@@ -25,19 +26,19 @@ async def export_contacts(session: AsyncSession, *, actor: Actor, filters: Recor
     # Filters are checked before the first byte, so a bad one is still a 422.
     custom = await customfield_service.parse_filters(session, object_type="contact", params=filters.custom)
     custom_keys = sorted((await customfield_service.definitions(session, object_type="contact")).keys())
-    companies = CompanyRepository(session)
 
     async def rows() -> AsyncIterator[list[Any]]:
-        batch: list[Any] = []
-        async for contact in ContactRepository(session).stream(actor, filters, custom, sort=sort,
-                                                               lifecycle=lifecycle, company_id=company_id):
-            batch.append(contact)
-            if len(batch) >= 500:
-                for row in await _rows(companies, batch, custom_keys):
-                    yield row
-                batch = []
-        for row in await _rows(companies, batch, custom_keys):
-            yield row
+        async with reading_session(session) as reader:
+            companies, batch = CompanyRepository(reader), []
+            async for contact in ContactRepository(reader).stream(actor, filters, custom, sort=sort,
+                                                                  lifecycle=lifecycle, company_id=company_id):
+                batch.append(contact)
+                if len(batch) >= 500:
+                    for row in await _rows(companies, batch, custom_keys):
+                        yield row
+                    batch = []
+            for row in await _rows(companies, batch, custom_keys):
+                yield row
 
     header = [*COLUMNS[:7], "company_name", *COLUMNS[7:], *(f"cf.{k}" for k in custom_keys)]
     return stream_csv(header, rows(), filename="contacts.csv")

@@ -4,8 +4,8 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import Select, Uuid, any_, cast, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.company.models import Company
@@ -35,8 +35,11 @@ def search_clause(q: str) -> Any:
     clauses = [Contact.search_text.ilike(pattern)]
     with contextlib.suppress(ValueError):  # "+49 151 2345 678" finds "+491512345678"
         clauses.append(Contact.phones.contains([normalise.phone(q)]))
-    companies = select(Company.id).where(Company.name.ilike(like_pattern(q)), Company.deleted_at.is_(None))
-    clauses.append(Contact.company_id.in_(companies))
+    # `= ANY(one array)` rather than `IN (subquery)`: the array is computed once, and the clause
+    # can then use the company_id index inside a BitmapOr with the trigram index.
+    companies = select(func.array_agg(Company.id)).where(Company.name.ilike(like_pattern(q)),
+                                                         Company.deleted_at.is_(None))
+    clauses.append(Contact.company_id == any_(cast(companies.scalar_subquery(), ARRAY(Uuid))))
     return or_(*clauses)
 
 

@@ -23,7 +23,6 @@ from mancrel.contact.schemas import (
 )
 from mancrel.core.db import SessionDep
 from mancrel.core.errors import Forbidden
-from mancrel.core.export import StreamingSessionDep
 from mancrel.core.listing import keyset_page
 from mancrel.core.pagination import CursorParam, LimitParam
 from mancrel.core.permissions import SEES_EVERYTHING
@@ -52,7 +51,7 @@ async def list_contacts(user: CurrentUser, session: SessionDep, filters: RecordF
 
 
 @router.get("/contacts/export.csv", response_class=StreamingResponse)
-async def export_contacts_csv(user: CurrentUser, session: StreamingSessionDep, filters: RecordFiltersDep,
+async def export_contacts_csv(user: CurrentUser, session: SessionDep, filters: RecordFiltersDep,
                               sort: ContactSort, lifecycle: LifecycleParam = None,
                               company_id: CompanyParam = None) -> StreamingResponse:
     return await export_contacts(session, actor=user, filters=filters, sort=sort, lifecycle=lifecycle,
