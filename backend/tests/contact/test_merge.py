@@ -1,0 +1,111 @@
+from sqlalchemy import select
+
+from mancrel.activity import service as activity_service
+from mancrel.activity.models import Activity
+from mancrel.activity.schemas import ActivityCreate
+from mancrel.audit.models import AuditEntry
+from mancrel.contact.models import Contact
+from mancrel.core.permissions import Role
+from mancrel.deal.models import Deal
+from tests.contact.factories import make_company, make_contact
+from tests.deal.factories import make_deal
+from tests.factories import auth_headers, make_user
+
+
+async def test_duplicates_lists_pairs_sharing_an_email_or_phone(client, db):
+    rep = await make_user(db)
+    a = await make_contact(db, actor=rep, emails=["same@example.com"], phones=["+4930123456"])
+    db.add(Contact(first_name="B", emails=["same@example.com"], owner_id=rep.id))
+    db.add(Contact(first_name="C", phones=["+4930123456"], owner_id=rep.id))
+    await make_contact(db, actor=rep, emails=["alone@example.com"])
+    await db.flush()
+    response = await client.get("/api/v1/contacts/duplicates", headers=auth_headers(rep))
+    assert response.status_code == 200
+    pairs = response.json()["items"]
+    assert [(p["reason"], p["value"]) for p in pairs] == [("email", "same@example.com"), ("phone", "+4930123456")]
+    assert all(p["contacts"][0]["id"] == str(a.id) for p in pairs)
+    assert {p["contacts"][1]["first_name"] for p in pairs} == {"B", "C"}
+    page = await client.get("/api/v1/contacts/duplicates?limit=1", headers=auth_headers(rep))
+    second = await client.get(f"/api/v1/contacts/duplicates?limit=1&cursor={page.json()['next_cursor']}",
+                              headers=auth_headers(rep))
+    assert [p["reason"] for p in second.json()["items"]] == ["phone"]
+    assert second.json()["next_cursor"] is None
+
+
+async def test_duplicates_only_among_contacts_the_rep_sees(client, db):
+    rep, other = await make_user(db), await make_user(db)
+    await make_contact(db, actor=rep, emails=["x@example.com"])
+    db.add(Contact(first_name="Hidden", emails=["x@example.com"], owner_id=other.id))
+    await db.flush()
+    response = await client.get("/api/v1/contacts/duplicates", headers=auth_headers(rep))
+    assert response.json()["items"] == []
+
+
+async def test_merge_moves_everything_and_undo_puts_it_back(client, db):
+    rep = await make_user(db)
+    company = await make_company(db, actor=rep)
+    primary = await make_contact(db, actor=rep, first_name="Ann", emails=["ann@work.example"], title=None)
+    other = await make_contact(db, actor=rep, first_name="Annie", emails=["ann@home.example"],
+                               phones=["+4930123456"], title="Buyer", company_id=company.id, tags=["fair"])
+    deal = await make_deal(db, actor=rep, contact_id=other.id)
+    activity = await activity_service.create(db, data=ActivityCreate(type="note", subject="Met at fair",
+                                                                     contact_id=other.id), actor=rep)
+    await db.flush()
+    response = await client.post(f"/api/v1/contacts/{primary.id}/merge", headers=auth_headers(rep),
+                                 json={"other_id": str(other.id)})
+    assert response.status_code == 200, response.text
+    merged = response.json()["contact"]
+    assert merged["first_name"] == "Ann"  # the primary's own values win
+    assert merged["emails"] == ["ann@work.example", "ann@home.example"]
+    assert merged["phones"] == ["+4930123456"]
+    assert merged["title"] == "Buyer" and merged["company_id"] == str(company.id) and merged["tags"] == ["fair"]
+    assert (await client.get(f"/api/v1/contacts/{other.id}", headers=auth_headers(rep))).status_code == 404
+    await db.refresh(deal)
+    await db.refresh(activity)
+    assert deal.contact_id == primary.id and activity.contact_id == primary.id
+
+    merge_id = response.json()["merge"]["id"]
+    undone = await client.post(f"/api/v1/merges/{merge_id}/undo", headers=auth_headers(rep))
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["emails"] == ["ann@work.example"] and undone.json()["title"] is None
+    restored = await client.get(f"/api/v1/contacts/{other.id}", headers=auth_headers(rep))
+    assert restored.status_code == 200 and restored.json()["phones"] == ["+4930123456"]
+    assert await db.scalar(select(Deal.contact_id).where(Deal.id == deal.id)) == other.id
+    assert await db.scalar(select(Activity.contact_id).where(Activity.id == activity.id)) == other.id
+    again = await client.post(f"/api/v1/merges/{merge_id}/undo", headers=auth_headers(rep))
+    assert again.status_code == 409
+    actions = set(await db.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(primary.id))))
+    assert {"contact.merged", "contact.merge_undone"} <= actions
+
+
+async def test_undo_refused_when_the_contact_changed_since(client, db):
+    rep = await make_user(db)
+    primary, other = await make_contact(db, actor=rep), await make_contact(db, actor=rep)
+    merge = (await client.post(f"/api/v1/contacts/{primary.id}/merge", headers=auth_headers(rep),
+                               json={"other_id": str(other.id)})).json()["merge"]
+    await client.patch(f"/api/v1/contacts/{primary.id}", headers=auth_headers(rep), json={"title": "CEO"})
+    response = await client.post(f"/api/v1/merges/{merge['id']}/undo", headers=auth_headers(rep))
+    assert response.status_code == 409
+    assert (await client.get(f"/api/v1/contacts/{other.id}", headers=auth_headers(rep))).status_code == 404
+
+
+async def test_merge_needs_both_contacts_visible_and_distinct(client, db):
+    rep, other_rep = await make_user(db), await make_user(db)
+    mine, theirs = await make_contact(db, actor=rep), await make_contact(db, actor=other_rep)
+    hidden = await client.post(f"/api/v1/contacts/{mine.id}/merge", headers=auth_headers(rep),
+                               json={"other_id": str(theirs.id)})
+    assert hidden.status_code == 404
+    itself = await client.post(f"/api/v1/contacts/{mine.id}/merge", headers=auth_headers(rep),
+                               json={"other_id": str(mine.id)})
+    assert itself.status_code == 422
+    await db.refresh(theirs)
+    assert theirs.deleted_at is None
+
+
+async def test_someone_who_cannot_see_the_contact_cannot_undo(client, db):
+    manager, rep = await make_user(db, role=Role.manager), await make_user(db)
+    primary, other = await make_contact(db, actor=manager), await make_contact(db, actor=manager)
+    merge = (await client.post(f"/api/v1/contacts/{primary.id}/merge", headers=auth_headers(manager),
+                               json={"other_id": str(other.id)})).json()["merge"]
+    response = await client.post(f"/api/v1/merges/{merge['id']}/undo", headers=auth_headers(rep))
+    assert response.status_code == 404
