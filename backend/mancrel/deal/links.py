@@ -1,15 +1,17 @@
-"""What a deal refers to in other domains: contacts, companies and custom fields."""
+"""What a deal refers to in other domains: contacts, companies, custom fields, live events."""
 
 import uuid
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel import events
 from mancrel.company import service as company_service
 from mancrel.contact import service as contact_service
 from mancrel.core.errors import NotFound
 from mancrel.customfield import service as customfield_service
 from mancrel.deal.exceptions import InvalidDeal
+from mancrel.deal.models import Deal
 
 
 async def check(session: AsyncSession, *, actor: Any, contact_id: uuid.UUID | None,
@@ -33,3 +35,18 @@ async def validate_custom_fields(session: AsyncSession, values: dict[str, Any],
         return await customfield_service.validate_values(session, object_type="deal", values=values)
     changes = await customfield_service.validate_values(session, object_type="deal", values=values, partial=True)
     return customfield_service.merge_values(current, changes)
+
+
+def publish(session: AsyncSession, topic: str, deal: Deal, *, previous_owner_id: uuid.UUID | None = None,
+            **facts: Any) -> None:
+    """Tell browsers showing the board (after commit); they refetch through the API.
+
+    The audience is the deal's owner (plus managers and admins), or everyone when unassigned;
+    a deal handed to someone else is also announced to its former owner, whose board drops it.
+    """
+    payload = {"deal_id": str(deal.id), "pipeline_id": str(deal.pipeline_id), "stage_id": str(deal.stage_id),
+               "status": deal.status.value, "version": deal.version, "deleted": deal.deleted_at is not None,
+               **{k: str(v) if v is not None else None for k, v in facts.items()}}
+    events.publish_after_commit(session, topic, payload, audience=deal.owner_id)
+    if previous_owner_id is not None and previous_owner_id != deal.owner_id:
+        events.publish_after_commit(session, topic, payload, audience=previous_owner_id)

@@ -79,6 +79,10 @@ class DealRepository:
                 update(Deal).where(Deal.id.in_(ids)).values(contact_id=contact_id, version=Deal.version + 1)
                 .execution_options(synchronize_session="fetch"))
 
+    async def oldest(self, limit: int) -> list[Deal]:
+        stmt = select(Deal).where(Deal.deleted_at.is_(None)).order_by(Deal.created_at, Deal.id).limit(limit)
+        return list(await self.session.scalars(stmt))
+
     async def find_same(self, *, title: str, pipeline_id: uuid.UUID, contact_id: uuid.UUID | None,
                         company_id: uuid.UUID | None) -> Deal | None:
         stmt = select(Deal).where(Deal.title == title, Deal.pipeline_id == pipeline_id, Deal.deleted_at.is_(None),

@@ -57,6 +57,7 @@ async def create(session: AsyncSession, *, data: DealCreate, actor: Any) -> Deal
     await session.flush()
     await audit_service.record(session, actor=actor, action="deal.created", entity_type="deal",
                                entity_id=deal.id, after=audit_service.snapshot(deal))
+    links.publish(session, "deal.created", deal)
     return deal
 
 
@@ -78,6 +79,8 @@ async def update(session: AsyncSession, *, deal: Deal, data: DealUpdate, actor: 
         setattr(deal, field, value)
     await session.flush()
     await _audit_change(session, actor, "deal.updated", deal, before)
+    links.publish(session, "deal.updated", deal, previous_owner_id=uuid.UUID(before["owner_id"])
+                  if before["owner_id"] else None)
     return deal
 
 
@@ -98,6 +101,7 @@ async def move(session: AsyncSession, *, deal: Deal, stage_id: uuid.UUID, positi
         _set_status(deal, status, lost_reason)
     await session.flush()
     await _audit_change(session, actor, "deal.moved", deal, before)
+    links.publish(session, "deal.moved", deal, from_stage_id=before["stage_id"])
     return deal
 
 
@@ -114,6 +118,7 @@ async def delete(session: AsyncSession, *, deal: Deal, actor: Any) -> None:
     deal.deleted_at = utcnow()
     await session.flush()
     await _audit_change(session, actor, "deal.deleted", deal, before)
+    links.publish(session, "deal.deleted", deal)
 
 
 async def restore(session: AsyncSession, *, deal: Deal, actor: Any) -> Deal:
@@ -123,6 +128,7 @@ async def restore(session: AsyncSession, *, deal: Deal, actor: Any) -> Deal:
     deal.deleted_at = None
     await session.flush()
     await _audit_change(session, actor, "deal.restored", deal, before)
+    links.publish(session, "deal.updated", deal)
     return deal
 
 
@@ -155,6 +161,7 @@ async def _close(session: AsyncSession, *, deal: Deal, kind: StageKind, reason: 
     _set_status(deal, STATUS_OF_KIND[kind], reason)
     await session.flush()
     await _audit_change(session, actor, f"deal.{kind.value}", deal, before)
+    links.publish(session, "deal.updated", deal)
     return deal
 
 
@@ -218,3 +225,9 @@ async def find_duplicate(session: AsyncSession, *, title: str, pipeline_id: uuid
     """A live deal with this title on the same contact and company in the pipeline (for imports)."""
     return await DealRepository(session).find_same(title=title, pipeline_id=pipeline_id, contact_id=contact_id,
                                                    company_id=company_id)
+
+
+
+async def oldest(session: AsyncSession, *, limit: int) -> list[Deal]:
+    """The first `limit` live deals by creation (demo seeding and small internal jobs)."""
+    return await DealRepository(session).oldest(limit)
