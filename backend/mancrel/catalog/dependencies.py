@@ -1,0 +1,17 @@
+import uuid
+from typing import Annotated
+
+from fastapi import Depends
+
+from mancrel.auth.dependencies import AdminUser
+from mancrel.catalog import source_service
+from mancrel.catalog.models import CatalogSource
+from mancrel.core.db import SessionDep
+
+
+async def existing_source(source_id: uuid.UUID, _: AdminUser, session: SessionDep) -> CatalogSource:
+    """Sources are an admin's business: the role is checked before the lookup."""
+    return await source_service.get_existing(session, source_id)
+
+
+SourceDep = Annotated[CatalogSource, Depends(existing_source)]

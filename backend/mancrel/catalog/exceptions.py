@@ -1,0 +1,40 @@
+from mancrel.core.errors import AppError, Conflict, InvalidInput, NotFound, Unauthorized
+
+
+class ProductNotFound(NotFound):
+    title = "Product not found"
+    slug = "product-not-found"
+
+
+class SourceNotFound(NotFound):
+    title = "Catalogue source not found"
+    slug = "catalog-source-not-found"
+
+
+class SourceNameTaken(Conflict):
+    title = "A catalogue source with this name exists"
+    slug = "catalog-source-name-taken"
+
+
+class InvalidSourceSettings(InvalidInput):
+    title = "Invalid catalogue source settings"
+    slug = "invalid-catalog-source"
+
+
+class InvalidSignature(Unauthorized):
+    """401 without a Bearer challenge: webhook senders sign, they do not sign in."""
+
+    title = "Invalid webhook signature"
+    slug = "invalid-webhook-signature"
+
+    def __init__(self, detail: str | None = None) -> None:
+        AppError.__init__(self, detail)
+
+
+class PayloadTooLarge(AppError):
+    status, title, slug = 413, "Payload too large", "payload-too-large"
+
+
+class PollInProgress(Conflict):
+    title = "A poll of this source is already running"
+    slug = "catalog-poll-in-progress"

@@ -1,0 +1,55 @@
+"""Sync health per source, and the `mancrel_catalog_freshness_seconds{source}` gauge."""
+
+from datetime import timedelta
+
+from prometheus_client import Gauge
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.catalog import intake
+from mancrel.catalog.models import CatalogSource, EventStatus
+from mancrel.catalog.repository import EventRepository, ProductRepository, SourceRepository
+from mancrel.catalog.schemas import EventCounts, SourceHealth
+from mancrel.core.db import utcnow
+
+# "mostrecent": in multiprocess mode the last process to compute it (beat's job or an
+# admin's health read) wins, which is the freshest figure.
+FRESHNESS = Gauge("mancrel_catalog_freshness_seconds",
+                  "Seconds since the catalogue was last known in step with the source",
+                  ["source"], multiprocess_mode="mostrecent")
+
+
+async def source_health(session: AsyncSession, source: CatalogSource) -> SourceHealth:
+    now = utcnow()
+    events = EventRepository(session)
+    counts = await events.counts_since(source.id, now - timedelta(hours=24))
+    oldest_pending = await events.oldest_pending(source.id)
+    last_processed = await events.last_processed(source.id)
+    if oldest_pending is not None:  # a backlog: we are as stale as its oldest event
+        in_step_at = oldest_pending
+    else:
+        known = [t for t in (last_processed, source.last_poll_at) if t is not None]
+        in_step_at = max(known) if known else None
+    lag = (now - in_step_at).total_seconds() if in_step_at else None
+    if lag is not None:
+        FRESHNESS.labels(source=source.name).set(lag)
+    return SourceHealth(
+        source_id=source.id, name=source.name, enabled=source.enabled,
+        last_webhook_at=await events.last_received(source.id), last_successful_poll_at=source.last_poll_at,
+        last_poll_error=source.last_poll_error,
+        events_24h=EventCounts(received=sum(counts.values()), processed=counts.get(EventStatus.processed, 0),
+                               stale=counts.get(EventStatus.stale, 0), failed=counts.get(EventStatus.failed, 0),
+                               pending=counts.get(EventStatus.pending, 0),
+                               duplicate=await intake.duplicates_last_24h(source.id)),
+        oldest_pending_event_at=oldest_pending, freshness_lag_seconds=lag,
+        live_products=await ProductRepository(session).count_live(source.id),
+        last_reconciled_at=source.last_reconciled_at, last_reconcile_drift=source.last_reconcile_drift,
+        last_reconcile_tombstoned=source.last_reconcile_tombstoned)
+
+
+async def refresh_freshness(session: AsyncSession) -> dict[str, float | None]:
+    """Recompute every enabled source's gauge (beat runs this every few seconds)."""
+    figures = {}
+    for source in await SourceRepository(session).list_all():
+        if source.enabled:
+            figures[source.name] = (await source_health(session, source)).freshness_lag_seconds
+    return figures

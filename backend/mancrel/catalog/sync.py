@@ -1,0 +1,146 @@
+"""Use cases of the sync: process a stored webhook event, poll a source, reconcile it."""
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.catalog import poller, source_service
+from mancrel.catalog.models import CatalogSource, EventStatus
+from mancrel.catalog.normalise import MalformedPayload, parse_event
+from mancrel.catalog.repository import EventRepository, ProductRepository, SourceRepository
+from mancrel.catalog.schemas import PollResult
+from mancrel.catalog.service import apply_products
+from mancrel.core.db import utcnow
+from mancrel.core.errors import AppError
+from mancrel.core.redis import get_redis
+from mancrel.worker.errors import PermanentError
+from mancrel.worker.outbox import enqueue
+
+logger = logging.getLogger("mancrel.catalog.sync")
+
+
+class EventRejected(AppError, PermanentError):
+    """A malformed delivery. `keeps_changes` commits the event's failed status and reason
+    (the unit of work would otherwise roll them back); as a PermanentError the job goes to
+    the dead letters at once instead of retrying."""
+
+    status, title, slug = 422, "Malformed catalogue event", "malformed-catalog-event"
+    keeps_changes = True
+LOCK_SECONDS = 600
+MAX_BACKOFF = timedelta(hours=6)
+RECONCILE_EVERY = timedelta(days=1)
+
+
+async def process_event(session: AsyncSession, event_id: uuid.UUID) -> str:
+    """Apply one stored delivery. Safe to run twice: a handled event is left as it is."""
+    events = EventRepository(session)
+    event = await events.get_for_update(event_id)
+    # A failed event runs again only when an admin replays its dead letter.
+    if event is None or event.status not in (EventStatus.pending, EventStatus.failed):
+        return event.status if event else "missing"
+    source = await SourceRepository(session).get(event.source_id)
+    try:
+        product = parse_event(source.kind, event.body, topic=event.topic, triggered_at=event.triggered_at,
+                              received_at=event.received_at, default_currency=source.currency)
+    except MalformedPayload as exc:
+        # A retry would fail the same way: record why, for the admin, and stop retrying.
+        event.status, event.error, event.processed_at = EventStatus.failed, str(exc)[:2000], utcnow()
+        await session.flush()
+        raise EventRejected(f"catalog event {event.id}: {exc}") from exc
+    written = await apply_products(session, source_id=source.id, products=[product])
+    event.external_id = product.external_id
+    event.status = EventStatus.processed if written else EventStatus.stale
+    event.processed_at = utcnow()
+    return event.status
+
+
+def _lock(source_id: uuid.UUID):
+    return get_redis().lock(f"catalog:poll-lock:{source_id}", timeout=LOCK_SECONDS, blocking=False)
+
+
+async def poll(session: AsyncSession, source_id: uuid.UUID, *, full: bool = False) -> PollResult | None:
+    """One poll (incremental, or `full` for a reconciliation) under the source's lock.
+
+    Returns None when another poll of the source holds the lock or the source is gone.
+    """
+    lock = _lock(source_id)
+    if not await lock.acquire():
+        logger.info("poll skipped: another is running", extra={"source_id": str(source_id)})
+        return None
+    try:
+        source = await SourceRepository(session).get(source_id)
+        if source is None or not source.poll_url:
+            return None
+        return await _poll_locked(session, source, full=full)
+    finally:
+        try:
+            await lock.release()
+        except Exception:  # expired meanwhile: the next poll simply takes it
+            logger.warning("poll lock was lost before release", extra={"source_id": str(source_id)})
+
+
+async def _poll_locked(session: AsyncSession, source: CatalogSource, *, full: bool) -> PollResult:
+    started = utcnow()
+    result = PollResult(fetched=0, written=0)
+    seen: set[str] = set()
+    newest = source.poll_cursor
+    try:
+        async with poller.http_client() as client:
+            async for page in poller.pages(client, source, token=source_service.poll_credentials(source),
+                                           updated_since=None if full else source.poll_cursor):
+                written = await apply_products(session, source_id=source.id, products=page.products)
+                result.fetched += len(page.products)
+                result.written += len(written)
+                for product in page.products:
+                    seen.add(product.external_id)
+                    if newest is None or product.source_updated_at > newest:
+                        newest = product.source_updated_at
+                if page.skipped:
+                    logger.warning("poll skipped malformed products",
+                                   extra={"source_id": str(source.id), "reasons": page.skipped[:5]})
+    except poller.PollError as exc:
+        _record_failure(source, str(exc), now=utcnow())
+        return result
+    if full:
+        gone = await ProductRepository(session).tombstone_missing(source.id, seen, started)
+        for product_id in gone:
+            enqueue(session, "ai.embed_product", product_id=product_id)
+        result.tombstoned = len(gone)
+        result.drift = result.written + len(gone)
+        source.last_reconciled_at, source.last_reconcile_drift = started, result.drift
+        source.last_reconcile_tombstoned = len(gone)
+    now = utcnow()
+    source.poll_cursor, source.last_poll_at = newest, now
+    source.poll_failures, source.last_poll_error = 0, None
+    source.next_poll_at = now + timedelta(seconds=source.poll_interval_seconds)
+    return result
+
+
+def _record_failure(source: CatalogSource, reason: str, *, now: datetime) -> None:
+    # Back off across polls too: a shop that is down is asked less and less often.
+    source.poll_failures += 1
+    source.last_poll_error = reason[:2000]
+    delay = min(timedelta(seconds=source.poll_interval_seconds) * 2 ** min(source.poll_failures, 10), MAX_BACKOFF)
+    source.next_poll_at = now + delay
+    logger.warning("catalog poll failed", extra={"source_id": str(source.id), "reason": reason,
+                                                 "failures": source.poll_failures})
+
+
+async def schedule_due(session: AsyncSession) -> dict[str, int]:
+    """Beat's tick: enqueue a poll for each source whose time has come, and a daily reconciliation."""
+    now = utcnow()
+    sources = SourceRepository(session)
+    polls = reconciles = 0
+    for source in await sources.due_for_reconcile(now - RECONCILE_EVERY):
+        enqueue(session, "catalog.reconcile_source", source_id=source.id)
+        source.last_reconciled_at = now  # claimed; the run rewrites it when it finishes
+        source.next_poll_at = now + timedelta(seconds=source.poll_interval_seconds)  # covers the poll
+        reconciles += 1
+    for source in await sources.due_for_poll(now):
+        enqueue(session, "catalog.poll_source", source_id=source.id)
+        # Claimed until the poll sets its own next time, so the next tick does not double it.
+        source.next_poll_at = now + timedelta(seconds=source.poll_interval_seconds)
+        polls += 1
+    return {"polls": polls, "reconciliations": reconciles}
