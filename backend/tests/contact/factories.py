@@ -11,6 +11,8 @@ from mancrel.company.schemas import CompanyCreate
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
 from mancrel.contact.schemas import ContactCreate
+from mancrel.core.permissions import Role
+from mancrel.user.models import User
 
 _sequence = itertools.count(1)
 _UNSET: Any = object()
@@ -40,3 +42,13 @@ async def make_contact(session: AsyncSession, *, actor: Any, owner: Any = _UNSET
         contact.owner_id = owner_id
         await session.flush()
     return contact
+
+
+async def quick_user(session: AsyncSession, *, role: Role = Role.rep) -> User:
+    """A real user row without password hashing (which dominates a big role matrix's run time).
+    It cannot log in with a password; tests authenticate it with `auth_headers`."""
+    n = next(_sequence)
+    user = User(email=f"quick{n}@example.com", password_hash="!", full_name=f"Quick {n}", role=role)
+    session.add(user)
+    await session.flush()
+    return user

@@ -6,12 +6,12 @@ from mancrel.audit.models import AuditEntry
 from mancrel.contact.models import Contact
 from mancrel.core.permissions import Role
 from mancrel.worker.models import OutboxMessage
-from tests.contact.factories import make_company, make_contact
-from tests.factories import auth_headers, make_user
+from tests.contact.factories import make_company, make_contact, quick_user
+from tests.factories import auth_headers
 
 
 async def test_create_normalises_emails_and_phones_and_sets_etag(client, db):
-    rep = await make_user(db, role=Role.rep)
+    rep = await quick_user(db, role=Role.rep)
     response = await client.post("/api/v1/contacts", headers=auth_headers(rep), json={
         "first_name": "Grace", "last_name": "Hopper", "emails": ["  Grace@Navy.MIL ", "grace@navy.mil"],
         "phones": ["+49 151 23456789"], "tags": ["vip", " vip "], "lifecycle_stage": "prospect"})
@@ -30,7 +30,7 @@ async def test_create_normalises_emails_and_phones_and_sets_etag(client, db):
 
 
 async def test_bad_phone_or_email_is_a_422_that_creates_nothing(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     for payload in ({"phones": ["12"]}, {"emails": ["not-an-email"]}, {"lifecycle_stage": "friend"}):
         response = await client.post("/api/v1/contacts", headers=auth_headers(rep),
                                      json={"first_name": "X", **payload})
@@ -40,7 +40,7 @@ async def test_bad_phone_or_email_is_a_422_that_creates_nothing(client, db):
 
 
 async def test_duplicate_email_or_phone_answers_409_with_existing_id(client, db):
-    rep, other_rep = await make_user(db), await make_user(db)
+    rep, other_rep = await quick_user(db), await quick_user(db)
     existing = await make_contact(db, actor=other_rep, emails=["dup@example.com"], phones=["+4930123456"])
     for payload in ({"emails": ["DUP@example.com"]}, {"phones": ["+49 30 123456"]}):
         response = await client.post("/api/v1/contacts", headers=auth_headers(rep), json=payload)
@@ -52,7 +52,7 @@ async def test_duplicate_email_or_phone_answers_409_with_existing_id(client, db)
 
 
 async def test_patch_with_stale_if_match_is_412_and_changes_nothing(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     contact = await make_contact(db, actor=rep, first_name="Old")
     url = f"/api/v1/contacts/{contact.id}"
     first = await client.patch(url, headers={**auth_headers(rep), "If-Match": '"1"'}, json={"first_name": "New"})
@@ -64,7 +64,7 @@ async def test_patch_with_stale_if_match_is_412_and_changes_nothing(client, db):
 
 
 async def test_update_audits_only_what_changed(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     contact = await make_contact(db, actor=rep, title="Buyer")
     response = await client.patch(f"/api/v1/contacts/{contact.id}", headers=auth_headers(rep),
                                   json={"title": "Head of buying", "phones": ["+33 1 42 68 53 00"]})
@@ -76,7 +76,7 @@ async def test_update_audits_only_what_changed(client, db):
 
 
 async def test_rep_cannot_give_a_contact_to_someone_else(client, db):
-    rep, other = await make_user(db), await make_user(db)
+    rep, other = await quick_user(db), await quick_user(db)
     contact = await make_contact(db, actor=rep)
     response = await client.patch(f"/api/v1/contacts/{contact.id}", headers=auth_headers(rep),
                                   json={"owner_id": str(other.id)})
@@ -87,7 +87,7 @@ async def test_rep_cannot_give_a_contact_to_someone_else(client, db):
 
 
 async def test_soft_delete_hides_and_manager_restores(client, db):
-    rep, manager = await make_user(db), await make_user(db, role=Role.manager)
+    rep, manager = await quick_user(db), await quick_user(db, role=Role.manager)
     contact = await make_contact(db, actor=rep)
     url = f"/api/v1/contacts/{contact.id}"
     assert (await client.delete(url, headers=auth_headers(rep))).status_code == 204
@@ -105,7 +105,7 @@ async def test_soft_delete_hides_and_manager_restores(client, db):
 
 
 async def test_company_must_be_visible_to_link(client, db):
-    rep, other = await make_user(db), await make_user(db)
+    rep, other = await quick_user(db), await quick_user(db)
     hidden = await make_company(db, actor=other)
     response = await client.post("/api/v1/contacts", headers=auth_headers(rep),
                                  json={"first_name": "A", "company_id": str(hidden.id)})

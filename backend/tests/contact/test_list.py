@@ -5,8 +5,8 @@ from datetime import timedelta
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
-from tests.contact.factories import make_company, make_contact
-from tests.factories import auth_headers, make_user
+from tests.contact.factories import make_company, make_contact, quick_user
+from tests.factories import auth_headers
 
 
 async def _ids(client, user, query=""):
@@ -16,7 +16,7 @@ async def _ids(client, user, query=""):
 
 
 async def test_cursor_pages_cover_every_visible_contact_once(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     made = [await make_contact(db, actor=rep) for _ in range(7)]
     seen, cursor = [], None
     while True:
@@ -30,7 +30,7 @@ async def test_cursor_pages_cover_every_visible_contact_once(client, db):
 
 
 async def test_sort_by_last_name_both_ways(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     for name in ("Young", "Adams", "Mills"):
         await make_contact(db, actor=rep, last_name=name)
     ascending = (await client.get("/api/v1/contacts?sort=last_name", headers=auth_headers(rep))).json()["items"]
@@ -42,7 +42,7 @@ async def test_sort_by_last_name_both_ways(client, db):
 
 
 async def test_q_searches_names_emails_phones_and_company(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     acme = await make_company(db, actor=rep, name="Acme Rockets")
     by_name = await make_contact(db, actor=rep, first_name="Zelda", last_name="Fitz")
     by_email = await make_contact(db, actor=rep, emails=["orders@bakery.example"])
@@ -57,7 +57,7 @@ async def test_q_searches_names_emails_phones_and_company(client, db):
 
 
 async def test_filters_owner_tag_lifecycle_company_and_dates(client, db):
-    manager, rep = await make_user(db, role=Role.manager), await make_user(db)
+    manager, rep = await quick_user(db, role=Role.manager), await quick_user(db)
     company = await make_company(db, actor=manager)
     tagged = await make_contact(db, actor=manager, owner=rep, tags=["vip"], lifecycle_stage="customer",
                                 company_id=company.id)
@@ -77,7 +77,7 @@ async def test_filters_owner_tag_lifecycle_company_and_dates(client, db):
 
 
 async def test_rep_list_shows_own_and_unassigned_only(client, db):
-    rep, other = await make_user(db), await make_user(db)
+    rep, other = await quick_user(db), await quick_user(db)
     own = await make_contact(db, actor=rep)
     unassigned = await make_contact(db, actor=rep, owner=None)
     await make_contact(db, actor=other)
@@ -85,13 +85,13 @@ async def test_rep_list_shows_own_and_unassigned_only(client, db):
 
 
 async def test_bad_cursor_is_422(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     response = await client.get("/api/v1/contacts?cursor=garbage", headers=auth_headers(rep))
     assert response.status_code == 422
 
 
 async def test_export_streams_visible_filtered_rows_with_formulas_neutralised(client, db):
-    rep, other = await make_user(db), await make_user(db)
+    rep, other = await quick_user(db), await quick_user(db)
     acme = await make_company(db, actor=rep, name="=HYPERLINK(\"http://evil\")")
     await make_contact(db, actor=rep, first_name="=1+1", last_name="Formula", company_id=acme.id, tags=["x"])
     await make_contact(db, actor=rep, first_name="Plain", last_name="Person")
@@ -108,7 +108,7 @@ async def test_export_streams_visible_filtered_rows_with_formulas_neutralised(cl
 
 
 async def test_export_with_unknown_custom_field_filter_is_422(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     response = await client.get("/api/v1/contacts/export.csv?cf.nope=1", headers=auth_headers(rep))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "custom_fields.nope"

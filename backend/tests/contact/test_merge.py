@@ -7,13 +7,13 @@ from mancrel.audit.models import AuditEntry
 from mancrel.contact.models import Contact
 from mancrel.core.permissions import Role
 from mancrel.deal.models import Deal
-from tests.contact.factories import make_company, make_contact
+from tests.contact.factories import make_company, make_contact, quick_user
 from tests.deal.factories import make_deal
-from tests.factories import auth_headers, make_user
+from tests.factories import auth_headers
 
 
 async def test_duplicates_lists_pairs_sharing_an_email_or_phone(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     a = await make_contact(db, actor=rep, emails=["same@example.com"], phones=["+4930123456"])
     db.add(Contact(first_name="B", emails=["same@example.com"], owner_id=rep.id))
     db.add(Contact(first_name="C", phones=["+4930123456"], owner_id=rep.id))
@@ -33,7 +33,7 @@ async def test_duplicates_lists_pairs_sharing_an_email_or_phone(client, db):
 
 
 async def test_duplicates_only_among_contacts_the_rep_sees(client, db):
-    rep, other = await make_user(db), await make_user(db)
+    rep, other = await quick_user(db), await quick_user(db)
     await make_contact(db, actor=rep, emails=["x@example.com"])
     db.add(Contact(first_name="Hidden", emails=["x@example.com"], owner_id=other.id))
     await db.flush()
@@ -42,7 +42,7 @@ async def test_duplicates_only_among_contacts_the_rep_sees(client, db):
 
 
 async def test_merge_moves_everything_and_undo_puts_it_back(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     company = await make_company(db, actor=rep)
     primary = await make_contact(db, actor=rep, first_name="Ann", emails=["ann@work.example"], title=None)
     other = await make_contact(db, actor=rep, first_name="Annie", emails=["ann@home.example"],
@@ -79,7 +79,7 @@ async def test_merge_moves_everything_and_undo_puts_it_back(client, db):
 
 
 async def test_undo_refused_when_the_contact_changed_since(client, db):
-    rep = await make_user(db)
+    rep = await quick_user(db)
     primary, other = await make_contact(db, actor=rep), await make_contact(db, actor=rep)
     merge = (await client.post(f"/api/v1/contacts/{primary.id}/merge", headers=auth_headers(rep),
                                json={"other_id": str(other.id)})).json()["merge"]
@@ -90,7 +90,7 @@ async def test_undo_refused_when_the_contact_changed_since(client, db):
 
 
 async def test_merge_needs_both_contacts_visible_and_distinct(client, db):
-    rep, other_rep = await make_user(db), await make_user(db)
+    rep, other_rep = await quick_user(db), await quick_user(db)
     mine, theirs = await make_contact(db, actor=rep), await make_contact(db, actor=other_rep)
     hidden = await client.post(f"/api/v1/contacts/{mine.id}/merge", headers=auth_headers(rep),
                                json={"other_id": str(theirs.id)})
@@ -103,7 +103,7 @@ async def test_merge_needs_both_contacts_visible_and_distinct(client, db):
 
 
 async def test_someone_who_cannot_see_the_contact_cannot_undo(client, db):
-    manager, rep = await make_user(db, role=Role.manager), await make_user(db)
+    manager, rep = await quick_user(db, role=Role.manager), await quick_user(db)
     primary, other = await make_contact(db, actor=manager), await make_contact(db, actor=manager)
     merge = (await client.post(f"/api/v1/contacts/{primary.id}/merge", headers=auth_headers(manager),
                                json={"other_id": str(other.id)})).json()["merge"]

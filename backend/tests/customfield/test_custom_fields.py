@@ -1,6 +1,6 @@
 from mancrel.core.permissions import Role
-from tests.contact.factories import make_contact
-from tests.factories import auth_headers, make_user
+from tests.contact.factories import make_contact, quick_user
+from tests.factories import auth_headers
 
 
 async def _define(client, admin, **fields):
@@ -11,7 +11,7 @@ async def _define(client, admin, **fields):
 
 
 async def test_only_admins_define_fields_and_everyone_reads_them(client, db):
-    admin, manager, rep = [await make_user(db, role=r) for r in (Role.admin, Role.manager, Role.rep)]
+    admin, manager, rep = [await quick_user(db, role=r) for r in (Role.admin, Role.manager, Role.rep)]
     for user in (manager, rep):
         response = await client.post("/api/v1/custom-fields", headers=auth_headers(user), json={
             "object_type": "contact", "key": "size", "label": "Size", "field_type": "number"})
@@ -26,7 +26,7 @@ async def test_only_admins_define_fields_and_everyone_reads_them(client, db):
 
 
 async def test_select_needs_options_and_keys_are_slugs(client, db):
-    admin = await make_user(db, role=Role.admin)
+    admin = await quick_user(db, role=Role.admin)
     for body in ({"key": "tier", "field_type": "select"}, {"key": "Bad Key", "field_type": "text"},
                  {"key": "t", "field_type": "text", "options": ["a"]}):
         response = await client.post("/api/v1/custom-fields", headers=auth_headers(admin),
@@ -35,7 +35,7 @@ async def test_select_needs_options_and_keys_are_slugs(client, db):
 
 
 async def test_values_are_validated_and_typed_on_write(client, db):
-    admin, rep = await make_user(db, role=Role.admin), await make_user(db)
+    admin, rep = await quick_user(db, role=Role.admin), await quick_user(db)
     await _define(client, admin, key="budget", field_type="number")
     await _define(client, admin, key="tier", field_type="select", options=["gold", "silver"])
     await _define(client, admin, key="since", field_type="date")
@@ -54,7 +54,7 @@ async def test_values_are_validated_and_typed_on_write(client, db):
 
 
 async def test_required_field_and_partial_update(client, db):
-    admin, rep = await make_user(db, role=Role.admin), await make_user(db)
+    admin, rep = await quick_user(db, role=Role.admin), await quick_user(db)
     await _define(client, admin, key="region", field_type="text", required=True)
     await _define(client, admin, key="note", field_type="text")
     missing = await client.post("/api/v1/contacts", headers=auth_headers(rep), json={"first_name": "A"})
@@ -69,7 +69,7 @@ async def test_required_field_and_partial_update(client, db):
 
 
 async def test_lists_filter_by_custom_values(client, db):
-    admin, rep = await make_user(db, role=Role.admin), await make_user(db)
+    admin, rep = await quick_user(db, role=Role.admin), await quick_user(db)
     await _define(client, admin, key="tier", field_type="select", options=["gold", "silver"])
     await _define(client, admin, key="budget", field_type="number")
     gold = await make_contact(db, actor=rep, custom_fields={"tier": "gold", "budget": 10})
@@ -81,7 +81,7 @@ async def test_lists_filter_by_custom_values(client, db):
 
 
 async def test_admin_updates_and_deletes_a_field(client, db):
-    admin, rep = await make_user(db, role=Role.admin), await make_user(db)
+    admin, rep = await quick_user(db, role=Role.admin), await quick_user(db)
     field = await _define(client, admin, key="tier", field_type="select", options=["gold"])
     url = f"/api/v1/custom-fields/{field['id']}"
     assert (await client.patch(url, headers=auth_headers(rep), json={"label": "x"})).status_code == 403
