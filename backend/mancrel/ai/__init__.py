@@ -1,0 +1,1 @@
+"""AI models: offline embeddings, vector stores, hybrid search and the intent classifier."""

@@ -1,0 +1,169 @@
+"""Use cases of the intent classifier: classify, learn from examples and corrections, retrain."""
+
+import asyncio
+import uuid
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.ai import classifier, repository, taxonomy, training_data
+from mancrel.ai.classifier import IntentClassifier
+from mancrel.ai.embeddings import MODEL_ID, MODEL_VERSION, get_embedder
+from mancrel.ai.exceptions import ClassificationNotFound, ExampleNotFound, UnknownIntent
+from mancrel.ai.models import Classification, ModelVersion, TrainingExample
+from mancrel.audit import service as audit_service
+from mancrel.core.db import utcnow
+from mancrel.core.pagination import decode_cursor
+
+KIND = "intent"
+LABELS = (*taxonomy.INTENTS, taxonomy.OUT_OF_SCOPE)
+
+# Loaded models by version id: artifacts never change once stored, so this never goes stale.
+_loaded: dict[uuid.UUID, IntentClassifier] = {}
+
+
+def check_intent(intent: str) -> str:
+    if intent not in LABELS:
+        raise UnknownIntent(f"'{intent}' is not an intent.",
+                            errors=[{"field": "intent", "message": f"one of: {', '.join(LABELS)}"}])
+    return intent
+
+
+def train_rows(rows: list[training_data.Row], progress=None) -> tuple[IntentClassifier, dict]:
+    """Embed and train (CPU-bound: call it off the event loop)."""
+    vectors = get_embedder().embed([r.text for r in rows])
+    return classifier.train(
+        vectors, [r.label for r in rows], oos_label=taxonomy.OUT_OF_SCOPE,
+        sentiments=[r.sentiment for r in rows], weights=np.array([r.weight for r in rows]),
+        pinned=np.array([r.pinned for r in rows]), progress=progress)
+
+
+async def _rows_with_examples(session: AsyncSession) -> list[training_data.Row]:
+    examples = await repository.all_examples(session)
+    added = [training_data.Row(e.text, e.intent, e.sentiment, pinned=True,
+                               weight=training_data.CORRECTION_WEIGHT if e.source == "correction" else 1.0)
+             for e in examples]
+    return training_data.merge(training_data.shipped_rows(), added)
+
+
+async def retrain(session: AsyncSession, *, actor: Any | None = None) -> ModelVersion:
+    """Train on the shipped data plus every example, store it as the next version and serve it."""
+    await repository.lock_training(session)
+    rows = await _rows_with_examples(session)
+    model, report = await asyncio.to_thread(train_rows, rows)
+    version = ModelVersion(kind=KIND, version=await repository.next_model_version(session, KIND),
+                           is_active=True, artifact=model.to_bytes(), metrics=report, training_rows=len(rows),
+                           embedding_model=f"{MODEL_ID} ({MODEL_VERSION})", created_by_id=getattr(actor, "id", None))
+    await repository.deactivate_models(session, KIND)
+    await session.flush()
+    session.add(version)
+    await session.flush()
+    _loaded[version.id] = model
+    await audit_service.record(session, actor=actor, action="ai_model.trained", entity_type="ai_model",
+                               entity_id=version.id, after={"version": version.version, "metrics": report,
+                                                            "training_rows": len(rows)})
+    return version
+
+
+async def active_classifier(session: AsyncSession) -> tuple[uuid.UUID, int, IntentClassifier]:
+    """The serving model; the first call on a fresh installation trains version 1 from the
+    shipped data (a few seconds), so the product is usable without a training step."""
+    ref = await repository.active_model_ref(session, KIND)
+    if ref is None:
+        await repository.lock_training(session)
+        ref = await repository.active_model_ref(session, KIND)  # another process may have won
+        if ref is None:
+            version = await retrain(session)
+            ref = (version.id, version.version)
+    model_id, number = ref
+    if model_id not in _loaded:
+        blob = await repository.model_artifact(session, model_id)
+        _loaded[model_id] = IntentClassifier.from_bytes(blob)
+    return model_id, number, _loaded[model_id]
+
+
+def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
+    """Intent, confidence, alternatives, sentiment and priority for each text (CPU-bound)."""
+    vectors = get_embedder().embed(texts)
+    predictions = model.predict(vectors)
+    sentiments = model.sentiment(vectors)
+    return [{
+        "intent": p.label, "confidence": round(p.confidence, 4), "out_of_scope": p.out_of_scope,
+        "alternatives": [{"intent": label, "confidence": round(c, 4)} for label, c in p.alternatives],
+        "sentiment": sentiment, "priority": taxonomy.priority(p.label, sentiment, text),
+    } for text, p, sentiment in zip(texts, predictions, sentiments, strict=True)]
+
+
+async def classify(session: AsyncSession, *, text: str, actor: Any) -> Classification:
+    model_id, number, model = await active_classifier(session)
+    (result,) = await asyncio.to_thread(predict, model, [text])
+    row = Classification(text=text, model_version=number, model_version_id=model_id,
+                         owner_id=getattr(actor, "id", None), **result)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def relabel(session: AsyncSession, *, classification_id: uuid.UUID, intent: str,
+                  sentiment: str | None, actor: Any) -> Classification:
+    """Record the right intent; the text becomes a training example for the next retrain."""
+    check_intent(intent)
+    row = await repository.get_classification(session, classification_id)
+    if row is None:
+        raise ClassificationNotFound(f"No classification with id {classification_id}.")
+    before = audit_service.snapshot(row, ["intent", "corrected_intent"])
+    row.corrected_intent, row.corrected_by_id, row.corrected_at = intent, actor.id, utcnow()
+    session.add(TrainingExample(text=row.text, intent=intent, sentiment=sentiment or row.sentiment,
+                                source="correction", classification_id=row.id, created_by_id=actor.id))
+    await session.flush()
+    await audit_service.record(session, actor=actor, action="ai_classification.relabelled",
+                               entity_type="ai_classification", entity_id=row.id, before=before,
+                               after=audit_service.snapshot(row, ["intent", "corrected_intent"]))
+    return row
+
+
+async def add_example(session: AsyncSession, *, text: str, intent: str, sentiment: str | None,
+                      actor: Any) -> TrainingExample:
+    example = TrainingExample(text=text, intent=check_intent(intent), sentiment=sentiment, source="example",
+                              created_by_id=actor.id)
+    session.add(example)
+    await session.flush()
+    await audit_service.record(session, actor=actor, action="ai_example.created", entity_type="ai_example",
+                               entity_id=example.id, after=audit_service.snapshot(example))
+    return example
+
+
+async def delete_example(session: AsyncSession, *, example_id: uuid.UUID, actor: Any) -> None:
+    example = await repository.get_example(session, example_id)
+    if example is None:
+        raise ExampleNotFound(f"No training example with id {example_id}.")
+    before = audit_service.snapshot(example)
+    await session.delete(example)
+    await session.flush()
+    await audit_service.record(session, actor=actor, action="ai_example.deleted", entity_type="ai_example",
+                               entity_id=example_id, before=before)
+
+
+# --- reads ---------------------------------------------------------------------------------
+def _after(cursor: str | None) -> tuple | None:
+    from datetime import datetime
+
+    return tuple(decode_cursor(cursor, [datetime.fromisoformat, uuid.UUID])) if cursor else None
+
+
+async def list_classifications(session: AsyncSession, *, actor: Any, limit: int,
+                               cursor: str | None) -> list[Classification]:
+    from mancrel.ai.search import visible_owner_ids
+
+    return await repository.list_classifications(session, owner_ids=visible_owner_ids(actor), limit=limit,
+                                                 after=_after(cursor))
+
+
+async def list_examples(session: AsyncSession, *, limit: int, cursor: str | None) -> list[TrainingExample]:
+    return await repository.list_examples(session, limit=limit, after=_after(cursor))
+
+
+async def list_models(session: AsyncSession, *, limit: int, cursor: str | None) -> list[ModelVersion]:
+    before = int(decode_cursor(cursor, [int])[0]) if cursor else None
+    return await repository.list_models(session, kind=KIND, limit=limit + 1, before_version=before)

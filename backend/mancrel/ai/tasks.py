@@ -1,0 +1,26 @@
+"""Jobs on the `ai` queue: keep search current, retrain the classifier."""
+
+import uuid
+
+from mancrel.ai import indexing
+from mancrel.ai import service as ai_service
+from mancrel.worker.task import AsyncSession, job
+
+
+@job("ai.embed_product")
+async def embed_product(session: AsyncSession, product_id: uuid.UUID) -> bool:
+    return await indexing.index_product(session, product_id)
+
+
+@job("ai.embed_contact")
+async def embed_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
+    return await indexing.index_contact(session, contact_id)
+
+
+@job("ai.retrain")
+async def retrain(session: AsyncSession, actor_id: uuid.UUID | None = None) -> int:
+    from mancrel.user import service as user_service
+
+    actor = await user_service.get(session, actor_id) if actor_id else None
+    version = await ai_service.retrain(session, actor=actor)
+    return version.version
