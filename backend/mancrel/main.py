@@ -10,6 +10,8 @@ from mancrel import __version__
 from mancrel.activity.router import router as activity_router
 from mancrel.audit.router import router as audit_router
 from mancrel.auth.router import router as auth_router
+from mancrel.catalog.router import router as catalog_router
+from mancrel.catalog.webhook_router import router as catalog_webhook_router
 from mancrel.company.router import router as company_router
 from mancrel.contact.router import router as contact_router
 from mancrel.core.config import get_settings
@@ -41,6 +43,7 @@ API_ROUTERS: list[APIRouter] = [
     contact_router,
     customfield_router,
     dataimport_router,
+    catalog_router,
 ]
 
 
@@ -71,6 +74,7 @@ def create_app() -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)
+    app.include_router(catalog_webhook_router)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

@@ -3,6 +3,7 @@
 from mancrel.activity.models import Activity
 from mancrel.audit.models import AuditEntry
 from mancrel.auth.models import RefreshToken
+from mancrel.catalog.models import CatalogEvent, CatalogSource, Product, ProductVariant
 from mancrel.company.models import Company
 from mancrel.contact.merge_models import ContactMerge
 from mancrel.contact.models import Contact
@@ -16,4 +17,5 @@ from mancrel.user.models import User
 from mancrel.worker.models import OutboxMessage
 
 __all__ = ["Activity", "AppState", "AuditEntry", "Base", "Company", "Contact", "ContactMerge", "CustomField", "Deal",
-           "DealStageChange", "ImportJob", "OutboxMessage", "Pipeline", "PipelineStage", "RefreshToken", "User"]
+           "DealStageChange", "ImportJob", "OutboxMessage", "Pipeline", "PipelineStage", "RefreshToken", "User",
+           "CatalogEvent", "CatalogSource", "Product", "ProductVariant"]

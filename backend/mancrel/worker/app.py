@@ -25,6 +25,7 @@ VISIBILITY_TIMEOUT = 3 * TASK_TIME_LIMIT
 TASK_MODULES = [
     "mancrel.worker.outbox",
     "mancrel.dataimport.tasks",
+    "mancrel.catalog.tasks",
 ]
 
 
