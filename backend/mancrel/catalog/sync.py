@@ -73,7 +73,9 @@ async def poll(session: AsyncSession, source_id: uuid.UUID, *, full: bool = Fals
         source = await SourceRepository(session).get(source_id)
         if source is None or not source.poll_url:
             return None
-        return await _poll_locked(session, source, full=full)
+        result = await _poll_locked(session, source, full=full)
+        await session.flush()
+        return result
     finally:
         try:
             await lock.release()
