@@ -8,6 +8,7 @@ import sys
 COMMAND_MODULES = [
     "mancrel.core.commands",
     "mancrel.worker.commands",
+    "mancrel.deadletter.commands",
     "mancrel.catalog.commands",
 ]
 

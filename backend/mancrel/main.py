@@ -24,11 +24,15 @@ from mancrel.core.redis import close_redis
 from mancrel.core.spa import mount_spa
 from mancrel.customfield.router import router as customfield_router
 from mancrel.dataimport.router import router as dataimport_router
+from mancrel.deadletter.router import router as dead_letter_router
 from mancrel.deal.router import router as deal_router
+from mancrel.events.router import router as events_router
 from mancrel.health.router import router as health_router
 from mancrel.pipeline.router import router as pipeline_router
+from mancrel.system.router import router as system_router
 from mancrel.timeline.router import router as timeline_router
 from mancrel.user.router import router as user_router
+from mancrel.worker.metrics import refresh_system_gauges
 
 # One line per domain router, all under /api/v1.
 API_ROUTERS: list[APIRouter] = [
@@ -43,6 +47,9 @@ API_ROUTERS: list[APIRouter] = [
     contact_router,
     customfield_router,
     dataimport_router,
+    dead_letter_router,
+    system_router,
+    events_router,
     catalog_router,
 ]
 
@@ -78,6 +85,7 @@ def create_app() -> FastAPI:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
+        await refresh_system_gauges()
         body, content_type = render_metrics()
         return Response(body, media_type=content_type)
 

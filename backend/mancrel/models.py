@@ -11,11 +11,12 @@ from mancrel.core.db import Base
 from mancrel.core.state import AppState
 from mancrel.customfield.models import CustomField
 from mancrel.dataimport.models import ImportJob
+from mancrel.deadletter.models import DeadLetter
 from mancrel.deal.models import Deal, DealStageChange
 from mancrel.pipeline.models import Pipeline, PipelineStage
 from mancrel.user.models import User
-from mancrel.worker.models import OutboxMessage
+from mancrel.worker.models import OutboxMessage, TaskCompletion
 
-__all__ = ["Activity", "AppState", "AuditEntry", "Base", "Company", "Contact", "ContactMerge", "CustomField", "Deal",
-           "DealStageChange", "ImportJob", "OutboxMessage", "Pipeline", "PipelineStage", "RefreshToken", "User",
-           "CatalogEvent", "CatalogSource", "Product", "ProductVariant"]
+__all__ = ["Activity", "AppState", "AuditEntry", "Base", "CatalogEvent", "CatalogSource", "Company", "Contact",
+           "ContactMerge", "CustomField", "DeadLetter", "Deal", "DealStageChange", "ImportJob", "OutboxMessage",
+           "Pipeline", "PipelineStage", "Product", "ProductVariant", "RefreshToken", "TaskCompletion", "User"]

@@ -7,8 +7,12 @@ savepoint inside it), and starts with an empty Redis.
 import os
 import secrets
 import shutil
+import signal as _signal
+import subprocess as _subprocess
+import sys as _sys
 import tempfile
-from collections.abc import AsyncIterator
+import time as _time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -114,3 +118,144 @@ async def client(app, db) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
     app.dependency_overrides.clear()
+
+
+# ---------------------------------------------------------------------------------------
+# Real worker processes and committed data (workers engineer).
+#
+# A worker subprocess cannot see the `db` fixture's uncommitted rows, so tests that run
+# jobs use `committed_db`: a session whose commits are real. It deletes, afterwards, the
+# rows it created (by primary key) and empties the job bookkeeping tables that workers
+# and the API write to (outbox, completions, dead letters, audit log). `committed_client`
+# is an HTTP client on the app whose requests commit for real too.
+#
+#   async def test_x(committed_db, celery_worker):
+#       user = await make_user(committed_db); await committed_db.commit()
+#       enqueue(committed_db, "tests.record", key="a"); await commit(committed_db)  # core.db.commit
+#
+# `celery_worker` starts `mancrel worker` (prefork, one child) against the test servers,
+# with the test-only tasks of tests/worker/support_tasks.py (via MANCREL_EXTRA_TASK_MODULES),
+# and waits for its heartbeat. `valkey_control` stops and restarts the embedded Valkey on
+# the same port (its append-only file keeps queued jobs).
+# ---------------------------------------------------------------------------------------
+BOOKKEEPING_TABLES = ("outbox_messages", "task_completions", "dead_letters", "audit_log")
+TEST_TASK_MODULES = "tests.worker.support_tasks"
+
+
+def worker_env(servers: dict, **extra: str) -> dict[str, str]:
+    """The environment a `mancrel` subprocess needs to use the test servers."""
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    backend = str(Path(__file__).resolve().parents[1])
+    env.update(DATABASE_URL=servers["postgres"].url, REDIS_URL=servers["valkey"].url, MANCREL_ENV="test",
+               MANCREL_SECRET_KEY=os.environ["MANCREL_SECRET_KEY"], MANCREL_EXTRA_TASK_MODULES=TEST_TASK_MODULES,
+               PYTHONPATH=os.pathsep.join(p for p in (backend, env.get("PYTHONPATH")) if p),
+               MANCREL_LOG_LEVEL="INFO", **extra)
+    return env
+
+
+def mancrel_command(*args: str) -> list[str]:
+    return [_sys.executable, "-c", "from mancrel.cli import main; main()", *args]
+
+
+@pytest.fixture
+async def committed_db(engine) -> AsyncIterator[AsyncSession]:
+    from sqlalchemy import event, inspect, text
+
+    created: list[tuple[str, dict]] = []
+    session = AsyncSession(bind=engine, expire_on_commit=False)
+
+    @event.listens_for(session.sync_session, "after_flush")
+    def _track(sync_session, flush_context) -> None:
+        for obj in sync_session.new:
+            mapper = inspect(obj).mapper
+            created.append((mapper.local_table.name,
+                            {c.key: getattr(obj, c.key) for c in mapper.primary_key}))
+
+    try:
+        yield session
+    finally:
+        await session.rollback()
+        await session.close()
+        async with engine.begin() as conn:
+            for table in BOOKKEEPING_TABLES:
+                await conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (constant names)
+            for table, key in reversed(created):  # children before the parents they point to
+                where = " AND ".join(f"{column} = :{column}" for column in key)
+                await conn.execute(text(f"DELETE FROM {table} WHERE {where}"), key)  # noqa: S608
+
+
+@pytest.fixture
+async def committed_client(app, committed_db) -> AsyncIterator[AsyncClient]:
+    """Requests through the real session dependency: each one commits for real."""
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+class WorkerProcess:
+    def __init__(self, process: _subprocess.Popen, log: Path) -> None:
+        self.process, self.log = process, log
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(_signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except _subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_worker(servers: dict, log: Path, *args: str, **env: str) -> WorkerProcess:
+    import redis as sync_redis
+
+    client = sync_redis.Redis.from_url(servers["valkey"].url)
+    name = f"test{os.getpid()}-{secrets.token_hex(3)}"
+    with open(log, "ab") as out:
+        process = _subprocess.Popen(
+            mancrel_command("worker", "-c", "1", "-n", name, *args), stdout=out, stderr=_subprocess.STDOUT,
+            env=worker_env(servers, **env), cwd=Path(__file__).resolve().parents[1])
+    worker = WorkerProcess(process, log)
+    deadline = _time.monotonic() + 60
+    while not any(name in key.decode() for key in client.keys("mancrel:workers:*")):
+        if process.poll() is not None or _time.monotonic() > deadline:
+            worker.stop()
+            raise RuntimeError(f"the worker did not start:\n{worker.output()[-4000:]}")
+        _time.sleep(0.1)
+    client.close()
+    return worker
+
+
+@pytest.fixture
+def celery_worker(servers, clean_redis, tmp_path) -> Iterator[WorkerProcess]:
+    """A real `mancrel worker` subprocess (prefork, one child), stopped after the test."""
+    worker = start_worker(servers, tmp_path / "worker.log")
+    yield worker
+    worker.stop()
+
+
+class ValkeyControl:
+    def __init__(self, valkey) -> None:
+        self.valkey = valkey
+
+    def stop(self) -> None:
+        self.valkey.stop()
+
+    def start(self) -> None:
+        if not self.valkey.server.is_running():
+            self.valkey.start()
+
+
+@pytest.fixture
+def valkey_control(servers) -> Iterator[ValkeyControl]:
+    """Stop and restart the test Valkey (same port, same data); always running again after."""
+    control = ValkeyControl(servers["valkey"])
+    yield control
+    control.start()

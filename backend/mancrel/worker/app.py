@@ -1,6 +1,7 @@
 """The Celery application: broker settings, queues and routing by task name."""
 
 import importlib
+import os
 
 from celery import Celery
 from kombu import Queue
@@ -29,6 +30,24 @@ TASK_MODULES = [
 ]
 
 
+# Test and benchmark support: extra comma-separated task modules for this process
+# (e.g. MANCREL_EXTRA_TASK_MODULES=tests.worker.support_tasks). Empty in production.
+EXTRA_TASK_MODULES_ENV = "MANCREL_EXTRA_TASK_MODULES"
+
+
+def task_modules() -> list[str]:
+    extra = [m.strip() for m in os.environ.get(EXTRA_TASK_MODULES_ENV, "").split(",") if m.strip()]
+    return TASK_MODULES + extra
+
+
+def load_task_modules() -> list[str]:
+    """Import every task module, which also fills BEAT_SCHEDULE."""
+    modules = task_modules()
+    for module_name in modules:
+        importlib.import_module(module_name)
+    return modules
+
+
 def route_task(name: str, args, kwargs, options, task=None, **kw) -> dict[str, str]:
     queue = ROUTES_BY_PREFIX.get(name.split(".", 1)[0], "default")
     return {"queue": queue}
@@ -41,8 +60,7 @@ BEAT_SCHEDULE: dict[str, dict] = {}
 def _configuration() -> dict:
     """Read when Celery first needs its configuration, not at import: `mancrel run`
     imports this module before it knows where its embedded Redis listens."""
-    for module_name in TASK_MODULES:  # their beat entries must be in before beat reads them
-        importlib.import_module(module_name)
+    modules = load_task_modules()  # their beat entries must be in before beat reads them
     settings = get_settings()
     return dict(
         broker_url=settings.broker_url,
@@ -64,7 +82,7 @@ def _configuration() -> dict:
         task_default_queue="default",
         task_routes=(route_task,),
         timezone="UTC",
-        imports=TASK_MODULES,
+        imports=modules,
         beat_schedule=BEAT_SCHEDULE,
     )
 

@@ -8,6 +8,7 @@ from mancrel.worker.app import QUEUES
 
 
 def _worker(args: argparse.Namespace) -> int:
+    from mancrel.worker import heartbeat  # noqa: F401  (connects the heartbeat signals)
     from mancrel.worker.app import celery_app
 
     argv = ["worker", "-Q", args.queues, "--concurrency", str(args.concurrency), "--pool", args.pool,
@@ -22,7 +23,8 @@ def _beat(args: argparse.Namespace) -> int:
 
     schedule = get_settings().data_dir.resolve() / "celerybeat-schedule"
     schedule.parent.mkdir(parents=True, exist_ok=True)
-    celery_app.start(["beat", "-s", str(schedule), "--loglevel", get_settings().log_level])
+    celery_app.start(["beat", "-s", str(schedule), "-S", "mancrel.worker.heartbeat:RecordingScheduler",
+                      "--loglevel", get_settings().log_level])
     return 0
 
 

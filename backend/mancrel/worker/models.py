@@ -21,3 +21,17 @@ class OutboxMessage(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
     publish_attempts: Mapped[int] = mapped_column(default=0)
+
+
+class TaskCompletion(Base):
+    """A job that committed its effects, written in the job's own transaction.
+
+    A job redelivered after it committed (worker killed before the ack) finds its id
+    here and is skipped, so its effects happen once. Pruned after COMPLETION_RETENTION.
+    """
+
+    __tablename__ = "task_completions"
+
+    task_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,1 @@
+"""Dead letters: jobs that failed for good, kept so an admin can read, replay or discard them."""

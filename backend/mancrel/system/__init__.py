@@ -1,0 +1,1 @@
+"""System status for admins: queues, workers, outbox, dead letters, beat schedules."""

@@ -1,0 +1,26 @@
+import pytest
+from sqlalchemy import text
+
+# The table tests/worker/support_tasks.py writes its effects to (test-only, not a migration).
+EFFECTS_DDL = """CREATE TABLE IF NOT EXISTS worker_test_effects (
+    id bigserial PRIMARY KEY, key text NOT NULL, note text, created_at timestamptz NOT NULL DEFAULT now())"""
+
+
+@pytest.fixture(scope="session")
+async def effects_table(engine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(EFFECTS_DDL))
+
+
+@pytest.fixture
+async def effects(engine, effects_table):
+    """Count the effects of test jobs by key; emptied after the test."""
+
+    async def count(key: str) -> int:
+        async with engine.connect() as conn:
+            return (await conn.execute(text("SELECT count(*) FROM worker_test_effects WHERE key = :key"),
+                                       {"key": key})).scalar_one()
+
+    yield count
+    async with engine.begin() as conn:
+        await conn.execute(text("DELETE FROM worker_test_effects"))
