@@ -40,7 +40,8 @@ export async function problemFromResponse(response: Response): Promise<ApiError>
 }
 
 function humanField(field: string): string {
-  const last = field.split(".").pop() ?? field;
+  // "emails.0" is about the emails; list indexes mean nothing to a person.
+  const last = field.split(".").filter((part) => !/^\d+$/.test(part)).pop() ?? field;
   const words = last.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

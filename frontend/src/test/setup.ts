@@ -1,8 +1,11 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
-import { afterEach } from "vitest";
+import { afterEach, vi } from "vitest";
+import { resetSessionForTests } from "@/lib/auth/session";
 
 afterEach(() => {
   cleanup();
+  resetSessionForTests();
   localStorage.clear();
+  vi.unstubAllGlobals();
 });

@@ -40,7 +40,11 @@ export function ActivityComposer({ links }: Props) {
       return;
     }
     const due = mode === "task" && values.due ? new Date(values.due).toISOString() : undefined;
-    await create.mutateAsync({ type: mode, subject: values.subject, body: values.body ?? "", due_at: due, ...links });
+    try {
+      await create.mutateAsync({ type: mode, subject: values.subject, body: values.body ?? "", due_at: due, ...links });
+    } catch {
+      return; // create.error is on screen and the form keeps what was typed
+    }
     setSaved(mode === "call" ? "Call logged." : mode === "note" ? "Note added." : "Task added.");
     form.reset();
     setMode(null);

@@ -17,7 +17,11 @@ export function CompanyForm({ onCreated, onCancel }: { onCreated: (c: Company) =
   const create = useCreateCompany();
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: "", domain: "", industry: "" } });
   const onSubmit = form.handleSubmit(async (v) => {
-    onCreated(await create.mutateAsync({ name: v.name, domain: v.domain || null, industry: v.industry || null }));
+    try {
+      onCreated(await create.mutateAsync({ name: v.name, domain: v.domain || null, industry: v.industry || null }));
+    } catch {
+      // create.error is on screen
+    }
   });
   return (
     <form className="record-form" onSubmit={onSubmit} noValidate aria-label="New company">

@@ -40,11 +40,15 @@ export function ContactDetails({ contact, ownerName, companyName }: Props) {
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (v) => {
-    await update.mutateAsync({
-      first_name: v.first_name, last_name: v.last_name, title: v.title || null,
-      emails: list(v.emails), phones: list(v.phones), lifecycle_stage: v.lifecycle_stage as Lifecycle,
-    });
-    setEditing(false);
+    try {
+      await update.mutateAsync({
+        first_name: v.first_name, last_name: v.last_name, title: v.title || null,
+        emails: list(v.emails), phones: list(v.phones), lifecycle_stage: v.lifecycle_stage as Lifecycle,
+      });
+      setEditing(false);
+    } catch {
+      // update.error is on screen; a 412 has already reloaded the other person's version.
+    }
   });
 
   if (!editing) {

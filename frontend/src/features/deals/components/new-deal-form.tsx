@@ -33,11 +33,15 @@ export function NewDealForm({ pipeline, contactId, companyId, defaultTitle = "",
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (v) => {
-    await create.mutateAsync({
-      title: v.title, amount: v.amount, currency: v.currency.toUpperCase(), pipeline_id: pipeline.id, stage_id: v.stage_id,
-      expected_close_date: v.expected_close_date || null, contact_id: contactId ?? null, company_id: companyId ?? null,
-    });
-    onDone();
+    try {
+      await create.mutateAsync({
+        title: v.title, amount: v.amount, currency: v.currency.toUpperCase(), pipeline_id: pipeline.id, stage_id: v.stage_id,
+        expected_close_date: v.expected_close_date || null, contact_id: contactId ?? null, company_id: companyId ?? null,
+      });
+      onDone();
+    } catch {
+      // create.error is on screen
+    }
   });
 
   return (

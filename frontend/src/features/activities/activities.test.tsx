@@ -1,0 +1,107 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { baseRoutes, installFakeApi, json, problem } from "@/test/fake-api";
+import { renderApp, signIn } from "@/test/render";
+import type { Activity } from "./types";
+
+const task = (id: string, subject: string, due: string, extra: Partial<Activity> = {}): Activity => ({
+  id, type: "task", subject, body: "", occurred_at: due, due_at: due, done_at: null, assignee_id: "u-rita", owner_id: "u-rita",
+  contact_id: "c-1", company_id: null, deal_id: null, version: 2, deleted_at: null,
+  created_at: "2026-11-20T10:00:00Z", updated_at: "2026-11-20T10:00:00Z", ...extra,
+});
+
+const contactRoutes = {
+  "GET /api/v1/contacts/c-1": () => json({
+    id: "c-1", first_name: "Ada", last_name: "Lovelace", title: null, emails: [], phones: [], company_id: null, owner_id: "u-rita",
+    lifecycle_stage: "lead", tags: [], source: null, whatsapp_id: null, messenger_psid: null, last_contacted_at: null,
+    custom_fields: {}, version: 1, created_at: "2026-11-20T10:00:00Z", updated_at: "2026-11-20T10:00:00Z", deleted_at: null,
+  }),
+  "GET /api/v1/deals": () => json({ items: [], next_cursor: null }),
+  "GET /api/v1/pipelines": () => json([]),
+};
+
+describe("logging activity on a contact", () => {
+  it("logs a call that then shows on the timeline", async () => {
+    const logged: Activity[] = [];
+    const api = installFakeApi({
+      ...baseRoutes, ...contactRoutes,
+      "GET /api/v1/contacts/c-1/timeline": () => json({ items: logged.map((a) => ({ kind: "activity", id: a.id, at: a.occurred_at, data: a })), next_cursor: null }),
+      "POST /api/v1/activities": ({ body }) => {
+        const created = task("a-1", (body as Activity).subject, "2026-11-27T10:00:00Z", { ...(body as Partial<Activity>), due_at: null });
+        logged.push(created);
+        return json(created, 201);
+      },
+    });
+    await signIn();
+    renderApp("/contacts/c-1");
+    expect(await screen.findByText("Nothing has happened here yet.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Log a call" }));
+    await userEvent.type(screen.getByLabelText("Call summary"), "Talked about the spring order");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByText("Call logged.")).toBeInTheDocument();
+    const timeline = screen.getByRole("region", { name: "Timeline" });
+    expect(await within(timeline).findByText("Talked about the spring order")).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/activities")[0].body).toMatchObject({ type: "call", contact_id: "c-1" });
+  });
+
+  it("asks when a new task is due before saving it", async () => {
+    const api = installFakeApi({ ...baseRoutes, ...contactRoutes, "GET /api/v1/contacts/c-1/timeline": () => json({ items: [], next_cursor: null }) });
+    await signIn();
+    renderApp("/contacts/c-1");
+    await userEvent.click(await screen.findByRole("button", { name: "Add a task" }));
+    await userEvent.type(screen.getByLabelText("What needs doing"), "Send the quote");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Pick when it is due.")).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/activities")).toHaveLength(0);
+  });
+});
+
+describe("my tasks", () => {
+  it("groups overdue, today and upcoming, and completes one with a click", async () => {
+    let tasks = { overdue: [task("t-1", "Call back Ada", "2026-11-25T09:00:00Z")], today: [task("t-2", "Send the quote", "2026-11-27T15:00:00Z")], upcoming: [] as Activity[] };
+    const api = installFakeApi({
+      ...baseRoutes,
+      "GET /api/v1/activities/mine": () => json(tasks),
+      "PATCH /api/v1/activities/t-1": () => {
+        tasks = { ...tasks, overdue: [] };
+        return json(task("t-1", "Call back Ada", "2026-11-25T09:00:00Z", { done_at: "2026-11-27T12:00:00Z", version: 3 }));
+      },
+    });
+    await signIn();
+    renderApp("/tasks");
+    const overdue = await screen.findByRole("region", { name: /Overdue/ });
+    expect(within(overdue).getByText("Call back Ada")).toBeInTheDocument();
+    expect(within(screen.getByRole("region", { name: /Today/ })).getByText("Send the quote")).toBeInTheDocument();
+    expect(within(screen.getByRole("region", { name: /Upcoming/ })).getByText("Nothing coming up.")).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole("button", { name: "Complete “Call back Ada”" }));
+    expect(await screen.findByText("Completed “Call back Ada”.")).toBeInTheDocument();
+    expect(screen.queryByText("Call back Ada")).not.toBeInTheDocument();
+    const patch = api.find("PATCH", "/api/v1/activities/t-1")[0];
+    expect(patch.headers.get("If-Match")).toBe('"2"');
+    expect((patch.body as { done_at: string }).done_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(api.find("GET", "/api/v1/activities/mine")[0].query.get("tz")).toBeTruthy();
+  });
+
+  it("brings a task back and explains when completing it fails", async () => {
+    installFakeApi({
+      ...baseRoutes,
+      "GET /api/v1/activities/mine": () => json({ overdue: [], today: [task("t-2", "Send the quote", "2026-11-27T15:00:00Z")], upcoming: [] }),
+      "PATCH /api/v1/activities/t-2": () => problem(503, "Service unavailable"),
+    });
+    await signIn();
+    renderApp("/tasks");
+    await userEvent.click(await screen.findByRole("button", { name: "Complete “Send the quote”" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Something went wrong on our side.");
+    await waitFor(() => expect(screen.getByText("Send the quote")).toBeInTheDocument());
+  });
+
+  it("shows a calm empty state", async () => {
+    installFakeApi({ ...baseRoutes, "GET /api/v1/activities/mine": () => json({ overdue: [], today: [], upcoming: [] }) });
+    await signIn();
+    renderApp("/tasks");
+    expect(await screen.findByText("You're all caught up.")).toBeInTheDocument();
+  });
+});

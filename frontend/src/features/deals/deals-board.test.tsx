@@ -1,0 +1,108 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { baseRoutes, installFakeApi, json, problem } from "@/test/fake-api";
+import { renderApp, signIn } from "@/test/render";
+import type { Board, Card } from "./types";
+
+const stages = [
+  { id: "s-new", name: "New", position: 0, probability: 10, kind: "open" as const },
+  { id: "s-qual", name: "Qualified", position: 1, probability: 30, kind: "open" as const },
+  { id: "s-won", name: "Won", position: 2, probability: 100, kind: "won" as const },
+  { id: "s-lost", name: "Lost", position: 3, probability: 0, kind: "lost" as const },
+];
+const pipeline = { id: "p-1", name: "Sales", is_default: true, position: 0, stages };
+
+const card = (id: string, title: string, amount: string): Card => ({
+  id, title, amount, currency: "EUR", status: "open", expected_close_date: null, contact_id: null, contact_name: "Ada Lovelace",
+  company_id: null, company_name: null, owner_id: "u-rita", owner_name: "Rita Chen", version: 3,
+});
+
+function makeBoard(): Board {
+  return {
+    pipeline_id: "p-1", name: "Sales",
+    stages: [
+      { ...stages[0], count: 2, totals: [{ currency: "EUR", amount: "1500.00" }], cards: [card("d-1", "Spring order", "1000.00"), card("d-2", "Refill", "500.00")], next_cursor: null },
+      { ...stages[1], count: 0, totals: [], cards: [], next_cursor: null },
+      { ...stages[2], count: 0, totals: [], cards: [], next_cursor: null },
+      { ...stages[3], count: 0, totals: [], cards: [], next_cursor: null },
+    ],
+  };
+}
+
+const column = (name: string) => screen.getByRole("region", { name });
+
+function boardApi(moveReply: () => ReturnType<typeof json>) {
+  let board = makeBoard();
+  const api = installFakeApi({
+    ...baseRoutes,
+    "GET /api/v1/pipelines": () => json([pipeline]),
+    "GET /api/v1/pipelines/p-1/board": () => json(board),
+    "POST /api/v1/deals/:id/move": (call) => {
+      const reply = moveReply();
+      if ((reply.status ?? 200) === 200) {
+        // The server now has the card in its new stage: later board reads say so.
+        const { stage_id } = call.body as { stage_id: string };
+        const moved = board.stages[0].cards[0];
+        board = { ...board, stages: board.stages.map((s) => s.id === "s-new" ? { ...s, cards: s.cards.slice(1), count: 1, totals: [{ currency: "EUR", amount: "500.00" }] } : s.id === stage_id ? { ...s, cards: [moved], count: 1, totals: [{ currency: "EUR", amount: "1000.00" }] } : s) };
+      }
+      return reply;
+    },
+  });
+  return api;
+}
+
+describe("the deals board", () => {
+  it("shows each stage with its cards, count and total", async () => {
+    boardApi(() => json({}));
+    await signIn();
+    renderApp("/deals");
+    const first = await screen.findByRole("region", { name: "New" });
+    expect(within(first).getByRole("button", { name: /Spring order/ })).toBeInTheDocument();
+    expect(within(first).getByTestId("stage-total")).toHaveTextContent("€1,500");
+    expect(within(first).getByLabelText("2 deals")).toBeInTheDocument();
+    expect(within(column("Qualified")).getByText("No deals here")).toBeInTheDocument();
+  });
+
+  it("moves a card with the keyboard: Space, Right arrow, Space", async () => {
+    const api = boardApi(() => json({}));
+    await signIn();
+    renderApp("/deals");
+    const cardButton = await within(await screen.findByRole("region", { name: "New" })).findByRole("button", { name: /Spring order/ });
+    cardButton.focus();
+    const user = userEvent.setup();
+    await user.keyboard(" ");
+    await user.keyboard("{ArrowRight}");
+    // While carried, the card already shows in the next stage, and keeps focus.
+    expect(within(column("Qualified")).getByRole("button", { name: /Spring order/ })).toHaveFocus();
+    await user.keyboard(" ");
+
+    await waitFor(() => expect(api.find("POST", "/api/v1/deals/d-1/move")).toHaveLength(1));
+    const move = api.find("POST", "/api/v1/deals/d-1/move")[0];
+    expect(move.body).toEqual({ stage_id: "s-qual", position: 0 });
+    expect(move.headers.get("If-Match")).toBe('"3"');
+    expect(await screen.findByText("Moved Spring order to Qualified.")).toBeInTheDocument();
+    expect(within(column("Qualified")).getByTestId("stage-total")).toHaveTextContent("€1,000");
+    expect(within(column("New")).getByTestId("stage-total")).toHaveTextContent("€500");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument(); // Space did not open the deal
+  });
+
+  it("puts the card back and says why when the server refuses the move", async () => {
+    boardApi(() => problem(412, "Precondition failed"));
+    await signIn();
+    renderApp("/deals");
+    const newColumn = await screen.findByRole("region", { name: "New" });
+    const cardButton = await within(newColumn).findByRole("button", { name: /Spring order/ });
+    const target = column("Qualified");
+
+    fireEvent.dragStart(cardButton, { dataTransfer: { setData: () => {}, effectAllowed: "" } });
+    fireEvent.dragOver(target, { clientY: 10 });
+    fireEvent.drop(target, { clientY: 10 });
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("We couldn't move “Spring order”, so it is back where it was.");
+    expect(alert).toHaveTextContent("Someone else changed this record");
+    await waitFor(() => expect(within(column("New")).getByRole("button", { name: /Spring order/ })).toBeInTheDocument());
+    expect(within(column("Qualified")).queryByRole("button", { name: /Spring order/ })).not.toBeInTheDocument();
+  });
+});
