@@ -16,7 +16,7 @@ $(INSTALLED): backend/pyproject.toml
 
 install: $(INSTALLED)
 
-run: install
+run: install frontend-build
 	$(VENV)/bin/mancrel run
 
 lint: install
@@ -25,7 +25,32 @@ lint: install
 backend-test: install
 	cd backend && ../$(PY) -m pytest -q -p no:cacheprovider
 
-test: lint backend-test
+test: lint backend-test frontend-test e2e
+
+# Web app (frontend/): npm ci once per lockfile, a build only when a source changed, and the
+# Playwright journeys against a real `mancrel run` (Debian's Chromium, installed when missing).
+FRONTEND_STAMP := frontend/node_modules/.package-lock.json
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json -type f 2>/dev/null)
+
+.PHONY: frontend-install frontend-build frontend-test e2e
+
+$(FRONTEND_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $(FRONTEND_STAMP)
+
+frontend-install: $(FRONTEND_STAMP)
+
+frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+frontend-build: frontend/dist/index.html
+
+frontend-test: frontend-install install
+	cd frontend && npm run typecheck && npm test && npm run check:api
+
+e2e: frontend-build install
+	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	cd frontend && node e2e/run.mjs
 
 clean:
 	rm -rf $(VENV) backend/*.egg-info
