@@ -39,7 +39,7 @@ async def _totals(repo: BoardRepository, stage_ids: list[uuid.UUID], actor: Acto
     counts: dict[uuid.UUID, int] = defaultdict(int)
     amounts: dict[uuid.UUID, list[CurrencyTotal]] = defaultdict(list)
     for row in await repo.totals(stage_ids, actor):
-        counts[row.stage_id] += row.count
+        counts[row.stage_id] += int(row.count)
         amounts[row.stage_id].append(CurrencyTotal(currency=row.currency, amount=Decimal(row.amount)))
     return {sid: (counts[sid], amounts[sid]) for sid in stage_ids}
 

@@ -126,6 +126,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_deal_stage_changes_deal_timeline', 'deal_stage_changes', ['deal_id', 'changed_at', 'id'], unique=False)
     _create_default_pipeline()
+    _create_stage_totals()
 
 
 # The same stages as mancrel.pipeline.service.DEFAULT_STAGES: every installation has them,
@@ -148,7 +149,47 @@ def _create_default_pipeline() -> None:
                             for position, (name, probability, kind) in enumerate(DEFAULT_STAGES)])
 
 
+def _create_stage_totals() -> None:
+    """Per (stage, owner, currency) count and amount of live deals, kept by a trigger, so the
+    board's totals read a few rows however many deals there are (see DealStageTotal)."""
+    op.create_table('deal_stage_totals',
+    sa.Column('stage_id', sa.Uuid(), nullable=False),
+    sa.Column('owner_key', sa.Uuid(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('deal_count', sa.BigInteger(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['stage_id'], ['pipeline_stages.id'], name=op.f('fk_deal_stage_totals_stage_id_pipeline_stages'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('stage_id', 'owner_key', 'currency', name=op.f('pk_deal_stage_totals'))
+    )
+    op.execute("""
+        CREATE FUNCTION deal_stage_totals_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE nil uuid := '00000000-0000-0000-0000-000000000000';
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.deleted_at IS NULL THEN
+                UPDATE deal_stage_totals SET deal_count = deal_count - 1, amount = amount - OLD.amount
+                WHERE stage_id = OLD.stage_id AND owner_key = coalesce(OLD.owner_id, nil)
+                  AND currency = OLD.currency;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.deleted_at IS NULL THEN
+                INSERT INTO deal_stage_totals AS t (stage_id, owner_key, currency, deal_count, amount)
+                VALUES (NEW.stage_id, coalesce(NEW.owner_id, nil), NEW.currency, 1, NEW.amount)
+                ON CONFLICT (stage_id, owner_key, currency)
+                DO UPDATE SET deal_count = t.deal_count + 1, amount = t.amount + EXCLUDED.amount;
+            END IF;
+            RETURN NULL;
+        END $$
+    """)
+    op.execute("""
+        CREATE TRIGGER deal_stage_totals AFTER INSERT OR DELETE
+            OR UPDATE OF stage_id, owner_id, currency, amount, deleted_at
+        ON deals FOR EACH ROW EXECUTE FUNCTION deal_stage_totals_apply()
+    """)
+
+
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS deal_stage_totals ON deals")
+    op.execute("DROP FUNCTION IF EXISTS deal_stage_totals_apply()")
+    op.drop_table('deal_stage_totals')
     op.drop_index('ix_deal_stage_changes_deal_timeline', table_name='deal_stage_changes')
     op.drop_table('deal_stage_changes')
     op.drop_index(op.f('ix_activities_owner_id'), table_name='activities')

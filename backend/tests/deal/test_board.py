@@ -64,3 +64,28 @@ async def test_reps_board_counts_only_what_they_see(client, db):
     assert ritas["stages"][0]["totals"] == [{"currency": "EUR", "amount": "500.00"}]
     managers = (await client.get(f"/api/v1/pipelines/{pipeline.id}/board", headers=auth_headers(manager))).json()
     assert managers["stages"][0]["count"] == 3
+
+
+async def test_totals_follow_moves_edits_handovers_and_deletes(client, db):
+    manager = await make_user(db, role=Role.manager)
+    rep = await make_user(db, role=Role.rep)
+    deal = await make_deal(db, actor=rep, amount="100")
+    await make_deal(db, actor=rep, amount="50")
+    pipeline = await sales_pipeline(db)
+
+    async def totals(user) -> dict[str, tuple[int, list]]:
+        board = (await client.get(f"/api/v1/pipelines/{pipeline.id}/board", headers=auth_headers(user))).json()
+        return {s["name"]: (s["count"], [t["amount"] for t in s["totals"]]) for s in board["stages"]
+                if s["count"]}
+
+    assert await totals(rep) == {"New": (2, ["150.00"])}
+    won = await client.post(f"/api/v1/deals/{deal.id}/won", headers=auth_headers(rep))
+    assert won.status_code == 200
+    await client.patch(f"/api/v1/deals/{deal.id}", headers=auth_headers(rep), json={"amount": "120"})
+    assert await totals(rep) == {"New": (1, ["50.00"]), "Won": (1, ["120.00"])}
+    other_rep = await make_user(db, role=Role.rep)
+    await client.patch(f"/api/v1/deals/{deal.id}", headers=auth_headers(manager), json={"owner_id": str(other_rep.id)})
+    assert await totals(rep) == {"New": (1, ["50.00"])}
+    assert await totals(other_rep) == {"Won": (1, ["120.00"])}
+    await client.delete(f"/api/v1/deals/{deal.id}", headers=auth_headers(manager))
+    assert await totals(manager) == {"New": (1, ["50.00"])}
