@@ -46,8 +46,8 @@ def _catalogue(n: int, updated_at: str = "2026-11-27T10:00:00+00:00") -> list[di
 
 
 async def _shopify_source(db, server) -> CatalogSource:
-    return await make_source(db, kind="shopify", currency="USD", poll_url=f"{server.base_url}/admin/api/2025-10/products.json",
-                             poll_credentials=TOKEN)
+    return await make_source(db, kind="shopify", currency="USD", poll_credentials=TOKEN,
+                             poll_url=f"{server.base_url}/admin/api/2025-10/products.json")
 
 
 async def test_poller_pages_through_shopify_and_then_asks_only_for_changes(client, db) -> None:
