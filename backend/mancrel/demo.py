@@ -15,6 +15,8 @@ logger = logging.getLogger("mancrel.demo")
 # Modules with `async def seed(session) -> None`, in dependency order.
 SEEDERS = [
     "mancrel.user.demo",
+    "mancrel.company.demo",
+    "mancrel.contact.demo",
     "mancrel.catalog.demo",
     "mancrel.deal.demo",  # after the contact/company seeders: deals are on their contacts
     "mancrel.activity.demo",
