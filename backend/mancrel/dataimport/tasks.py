@@ -76,6 +76,25 @@ async def import_rows(session: AsyncSession, import_id: uuid.UUID) -> None:
     job_row.status = ImportStatus.running
     job_row.started_at = job_row.started_at or utcnow()
     await commit(session)
+    try:
+        await _run_rows(session, importer, job_row, actor)
+    except Exception as exc:
+        # A fault that is not one row's (the database went away, a bug): keep the progress
+        # committed so far, and tell the user instead of showing "running" for ever.
+        logger.exception("import %s stopped", import_id)
+        session.info.clear()  # jobs enqueued since the last commit are rolled back with it
+        await session.rollback()
+        await session.refresh(job_row)
+        job_row.status, job_row.finished_at = ImportStatus.failed, utcnow()
+        job_row.failure = f"stopped after row {job_row.processed_rows + 1}: {type(exc).__name__}"
+        return
+    job_row.processed_rows = job_row.total_rows
+    job_row.status, job_row.finished_at = ImportStatus.done, utcnow()
+    logger.info("import %s done: %s created, %s skipped, %s errors", job_row.id, job_row.created_count,
+                job_row.skipped_count, job_row.error_count)
+
+
+async def _run_rows(session: AsyncSession, importer: Any, job_row: ImportJob, actor: Any) -> None:
     # A redelivered job resumes after the rows whose results were already committed.
     for index, (number, values) in enumerate(_rows(job_row), start=1):
         if index <= job_row.processed_rows:
@@ -84,7 +103,3 @@ async def import_rows(session: AsyncSession, import_id: uuid.UUID) -> None:
         job_row.processed_rows = index
         if job_row.processed_rows % PROGRESS_EVERY == 0:
             await commit(session)
-    job_row.processed_rows = job_row.total_rows
-    job_row.status, job_row.finished_at = ImportStatus.done, utcnow()
-    logger.info("import %s done: %s created, %s skipped, %s errors", job_row.id, job_row.created_count,
-                job_row.skipped_count, job_row.error_count)

@@ -113,3 +113,33 @@ async def test_company_must_be_visible_to_link(client, db):
     missing = await client.post("/api/v1/contacts", headers=auth_headers(rep),
                                 json={"first_name": "A", "company_id": str(uuid.uuid4())})
     assert missing.status_code == 404
+
+
+async def test_patch_adding_another_contacts_email_is_409_unless_allowed(client, db):
+    rep = await quick_user(db)
+    taken = await make_contact(db, actor=rep, emails=["taken@example.com"])
+    contact = await make_contact(db, actor=rep, emails=["mine@example.com"])
+    url = f"/api/v1/contacts/{contact.id}"
+    refused = await client.patch(url, headers=auth_headers(rep),
+                                 json={"emails": ["mine@example.com", "taken@example.com"]})
+    assert refused.status_code == 409 and refused.json()["existing_id"] == str(taken.id)
+    kept = await client.patch(url, headers=auth_headers(rep), json={"emails": ["mine@example.com"], "title": "x"})
+    assert kept.status_code == 200  # its own email is no duplicate of itself
+    allowed = await client.patch(f"{url}?allow_duplicate=true", headers=auth_headers(rep),
+                                 json={"emails": ["taken@example.com"]})
+    assert allowed.status_code == 200
+
+
+async def test_delete_with_stale_if_match_is_412(client, db):
+    rep = await quick_user(db)
+    contact = await make_contact(db, actor=rep)
+    contact.title = "changed"
+    await db.flush()
+    response = await client.delete(f"/api/v1/contacts/{contact.id}", headers={**auth_headers(rep), "If-Match": '"1"'})
+    assert response.status_code == 412
+    assert (await client.get(f"/api/v1/contacts/{contact.id}", headers=auth_headers(rep))).status_code == 200
+
+
+async def test_only_managers_list_deleted_contacts(client, db):
+    rep = await quick_user(db)
+    assert (await client.get("/api/v1/contacts?deleted=true", headers=auth_headers(rep))).status_code == 403

@@ -1,10 +1,12 @@
 import json
+import uuid
 
 from sqlalchemy import func, select
 
 from mancrel.company.models import Company
 from mancrel.contact.models import Contact
 from mancrel.core.permissions import Role
+from mancrel.dataimport.models import ImportJob, ImportStatus
 from mancrel.dataimport.tasks import import_rows
 from mancrel.worker.models import OutboxMessage
 from tests.contact.factories import make_company, make_contact, quick_user
@@ -110,3 +112,29 @@ async def test_a_rerun_job_resumes_without_importing_twice(client, db):
     count = await db.scalar(select(func.count()).select_from(Contact)
                             .where(Contact.emails.overlap(["a@example.com", "b@example.com"])))
     assert count == 2
+
+
+async def test_an_interrupted_job_resumes_after_its_committed_rows(client, db):
+    rep = await quick_user(db)
+    job = (await _upload(client, rep, "first_name,emails\nA,a@example.com\nB,b@example.com\n")).json()
+    row = await db.get(ImportJob, uuid.UUID(job["id"]))
+    # As a worker killed after committing row 1 leaves it: running, one row counted.
+    row.status, row.processed_rows, row.created_count = ImportStatus.running, 1, 1
+    await db.flush()
+    await import_rows.run_async(db, import_id=row.id)
+    await db.flush()  # what the job's unit of work does on return
+    assert (row.status, row.processed_rows, row.created_count) == (ImportStatus.done, 2, 2)
+    emails = set(await db.scalars(select(func.unnest(Contact.emails)).where(Contact.owner_id == rep.id)))
+    assert emails == {"b@example.com"}  # row 1 was not imported a second time
+
+
+async def test_an_import_by_a_deactivated_user_fails_and_imports_nothing(client, db):
+    rep = await quick_user(db)
+    job = (await _upload(client, rep, "first_name\nA\n")).json()
+    rep.is_active = False
+    await db.flush()
+    await import_rows.run_async(db, import_id=job["id"])
+    await db.flush()
+    body = await db.get(ImportJob, uuid.UUID(job["id"]))
+    assert body.status == ImportStatus.failed and body.failure
+    assert await db.scalar(select(func.count()).select_from(Contact).where(Contact.owner_id == rep.id)) == 0
