@@ -32,13 +32,13 @@ async def _record(db, resource, actor, owner):
     return await make(db, actor=actor, owner=owner)
 
 
-@pytest.mark.parametrize("resource", RESOURCES)
-@pytest.mark.parametrize("action", ACTIONS)
+ENDPOINTS = [(r, a) for r in RESOURCES for a in ACTIONS if not (a == "merge" and r == "companies")]
+
+
+@pytest.mark.parametrize(("resource", "action"), ENDPOINTS)
 @pytest.mark.parametrize("owner_kind", OWNERS)
 @pytest.mark.parametrize("role", ROLES)
 async def test_role_matrix(client, db, role, owner_kind, action, resource):
-    if action == "merge" and resource == "companies":
-        pytest.skip("merging is for contacts")
     admin = await quick_user(db, role=Role.admin)
     user = await quick_user(db, role=role)
     other_rep = await quick_user(db, role=Role.rep)
