@@ -108,6 +108,16 @@ def _reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reporting_bad_files(handler):
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except (OSError, ValueError) as exc:  # a missing file or a wrong header: say so, no traceback
+            print(f"mancrel ai: {exc}", file=sys.stderr)
+            return 2
+    return run
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     ai = subparsers.add_parser("ai", help="embeddings, search index and the intent classifier")
     commands = ai.add_subparsers(dest="ai_command", required=True)
@@ -120,7 +130,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--data", required=True)
     train.add_argument("--out", default="ai-model")
     train.add_argument("--oos-label", help="the out-of-scope label (default: out_of_scope)")
-    train.set_defaults(handler=_train)
+    train.set_defaults(handler=_reporting_bad_files(_train))
 
     evaluate = commands.add_parser("eval", help="train on one CSV, evaluate on another; needs no database")
     evaluate.add_argument("--train", required=True)
@@ -129,4 +139,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--oos-label")
     evaluate.add_argument("--json", action="store_true", help="print one JSON line")
     evaluate.add_argument("--predictions", help="also write per-row predictions (JSON lines) here")
-    evaluate.set_defaults(handler=_eval)
+    evaluate.set_defaults(handler=_reporting_bad_files(_eval))

@@ -1,0 +1,93 @@
+"""The intent classifier as shipped: taxonomy, held-out quality, calibration, the top end."""
+
+import numpy as np
+
+from mancrel.ai import classifier, service, taxonomy
+from mancrel.ai.classifier import IntentClassifier
+from mancrel.ai.embeddings import get_embedder
+
+
+def test_the_shipped_data_covers_every_intent_with_forty_examples(shipped_model):
+    _, _, rows = shipped_model
+    counts = {label: sum(r.label == label for r in rows) for label in {r.label for r in rows}}
+    assert set(counts) == set(taxonomy.INTENTS) | {taxonomy.OUT_OF_SCOPE}
+    assert min(counts.values()) >= 40
+    assert len({r.text.casefold() for r in rows}) == len(rows)  # no duplicates to inflate held-out scores
+    assert all(description for description in taxonomy.INTENTS.values())
+
+
+def test_held_out_quality_of_the_shipped_model(shipped_model):
+    _, report, _ = shipped_model
+    assert report["rows"] >= 70
+    assert report["accuracy"] >= 0.8
+    assert report["macro_f1"] >= 0.8
+    assert report["oos_auto_rate"] == 0.0
+    assert report["precision"] >= 0.95  # at 0.90 confidence
+
+
+def test_clear_messages_get_their_intent(shipped_model):
+    model, _, _ = shipped_model
+    cases = {
+        "Hi, is the down jacket available in size XL or is it sold out?": "availability",
+        "Where's my package? I ordered ten days ago and the tracking hasn't moved": "order_status",
+        "How much do the trail running shoes cost?": "pricing",
+        "You've won an iPhone! Click this link to claim your prize": "spam",
+        "I'd like to send back the boots and get a refund": "returns_refund",
+        "Who won the basketball game yesterday?": taxonomy.OUT_OF_SCOPE,
+    }
+    results = service.predict(model, list(cases))
+    assert [r["intent"] for r in results] == list(cases.values())
+    assert results[-1]["out_of_scope"] is True
+    for result in results:
+        assert len(result["alternatives"]) == 3
+        assert result["intent"] not in {a["intent"] for a in result["alternatives"]}
+
+
+def test_priority_and_sentiment(shipped_model):
+    model, _, _ = shipped_model
+    angry, urgent, happy = service.predict(model, [
+        "The zip broke after two days and nobody answers my emails, this is terrible",
+        "URGENT: I was charged twice for order 4411, please fix this today",
+        "Thank you so much, the socks are lovely!"])
+    assert angry["sentiment"] == "negative" and angry["priority"] in ("high", "urgent")
+    assert urgent["priority"] == "urgent"
+    assert happy["sentiment"] == "positive" and happy["priority"] == "low"
+    assert taxonomy.priority("spam", "negative", "URGENT act now") == "low"
+
+
+def test_calibration_on_a_held_out_split(shipped_model):
+    """Reliability: train on part of the shipped data, score the rest it never saw."""
+    _, _, rows = shipped_model
+    labels = np.array([r.label for r in rows])
+    train_idx, test_idx = classifier.stratified_split(labels, 0.3, seed=11)
+    vectors = get_embedder().embed([r.text for r in rows])
+    model, _ = classifier.train(vectors[train_idx], list(labels[train_idx]), oos_label=taxonomy.OUT_OF_SCOPE)
+    predictions = model.predict(vectors[test_idx])
+    report = classifier.evaluate(list(labels[test_idx]), predictions, oos_label=taxonomy.OUT_OF_SCOPE)
+    # 60% of ~530 rows for fitting: the overlap of complaint/returns/order status caps accuracy.
+    assert report["accuracy"] >= 0.65
+    assert report["ece"] <= 0.15  # ~160 rows: bins are small, so the bound is loose
+    assert report["precision"] >= 0.95
+    # Mean confidence tracks accuracy: neither far over- nor under-confident.
+    assert abs(np.mean([p.confidence for p in predictions]) - report["accuracy"]) <= 0.12
+
+
+def test_the_top_end_is_never_inflated():
+    scores = np.array([0.2, 0.7, 0.93, 0.97, 0.99])
+    assert np.allclose(classifier.top_end_map(scores, anchor=0.85), scores)
+    mapped = classifier.top_end_map(scores, anchor=0.97)
+    assert mapped[3] == 0.90 and mapped[2] < 0.90 and mapped[0] == 0.2
+    assert np.all(np.diff(mapped) > 0)
+    # The anchor is where held-out precision reaches 99.5%: 40 right above, wrong ones below.
+    held_scores = np.linspace(0.5, 1.0, 60)
+    correct = np.r_[np.zeros(20), np.ones(40)]
+    assert abs(classifier.find_anchor(held_scores, correct) - held_scores[20]) < 1e-9
+
+
+def test_a_stored_model_predicts_what_it_did_before_storing(shipped_model):
+    model, _, _ = shipped_model
+    vectors = get_embedder().embed(["do you ship to Iceland?", "my order never came"])
+    restored = IntentClassifier.from_bytes(model.to_bytes())
+    before, after = model.predict(vectors), restored.predict(vectors)
+    assert [(p.label, p.confidence) for p in before] == [(p.label, p.confidence) for p in after]
+    assert restored.sentiment(vectors) == model.sentiment(vectors)

@@ -1,0 +1,62 @@
+"""`mancrel ai train` and `mancrel ai eval`: files in, JSON out, no database needed."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from mancrel.ai import classifier, training_data
+from mancrel.ai.classifier import IntentClassifier
+
+
+def _write(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows((r.text, r.label) for r in rows)
+
+
+def _mancrel(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    return subprocess.run([sys.executable, "-m", "mancrel", "ai", *args], capture_output=True, text=True,
+                          env=env, timeout=600, check=False)
+
+
+def test_eval_prints_one_json_line_with_every_figure(tmp_path):
+    rows = training_data.shipped_rows()
+    train_idx, test_idx = classifier.stratified_split(np.array([r.label for r in rows]), 0.25, seed=5)
+    _write(tmp_path / "train.csv", [rows[i] for i in train_idx])
+    _write(tmp_path / "test.csv", [rows[i] for i in test_idx])
+
+    done = _mancrel("eval", "--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.csv"),
+                    "--threshold", "0.9", "--oos-label", "out_of_scope", "--json")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    report = json.loads(lines[0])
+    for key in ("accuracy", "macro_f1", "ece", "coverage", "precision", "oos_recall", "oos_auto_rate"):
+        assert 0.0 <= report[key] <= 1.0, key
+    assert report["rows"] == len(test_idx) and report["accuracy"] > 0.6
+    assert "embedded" in done.stderr and "calibrating" in done.stderr  # progress goes to stderr
+
+    plain = _mancrel("eval", "--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.csv"), "--json")
+    assert "oos_recall" not in json.loads(plain.stdout)
+
+
+def test_train_writes_a_model_that_loads(tmp_path):
+    rows = training_data.shipped_rows()
+    _write(tmp_path / "data.csv", rows)
+    done = _mancrel("train", "--data", str(tmp_path / "data.csv"), "--out", str(tmp_path / "model"))
+    assert done.returncode == 0, done.stderr
+    model = IntentClassifier.from_bytes((tmp_path / "model" / "model.npz").read_bytes())
+    assert "shipping" in model.labels
+    assert json.loads((tmp_path / "model" / "metrics.json").read_text())["training_rows"] == len(rows)
+
+
+def test_a_file_without_the_header_is_refused(tmp_path):
+    (tmp_path / "bad.csv").write_text("message,intent\nhi,other\n")
+    done = _mancrel("eval", "--train", str(tmp_path / "bad.csv"), "--test", str(tmp_path / "bad.csv"), "--json")
+    assert done.returncode != 0 and "text,label" in done.stderr
