@@ -10,6 +10,7 @@ COMMAND_MODULES = [
     "mancrel.worker.commands",
     "mancrel.deadletter.commands",
     "mancrel.catalog.commands",
+    "mancrel.ai.commands",
 ]
 
 

@@ -8,6 +8,8 @@ from fastapi.responses import Response
 
 from mancrel import __version__
 from mancrel.activity.router import router as activity_router
+from mancrel.ai.router import router as ai_router
+from mancrel.ai.router import search_router
 from mancrel.audit.router import router as audit_router
 from mancrel.auth.router import router as auth_router
 from mancrel.catalog.router import router as catalog_router
@@ -51,6 +53,8 @@ API_ROUTERS: list[APIRouter] = [
     system_router,
     events_router,
     catalog_router,
+    ai_router,
+    search_router,
 ]
 
 

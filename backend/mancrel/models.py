@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
 from mancrel.activity.models import Activity
+from mancrel.ai.models import Classification, Embedding, ModelVersion, SearchDocument, TrainingExample
 from mancrel.audit.models import AuditEntry
 from mancrel.auth.models import RefreshToken
 from mancrel.catalog.models import CatalogEvent, CatalogSource, Product, ProductVariant
@@ -17,6 +18,7 @@ from mancrel.pipeline.models import Pipeline, PipelineStage
 from mancrel.user.models import User
 from mancrel.worker.models import OutboxMessage, TaskCompletion
 
-__all__ = ["Activity", "AppState", "AuditEntry", "Base", "CatalogEvent", "CatalogSource", "Company", "Contact",
-           "ContactMerge", "CustomField", "DeadLetter", "Deal", "DealStageChange", "ImportJob", "OutboxMessage",
-           "Pipeline", "PipelineStage", "Product", "ProductVariant", "RefreshToken", "TaskCompletion", "User"]
+__all__ = ["Activity", "AppState", "AuditEntry", "Base", "CatalogEvent", "CatalogSource", "Classification", "Company",
+           "Contact", "ContactMerge", "CustomField", "DeadLetter", "Deal", "DealStageChange", "Embedding", "ImportJob",
+           "ModelVersion", "OutboxMessage", "Pipeline", "PipelineStage", "Product", "ProductVariant", "RefreshToken",
+           "SearchDocument", "TaskCompletion", "TrainingExample", "User"]

@@ -27,6 +27,7 @@ TASK_MODULES = [
     "mancrel.worker.outbox",
     "mancrel.dataimport.tasks",
     "mancrel.catalog.tasks",
+    "mancrel.ai.tasks",
 ]
 
 
