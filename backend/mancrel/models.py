@@ -18,7 +18,7 @@ from mancrel.pipeline.models import Pipeline, PipelineStage
 from mancrel.user.models import User
 from mancrel.worker.models import OutboxMessage, TaskCompletion
 
-__all__ = ["Activity", "AppState", "AuditEntry", "Base", "CatalogEvent", "CatalogSource", "Classification", "Company",
-           "Contact", "ContactMerge", "CustomField", "DeadLetter", "Deal", "DealStageChange", "Embedding", "ImportJob",
-           "ModelVersion", "OutboxMessage", "Pipeline", "PipelineStage", "Product", "ProductVariant", "RefreshToken",
-           "SearchDocument", "TaskCompletion", "TrainingExample", "User"]
+__all__ = ["Activity", "AppState", "AuditEntry", "Base", "CatalogEvent", "CatalogSource", "Classification",
+           "Company", "Contact", "ContactMerge", "CustomField", "DeadLetter", "Deal", "DealStageChange", "Embedding",
+           "ImportJob", "ModelVersion", "OutboxMessage", "Pipeline", "PipelineStage", "Product", "ProductVariant",
+           "RefreshToken", "SearchDocument", "TaskCompletion", "TrainingExample", "User"]

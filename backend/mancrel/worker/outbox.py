@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.db import after_commit, unit_of_work, utcnow
@@ -45,7 +45,9 @@ def enqueue(session: AsyncSession, task_name: str, **kwargs: Any) -> OutboxMessa
 
 
 async def _publish_after_commit(session: AsyncSession) -> None:
-    messages = session.info.pop("outbox_pending", [])
+    # A plain `session.rollback()` (or a rolled-back savepoint) since `enqueue` leaves the
+    # message here but makes it transient again: it was never committed, so never sent.
+    messages = [m for m in session.info.pop("outbox_pending", []) if not inspect(m).transient]
     await publish(messages)
 
 

@@ -1,3 +1,5 @@
+import subprocess
+
 import pytest
 from sqlalchemy import text
 
@@ -24,3 +26,23 @@ async def effects(engine, effects_table):
     yield count
     async with engine.begin() as conn:
         await conn.execute(text("DELETE FROM worker_test_effects"))
+
+
+@pytest.fixture
+def start_beat(servers, tmp_path):
+    """Start a real `mancrel beat` (the outbox relay's scheduler) when the test says; stopped after."""
+    processes: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        from tests.conftest import mancrel_command, worker_env
+
+        with open(tmp_path / "beat.log", "ab") as out:
+            process = subprocess.Popen(mancrel_command("beat"), stdout=out, stderr=subprocess.STDOUT,
+                                       env=worker_env(servers, MANCREL_DATA_DIR=str(tmp_path / "beat")))
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)
