@@ -16,6 +16,8 @@ class Company(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, Versioned
         Index("uq_companies_domain", "domain", unique=True,
               postgresql_where=text("deleted_at IS NULL AND domain IS NOT NULL")),
         Index("ix_companies_list", "created_at", "id", postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_companies_updated", "updated_at", "id", postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_companies_name", "name", "id", postgresql_where=text("deleted_at IS NULL")),
         Index("ix_companies_name_trgm", "name", postgresql_using="gin",
               postgresql_ops={"name": "gin_trgm_ops"}),
         Index("ix_companies_domain_trgm", "domain", postgresql_using="gin",

@@ -24,7 +24,9 @@ class Contact(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, Versioned
     __table_args__ = (
         Index("ix_contacts_list", "created_at", "id", postgresql_where=text("deleted_at IS NULL")),
         Index("ix_contacts_updated", "updated_at", "id", postgresql_where=text("deleted_at IS NULL")),
-        Index("ix_contacts_name", "last_name", "first_name", "id", postgresql_where=text("deleted_at IS NULL")),
+        # One per sort the list offers, matching its keyset (column, id).
+        Index("ix_contacts_last_name", "last_name", "id", postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_contacts_first_name", "first_name", "id", postgresql_where=text("deleted_at IS NULL")),
         Index("ix_contacts_search_trgm", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}),
         Index("ix_contacts_emails", "emails", postgresql_using="gin"),
