@@ -1,7 +1,7 @@
 // The journeys a rep takes every day, each in a fresh browser context (so each signs in).
 import assert from "node:assert/strict";
 
-const REP = { email: "rita.rep@example.com", password: "mancrel-demo-2026" };
+export const REP = { email: "erin.journey@example.com", password: "e2e-rep-password-1234" };
 const unique = () => Date.now().toString(36);
 
 async function signIn(page, url) {
@@ -118,7 +118,7 @@ export const journeys = [
       await drawer.getByText("Moved from Qualified to Proposal").waitFor();
       await shot("05-deal-drawer");
       await drawer.getByRole("button", { name: "Mark as won" }).click();
-      await drawer.getByText("Won", { exact: true }).waitFor();
+      await drawer.locator("dd.status-won", { hasText: "Won" }).waitFor();
       await drawer.getByRole("button", { name: "Close" }).click();
       await column(page, "Won").getByRole("button", { name: new RegExp(title) }).waitFor();
     },

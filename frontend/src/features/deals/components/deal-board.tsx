@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
+import { useEffect, useState, type DragEvent, type KeyboardEvent } from "react";
 import { describeError } from "@/lib/problem";
 import { useMoveDeal } from "../api/move-deal";
 import { findCard, moveCard, stepPlace, type Place } from "../board-moves";
@@ -33,10 +33,8 @@ export function DealBoard({ board, onOpen }: Props) {
   const [announcement, setAnnouncement] = useState("");
   const [failure, setFailure] = useState<string | null>(null);
 
-  // Space on a button also clicks it when the key comes up; that click must not open the deal.
-  const keyboardClickAt = useRef(0);
   const open = (dealId: string) => {
-    if (!grab && Date.now() - keyboardClickAt.current > 1000) onOpen(dealId);
+    if (!grab) onOpen(dealId);
   };
 
   const shown = grab ? moveCard(board, grab.dealId, grab.place) : board;
@@ -44,7 +42,7 @@ export function DealBoard({ board, onOpen }: Props) {
 
   // A moved card is rendered in another list: keep keyboard focus on it.
   useEffect(() => {
-    if (grab) document.querySelector<HTMLElement>(`[data-deal-id="${grab.dealId}"] button`)?.focus();
+    if (grab) document.querySelector<HTMLElement>(`[data-deal-id="${grab.dealId}"] [role="button"]`)?.focus();
   }, [grab]);
 
   const commit = (card: Pick<Card, "id" | "title">, from: Place, target: Place) => {
@@ -60,8 +58,8 @@ export function DealBoard({ board, onOpen }: Props) {
   };
 
   const onCardKeyDown = (event: KeyboardEvent<HTMLElement>, card: Card) => {
-    if (event.key === " " || (grab && event.key === "Enter")) keyboardClickAt.current = Date.now();
     if (!grab) {
+      if (event.key === "Enter") onOpen(card.id);
       if (event.key !== " ") return;
       event.preventDefault();
       const place = findCard(board, card.id);

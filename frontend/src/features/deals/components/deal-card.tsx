@@ -15,8 +15,10 @@ export function DealCard({ card, grabbed, onOpen, onKeyDown, onDragStart }: Prop
   const classes = ["deal-card", grabbed && "deal-card-grabbed", card.status !== "open" && `deal-card-${card.status}`];
   return (
     <li className="deal-card-item" data-deal-id={card.id}>
-      <button
-        type="button"
+      {/* A div, not a <button>: Chromium starts no native drag from a button. */}
+      <div
+        role="button"
+        tabIndex={0}
         className={classes.filter(Boolean).join(" ")}
         draggable
         aria-describedby="board-instructions"
@@ -34,7 +36,7 @@ export function DealCard({ card, grabbed, onOpen, onKeyDown, onDragStart }: Prop
           {card.owner_name ?? "Unassigned"}
           {card.expected_close_date && <> · closes {formatDate(card.expected_close_date)}</>}
         </span>
-      </button>
+      </div>
     </li>
   );
 }
