@@ -1,4 +1,3 @@
-import contextlib
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
@@ -29,18 +28,27 @@ def _live(stmt: Select, deleted: bool) -> Select:
     return stmt.where(Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None))
 
 
+def _exact(q: str) -> Any | None:
+    """A whole email or phone number: matched exactly through the array indexes, which at a
+    million contacts is far cheaper than a trigram scan over long common digit runs."""
+    try:
+        return Contact.emails.contains([normalise.email(q)]) if "@" in q else Contact.phones.contains(
+            [normalise.phone(q)])
+    except ValueError:
+        return None
+
+
 def search_clause(q: str) -> Any:
     """Names, emails and phones (trigram index on `search_text`), and the company's name."""
-    pattern = like_pattern(q.lower())
-    clauses = [Contact.search_text.ilike(pattern)]
-    with contextlib.suppress(ValueError):  # "+49 151 2345 678" finds "+491512345678"
-        clauses.append(Contact.phones.contains([normalise.phone(q)]))
+    exact = _exact(q)
+    if exact is not None:
+        return exact
     # `= ANY(one array)` rather than `IN (subquery)`: the array is computed once, and the clause
     # can then use the company_id index inside a BitmapOr with the trigram index.
     companies = select(func.array_agg(Company.id)).where(Company.name.ilike(like_pattern(q)),
                                                          Company.deleted_at.is_(None))
-    clauses.append(Contact.company_id == any_(cast(companies.scalar_subquery(), ARRAY(Uuid))))
-    return or_(*clauses)
+    return or_(Contact.search_text.ilike(like_pattern(q.lower())),
+               Contact.company_id == any_(cast(companies.scalar_subquery(), ARRAY(Uuid))))
 
 
 class ContactRepository:

@@ -50,6 +50,7 @@ async def test_q_searches_names_emails_phones_and_company(client, db):
     by_company = await make_contact(db, actor=rep, company_id=acme.id)
     assert await _ids(client, rep, "?q=zeld") == [str(by_name.id)]
     assert await _ids(client, rep, "?q=BAKERY") == [str(by_email.id)]
+    assert await _ids(client, rep, "?q=Orders@Bakery.example") == [str(by_email.id)]
     assert await _ids(client, rep, "?q=%2B44 20 7946 0958") == [str(by_phone.id)]
     assert await _ids(client, rep, "?q=7946") == [str(by_phone.id)]
     assert await _ids(client, rep, "?q=rockets") == [str(by_company.id)]
