@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 export const REP = { email: "erin.journey@example.com", password: "e2e-rep-password-1234" };
 const unique = () => Date.now().toString(36);
 
-async function signIn(page, url) {
+async function signIn(page, url, who = REP) {
   await page.goto(`${url}/`);
-  await page.getByLabel("Email").fill(REP.email);
-  await page.getByLabel("Password").fill(REP.password);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("navigation", { name: "Main" }).waitFor();
 }
@@ -35,6 +35,21 @@ async function addDealFromContact(page, title) {
 const column = (page, stage) => page.locator("section.stage-column", { has: page.getByRole("heading", { name: stage, exact: true }) });
 
 export const journeys = [
+  {
+    name: "the demo team's board, a company and its contacts (demo data loaded)",
+    async run({ page, url, shot }) {
+      await signIn(page, url, { email: "maria.manager@example.com", password: "mancrel-demo-2026" });
+      await page.getByRole("heading", { level: 1, name: "Deals" }).waitFor();
+      await page.locator(".deal-card").first().waitFor();
+      assert.ok((await page.locator(".deal-card").count()) >= 5, "the demo pipeline has deals");
+      await shot("00-demo-board");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Companies" }).click();
+      await page.getByRole("table").getByRole("link").first().click();
+      await page.getByRole("region", { name: "Contacts" }).waitFor();
+      await page.locator(".spinner").first().waitFor({ state: "detached" });
+      await shot("09-company-page");
+    },
+  },
   {
     name: "sign in, see the layout, sign out",
     async run({ page, url, shot }) {
@@ -164,6 +179,36 @@ export const journeys = [
       const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow2 <= 1, `the contacts page scrolls sideways by ${overflow2}px`);
       await shot("08-phone-contacts");
+    },
+  },
+  {
+    name: "live: a deal moved in another session moves on my board without a reload",
+    async run({ page, browser, url, shot }) {
+      await signIn(page, url);
+      const title = `Live deal ${unique()}`;
+      await createContact(page, url, "Di", `Live${unique()}`);
+      await addDealFromContact(page, title);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Deals" }).click();
+      await column(page, "New").getByRole("button", { name: new RegExp(title) }).waitFor();
+
+      const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const second = await other.newPage();
+        await signIn(second, url);
+        const card = column(second, "New").getByRole("button", { name: new RegExp(title) });
+        await card.waitFor();
+        await card.focus();
+        await second.keyboard.press("Space");
+        await second.keyboard.press("ArrowRight");
+        await second.keyboard.press("ArrowRight");
+        await second.keyboard.press("Space");
+        await column(second, "Proposal").getByRole("button", { name: new RegExp(title) }).waitFor();
+      } finally {
+        await other.close();
+      }
+      // No reload here: the SSE event brings the change.
+      await column(page, "Proposal").getByRole("button", { name: new RegExp(title) }).waitFor({ timeout: 20_000 });
+      await shot("10-live-board");
     },
   },
 ];

@@ -111,7 +111,7 @@ async function main() {
       page.setDefaultTimeout(15_000);
       const started = Date.now();
       try {
-        await journey.run({ page, url, shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
+        await journey.run({ page, browser, url, shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
         passed += 1;
         console.log(`ok   ${journey.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (error) {
