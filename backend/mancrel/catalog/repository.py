@@ -1,10 +1,11 @@
 """Every catalogue query: sources, events, products, and the guarded bulk upsert."""
 
+import json
 import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, exists, func, literal_column, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -100,16 +101,53 @@ class EventRepository:
             CatalogEvent.source_id == source_id, CatalogEvent.status.in_([EventStatus.processed, EventStatus.stale])))
 
 
-def _product_row(source_id: uuid.UUID, product: NormalisedProduct) -> dict:
-    row = {"id": uuid.uuid4(), "source_id": source_id, "external_id": product.external_id,
-           "source_updated_at": product.source_updated_at}
+def _product_row(product: NormalisedProduct) -> dict:
+    row = {"id": str(uuid.uuid4()), "external_id": product.external_id,
+           "source_updated_at": product.source_updated_at.isoformat()}
     if product.deleted:
         # A tombstone keeps whatever content the row had; only an unknown product gets blanks.
-        return row | {"deleted_at": product.source_updated_at, "title": "", "description": "",
+        return row | {"deleted_at": product.source_updated_at.isoformat(), "title": "", "description": "",
                       "tags": [], "images": [], "status": "archived"}
     return row | {"deleted_at": None, "title": product.title, "description": product.description,
                   "vendor": product.vendor, "product_type": product.product_type, "tags": product.tags,
                   "status": product.status, "images": product.images}
+
+
+# Rows travel as one JSON document expanded by jsonb_to_recordset: one small statement
+# whatever the batch size, where a multi-row VALUES would cost more to compile than to run.
+_UPSERT_PRODUCTS = """
+INSERT INTO products (id, source_id, external_id, title, description, vendor, product_type, tags, status, images,
+                      source_updated_at, deleted_at)
+SELECT r.id, :source_id, r.external_id, r.title, r.description, r.vendor, r.product_type,
+       coalesce(r.tags, '{{}}'), r.status, coalesce(r.images, '[]'), r.source_updated_at, r.deleted_at
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id uuid, external_id text, title text, description text,
+     vendor text, product_type text, tags text[], status text, images jsonb, source_updated_at timestamptz,
+     deleted_at timestamptz)
+ON CONFLICT ON CONSTRAINT uq_products_source_id_external_id DO UPDATE SET {columns}, updated_at = now()
+WHERE products.source_updated_at < excluded.source_updated_at
+RETURNING products.external_id, products.id, (xmax = 0) AS inserted
+"""
+_CONTENT = ("source_updated_at", "deleted_at", "title", "description", "vendor", "product_type", "tags",
+            "status", "images")
+UPSERT_LIVE = text(_UPSERT_PRODUCTS.format(columns=", ".join(f"{c} = excluded.{c}" for c in _CONTENT)))
+UPSERT_TOMBSTONE = text(_UPSERT_PRODUCTS.format(columns=", ".join(f"{c} = excluded.{c}" for c in _CONTENT[:2])))
+UPSERT_VARIANTS = text("""
+INSERT INTO product_variants (id, product_id, external_id, position, title, sku, price, compare_at_price, currency,
+                              stock, options)
+SELECT r.id, r.product_id, r.external_id, r.position, r.title, r.sku, r.price, r.compare_at_price, r.currency,
+       r.stock, coalesce(r.options, '{}')
+FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id uuid, product_id uuid, external_id text, position int,
+     title text, sku text, price numeric, compare_at_price numeric, currency text, stock int, options jsonb)
+ON CONFLICT ON CONSTRAINT uq_product_variants_product_id_external_id DO UPDATE SET
+    position = excluded.position, title = excluded.title, sku = excluded.sku, price = excluded.price,
+    compare_at_price = excluded.compare_at_price, currency = excluded.currency, stock = excluded.stock,
+    options = excluded.options
+RETURNING id
+""")
+
+
+def _json(rows: list[dict]) -> str:
+    return json.dumps(rows, default=str)
 
 
 class ProductRepository:
@@ -118,42 +156,22 @@ class ProductRepository:
 
     async def upsert(self, source_id: uuid.UUID,
                      products: list[NormalisedProduct]) -> dict[str, tuple[uuid.UUID, bool]]:
-        """Insert or update products in one statement each batch, never replacing a row with an
+        """Insert or update products in one statement per kind, never replacing a row with an
         older `source_updated_at` (equal counts as older: a replay changes nothing). Returns
         external id -> (product id, inserted) for the rows actually written."""
-        if not products:
-            return {}
         written: dict[str, tuple[uuid.UUID, bool]] = {}
-        for deleted in (False, True):  # a tombstone must not blank the content columns
-            batch = [_product_row(source_id, p) for p in products if p.deleted == deleted]
-            if batch:
-                written.update(await self._upsert_batch(batch, tombstone=deleted))
+        for deleted, statement in ((False, UPSERT_LIVE), (True, UPSERT_TOMBSTONE)):
+            rows = [_product_row(p) for p in products if p.deleted == deleted]
+            if rows:
+                result = await self.session.execute(statement, {"source_id": source_id, "rows": _json(rows)})
+                written.update({ext: (pid, inserted) for ext, pid, inserted in result.all()})
         return written
-
-    async def _upsert_batch(self, rows: list[dict], *, tombstone: bool) -> dict[str, tuple[uuid.UUID, bool]]:
-        stmt = insert(Product).values(rows)
-        columns = (["source_updated_at", "deleted_at"] if tombstone else
-                   ["source_updated_at", "deleted_at", "title", "description", "vendor", "product_type",
-                    "tags", "status", "images"])
-        stmt = stmt.on_conflict_do_update(
-            constraint="uq_products_source_id_external_id",
-            set_={**{c: stmt.excluded[c] for c in columns}, "updated_at": func.now()},
-            where=Product.source_updated_at < stmt.excluded.source_updated_at,
-        ).returning(Product.external_id, Product.id, literal_column("xmax = 0").label("inserted"))
-        result = await self.session.execute(stmt)
-        return {ext: (pid, inserted) for ext, pid, inserted in result.all()}
 
     async def replace_variants(self, rows: list[dict], product_ids: list[uuid.UUID]) -> None:
         """Make the written products' variants exactly `rows` (upserted by external id, so ids stay)."""
         kept: list[uuid.UUID] = []
         if rows:
-            stmt = insert(ProductVariant).values(rows)
-            stmt = stmt.on_conflict_do_update(
-                constraint="uq_product_variants_product_id_external_id",
-                set_={c: stmt.excluded[c] for c in ("position", "title", "sku", "price", "compare_at_price",
-                                                    "currency", "stock", "options")},
-            ).returning(ProductVariant.id)
-            kept = list(await self.session.scalars(stmt))
+            kept = list(await self.session.scalars(UPSERT_VARIANTS, {"rows": _json(rows)}))
         await self.session.execute(delete(ProductVariant).where(ProductVariant.product_id.in_(product_ids),
                                                                 ProductVariant.id.not_in(kept)))
 

@@ -1,5 +1,6 @@
 """What a processed event does to the catalogue: ordering, tombstones, variants."""
 
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from tests.factories import auth_headers, make_user
 
 
 async def _store(db, source, payload, *, topic=None, triggered_at=None) -> CatalogEvent:
-    event = CatalogEvent(source_id=source.id, delivery_id=f"d-{id(payload)}-{len(str(payload))}-{topic}",
+    event = CatalogEvent(source_id=source.id, delivery_id=f"d-{uuid.uuid4()}",
                          topic=topic, body=dumps(payload), triggered_at=triggered_at)
     db.add(event)
     await db.flush()

@@ -1,0 +1,260 @@
+"""Catalogue sync benchmarks (issue #5): webhook acknowledgement, freshness, reconciliation.
+
+    ../../.venv/bin/python bench.py ack [--seconds 15] [--concurrency 32]
+    ../../.venv/bin/python bench.py freshness [--rate 200] [--seconds 20]
+    ../../.venv/bin/python bench.py reconcile [--products 100000]
+
+Each run starts its own embedded PostgreSQL and Valkey under /tmp/mancrel-bench-catalog,
+one API process (`mancrel serve`) and, for freshness, one worker (`mancrel worker`), all
+on this machine: the load generator shares the same 2 cores.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BACKEND = Path(__file__).resolve().parents[2] / "backend"
+sys.path.insert(0, str(BACKEND))
+SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdef"
+WHSEC = "whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQta2V5LWJ5dGVz"
+
+
+async def dispose_engine() -> None:
+    from mancrel.core.db import dispose_engine as dispose
+    from mancrel.core.redis import close_redis
+
+    await close_redis()
+    await dispose()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+class Stack:
+    """Embedded servers plus the mancrel processes a benchmark needs."""
+
+    def __init__(self) -> None:
+        from mancrel.core.embedded import EmbeddedPostgres, EmbeddedValkey, free_port
+
+        self.root = Path(tempfile.mkdtemp(prefix="mancrel-bench-catalog-"))
+        os.chmod(self.root, 0o755)
+        self.postgres, self.valkey = EmbeddedPostgres(self.root / "pg"), EmbeddedValkey(self.root / "valkey")
+        self.port = free_port()
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        self.postgres.start()
+        self.valkey.start()
+        os.environ.update(DATABASE_URL=self.postgres.url, REDIS_URL=self.valkey.url, MANCREL_ENV="development",
+                          MANCREL_SECRET_KEY=SECRET_KEY, MANCREL_DEMO="0", MANCREL_LOG_LEVEL="WARNING",
+                          MANCREL_DATA_DIR=str(self.root / "data"))
+        from mancrel.core.config import get_settings
+        from mancrel.core.migrate import upgrade_to_head
+
+        get_settings.cache_clear()
+        upgrade_to_head(self.postgres.url)
+
+    def spawn(self, *args: str, log: str) -> subprocess.Popen:
+        out = open(self.root / log, "ab")  # noqa: SIM115 (kept open for the child's life)
+        process = subprocess.Popen([sys.executable, "-c", "from mancrel.cli import main; main()", *args],
+                                   cwd=BACKEND, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def serve(self) -> str:
+        from mancrel.core.embedded import wait_for_port
+
+        self.spawn("serve", "--port", str(self.port), log="api.log")
+        wait_for_port(self.port)
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        for process in self.processes:  # only the children this run started
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.valkey.stop()
+        self.postgres.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+async def setup_source(kind: str = "standard", poll_url: str | None = None):
+    from mancrel.catalog import source_service
+    from mancrel.catalog.schemas import SourceCreate
+    from mancrel.core.db import unit_of_work
+    from mancrel.core.permissions import Role
+    from mancrel.user import service as user_service
+    from mancrel.user.schemas import UserCreate
+
+    async with unit_of_work() as session:
+        source = await source_service.create(session, actor=None, data=SourceCreate(
+            name=f"bench-{kind}", kind=kind, webhook_secret=WHSEC if kind == "standard" else None,
+            poll_url=poll_url))
+        admin = await user_service.create(session, data=UserCreate(
+            email="bench-admin@example.com", password="bench-password-123", role=Role.admin))
+    return source.id, admin
+
+
+def signed(payload: dict) -> tuple[bytes, dict[str, str]]:
+    from tests.catalog.factories import standard_headers
+
+    body = json.dumps(payload).encode()
+    return body, standard_headers(body, secret=WHSEC)
+
+
+def payload(i: int, prefix: str) -> dict:
+    return {"type": "product.updated", "timestamp": "2026-11-27T10:00:00Z", "data": {
+        "id": f"{prefix}-{i}", "title": f"Bench product {i}", "status": "active", "updated_at": "2026-11-27T10:00:00Z",
+        "variants": [{"id": f"{prefix}-{i}-v", "sku": f"{prefix.upper()}-{i}", "price": "20.00", "currency": "EUR",
+                      "stock": 5}]}}
+
+
+async def run_ack(args, stack: "Stack") -> dict:
+    import httpx
+
+    try:
+        source_id, _ = await setup_source()
+        base = stack.serve()
+        url = f"{base}/webhook/catalog/{source_id}"
+        deliveries = [signed(payload(i, "ack")) for i in range(args.seconds * 3000)]
+        latencies: list[float] = []
+        errors = 0
+        limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+            for body, headers in deliveries[:200]:  # warm up connections and the API's pools
+                await client.post(url, content=body, headers=headers)
+            queue = iter(deliveries[200:])
+            deadline = time.perf_counter() + args.seconds
+
+            async def sender() -> None:
+                nonlocal errors
+                for body, headers in queue:
+                    if time.perf_counter() > deadline:
+                        return
+                    started = time.perf_counter()
+                    response = await client.post(url, content=body, headers=headers)
+                    latencies.append(time.perf_counter() - started)
+                    errors += response.status_code != 200
+
+            began = time.perf_counter()
+            await asyncio.gather(*(sender() for _ in range(args.concurrency)))
+            elapsed = time.perf_counter() - began
+        return {"benchmark": "ack", "requests": len(latencies), "errors": errors, "concurrency": args.concurrency,
+                "accepted_per_s": round((len(latencies) - errors) / elapsed, 1),
+                "p50_ms": round(percentile(latencies, 50) * 1000, 2), "p99_ms": round(percentile(latencies, 99) * 1000, 2)}
+    finally:
+        await dispose_engine()
+
+
+async def run_freshness(args, stack: "Stack") -> dict:
+    import httpx
+
+    from mancrel.core.security import create_access_token
+
+    try:
+        source_id, admin = await setup_source()
+        base = stack.serve()
+        stack.spawn("worker", "-Q", "catalog", "-c", str(args.workers), log="worker.log")
+        token, _ = create_access_token(admin.id, admin.role)
+        auth = {"Authorization": f"Bearer {token}"}
+        url = f"{base}/webhook/catalog/{source_id}"
+        total = args.rate * args.seconds
+        deliveries = [signed(payload(i, "fresh")) for i in range(total)]
+        freshness: list[float] = []
+        missed = 0
+        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200)) as client:
+            await asyncio.sleep(8)  # let the worker come up before the clock starts
+
+            async def deliver(i: int) -> None:
+                nonlocal missed
+                body, headers = deliveries[i]
+                sent = time.perf_counter()
+                await client.post(url, content=body, headers=headers)
+                if i % args.sample_every:
+                    return
+                while time.perf_counter() - sent < 30:  # readable through the API yet?
+                    found = await client.get(f"{base}/api/v1/products", params={"sku": f"FRESH-{i}"}, headers=auth)
+                    if found.json()["items"]:
+                        freshness.append(time.perf_counter() - sent)
+                        return
+                    await asyncio.sleep(0.02)
+                missed += 1
+
+            began, tasks = time.perf_counter(), []
+            for i in range(total):  # open loop: events go out on schedule whatever the latency
+                await asyncio.sleep(max(0.0, began + i / args.rate - time.perf_counter()))
+                tasks.append(asyncio.create_task(deliver(i)))
+            await asyncio.gather(*tasks)
+        return {"benchmark": "freshness", "rate_per_s": args.rate, "events": total, "samples": len(freshness),
+                "missed_after_30s": missed, "workers": args.workers,
+                "p50_ms": round(percentile(freshness, 50) * 1000, 1),
+                "p99_ms": round(percentile(freshness, 99) * 1000, 1),
+                "mean_ms": round(statistics.mean(freshness) * 1000, 1)}
+    finally:
+        await dispose_engine()
+
+
+async def run_reconcile(args, stack: "Stack") -> dict:
+    from mancrel.catalog import sync
+    from mancrel.core.db import unit_of_work
+    from mancrel.core.embedded import free_port, wait_for_port
+
+    feed_port = free_port()
+    feed_script = str(Path(__file__).with_name("feed_server.py"))
+    try:
+        source_id, _ = await setup_source("feed", poll_url=f"http://127.0.0.1:{feed_port}/feed")
+        results = {"benchmark": "reconcile", "products": args.products}
+        for label, extra in (("first_load", []), ("daily", ["--changed", "0.01", "--deleted", "0.005"])):
+            feed = subprocess.Popen([sys.executable, feed_script, str(feed_port), str(args.products), *extra])
+            wait_for_port(feed_port)
+            try:
+                began = time.perf_counter()
+                async with unit_of_work() as session:
+                    result = await sync.poll(session, source_id, full=True)
+                results[label] = result.model_dump() | {"seconds": round(time.perf_counter() - began, 1)}
+            finally:
+                feed.terminate()
+                feed.wait()
+        return results
+    finally:
+        await dispose_engine()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="benchmark", required=True)
+    ack = sub.add_parser("ack")
+    ack.add_argument("--seconds", type=int, default=15)
+    ack.add_argument("--concurrency", type=int, default=32)
+    fresh = sub.add_parser("freshness")
+    fresh.add_argument("--rate", type=int, default=200)
+    fresh.add_argument("--seconds", type=int, default=20)
+    fresh.add_argument("--workers", type=int, default=2)
+    fresh.add_argument("--sample-every", type=int, default=10)
+    reconcile = sub.add_parser("reconcile")
+    reconcile.add_argument("--products", type=int, default=100_000)
+    args = parser.parse_args()
+    runner = {"ack": run_ack, "freshness": run_freshness, "reconcile": run_reconcile}[args.benchmark]
+    stack = Stack()
+    try:
+        stack.start()
+        print(json.dumps(asyncio.run(runner(args, stack))))
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
