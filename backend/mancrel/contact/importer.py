@@ -10,10 +10,10 @@ from mancrel.company.schemas import CompanyCreate
 from mancrel.contact import service as contact_service
 from mancrel.contact.exceptions import DuplicateContact
 from mancrel.contact.schemas import ContactCreate
-from mancrel.dataimport.handlers import RowError, RowResult, custom_values, split_list
+from mancrel.dataimport.handlers import RowError, RowResult, custom_values, owner_id, split_list
 
 FIELDS = ["first_name", "last_name", "title", "emails", "phones", "company", "company_domain", "lifecycle_stage",
-          "tags", "source", "whatsapp_id", "messenger_psid"]
+          "tags", "source", "whatsapp_id", "messenger_psid", "owner_email"]
 CUSTOM_FIELDS_OBJECT = "contact"
 
 
@@ -33,12 +33,14 @@ async def _company_id(session: AsyncSession, values: dict[str, str], actor: Any)
 
 
 async def import_row(session: AsyncSession, *, values: dict[str, str], actor: Any) -> RowResult:
-    fields: dict[str, Any] = {k: v for k, v in values.items() if k in FIELDS and not k.startswith("company")}
+    fields: dict[str, Any] = {k: v for k, v in values.items()
+                              if k in FIELDS and not k.startswith("company") and k != "owner_email"}
     for name in ("emails", "phones", "tags"):
         if name in fields:
             fields[name] = split_list(fields[name])
     try:
-        data = ContactCreate(**fields, custom_fields=custom_values(values))
+        data = ContactCreate(**fields, custom_fields=custom_values(values),
+                             owner_id=await owner_id(session, values.get("owner_email"), actor))
     except ValidationError as exc:
         error = exc.errors()[0]
         raise RowError(f"{'.'.join(map(str, error['loc']))}: {error['msg']}") from exc

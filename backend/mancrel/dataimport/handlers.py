@@ -15,6 +15,9 @@ import importlib
 import uuid
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
+
+from mancrel.user import service as user_service
 
 IMPORTERS: dict[str, str] = {
     "contacts": "mancrel.contact.importer",
@@ -54,3 +57,14 @@ def split_list(value: str) -> list[str]:
 
 def custom_values(values: dict[str, str]) -> dict[str, str]:
     return {k.removeprefix("cf."): v for k, v in values.items() if k.startswith("cf.")}
+
+
+async def owner_id(session: Any, email: str | None, actor: Any) -> Any:
+    """The owner a row names by email (the importer by default). Whether the importer may give
+    records to that user is the record service's rule (reps: only themselves)."""
+    if not email:
+        return actor.id
+    user = await user_service.get_by_email(session, email)
+    if user is None or not user.is_active:
+        raise RowError(f"owner_email: no active user {email!r}")
+    return user.id

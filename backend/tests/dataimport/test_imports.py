@@ -138,3 +138,21 @@ async def test_an_import_by_a_deactivated_user_fails_and_imports_nothing(client,
     body = await db.get(ImportJob, uuid.UUID(job["id"]))
     assert body.status == ImportStatus.failed and body.failure
     assert await db.scalar(select(func.count()).select_from(Contact).where(Contact.owner_id == rep.id)) == 0
+
+
+async def test_rows_name_their_owner_by_email_within_the_importers_rights(client, db):
+    manager, rep, other = await quick_user(db, role=Role.manager), await quick_user(db), await quick_user(db)
+    csv_text = f"first_name,owner_email\nFor Rep,{rep.email}\nNobody,ghost@example.com\n"
+    job = (await _upload(client, manager, csv_text)).json()
+    await import_rows.run_async(db, import_id=job["id"])
+    await db.flush()
+    assert await db.scalar(select(Contact.owner_id).where(Contact.first_name == "For Rep")) == rep.id
+    row = await db.get(ImportJob, uuid.UUID(job["id"]))
+    assert [e["row"] for e in row.errors] == [3] and "ghost@example.com" in row.errors[0]["message"]
+
+    by_rep = (await _upload(client, rep, f"name,owner_email\nNot Mine,{other.email}\n", object_type="companies")).json()
+    await import_rows.run_async(db, import_id=by_rep["id"])
+    await db.flush()
+    refused = await db.get(ImportJob, uuid.UUID(by_rep["id"]))
+    assert (refused.created_count, refused.error_count) == (0, 1)
+    assert await db.scalar(select(Company).where(Company.name == "Not Mine")) is None
