@@ -18,6 +18,7 @@ export function CompanyRoute() {
   const [addingContact, setAddingContact] = useState(false);
   const ownerNames = Object.fromEntries((directory.data ?? []).map((u) => [u.id, u.full_name || u.email]));
   const stages = (pipelines.data ?? []).flatMap((p) => p.stages);
+  const stageNames = Object.fromEntries(stages.map((s) => [s.id, s.name]));
 
   return (
     <div className="page">
@@ -42,9 +43,9 @@ export function CompanyRoute() {
                     <ContactForm companyId={c.id} onCreated={(contact) => navigate(`/contacts/${contact.id}`)}
                       onCancel={() => setAddingContact(false)} />
                   )}
-                  <ContactsTable filters={{ company_id: c.id }} ownerNames={ownerNames} />
+                  <ContactsTable filters={{ company_id: c.id }} ownerNames={ownerNames} compact />
                 </section>
-                <TimelineList subject={{ kind: "company", id: c.id }} />
+                <TimelineList subject={{ kind: "company", id: c.id }} stageNames={stageNames} />
               </div>
               <aside className="record-side">
                 <section className="card" aria-labelledby="company-deals">

@@ -20,6 +20,7 @@ export function ContactRoute() {
   const pipelines = usePipelines();
   const [addingDeal, setAddingDeal] = useState(false);
   const defaultPipeline = pipelines.data?.find((p) => p.is_default) ?? pipelines.data?.[0];
+  const stageNames = Object.fromEntries((pipelines.data ?? []).flatMap((p) => p.stages).map((s) => [s.id, s.name]));
 
   return (
     <div className="page">
@@ -37,7 +38,7 @@ export function ContactRoute() {
               <div className="record-layout">
                 <div className="record-main">
                   <ActivityComposer links={{ contact_id: c.id, company_id: c.company_id ?? undefined }} />
-                  <TimelineList subject={{ kind: "contact", id: c.id }} />
+                  <TimelineList subject={{ kind: "contact", id: c.id }} stageNames={stageNames} />
                 </div>
                 <aside className="record-side">
                   <ContactDetails contact={c} ownerName={owner?.full_name} companyName={company.data?.name} />
@@ -51,7 +52,7 @@ export function ContactRoute() {
                       <NewDealForm pipeline={defaultPipeline} contactId={c.id} companyId={c.company_id ?? undefined}
                         defaultTitle={`${fullName(c)} deal`} onDone={() => setAddingDeal(false)} />
                     )}
-                    <DealsOfRecord filter={{ contact_id: c.id }} stages={defaultPipeline?.stages ?? []} />
+                    <DealsOfRecord filter={{ contact_id: c.id }} stages={(pipelines.data ?? []).flatMap((p) => p.stages)} />
                   </section>
                 </aside>
               </div>

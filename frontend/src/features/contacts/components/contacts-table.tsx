@@ -11,9 +11,11 @@ interface Props {
   filters: ContactFilters;
   ownerNames: Record<string, string>;
   emptyHint?: string;
+  /** Name, email and stage only: for a table inside another record's page. */
+  compact?: boolean;
 }
 
-export function ContactsTable({ filters, ownerNames, emptyHint }: Props) {
+export function ContactsTable({ filters, ownerNames, emptyHint, compact = false }: Props) {
   const contacts = useContacts(filters);
   if (contacts.isPending) return <Spinner label="Loading contacts…" />;
   if (contacts.error) return <ErrorMessage error={contacts.error} onRetry={() => contacts.refetch()} />;
@@ -23,15 +25,16 @@ export function ContactsTable({ filters, ownerNames, emptyHint }: Props) {
   }
   return (
     <>
+      <div className="table-wrap">
       <table className="data-table">
         <thead>
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Email</th>
-            <th scope="col">Phone</th>
+            {!compact && <th scope="col">Phone</th>}
             <th scope="col">Stage</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Updated</th>
+            {!compact && <th scope="col">Owner</th>}
+            {!compact && <th scope="col">Updated</th>}
           </tr>
         </thead>
         <tbody>
@@ -39,14 +42,15 @@ export function ContactsTable({ filters, ownerNames, emptyHint }: Props) {
             <tr key={c.id}>
               <th scope="row" data-label="Name"><Link to={`/contacts/${c.id}`}>{fullName(c)}</Link></th>
               <td data-label="Email">{c.emails[0] ?? ""}</td>
-              <td data-label="Phone">{c.phones[0] ?? ""}</td>
+              {!compact && <td data-label="Phone">{c.phones[0] ?? ""}</td>}
               <td data-label="Stage"><span className={`badge badge-${c.lifecycle_stage}`}>{LIFECYCLE_LABELS[c.lifecycle_stage]}</span></td>
-              <td data-label="Owner">{c.owner_id ? (ownerNames[c.owner_id] ?? "") : "Unassigned"}</td>
-              <td data-label="Updated">{formatDate(c.updated_at)}</td>
+              {!compact && <td data-label="Owner">{c.owner_id ? (ownerNames[c.owner_id] ?? "") : "Unassigned"}</td>}
+              {!compact && <td data-label="Updated">{formatDate(c.updated_at)}</td>}
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
       <LoadMore hasMore={contacts.hasNextPage} loading={contacts.isFetchingNextPage} onLoadMore={() => contacts.fetchNextPage()} />
     </>
   );
