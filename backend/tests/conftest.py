@@ -254,8 +254,11 @@ class ValkeyControl:
 
 
 @pytest.fixture
-def valkey_control(servers) -> Iterator[ValkeyControl]:
+async def valkey_control(servers) -> AsyncIterator[ValkeyControl]:
     """Stop and restart the test Valkey (same port, same data); always running again after."""
+    from mancrel.core.redis import close_redis
+
     control = ValkeyControl(servers["valkey"])
     yield control
     control.start()
+    await close_redis()  # its pooled connections died with the old server
