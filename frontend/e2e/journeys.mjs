@@ -37,25 +37,28 @@ const column = (page, stage) => page.locator("section.stage-column", { has: page
 export const journeys = [
   {
     name: "the demo team's board, a company and its contacts (demo data loaded)",
-    async run({ page, url, shot }) {
+    async run({ page, url, shot, audit }) {
       await signIn(page, url, { email: "maria.manager@example.com", password: "mancrel-demo-2026" });
       await page.getByRole("heading", { level: 1, name: "Deals" }).waitFor();
       await page.locator(".deal-card").first().waitFor();
       assert.ok((await page.locator(".deal-card").count()) >= 5, "the demo pipeline has deals");
       await shot("00-demo-board");
+      await audit("the demo board");
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Companies" }).click();
       await page.getByRole("table").getByRole("link").first().click();
       await page.getByRole("region", { name: "Contacts" }).waitFor();
       await page.locator(".spinner").first().waitFor({ state: "detached" });
       await shot("09-company-page");
+      await audit("the company page");
     },
   },
   {
     name: "sign in, see the layout, sign out",
-    async run({ page, url, shot }) {
+    async run({ page, url, shot, audit }) {
       await page.goto(`${url}/contacts`);
       await page.getByRole("button", { name: "Sign in" }).waitFor();
       await shot("01-login");
+      await audit("the sign-in page");
       await page.getByLabel("Email").fill(REP.email);
       await page.getByLabel("Password").fill("not-the-password");
       await page.getByRole("button", { name: "Sign in" }).click();
@@ -74,7 +77,7 @@ export const journeys = [
   },
   {
     name: "create a contact and log a call",
-    async run({ page, url, shot }) {
+    async run({ page, url, shot, audit }) {
       await signIn(page, url);
       const last = `Call${unique()}`;
       await createContact(page, url, "Ada", last);
@@ -86,6 +89,7 @@ export const journeys = [
       const timeline = page.getByRole("region", { name: "Timeline" });
       await timeline.getByText("Discussed the spring order").waitFor();
       await shot("03-contact-page");
+      await audit("the contact page");
       // The contact is in the list and found by search.
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
       await page.getByLabel("Search").fill(last);
@@ -93,13 +97,14 @@ export const journeys = [
       await page.getByLabel("Search").fill("");
       await page.getByRole("table").waitFor();
       await shot("02-contacts");
+      await audit("the contacts list");
       await page.reload();
       await page.getByRole("heading", { level: 1, name: "Contacts" }).waitFor(); // still signed in after reload
     },
   },
   {
     name: "move a deal to another stage and it stays there after reload",
-    async run({ page, url, shot }) {
+    async run({ page, url, shot, audit }) {
       await signIn(page, url);
       const title = `Board deal ${unique()}`;
       await createContact(page, url, "Bo", `Board${unique()}`);
@@ -126,12 +131,14 @@ export const journeys = [
       await page.reload();
       await column(page, "Proposal").getByRole("button", { name: new RegExp(title) }).waitFor();
       await shot("04-deals-board");
+      await audit("the deals board");
 
       // The drawer: open the deal, mark it won.
       await card.click();
       const drawer = page.getByRole("dialog", { name: title });
       await drawer.getByText("Moved from Qualified to Proposal").waitFor();
       await shot("05-deal-drawer");
+      await audit("the deal drawer");
       await drawer.getByRole("button", { name: "Mark as won" }).click();
       await drawer.locator("dd.status-won", { hasText: "Won" }).waitFor();
       await drawer.getByRole("button", { name: "Close" }).click();
@@ -140,7 +147,7 @@ export const journeys = [
   },
   {
     name: "add a task and complete it from the tasks page",
-    async run({ page, url, shot }) {
+    async run({ page, url, shot, audit }) {
       await signIn(page, url);
       const subject = `Send the quote ${unique()}`;
       await createContact(page, url, "Cy", `Task${unique()}`);
@@ -155,6 +162,7 @@ export const journeys = [
       const overdue = page.getByRole("region", { name: /Overdue/ });
       await overdue.getByText(subject).waitFor();
       await shot("06-tasks");
+      await audit("the tasks page");
       await page.getByRole("button", { name: `Complete “${subject}”` }).click();
       await page.getByText(`Completed “${subject}”.`).waitFor();
       await page.reload();
@@ -166,7 +174,7 @@ export const journeys = [
   {
     name: "phone width: board and contacts fit 390 px",
     viewport: { width: 390, height: 844 },
-    async run({ page, url, shot }) {
+    async run({ page, url, shot, audit }) {
       await signIn(page, url);
       await page.getByRole("heading", { level: 1, name: "Deals" }).waitFor();
       await page.locator(".stage-column").first().waitFor();

@@ -17,6 +17,20 @@ const mancrel = process.env.MANCREL_BIN ?? join(root, ".venv", "bin", "mancrel")
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const screenshots = join(frontend, "e2e-screenshots");
 
+const axeSource = join(frontend, "node_modules", "axe-core", "axe.min.js");
+
+/** WCAG 2 A/AA checks with axe-core on the page as it is now; serious or critical findings fail. */
+async function audit(page, name) {
+  await page.addScriptTag({ path: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  if (violations.length) throw new Error(`accessibility problems on ${name}:\n  ${violations.join("\n  ")}`);
+}
+
 function freePort() {
   return new Promise((ok, fail) => {
     const server = createServer();
@@ -111,7 +125,7 @@ async function main() {
       page.setDefaultTimeout(15_000);
       const started = Date.now();
       try {
-        await journey.run({ page, browser, url, shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
+        await journey.run({ page, browser, url, audit: (name) => audit(page, name), shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
         passed += 1;
         console.log(`ok   ${journey.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (error) {
