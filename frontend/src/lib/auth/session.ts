@@ -76,11 +76,20 @@ export async function login(email: string, password: string): Promise<void> {
   store((await response.json()) as TokenPair);
 }
 
-/** One refresh at a time: the API rotates refresh tokens and treats reuse as theft. */
+/**
+ * One refresh at a time: the API rotates refresh tokens and treats reuse as theft. Within a tab
+ * one promise is shared; across tabs a Web Lock queues them, and each reads the refresh token
+ * only once it holds the lock, so it uses the one the previous tab just received.
+ */
 export function refresh(): Promise<boolean> {
-  refreshing ??= doRefresh().finally(() => {
-    refreshing = null;
-  });
+  if (!refreshing) {
+    const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+    // request() resolves with the callback's settled value; the DOM typings nest the promise.
+    const run = locks ? (locks.request("mancrel-refresh", doRefresh) as unknown as Promise<boolean>) : doRefresh();
+    refreshing = run.finally(() => {
+      refreshing = null;
+    });
+  }
   return refreshing;
 }
 
