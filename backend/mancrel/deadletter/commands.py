@@ -14,13 +14,20 @@ from typing import Any
 from mancrel.deadletter.models import DeadLetterStatus
 
 
+class CommandFailed(SystemExit):
+    pass
+
+
 async def _in_session(fn: Callable[[Any], Awaitable[Any]]) -> Any:
     from mancrel.core.db import dispose_engine, unit_of_work
+    from mancrel.core.errors import AppError
     from mancrel.core.redis import close_redis
 
     try:
         async with unit_of_work() as session:
             return await fn(session)
+    except AppError as exc:  # e.g. no such dead letter: a message, not a traceback
+        raise CommandFailed(f"{exc.title}: {exc.detail or ''}".rstrip(": ")) from exc
     finally:
         await dispose_engine()
         await close_redis()

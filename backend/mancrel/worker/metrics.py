@@ -12,7 +12,11 @@ or keep one worker host per folder; the gauges stay right either way since the A
 measures them.
 """
 
+import logging
+
 from prometheus_client import Counter, Gauge, Histogram
+
+logger = logging.getLogger("mancrel.metrics")
 
 TASKS = Counter("mancrel_tasks_total", "Task executions by outcome: succeeded, retried, "
                 "dead_lettered, skipped (already done)", ["task", "state"])
@@ -30,7 +34,11 @@ async def refresh_system_gauges() -> None:
     """Measure the shared state gauges; called by `/metrics` before rendering."""
     from mancrel.system import service as system_service
 
-    snapshot = await system_service.measure()
+    try:
+        snapshot = await system_service.measure()
+    except Exception:  # the database is down: still serve the other metrics (that is when they matter)
+        logger.warning("system gauges not measured", exc_info=True)
+        return
     for queue, depth in snapshot.queues.items():
         QUEUE_DEPTH.labels(queue).set(depth if depth is not None else float("nan"))
     OUTBOX_BACKLOG.set(snapshot.outbox_backlog)
