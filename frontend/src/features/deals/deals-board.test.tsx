@@ -105,4 +105,24 @@ describe("the deals board", () => {
     await waitFor(() => expect(within(column("New")).getByRole("button", { name: /Spring order/ })).toBeInTheDocument());
     expect(within(column("Qualified")).queryByRole("button", { name: /Spring order/ })).not.toBeInTheDocument();
   });
+
+  it("shows more cards of a long stage from its cursor", async () => {
+    const board = makeBoard();
+    board.stages[0] = { ...board.stages[0], count: 3, next_cursor: "after-d-2" };
+    const api = installFakeApi({
+      ...baseRoutes,
+      "GET /api/v1/pipelines": () => json([pipeline]),
+      "GET /api/v1/pipelines/p-1/board": () => json(board),
+      "GET /api/v1/pipelines/p-1/board/stages/s-new": () =>
+        json({ ...board.stages[0], cards: [card("d-3", "Grinder swap", "250.00")], next_cursor: null }),
+    });
+    await signIn();
+    renderApp("/deals");
+    const first = await screen.findByRole("region", { name: "New" });
+    expect(within(first).getByText("Showing 2 of 3")).toBeInTheDocument();
+    await userEvent.click(within(first).getByRole("button", { name: "Show more in New" }));
+    expect(await within(first).findByRole("button", { name: /Grinder swap/ })).toBeInTheDocument();
+    expect(within(first).queryByText("Showing 2 of 3")).not.toBeInTheDocument();
+    expect(api.find("GET", "/api/v1/pipelines/p-1/board/stages/s-new")[0].query.get("cursor")).toBe("after-d-2");
+  });
 });

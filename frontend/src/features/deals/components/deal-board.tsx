@@ -1,5 +1,7 @@
 import { useEffect, useState, type DragEvent, type KeyboardEvent } from "react";
+import { ErrorMessage } from "@/components/ui/error-message";
 import { describeError } from "@/lib/problem";
+import { useLoadMoreCards } from "../api/load-more-cards";
 import { useMoveDeal } from "../api/move-deal";
 import { findCard, moveCard, stepPlace, type Place } from "../board-moves";
 import type { Board, BoardStage, Card } from "../types";
@@ -27,6 +29,7 @@ function dropIndex(column: HTMLElement, clientY: number, dragId: string | null):
 
 export function DealBoard({ board, onOpen }: Props) {
   const move = useMoveDeal(board.pipeline_id);
+  const more = useLoadMoreCards(board.pipeline_id);
   const [grab, setGrab] = useState<Grab | null>(null);
   const [dragId, setDragId] = useState<string | null>(null);
   const [dropTarget, setDropTarget] = useState<Place | null>(null);
@@ -115,6 +118,7 @@ export function DealBoard({ board, onOpen }: Props) {
         Press Enter to open the deal. To move it, press Space, use the arrow keys, then press Space again.
       </p>
       <div className="visually-hidden" aria-live="assertive">{announcement}</div>
+      {more.error && <ErrorMessage error={more.error} onRetry={() => more.variables && more.mutate(more.variables)} />}
       {failure && (
         <div className="error-message" role="alert">
           <p>{failure}</p>
@@ -133,6 +137,8 @@ export function DealBoard({ board, onOpen }: Props) {
             onDragStart={onDragStart}
             onDragOver={onDragOver}
             onDrop={onDrop}
+            loadingMore={more.isPending && more.variables?.stageId === stage.id}
+            onShowMore={(s) => s.next_cursor && more.mutate({ stageId: s.id, cursor: s.next_cursor })}
           />
         ))}
       </div>

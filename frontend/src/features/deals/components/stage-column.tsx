@@ -12,9 +12,11 @@ interface Props {
   onDragStart: (event: DragEvent<HTMLElement>, card: Card) => void;
   onDragOver: (event: DragEvent<HTMLElement>, stage: BoardStage) => void;
   onDrop: (event: DragEvent<HTMLElement>, stage: BoardStage) => void;
+  onShowMore: (stage: BoardStage) => void;
+  loadingMore: boolean;
 }
 
-export function StageColumn({ stage, grabbedId, dropTarget, onOpen, onCardKeyDown, onDragStart, onDragOver, onDrop }: Props) {
+export function StageColumn({ stage, grabbedId, dropTarget, onOpen, onCardKeyDown, onDragStart, onDragOver, onDrop, onShowMore, loadingMore }: Props) {
   const headingId = `stage-${stage.id}`;
   const totals = stage.totals.length
     ? stage.totals.map((t) => formatMoney(t.amount, t.currency)).join(" + ")
@@ -47,7 +49,14 @@ export function StageColumn({ stage, grabbedId, dropTarget, onOpen, onCardKeyDow
         ))}
         {stage.cards.length === 0 && <li className="stage-empty">No deals here</li>}
       </ol>
-      {stage.next_cursor && <p className="stage-more">Showing {stage.cards.length} of {stage.count}</p>}
+      {stage.next_cursor && (
+        <div className="stage-more">
+          <p>Showing {stage.cards.length} of {stage.count}</p>
+          <button type="button" className="button button-secondary" disabled={loadingMore} onClick={() => onShowMore(stage)}>
+            {loadingMore ? "Loading…" : `Show more in ${stage.name}`}
+          </button>
+        </div>
+      )}
     </section>
   );
 }
