@@ -71,6 +71,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/classifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Classifications */
+        get: operations["list_classifications_api_v1_ai_classifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/classifications/{classification_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Relabel Classification */
+        patch: operations["relabel_classification_api_v1_ai_classifications__classification_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/ai/classify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Classify Text */
+        post: operations["classify_text_api_v1_ai_classify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/examples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Examples */
+        get: operations["list_examples_api_v1_ai_examples_get"];
+        put?: never;
+        /** Create Example */
+        post: operations["create_example_api_v1_ai_examples_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/examples/{example_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Example */
+        delete: operations["delete_example_api_v1_ai_examples__example_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/intents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Intents */
+        get: operations["list_intents_api_v1_ai_intents_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Models */
+        get: operations["list_models_api_v1_ai_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/models/retrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retrain Model
+         * @description Queue a retrain on the shipped data plus every example and correction; the new version
+         *     serves once trained (see GET /ai/models).
+         */
+        post: operations["retrain_model_api_v1_ai_models_retrain_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -133,6 +274,99 @@ export interface paths {
         put?: never;
         /** Refresh Tokens */
         post: operations["refresh_tokens_api_v1_auth_refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Sources */
+        get: operations["list_sources_api_v1_catalog_sources_get"];
+        put?: never;
+        /** Create Source */
+        post: operations["create_source_api_v1_catalog_sources_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/sources/{source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Source */
+        get: operations["get_source_api_v1_catalog_sources__source_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Source */
+        patch: operations["update_source_api_v1_catalog_sources__source_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/catalog/sources/{source_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Source Events
+         * @description Deliveries, newest first; `status=failed` lists what could not be applied, with why.
+         */
+        get: operations["list_source_events_api_v1_catalog_sources__source_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/sources/{source_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Source Health */
+        get: operations["get_source_health_api_v1_catalog_sources__source_id__health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/sources/{source_id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Poll Source Now
+         * @description Queue a poll now (or a full reconciliation with `full=true`).
+         */
+        post: operations["poll_source_now_api_v1_catalog_sources__source_id__poll_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -389,6 +623,75 @@ export interface paths {
         patch: operations["update_custom_field_api_v1_custom_fields__field_id__patch"];
         trace?: never;
     };
+    "/api/v1/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Dead Letters */
+        get: operations["list_dead_letters_api_v1_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay Dead Letters */
+        post: operations["replay_dead_letters_api_v1_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/{dead_letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dead Letter */
+        get: operations["get_dead_letter_api_v1_dead_letters__dead_letter_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Dead Letter */
+        delete: operations["delete_dead_letter_api_v1_dead_letters__dead_letter_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dead-letters/{dead_letter_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay Dead Letter */
+        post: operations["replay_dead_letter_api_v1_dead_letters__dead_letter_id__replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deals": {
         parameters: {
             query?: never;
@@ -528,6 +831,23 @@ export interface paths {
         put?: never;
         /** Win Deal */
         post: operations["win_deal_api_v1_deals__deal_id__won_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stream Events */
+        get: operations["stream_events_api_v1_events_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -704,6 +1024,81 @@ export interface paths {
         patch: operations["update_stage_api_v1_pipelines__pipeline_id__stages__stage_id__patch"];
         trace?: never;
     };
+    "/api/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Products */
+        get: operations["list_products_api_v1_products_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Product */
+        get: operations["get_product_api_v1_products__product_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Records
+         * @description Keyword and semantic search over the records the user may see, best first. One page:
+         *     rank fusion has no stable cursor, so `next_cursor` is always null; ask for a larger limit.
+         */
+        get: operations["search_records_api_v1_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get System Status
+         * @description Queues, live workers, outbox backlog, dead letters and beat's last runs.
+         */
+        get: operations["get_system_status_api_v1_system_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -805,6 +1200,23 @@ export interface paths {
         get: operations["readyz_readyz_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/catalog/{source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive Catalog Webhook */
+        post: operations["receive_catalog_webhook_webhook_catalog__source_id__post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -936,6 +1348,13 @@ export interface components {
             subject?: string | null;
             type?: components["schemas"]["ActivityType"] | null;
         };
+        /** Alternative */
+        Alternative: {
+            /** Confidence */
+            confidence: number;
+            /** Intent */
+            intent: string;
+        };
         /** AuditEntryRead */
         AuditEntryRead: {
             /** Action */
@@ -1063,6 +1482,57 @@ export interface components {
             title: string;
             /** Version */
             version: number;
+        };
+        /** ClassificationPage */
+        ClassificationPage: {
+            /** Items */
+            items: components["schemas"]["ClassificationRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ClassificationRead */
+        ClassificationRead: {
+            /** Alternatives */
+            alternatives: components["schemas"]["Alternative"][];
+            /**
+             * Confidence
+             * @description Calibrated; at 0.90 or above held-out messages were right 99%+ of the time.
+             */
+            confidence: number;
+            /** Corrected At */
+            corrected_at: string | null;
+            /** Corrected Intent */
+            corrected_intent: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Intent */
+            intent: string;
+            /** Model Version */
+            model_version: number;
+            /** Out Of Scope */
+            out_of_scope: boolean;
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "urgent" | "high" | "normal" | "low";
+            /** Sentiment */
+            sentiment: ("negative" | "neutral" | "positive") | null;
+            /** Text */
+            text: string;
+        };
+        /** ClassifyRequest */
+        ClassifyRequest: {
+            /** Text */
+            text: string;
         };
         /** CompanyCreate */
         CompanyCreate: {
@@ -1380,6 +1850,94 @@ export interface components {
             /** Required */
             required?: boolean | null;
         };
+        /** DeadLetterPage */
+        DeadLetterPage: {
+            /** Items */
+            items: components["schemas"]["DeadLetterSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** DeadLetterRead */
+        DeadLetterRead: {
+            /** Attempts */
+            attempts: number;
+            /** Error */
+            error: string;
+            /** Error Type */
+            error_type: string;
+            /**
+             * First Failed At
+             * Format: date-time
+             */
+            first_failed_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kwargs */
+            kwargs: {
+                [key: string]: unknown;
+            };
+            /**
+             * Last Failed At
+             * Format: date-time
+             */
+            last_failed_at: string;
+            /** Replay Task Id */
+            replay_task_id: string | null;
+            /** Replayed At */
+            replayed_at: string | null;
+            status: components["schemas"]["DeadLetterStatus"];
+            /** Task Id */
+            task_id: string;
+            /** Task Name */
+            task_name: string;
+            /** Traceback */
+            traceback: string;
+        };
+        /**
+         * DeadLetterStatus
+         * @enum {string}
+         */
+        DeadLetterStatus: "pending" | "replayed";
+        /** DeadLetterSummary */
+        DeadLetterSummary: {
+            /** Attempts */
+            attempts: number;
+            /** Error */
+            error: string;
+            /** Error Type */
+            error_type: string;
+            /**
+             * First Failed At
+             * Format: date-time
+             */
+            first_failed_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kwargs */
+            kwargs: {
+                [key: string]: unknown;
+            };
+            /**
+             * Last Failed At
+             * Format: date-time
+             */
+            last_failed_at: string;
+            /** Replay Task Id */
+            replay_task_id: string | null;
+            /** Replayed At */
+            replayed_at: string | null;
+            status: components["schemas"]["DeadLetterStatus"];
+            /** Task Id */
+            task_id: string;
+            /** Task Name */
+            task_name: string;
+        };
         /** DealCreate */
         DealCreate: {
             /**
@@ -1558,6 +2116,99 @@ export interface components {
              */
             value: string;
         };
+        /** EventCounts */
+        EventCounts: {
+            /** Duplicate */
+            duplicate: number;
+            /** Failed */
+            failed: number;
+            /** Pending */
+            pending: number;
+            /** Processed */
+            processed: number;
+            /** Received */
+            received: number;
+            /** Stale */
+            stale: number;
+        };
+        /** EventPage */
+        EventPage: {
+            /** Items */
+            items: components["schemas"]["EventRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** EventRead */
+        EventRead: {
+            /** Delivery Id */
+            delivery_id: string;
+            /** Error */
+            error: string | null;
+            /** External Id */
+            external_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Processed At */
+            processed_at: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Status */
+            status: string;
+            /** Topic */
+            topic: string | null;
+        };
+        /**
+         * EventStatus
+         * @enum {string}
+         */
+        EventStatus: "pending" | "processed" | "stale" | "failed";
+        /** ExampleCreate */
+        ExampleCreate: {
+            /** Intent */
+            intent: string;
+            /** Sentiment */
+            sentiment?: ("negative" | "neutral" | "positive") | null;
+            /** Text */
+            text: string;
+        };
+        /** ExamplePage */
+        ExamplePage: {
+            /** Items */
+            items: components["schemas"]["ExampleRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ExampleRead */
+        ExampleRead: {
+            /** Classification Id */
+            classification_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Intent */
+            intent: string;
+            /** Sentiment */
+            sentiment: string | null;
+            /** Source */
+            source: string;
+            /** Text */
+            text: string;
+        };
         /**
          * FieldType
          * @enum {string}
@@ -1624,6 +2275,13 @@ export interface components {
          * @enum {string}
          */
         ImportStatus: "queued" | "running" | "done" | "failed";
+        /** IntentRead */
+        IntentRead: {
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+        };
         /**
          * LifecycleStage
          * @enum {string}
@@ -1686,6 +2344,38 @@ export interface components {
             contact: components["schemas"]["ContactRead"];
             merge: components["schemas"]["MergeRead"];
         };
+        /** ModelVersionPage */
+        ModelVersionPage: {
+            /** Items */
+            items: components["schemas"]["ModelVersionRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ModelVersionRead */
+        ModelVersionRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Embedding Model */
+            embedding_model: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Active */
+            is_active: boolean;
+            /** Metrics */
+            metrics: {
+                [key: string]: unknown;
+            };
+            /** Training Rows */
+            training_rows: number;
+            /** Version */
+            version: number;
+        };
         /**
          * MyTasks
          * @description The caller's open tasks (activities with a due time, not done), each group by due time.
@@ -1733,16 +2423,289 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** ProductPage */
+        ProductPage: {
+            /** Items */
+            items: components["schemas"]["ProductRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** ProductRead */
+        ProductRead: {
+            /** Description */
+            description: string;
+            /** External Id */
+            external_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Images */
+            images: string[];
+            /** Product Type */
+            product_type: string | null;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /**
+             * Source Updated At
+             * Format: date-time
+             */
+            source_updated_at: string;
+            status: components["schemas"]["ProductStatus"];
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Variants */
+            variants: components["schemas"]["VariantRead"][];
+            /** Vendor */
+            vendor: string | null;
+        };
+        /**
+         * ProductStatus
+         * @enum {string}
+         */
+        ProductStatus: "active" | "draft" | "archived";
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /** Relabel */
+        Relabel: {
+            /** Intent */
+            intent: string;
+            /** Sentiment */
+            sentiment?: ("negative" | "neutral" | "positive") | null;
+        };
+        /**
+         * ReplayByFilter
+         * @description Replay every pending dead letter matching these (at most `limit` per call).
+         */
+        ReplayByFilter: {
+            /** Error Contains */
+            error_contains?: string | null;
+            /** Failed After */
+            failed_after?: string | null;
+            /** Failed Before */
+            failed_before?: string | null;
+            /**
+             * Limit
+             * @default 500
+             */
+            limit: number;
+            /** Task Name */
+            task_name?: string | null;
+        };
+        /** ReplayResult */
+        ReplayResult: {
+            /** Items */
+            items: components["schemas"]["DeadLetterSummary"][];
+            /** Replayed */
+            replayed: number;
+        };
+        /** RetrainAccepted */
+        RetrainAccepted: {
+            /**
+             * Status
+             * @default queued
+             * @constant
+             */
+            status: "queued";
         };
         /**
          * Role
          * @enum {string}
          */
         Role: "admin" | "manager" | "rep";
+        /** ScheduleStatus */
+        ScheduleStatus: {
+            /** Every Seconds */
+            every_seconds: number | null;
+            /** Last Run At */
+            last_run_at: string | null;
+            /** Name */
+            name: string;
+            /** Task */
+            task: string;
+        };
+        /** SearchItem */
+        SearchItem: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Score
+             * @description Reciprocal-rank fusion score of the keyword and vector rankings.
+             */
+            score: number;
+            /** Snippet */
+            snippet: string;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+        };
+        /** SearchPage */
+        SearchPage: {
+            /** Items */
+            items: components["schemas"]["SearchItem"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** SourceCreate */
+        SourceCreate: {
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            kind: components["schemas"]["SourceKind"];
+            /** Name */
+            name: string;
+            /**
+             * Poll Credentials
+             * @description Write-only. Shopify access token or feed bearer token.
+             */
+            poll_credentials?: string | null;
+            /**
+             * Poll Interval Seconds
+             * @default 300
+             */
+            poll_interval_seconds: number;
+            /**
+             * Poll Url
+             * @description Shopify: the full products.json URL; feed: the feed URL.
+             */
+            poll_url?: string | null;
+            /**
+             * Webhook Secret
+             * @description Write-only. `whsec_...` for standard and feed sources.
+             */
+            webhook_secret?: string | null;
+        };
+        /** SourceHealth */
+        SourceHealth: {
+            /** Enabled */
+            enabled: boolean;
+            events_24h: components["schemas"]["EventCounts"];
+            /**
+             * Freshness Lag Seconds
+             * @description Seconds since the catalogue was last known in step with the source: the newer of the last processed webhook and the last successful poll, or the oldest unprocessed event.
+             */
+            freshness_lag_seconds: number | null;
+            /** Last Poll Error */
+            last_poll_error: string | null;
+            /** Last Reconcile Drift */
+            last_reconcile_drift: number | null;
+            /** Last Reconcile Tombstoned */
+            last_reconcile_tombstoned: number | null;
+            /** Last Reconciled At */
+            last_reconciled_at: string | null;
+            /** Last Successful Poll At */
+            last_successful_poll_at: string | null;
+            /** Last Webhook At */
+            last_webhook_at: string | null;
+            /** Live Products */
+            live_products: number;
+            /** Name */
+            name: string;
+            /** Oldest Pending Event At */
+            oldest_pending_event_at: string | null;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+        };
+        /**
+         * SourceKind
+         * @enum {string}
+         */
+        SourceKind: "standard" | "shopify" | "woocommerce" | "feed";
+        /** SourcePage */
+        SourcePage: {
+            /** Items */
+            items: components["schemas"]["SourceRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** SourceRead */
+        SourceRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Has Poll Credentials */
+            has_poll_credentials: boolean;
+            /** Has Webhook Secret */
+            has_webhook_secret: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["SourceKind"];
+            /** Last Poll At */
+            last_poll_at: string | null;
+            /** Last Poll Error */
+            last_poll_error: string | null;
+            /** Last Reconciled At */
+            last_reconciled_at: string | null;
+            /** Name */
+            name: string;
+            /** Next Poll At */
+            next_poll_at: string | null;
+            /** Poll Interval Seconds */
+            poll_interval_seconds: number;
+            /** Poll Url */
+            poll_url: string | null;
+            /** Previous Secret Expires At */
+            previous_secret_expires_at: string | null;
+            /** Webhook Path */
+            webhook_path: string;
+        };
+        /** SourceUpdate */
+        SourceUpdate: {
+            /** Currency */
+            currency?: string | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Poll Credentials */
+            poll_credentials?: string | null;
+            /** Poll Interval Seconds */
+            poll_interval_seconds?: number | null;
+            /** Poll Url */
+            poll_url?: string | null;
+            /**
+             * Webhook Secret
+             * @description A new secret; the old one stays valid for a grace period.
+             */
+            webhook_secret?: string | null;
+        };
         /** StageCreate */
         StageCreate: {
             /** @default open */
@@ -1791,6 +2754,23 @@ export interface components {
             position?: number | null;
             /** Probability */
             probability?: number | null;
+        };
+        /** SystemStatus */
+        SystemStatus: {
+            /** Dead Letters */
+            dead_letters: number;
+            /** Outbox Backlog */
+            outbox_backlog: number;
+            /** Queues */
+            queues: {
+                [key: string]: number | null;
+            };
+            /** Redis Ok */
+            redis_ok: boolean;
+            /** Schedules */
+            schedules: components["schemas"]["ScheduleStatus"][];
+            /** Workers */
+            workers: components["schemas"]["WorkerStatus"][];
         };
         /** TimelineEntry */
         TimelineEntry: {
@@ -1932,6 +2912,50 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** VariantRead */
+        VariantRead: {
+            /** Compare At Price */
+            compare_at_price: string | null;
+            /** Currency */
+            currency: string;
+            /** External Id */
+            external_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            /** Price */
+            price: string | null;
+            /** Sku */
+            sku: string | null;
+            /** Stock */
+            stock: number | null;
+            /** Title */
+            title: string | null;
+        };
+        /** WorkerStatus */
+        WorkerStatus: {
+            /** Concurrency */
+            concurrency?: number | null;
+            /** Hostname */
+            hostname: string;
+            /** Last Seen At */
+            last_seen_at?: string | null;
+            /** Pid */
+            pid?: number | null;
+            /**
+             * Queues
+             * @default []
+             */
+            queues: string[];
+            /** Started At */
+            started_at?: string | null;
         };
     };
     responses: never;
@@ -2195,6 +3219,278 @@ export interface operations {
             };
         };
     };
+    list_classifications_api_v1_ai_classifications_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    relabel_classification_api_v1_ai_classifications__classification_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                classification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Relabel"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    classify_text_api_v1_ai_classify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassifyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_examples_api_v1_ai_examples_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamplePage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_example_api_v1_ai_examples_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExampleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExampleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_example_api_v1_ai_examples__example_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                example_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_intents_api_v1_ai_intents_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntentRead"][];
+                };
+            };
+        };
+    };
+    list_models_api_v1_ai_models_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retrain_model_api_v1_ai_models_retrain_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetrainAccepted"];
+                };
+            };
+        };
+    };
     list_audit_entries_api_v1_audit_get: {
         parameters: {
             query?: {
@@ -2319,6 +3615,242 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_sources_api_v1_catalog_sources_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourcePage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_source_api_v1_catalog_sources_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_source_api_v1_catalog_sources__source_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_source_api_v1_catalog_sources__source_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_source_events_api_v1_catalog_sources__source_id__events_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["EventStatus"] | null;
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_source_health_api_v1_catalog_sources__source_id__health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceHealth"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    poll_source_now_api_v1_catalog_sources__source_id__poll_post: {
+        parameters: {
+            query?: {
+                full?: boolean;
+            };
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
                 };
             };
             /** @description Validation Error */
@@ -3159,6 +4691,169 @@ export interface operations {
             };
         };
     };
+    list_dead_letters_api_v1_dead_letters_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+                task_name?: string | null;
+                status?: components["schemas"]["DeadLetterStatus"] | null;
+                error_contains?: string | null;
+                failed_after?: string | null;
+                failed_before?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_dead_letters_api_v1_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayByFilter"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dead_letter_api_v1_dead_letters__dead_letter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dead_letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_dead_letter_api_v1_dead_letters__dead_letter_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dead_letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_dead_letter_api_v1_dead_letters__dead_letter_id__replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dead_letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_deals_api_v1_deals_get: {
         parameters: {
             query?: {
@@ -3555,6 +5250,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DealRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    stream_events_api_v1_events_get: {
+        parameters: {
+            query?: {
+                /** @description For EventSource, which cannot set headers. */
+                access_token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of `event: <topic>` / `data: {topic, payload, at}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
                 };
             };
             /** @description Validation Error */
@@ -3988,6 +5715,132 @@ export interface operations {
             };
         };
     };
+    list_products_api_v1_products_get: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                sku?: string | null;
+                in_stock?: boolean | null;
+                min_price?: number | string | null;
+                max_price?: number | string | null;
+                status?: components["schemas"]["ProductStatus"] | null;
+                source_id?: string | null;
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_product_api_v1_products__product_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    search_records_api_v1_search_get: {
+        parameters: {
+            query: {
+                q: string;
+                types?: string;
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_system_status_api_v1_system_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStatus"];
+                };
+            };
+        };
+    };
     list_users_api_v1_users_get: {
         parameters: {
             query?: {
@@ -4207,6 +6060,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    receive_catalog_webhook_webhook_catalog__source_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
         };
     };
