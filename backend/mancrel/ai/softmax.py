@@ -66,25 +66,27 @@ def fit_softmax(x: np.ndarray, y: np.ndarray, n_classes: int, *, l2: float = 1e-
                    weights.astype(np.float32), bias.astype(np.float32))
 
 
-def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
     """The temperature minimising held-out negative log-likelihood (a 1-D grid search)."""
     best_nll, best_t = np.inf, 1.0
     rows = np.arange(len(y))
+    w = np.ones(len(y)) if weights is None else weights
     for t in np.exp(np.linspace(np.log(0.05), np.log(20.0), 300)):
-        nll = -np.log(softmax(logits / t)[rows, y] + 1e-12).mean()
+        nll = -(w * np.log(softmax(logits / t)[rows, y] + 1e-12)).sum() / w.sum()
         if nll < best_nll:
             best_nll, best_t = nll, float(t)
     return best_t
 
 
-def fit_binary(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-3, steps: int = 2000, lr: float = 0.1
-               ) -> np.ndarray:
+def fit_binary(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-3, steps: int = 2000, lr: float = 0.1,
+               weights: np.ndarray | None = None) -> np.ndarray:
     """Logistic regression for a 0/1 target; returns [mean..., scale..., weights..., bias]."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     xs = (x - mean) / scale
     w, b = np.zeros(x.shape[1]), 0.0
+    row_w = np.ones(len(y)) if weights is None else weights / weights.mean()
     for _ in range(steps):
-        g = 1 / (1 + np.exp(-(xs @ w + b))) - y
+        g = (1 / (1 + np.exp(-(xs @ w + b))) - y) * row_w
         w -= lr * (xs.T @ g / len(y) + l2 * w)
         b -= lr * g.mean()
     return np.concatenate([mean, scale, w, [b]]).astype(np.float64)
