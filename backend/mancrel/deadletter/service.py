@@ -34,8 +34,10 @@ async def note_failure(task_id: str) -> None:
 
 async def _first_failure(task_id: str) -> datetime:
     key = FIRST_FAILURE_KEY.format(task_id)
-    value = await get_redis().get(key)
-    await get_redis().delete(key)
+    try:
+        value = await get_redis().getdel(key)
+    except Exception:  # Redis trouble: the letter matters more than its first date
+        value = None
     return datetime.fromisoformat(value) if value else utcnow()
 
 

@@ -81,7 +81,10 @@ def _fail(task: Task, exc: Exception, kwargs: dict[str, Any], policy: RetryPolic
     from mancrel.deadletter import service as dead_letter_service
 
     request = task.request
-    runtime.run(dead_letter_service.note_failure(request.id))
+    try:
+        runtime.run(dead_letter_service.note_failure(request.id))
+    except Exception:  # Redis trouble: only the first-failure time is lost, never the job
+        logger.warning("could not note the failure time", exc_info=True, extra={"task_id": request.id})
     transient = is_transient(exc) or isinstance(exc, SoftTimeLimitExceeded)
     if transient and request.retries < policy.max_retries:
         countdown = backoff_seconds(request.retries, base=policy.base, maximum=policy.maximum)
@@ -92,9 +95,15 @@ def _fail(task: Task, exc: Exception, kwargs: dict[str, Any], policy: RetryPolic
     if not policy.dead_letter:
         logger.error("periodic task failed", exc_info=exc, extra={"task": task.name})
         return
-    runtime.run(dead_letter_service.record(
-        task_id=request.id, task_name=task.name, kwargs=kwargs, error=exc,
-        traceback="".join(traceback.format_exception(exc)), attempts=request.retries + 1))
+    try:
+        runtime.run(dead_letter_service.record(
+            task_id=request.id, task_name=task.name, kwargs=kwargs, error=exc,
+            traceback="".join(traceback.format_exception(exc)), attempts=request.retries + 1))
+    except Exception:
+        # Neither retried nor stored would lose the job (the database is probably down):
+        # keep it in the broker and try again later, however many attempts that takes.
+        logger.exception("could not dead-letter the job; it will run again", extra={"task_id": request.id})
+        raise task.retry(exc=exc, countdown=policy.maximum, max_retries=request.retries + 1) from None
     TASKS.labels(task.name, "dead_lettered").inc()
     logger.error("task dead-lettered", extra={"task": task.name, "task_id": request.id,
                                               "attempts": request.retries + 1, "error": repr(exc)})
