@@ -123,9 +123,13 @@ async function main() {
       const context = await browser.newContext({ viewport: journey.viewport ?? { width: 1280, height: 800 } });
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
+      // An uncaught error in the app fails the journey even if the screen looked right.
+      const pageErrors = [];
+      page.on("pageerror", (error) => pageErrors.push(error.message));
       const started = Date.now();
       try {
         await journey.run({ page, browser, url, audit: (name) => audit(page, name), shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
+        if (pageErrors.length) throw new Error(`uncaught errors in the page: ${pageErrors.join("; ")}`);
         passed += 1;
         console.log(`ok   ${journey.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (error) {
