@@ -4,6 +4,7 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.pagination import decode_cursor, encode_cursor
@@ -16,9 +17,12 @@ from mancrel.pipeline.models import Pipeline, PipelineStage
 
 async def board(session: AsyncSession, *, pipeline: Pipeline, actor: Actor, limit: int) -> BoardRead:
     repo = BoardRepository(session)
-    totals = await _totals(repo, [s.id for s in pipeline.stages], actor)
-    stages = [await _stage(repo, stage, actor, limit=limit, cursor=None, totals=totals)
-              for stage in pipeline.stages]
+    stage_ids = [s.id for s in pipeline.stages]
+    totals = await _totals(repo, stage_ids, actor)
+    rows: dict[uuid.UUID, list[Row]] = defaultdict(list)
+    for row in await repo.first_cards(stage_ids, actor, limit=limit):
+        rows[row.stage_id].append(row)
+    stages = [_stage_read(stage, rows[stage.id], limit=limit, totals=totals) for stage in pipeline.stages]
     return BoardRead(pipeline_id=pipeline.id, name=pipeline.name, stages=stages)
 
 
@@ -48,6 +52,11 @@ async def _stage(repo: BoardRepository, stage: PipelineStage, actor: Actor, *, l
                  cursor: str | None, totals: Totals) -> BoardStageRead:
     after_key = tuple(decode_cursor(cursor, (int, uuid.UUID))) if cursor else None
     rows = await repo.cards(stage.id, actor, limit=limit, after_key=after_key)  # type: ignore[arg-type]
+    return _stage_read(stage, rows, limit=limit, totals=totals)
+
+
+def _stage_read(stage: PipelineStage, rows: list[Row], *, limit: int, totals: Totals) -> BoardStageRead:
+    """One column from up to `limit + 1` fetched cards (the extra one says there are more)."""
     page = rows[:limit]
     next_cursor = encode_cursor((page[-1].rank, page[-1].id)) if len(rows) > limit and page else None
     count, amounts = totals[stage.id]

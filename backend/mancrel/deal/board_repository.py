@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, literal, select
+from sqlalchemy import ARRAY, ColumnElement, Row, Select, Uuid, func, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.company.models import Company
@@ -18,6 +18,21 @@ def _contact_name() -> ColumnElement[Any]:
     return func.nullif(func.trim(func.concat_ws(literal(" "), Contact.first_name, Contact.last_name)), "")
 
 
+def _cards_of(condition: ColumnElement[bool], actor: Actor, limit: int) -> Select:
+    return (
+        select(Deal.id, Deal.stage_id, Deal.title, Deal.amount, Deal.currency, Deal.status,
+               Deal.expected_close_date, Deal.contact_id, _contact_name().label("contact_name"), Deal.company_id,
+               Company.name.label("company_name"), Deal.owner_id, User.full_name.label("owner_name"),
+               Deal.version, Deal.rank)
+        .outerjoin(Contact, Contact.id == Deal.contact_id)
+        .outerjoin(Company, Company.id == Deal.company_id)
+        .outerjoin(User, User.id == Deal.owner_id)
+        .where(condition, Deal.deleted_at.is_(None), visible_filter(Deal, actor))
+        .order_by(Deal.rank, Deal.id)
+        .limit(limit + 1)
+    )
+
+
 class BoardRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -25,20 +40,18 @@ class BoardRepository:
     async def cards(self, stage_id: uuid.UUID, actor: Actor, *, limit: int,
                     after_key: tuple[int, uuid.UUID] | None) -> list[Row]:
         """Up to `limit + 1` cards of the stage in board order, after `after_key` (rank, id)."""
-        stmt = (
-            select(Deal.id, Deal.title, Deal.amount, Deal.currency, Deal.status, Deal.expected_close_date,
-                   Deal.contact_id, _contact_name().label("contact_name"), Deal.company_id,
-                   Company.name.label("company_name"), Deal.owner_id, User.full_name.label("owner_name"),
-                   Deal.version, Deal.rank)
-            .outerjoin(Contact, Contact.id == Deal.contact_id)
-            .outerjoin(Company, Company.id == Deal.company_id)
-            .outerjoin(User, User.id == Deal.owner_id)
-            .where(Deal.stage_id == stage_id, Deal.deleted_at.is_(None), visible_filter(Deal, actor))
-            .order_by(Deal.rank, Deal.id)
-            .limit(limit + 1)
-        )
+        stmt = _cards_of(Deal.stage_id == stage_id, actor, limit)
         if after_key is not None:
             stmt = stmt.where(after((Deal.rank, Deal.id), after_key))
+        return list(await self.session.execute(stmt))
+
+    async def first_cards(self, stage_ids: list[uuid.UUID], actor: Actor, *, limit: int) -> list[Row]:
+        """The first `limit + 1` cards of every stage in one round trip (a LATERAL query per
+        stage over the board index), ordered by stage then board order."""
+        stages = select(func.unnest(literal(stage_ids, ARRAY(Uuid))).label("id")).subquery("stages")
+        cards = _cards_of(Deal.stage_id == stages.c.id, actor, limit).lateral("cards")
+        stmt = (select(cards).select_from(stages).join(cards, true())
+                .order_by(cards.c.stage_id, cards.c.rank, cards.c.id))
         return list(await self.session.execute(stmt))
 
     async def totals(self, stage_ids: list[uuid.UUID], actor: Actor) -> list[Row]:
