@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useParams } from "react-router";
 import { QueryState } from "@/components/ui/query-state";
 import { ActivityComposer } from "@/features/activities/components/activity-composer";
+import { OpenTasks } from "@/features/activities/components/open-tasks";
 import { TimelineList } from "@/features/activities/components/timeline-list";
 import { useDirectory } from "@/features/auth/api/get-directory";
 import { useCompany } from "@/features/companies/api/get-company";
@@ -42,6 +43,7 @@ export function ContactRoute() {
                 </div>
                 <aside className="record-side">
                   <ContactDetails contact={c} ownerName={owner?.full_name} companyName={company.data?.name} />
+                  <OpenTasks filter={{ contact_id: c.id }} />
                   <section className="card" aria-labelledby="contact-deals">
                     <header className="card-header">
                       <h2 id="contact-deals">Deals</h2>

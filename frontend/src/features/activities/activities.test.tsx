@@ -19,6 +19,7 @@ const contactRoutes = {
   }),
   "GET /api/v1/deals": () => json({ items: [], next_cursor: null }),
   "GET /api/v1/pipelines": () => json([]),
+  "GET /api/v1/activities": () => json({ items: [], next_cursor: null }),
 };
 
 describe("logging activity on a contact", () => {
@@ -55,6 +56,29 @@ describe("logging activity on a contact", () => {
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText("Pick when it is due.")).toBeInTheDocument();
     expect(api.find("POST", "/api/v1/activities")).toHaveLength(0);
+  });
+});
+
+describe("a contact's open tasks", () => {
+  it("lists them on the contact page and completes one there", async () => {
+    let open = [task("t-7", "Book the demo", "2026-11-28T09:00:00Z")];
+    const api = installFakeApi({
+      ...baseRoutes, ...contactRoutes,
+      "GET /api/v1/contacts/c-1/timeline": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/activities": () => json({ items: open, next_cursor: null }),
+      "PATCH /api/v1/activities/t-7": () => {
+        open = [];
+        return json(task("t-7", "Book the demo", "2026-11-28T09:00:00Z", { done_at: "2026-11-27T12:00:00Z", version: 3 }));
+      },
+    });
+    await signIn();
+    renderApp("/contacts/c-1");
+    const tasks = await screen.findByRole("region", { name: /Open tasks/ });
+    expect(await within(tasks).findByText("Book the demo")).toBeInTheDocument();
+    const query = api.find("GET", "/api/v1/activities")[0].query;
+    expect([query.get("contact_id"), query.get("type"), query.get("done")]).toEqual(["c-1", "task", "false"]);
+    await userEvent.click(within(tasks).getByRole("button", { name: "Complete “Book the demo”" }));
+    expect(await within(tasks).findByText("No open tasks.")).toBeInTheDocument();
   });
 });
 

@@ -16,6 +16,7 @@ const recordRoutes = {
   "GET /api/v1/contacts/:id/timeline": () => json({ items: [], next_cursor: null }),
   "GET /api/v1/deals": () => json({ items: [], next_cursor: null }),
   "GET /api/v1/pipelines": () => json([]),
+  "GET /api/v1/activities": () => json({ items: [], next_cursor: null }),
 };
 
 describe("the contacts table", () => {

@@ -9,6 +9,8 @@ interface Props {
   tone?: "overdue";
   onComplete: (task: Activity) => void;
   pendingId?: string;
+  /** Off where the list already sits on the record the tasks belong to. */
+  showLinks?: boolean;
 }
 
 function recordLink(task: Activity): { to: string; label: string } | null {
@@ -18,7 +20,7 @@ function recordLink(task: Activity): { to: string; label: string } | null {
   return null;
 }
 
-export function TaskList({ title, tasks, emptyText, tone, onComplete, pendingId }: Props) {
+export function TaskList({ title, tasks, emptyText, tone, onComplete, pendingId, showLinks = true }: Props) {
   const headingId = `tasks-${title.toLowerCase().replace(/\W+/g, "-")}`;
   return (
     <section className={`task-group${tone ? ` task-group-${tone}` : ""}`} aria-labelledby={headingId}>
@@ -28,7 +30,7 @@ export function TaskList({ title, tasks, emptyText, tone, onComplete, pendingId 
       ) : (
         <ul className="task-list">
           {tasks.map((task) => {
-            const link = recordLink(task);
+            const link = showLinks ? recordLink(task) : null;
             return (
               <li key={task.id} className="task-item">
                 <button type="button" className="task-check" disabled={pendingId === task.id}
