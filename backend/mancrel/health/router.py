@@ -20,10 +20,28 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @lru_cache
-def expected_heads() -> frozenset[str]:
+def _scripts() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    return ScriptDirectory.from_config(config)
+
+
+def missing_migrations(recorded: set[str]) -> set[str]:
+    """Heads of the migration scripts not yet applied to the database.
+
+    alembic_version holds only the newest applied revision of each branch; a revision
+    another one depends on is applied but not recorded, so compare against everything
+    the recorded revisions imply (their ancestors, dependencies included).
+    """
+    scripts = _scripts()
+    applied: set[str] = set()
+    pending = [rev for rev in recorded if scripts.revision_map.get_revision(rev) is not None]
+    while pending:
+        revision = scripts.revision_map.get_revision(pending.pop())
+        if revision.revision not in applied:
+            applied.add(revision.revision)
+            pending.extend(revision._all_down_revisions)
+    return set(scripts.get_heads()) - applied
 
 
 async def _check_database() -> str | None:
@@ -34,8 +52,8 @@ async def _check_database() -> str | None:
 
 async def _check_migrations() -> str | None:
     async with get_engine().connect() as conn:
-        applied = set((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars())
-    missing = expected_heads() - applied
+        recorded = set((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars())
+    missing = missing_migrations(recorded)
     return f"not at head (missing {', '.join(sorted(missing))})" if missing else None
 
 
