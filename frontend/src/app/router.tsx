@@ -1,6 +1,7 @@
 import { createBrowserRouter, createMemoryRouter, Navigate, type RouteObject } from "react-router";
 import { AppLayout } from "./layout";
 import { RequireSession } from "./require-session";
+import { RouteError } from "./route-error";
 import { CompaniesRoute } from "./routes/companies";
 import { CompanyRoute } from "./routes/company";
 import { ContactRoute } from "./routes/contact";
@@ -11,7 +12,7 @@ import { NotFoundRoute } from "./routes/not-found";
 import { TasksRoute } from "./routes/tasks";
 
 export const routes: RouteObject[] = [
-  { path: "/login", element: <LoginRoute /> },
+  { path: "/login", element: <LoginRoute />, errorElement: <RouteError /> },
   {
     element: (
       <RequireSession>
@@ -19,15 +20,21 @@ export const routes: RouteObject[] = [
       </RequireSession>
     ),
     children: [
-      { index: true, element: <Navigate to="/deals" replace /> },
-      { path: "deals", element: <DealsRoute /> },
-      { path: "deals/:dealId", element: <DealsRoute /> },
-      { path: "contacts", element: <ContactsRoute /> },
-      { path: "contacts/:contactId", element: <ContactRoute /> },
-      { path: "companies", element: <CompaniesRoute /> },
-      { path: "companies/:companyId", element: <CompanyRoute /> },
-      { path: "tasks", element: <TasksRoute /> },
-      { path: "*", element: <NotFoundRoute /> },
+      {
+        // Inside the layout, so a crashed screen keeps the navigation.
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <Navigate to="/deals" replace /> },
+          { path: "deals", element: <DealsRoute /> },
+          { path: "deals/:dealId", element: <DealsRoute /> },
+          { path: "contacts", element: <ContactsRoute /> },
+          { path: "contacts/:contactId", element: <ContactRoute /> },
+          { path: "companies", element: <CompaniesRoute /> },
+          { path: "companies/:companyId", element: <CompanyRoute /> },
+          { path: "tasks", element: <TasksRoute /> },
+          { path: "*", element: <NotFoundRoute /> },
+        ],
+      },
     ],
   },
 ];
