@@ -127,7 +127,8 @@ async def client(app, db) -> AsyncIterator[AsyncClient]:
 # jobs use `committed_db`: a session whose commits are real. It deletes, afterwards, the
 # rows it created (by primary key) and empties the job bookkeeping tables that workers
 # and the API write to (outbox, completions, dead letters, audit log). `committed_client`
-# is an HTTP client on the app whose requests commit for real too.
+# is an HTTP client on the app whose requests commit for real too; rows those requests (or jobs)
+# create in other tables are not tracked: delete them in the test's own teardown.
 #
 #   async def test_x(committed_db, celery_worker):
 #       user = await make_user(committed_db); await committed_db.commit()
