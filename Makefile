@@ -49,7 +49,7 @@ frontend-test: frontend-install install
 	cd frontend && npm run typecheck && npm test && npm run check:api
 
 e2e: frontend-build install
-	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
 	cd frontend && node e2e/run.mjs
 
 clean:
