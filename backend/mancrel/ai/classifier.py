@@ -77,9 +77,9 @@ class IntentClassifier:
             out_of_scope = bool(p == oos_index or sims[i] < self.sim_floor)
             label = self.oos_label if out_of_scope and self.oos_label else self.labels[p]
             if out_of_scope and p != oos_index:
-                # Overruled by the similarity floor: what we are sure of is that the in-scope
-                # guess is unsupported, so report how likely that guess was to be wrong.
-                scores[i] = 1.0 - scores[i]
+                # Overruled by the similarity floor: report how often such rows were truly
+                # out-of-scope on the held-out split.
+                scores[i] = self.meta.get("floor_confidence", 0.5)
             order = np.argsort(-proba[i])[:top_k + 1]
             alternatives = [(self.labels[j], float(proba[i, j])) for j in order if self.labels[j] != label][:top_k]
             results.append(Prediction(label, float(scores[i]), out_of_scope, alternatives, float(sims[i])))
@@ -207,11 +207,15 @@ def train(vectors: np.ndarray, labels: list[str], *, oos_label: str | None = Non
     held_in_scope = (y[held] != oos_index) & (correct > 0)
     if oos_index >= 0 and held_in_scope.any():
         model.sim_floor = float(np.quantile(sims[held_in_scope], SIM_FLOOR_QUANTILE))
+        below = (sims < model.sim_floor) & (pred != oos_index)
+        if below.any():
+            truly_oos = (y[held] == oos_index)[below]
+            model.meta["floor_confidence"] = float(np.average(truly_oos, weights=held_weight[below]))
     if sentiments:
         _fit_sentiment(model, vectors, sentiments)
     predictions = model.predict(vectors[held])
     report = evaluate([labels[i] for i in held], predictions, oos_label=oos_label)
-    model.meta = {"held_out": report, "train_rows": len(fit), "held_out_rows": len(held)}
+    model.meta |= {"held_out": report, "train_rows": len(fit), "held_out_rows": len(held)}
     return model, report
 
 
