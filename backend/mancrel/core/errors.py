@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mancrel.core.logging import request_id_var
@@ -127,7 +128,17 @@ def internal_error_problem(path: str) -> dict[str, Any]:
                    instance=path)
 
 
+async def _stale_write(request: Request, exc: StaleDataError) -> JSONResponse:
+    # Two writes to one record interleaved between read and save: the version check
+    # caught the second. Same answer as a stale If-Match, so clients handle one case.
+    body = problem(412, "Precondition failed",
+                   "Someone else changed this record at the same moment. Reload it and try again.",
+                   slug="precondition-failed", instance=request.url.path)
+    return problem_response(body)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StaleDataError, _stale_write)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -49,3 +49,20 @@ async def test_unhandled_error_is_500_with_request_id_and_one_log_line(client, a
 async def test_every_response_carries_a_request_id(client):
     response = await client.get("/healthz")
     assert len(response.headers["x-request-id"]) >= 16
+
+
+async def test_interleaved_writes_to_one_record_answer_412_not_500(client, app):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    router = APIRouter()
+
+    @router.post("/api/v1/test-only/stale")
+    async def stale() -> None:
+        # What SQLAlchemy's version check raises when another transaction saved first.
+        raise StaleDataError("UPDATE statement on table 'deals' expected to update 1 row(s); 0 were matched.")
+
+    app.include_router(router)
+    response = await client.post("/api/v1/test-only/stale")
+    assert response.status_code == 412
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "Reload" in response.json()["detail"]
