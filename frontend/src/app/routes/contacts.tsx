@@ -23,8 +23,9 @@ export function ContactsRoute() {
     const value = params.get(key);
     if (value) Object.assign(filters, { [key]: value });
   }
+  if (params.get("unassigned") === "true") filters.unassigned = true;
   const setFilters = (next: ContactFilters) => {
-    const entries = Object.entries({ ...next, q: search.trim() || undefined }).filter(([, v]) => v);
+    const entries = Object.entries({ ...next, q: search.trim() || undefined }).filter(([, v]) => v).map(([k, v]) => [k, String(v)]);
     setParams(Object.fromEntries(entries) as Record<string, string>, { replace: true });
   };
   const owners = (directory.data ?? []).map((u) => ({ id: u.id, name: u.full_name || u.email }));

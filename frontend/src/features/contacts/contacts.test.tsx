@@ -43,17 +43,20 @@ describe("the contacts table", () => {
     expect(api.find("GET", "/api/v1/contacts").some((c) => c.query.get("q") === "ada")).toBe(true);
   });
 
-  it("filters by stage and sorts, and says so when nothing matches", async () => {
+  it("filters by stage and owner and sorts, and says so when nothing matches", async () => {
     const api = installFakeApi({ ...baseRoutes, "GET /api/v1/contacts": () => json({ items: [], next_cursor: null }) });
     await signIn();
     renderApp("/contacts");
     expect(await screen.findByText("No contacts yet.")).toBeInTheDocument();
     await userEvent.selectOptions(screen.getByLabelText("Stage"), "customer");
     await userEvent.selectOptions(screen.getByLabelText("Sort"), "last_name");
+    await userEvent.selectOptions(screen.getByLabelText("Owner"), "unassigned");
     await waitFor(() => {
       const last = api.find("GET", "/api/v1/contacts").at(-1)!;
       expect(last.query.get("lifecycle_stage")).toBe("customer");
       expect(last.query.get("sort")).toBe("last_name");
+      expect(last.query.get("unassigned")).toBe("true");
+      expect(last.query.get("owner_id")).toBeNull();
     });
   });
 

@@ -16,6 +16,7 @@ export interface ContactFilters {
   q?: string;
   lifecycle_stage?: Lifecycle;
   owner_id?: string;
+  unassigned?: boolean;
   company_id?: string;
   sort?: string;
 }

@@ -8,6 +8,8 @@ interface Props {
   owners: { id: string; name: string }[];
 }
 
+const UNASSIGNED = "unassigned";
+
 const SORTS = [
   { value: "-created_at", label: "Newest first" },
   { value: "-updated_at", label: "Recently updated" },
@@ -32,8 +34,15 @@ export function ContactFiltersBar({ search, onSearch, filters, onChange, owners 
       </label>
       <label className="inline-field">
         Owner
-        <select value={filters.owner_id ?? ""} onChange={(e) => onChange({ ...filters, owner_id: e.target.value || undefined })}>
+        <select
+          value={filters.unassigned ? UNASSIGNED : (filters.owner_id ?? "")}
+          onChange={(e) => {
+            const value = e.target.value;
+            onChange({ ...filters, owner_id: value && value !== UNASSIGNED ? value : undefined, unassigned: value === UNASSIGNED || undefined });
+          }}
+        >
           <option value="">Anyone</option>
+          <option value={UNASSIGNED}>Unassigned</option>
           {owners.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
         </select>
       </label>
