@@ -125,4 +125,42 @@ describe("the deals board", () => {
     expect(within(first).queryByText("Showing 2 of 3")).not.toBeInTheDocument();
     expect(api.find("GET", "/api/v1/pipelines/p-1/board/stages/s-new")[0].query.get("cursor")).toBe("after-d-2");
   });
+
+  it("opens a deal in a drawer, edits its amount and marks it lost with a reason", async () => {
+    let deal = {
+      id: "d-1", title: "Spring order", contact_id: null, company_id: null, pipeline_id: "p-1", stage_id: "s-new",
+      amount: "1000.00", currency: "EUR", expected_close_date: null, owner_id: "u-rita", status: "open", lost_reason: null,
+      closed_at: null, stage_changed_at: "2026-11-20T10:00:00Z", custom_fields: {}, version: 3, deleted_at: null,
+      created_at: "2026-11-20T10:00:00Z", updated_at: "2026-11-20T10:00:00Z",
+    };
+    const api = installFakeApi({
+      ...baseRoutes,
+      "GET /api/v1/pipelines": () => json([pipeline]),
+      "GET /api/v1/pipelines/p-1/board": () => json(makeBoard()),
+      "GET /api/v1/deals/d-1": () => json(deal),
+      "GET /api/v1/deals/d-1/timeline": () => json({ items: [], next_cursor: null }),
+      "PATCH /api/v1/deals/d-1": ({ body }) => json((deal = { ...deal, ...(body as object), version: deal.version + 1 })),
+      "POST /api/v1/deals/d-1/lost": ({ body }) =>
+        json((deal = { ...deal, status: "lost", stage_id: "s-lost", lost_reason: (body as { reason: string }).reason, version: deal.version + 1 })),
+    });
+    await signIn();
+    renderApp("/deals");
+    await userEvent.click(await within(await screen.findByRole("region", { name: "New" })).findByRole("button", { name: /Spring order/ }));
+    const drawer = await screen.findByRole("dialog", { name: "Spring order" });
+
+    await userEvent.click(await within(drawer).findByRole("button", { name: "Edit deal" }));
+    await userEvent.clear(within(drawer).getByLabelText("Amount"));
+    await userEvent.type(within(drawer).getByLabelText("Amount"), "1250.50");
+    await userEvent.click(within(drawer).getByRole("button", { name: "Save" }));
+    expect(await within(drawer).findByText("€1,251")).toBeInTheDocument();
+    const patch = api.find("PATCH", "/api/v1/deals/d-1")[0];
+    expect(patch.headers.get("If-Match")).toBe('"3"');
+    expect(patch.body).toMatchObject({ amount: "1250.50" });
+
+    await userEvent.click(within(drawer).getByRole("button", { name: "Mark as lost" }));
+    await userEvent.type(within(drawer).getByLabelText("Why was it lost?"), "Went with a cheaper roaster");
+    await userEvent.click(within(drawer).getByRole("button", { name: "Confirm lost" }));
+    expect(await within(drawer).findByText("Went with a cheaper roaster")).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/deals/d-1/lost")[0].headers.get("If-Match")).toBe('"4"');
+  });
 });

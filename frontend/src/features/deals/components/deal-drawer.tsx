@@ -7,6 +7,7 @@ import { formatDate, formatMoney } from "@/lib/format";
 import { useCloseDeal } from "../api/close-deal";
 import { useDeal } from "../api/get-deal";
 import { useMoveDeal } from "../api/move-deal";
+import { DealEditForm } from "./deal-edit-form";
 import type { Deal, Pipeline } from "../types";
 
 interface Props {
@@ -19,12 +20,20 @@ interface Props {
 
 export function DealDrawer({ dealId, pipeline, onClose, timeline }: Props) {
   const deal = useDeal(dealId);
+  const [editing, setEditing] = useState(false);
   return (
     <Drawer title={deal.data?.title ?? "Deal"} onClose={onClose}>
       <QueryState query={deal} loadingLabel="Loading the deal…">
         {(data) => (
           <>
-            <DealDetails deal={data} pipeline={pipeline} />
+            {editing ? (
+              <DealEditForm deal={data} onDone={() => setEditing(false)} />
+            ) : (
+              <>
+                <DealDetails deal={data} pipeline={pipeline} />
+                <button type="button" className="button button-secondary align-start" onClick={() => setEditing(true)}>Edit deal</button>
+              </>
+            )}
             <DealActions deal={data} pipeline={pipeline} />
             {timeline}
           </>
