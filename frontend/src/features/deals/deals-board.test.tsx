@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, problem } from "@/test/fake-api";
 import { renderApp, signIn } from "@/test/render";
-import type { Board, Card } from "./types";
+import type { Board, Card, Deal } from "./types";
 
 const stages = [
   { id: "s-new", name: "New", position: 0, probability: 10, kind: "open" as const },
@@ -127,7 +127,7 @@ describe("the deals board", () => {
   });
 
   it("opens a deal in a drawer, edits its amount and marks it lost with a reason", async () => {
-    let deal = {
+    let deal: Deal = {
       id: "d-1", title: "Spring order", contact_id: null, company_id: null, pipeline_id: "p-1", stage_id: "s-new",
       amount: "1000.00", currency: "EUR", expected_close_date: null, owner_id: "u-rita", status: "open", lost_reason: null,
       closed_at: null, stage_changed_at: "2026-11-20T10:00:00Z", custom_fields: {}, version: 3, deleted_at: null,
