@@ -67,6 +67,7 @@ class CatalogSource(UUIDPrimaryKey, Timestamps, Base):
     poll_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_poll_at: Mapped[datetime | None]  # last successful poll
     last_poll_error: Mapped[str | None] = mapped_column(Text)
+    next_reconcile_at: Mapped[datetime | None]
     last_reconciled_at: Mapped[datetime | None]
     last_reconcile_drift: Mapped[int | None] = mapped_column(Integer)
     last_reconcile_tombstoned: Mapped[int | None] = mapped_column(Integer)

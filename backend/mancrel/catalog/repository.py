@@ -47,10 +47,10 @@ class SourceRepository:
                 .with_for_update(skip_locked=True))
         return list(await self.session.scalars(stmt))
 
-    async def due_for_reconcile(self, before: datetime) -> list[CatalogSource]:
+    async def due_for_reconcile(self, now: datetime) -> list[CatalogSource]:
         stmt = (select(CatalogSource)
                 .where(CatalogSource.enabled, CatalogSource.poll_url.is_not(None),
-                       or_(CatalogSource.last_reconciled_at.is_(None), CatalogSource.last_reconciled_at <= before))
+                       or_(CatalogSource.next_reconcile_at.is_(None), CatalogSource.next_reconcile_at <= now))
                 .with_for_update(skip_locked=True))
         return list(await self.session.scalars(stmt))
 

@@ -104,6 +104,8 @@ async def _poll_locked(session: AsyncSession, source: CatalogSource, *, full: bo
                                    extra={"source_id": str(source.id), "reasons": page.skipped[:5]})
     except poller.PollError as exc:
         _record_failure(source, str(exc), now=utcnow())
+        if full:  # try the reconciliation again with the polls' backoff, not a day later
+            source.next_reconcile_at = source.next_poll_at
         return result
     if full:
         gone = await ProductRepository(session).tombstone_missing(source.id, seen, started)
@@ -135,9 +137,9 @@ async def schedule_due(session: AsyncSession) -> dict[str, int]:
     now = utcnow()
     sources = SourceRepository(session)
     polls = reconciles = 0
-    for source in await sources.due_for_reconcile(now - RECONCILE_EVERY):
+    for source in await sources.due_for_reconcile(now):
         enqueue(session, "catalog.reconcile_source", source_id=source.id)
-        source.last_reconciled_at = now  # claimed; the run rewrites it when it finishes
+        source.next_reconcile_at = now + RECONCILE_EVERY  # claimed, so later ticks leave it alone
         source.next_poll_at = now + timedelta(seconds=source.poll_interval_seconds)  # covers the poll
         reconciles += 1
     for source in await sources.due_for_poll(now):
@@ -145,4 +147,5 @@ async def schedule_due(session: AsyncSession) -> dict[str, int]:
         # Claimed until the poll sets its own next time, so the next tick does not double it.
         source.next_poll_at = now + timedelta(seconds=source.poll_interval_seconds)
         polls += 1
+    await session.flush()
     return {"polls": polls, "reconciliations": reconciles}

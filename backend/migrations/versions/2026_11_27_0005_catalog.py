@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("poll_failures", sa.Integer(), server_default="0", nullable=False),
         sa.Column("last_poll_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_poll_error", sa.Text(), nullable=True),
+        sa.Column("next_reconcile_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_reconciled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_reconcile_drift", sa.Integer(), nullable=True),
         sa.Column("last_reconcile_tombstoned", sa.Integer(), nullable=True),

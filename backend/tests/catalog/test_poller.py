@@ -8,6 +8,7 @@ from sqlalchemy import select
 from mancrel.catalog import sync, tasks
 from mancrel.catalog.models import CatalogSource, Product
 from mancrel.core.permissions import Role
+from mancrel.worker.models import OutboxMessage
 from tests.catalog.factories import StandInServer, count_products, make_source, shopify_product
 from tests.factories import auth_headers, make_user
 
@@ -149,13 +150,19 @@ async def test_generic_feed_is_polled_with_updated_since_and_next_links(db) -> N
         assert server.requests[-2][1]["updated_since"] == ["2026-11-27T12:00:00+00:00"]
 
 
-async def test_beat_tick_queues_due_polls_once(db) -> None:
+async def test_beat_tick_queues_due_reconciliations_and_polls_once(db) -> None:
     with shopify_shop(_catalogue(1)) as shop:
         source = await _shopify_source(db, shop)
-        source.last_reconciled_at = datetime.now(UTC)  # reconciled today
-        await db.flush()
-        first = await tasks.schedule_polls.run_async(db)
+        first = await tasks.schedule_polls.run_async(db)  # never reconciled: a full pull covers the poll
         second = await tasks.schedule_polls.run_async(db)
-    assert first["polls"] >= 1 and second["polls"] == 0
+        source.next_poll_at = datetime(2026, 1, 1, tzinfo=UTC)  # its interval has passed
+        await db.flush()
+        third = await tasks.schedule_polls.run_async(db)
+    assert (first, second, third) == ({"polls": 0, "reconciliations": 1}, {"polls": 0, "reconciliations": 0},
+                                      {"polls": 1, "reconciliations": 0})
     await db.refresh(source)
     assert source.next_poll_at > datetime.now(UTC)
+    assert (source.next_reconcile_at - datetime.now(UTC)).total_seconds() > 23 * 3600
+    queued = await db.scalars(select(OutboxMessage.task_name).where(
+        OutboxMessage.kwargs["source_id"].astext == str(source.id)))
+    assert sorted(queued) == ["catalog.poll_source", "catalog.reconcile_source"]
