@@ -143,3 +143,38 @@ async def test_demo_catalogue_has_merino_socks_and_a_standard_source(client, db)
     items = (await client.get("/api/v1/products", params={"q": "merino"}, headers=auth_headers(rep))).json()["items"]
     assert [p["title"] for p in items] == ["Merino Hiking Socks", "Merino Hiking Socks 3-Pack"]
     assert {v["sku"] for v in items[0]["variants"]} == {"SOCK-MER-S", "SOCK-MER-M", "SOCK-MER-L"}
+
+
+async def test_admin_can_queue_a_poll_now(client, db) -> None:
+    from sqlalchemy import select
+
+    from mancrel.worker.models import OutboxMessage
+
+    admin = await make_user(db, role=Role.admin)
+    rep = await make_user(db, role=Role.rep)
+    feed = await make_source(db, kind="feed", poll_url="https://feed.example.com/products")
+    hooks_only = await make_source(db)
+
+    assert (await client.post(f"/api/v1/catalog/sources/{feed.id}/poll", headers=auth_headers(rep))).status_code == 403
+    queued = await client.post(f"/api/v1/catalog/sources/{feed.id}/poll", params={"full": "true"},
+                               headers=auth_headers(admin))
+    refused = await client.post(f"/api/v1/catalog/sources/{hooks_only.id}/poll", headers=auth_headers(admin))
+    missing = await client.post(f"/api/v1/catalog/sources/{uuid.uuid4()}/poll", headers=auth_headers(admin))
+
+    assert queued.status_code == 202 and refused.status_code == 422 and missing.status_code == 404
+    jobs = list(await db.scalars(select(OutboxMessage.task_name).where(
+        OutboxMessage.kwargs["source_id"].astext.in_([str(feed.id), str(hooks_only.id)]))))
+    assert jobs == ["catalog.reconcile_source"]
+
+
+async def test_a_source_without_a_secret_accepts_no_delivery(client, db) -> None:
+    from tests.catalog.factories import count_events, dumps, standard_headers, standard_payload
+
+    admin = await make_user(db, role=Role.admin)
+    created = await client.post("/api/v1/catalog/sources", json={"name": "Unsigned", "kind": "standard"},
+                                headers=auth_headers(admin))
+    body = dumps(standard_payload())
+    response = await client.post(f"/webhook/catalog/{created.json()['id']}", content=body,
+                                 headers=standard_headers(body))
+    assert response.status_code == 401
+    assert await count_events(db, uuid.UUID(created.json()["id"])) == 0
