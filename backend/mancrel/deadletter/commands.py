@@ -11,8 +11,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from mancrel.deadletter.models import DeadLetterStatus
-
 
 class CommandFailed(SystemExit):
     pass
@@ -42,8 +40,7 @@ def _list(args: argparse.Namespace) -> int:
     from mancrel.deadletter import service
     from mancrel.deadletter.schemas import DeadLetterFilters
 
-    status = None if args.status == "all" else DeadLetterStatus(args.status)
-    filters = DeadLetterFilters(task_name=args.task, status=status, error_contains=args.error)
+    filters = DeadLetterFilters(task_name=args.task, status=args.status, error_contains=args.error)
     rows = asyncio.run(_in_session(lambda s: service.list_page(s, filters, limit=args.limit, cursor=None)))
     for d in rows[:args.limit]:
         print(_line(d))

@@ -15,7 +15,7 @@ from mancrel.deadletter.schemas import DeadLetterFilters
 def _filtered(stmt: Select, filters: DeadLetterFilters) -> Select:
     if filters.task_name:
         stmt = stmt.where(DeadLetter.task_name == filters.task_name)
-    if filters.status:
+    if filters.status and filters.status != "all":
         stmt = stmt.where(DeadLetter.status == filters.status)
     if filters.error_contains:
         pattern = "%" + filters.error_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -1,6 +1,6 @@
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -9,7 +9,8 @@ from mancrel.deadletter.models import DeadLetterStatus
 
 class DeadLetterFilters(BaseModel):
     task_name: str | None = Field(None, max_length=200, description="Exact task name, e.g. `ai.embed_contact`.")
-    status: DeadLetterStatus | None = Field(DeadLetterStatus.pending, description="Default: pending only.")
+    status: DeadLetterStatus | Literal["all"] | None = Field(
+        DeadLetterStatus.pending, description="Default: pending only; `all` for every status.")
     error_contains: str | None = Field(None, max_length=200, description="Case-insensitive part of the error.")
     failed_after: datetime | None = None
     failed_before: datetime | None = None

@@ -102,6 +102,8 @@ async def test_replay_by_filter_and_discard(committed_db, committed_client, cele
     assert (await committed_client.get(f"/api/v1/dead-letters/{other.id}", headers=headers)).status_code == 404
     remaining = await _letters(committed_client, admin, status="replayed")
     assert [d["id"] for d in remaining] == [str(wanted.id)]
+    assert [d["id"] for d in await _letters(committed_client, admin, status="all")] == [str(wanted.id)]
+    assert await _letters(committed_client, admin) == []  # pending only, by default
     audit = (await committed_client.get("/api/v1/audit", params={"entity_type": "dead_letter"}, headers=headers)).json()
     assert {e["action"] for e in audit["items"]} == {"dead_letter.replayed", "dead_letter.discarded"}
 
