@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, exists, func, or_, select, text, update
+from sqlalchemy import and_, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -113,9 +113,9 @@ def _product_row(product: NormalisedProduct) -> dict:
                   "status": product.status, "images": product.images}
 
 
-# Rows travel as one JSON document expanded by jsonb_to_recordset: one small statement
-# whatever the batch size, where a multi-row VALUES would cost more to compile than to run.
-_UPSERT_PRODUCTS = """
+# Rows travel as JSON documents expanded by jsonb_to_recordset: one small statement whatever
+# the batch size, where a multi-row VALUES would cost more to compile than to run.
+_PRODUCTS = """
 INSERT INTO products (id, source_id, external_id, title, description, vendor, product_type, tags, status, images,
                       source_updated_at, deleted_at)
 SELECT r.id, :source_id, r.external_id, r.title, r.description, r.vendor, r.product_type,
@@ -129,21 +129,49 @@ RETURNING products.external_id, products.id, (xmax = 0) AS inserted
 """
 _CONTENT = ("source_updated_at", "deleted_at", "title", "description", "vendor", "product_type", "tags",
             "status", "images")
-UPSERT_LIVE = text(_UPSERT_PRODUCTS.format(columns=", ".join(f"{c} = excluded.{c}" for c in _CONTENT)))
-UPSERT_TOMBSTONE = text(_UPSERT_PRODUCTS.format(columns=", ".join(f"{c} = excluded.{c}" for c in _CONTENT[:2])))
-UPSERT_VARIANTS = text("""
-INSERT INTO product_variants (id, product_id, external_id, position, title, sku, price, compare_at_price, currency,
-                              stock, options)
-SELECT r.id, r.product_id, r.external_id, r.position, r.title, r.sku, r.price, r.compare_at_price, r.currency,
-       r.stock, coalesce(r.options, '{}')
-FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id uuid, product_id uuid, external_id text, position int,
-     title text, sku text, price numeric, compare_at_price numeric, currency text, stock int, options jsonb)
-ON CONFLICT ON CONSTRAINT uq_product_variants_product_id_external_id DO UPDATE SET
-    position = excluded.position, title = excluded.title, sku = excluded.sku, price = excluded.price,
-    compare_at_price = excluded.compare_at_price, currency = excluded.currency, stock = excluded.stock,
-    options = excluded.options
-RETURNING id
+# Products and their variants in ONE statement: variants are written only for the products
+# the guarded upsert returned (the newer versions), and a written product's variants that
+# the new version no longer has are deleted. The DELETE sees the rows as they were before
+# the statement, so it never touches a variant the same statement inserted or updated.
+UPSERT_LIVE = text("WITH written AS (" + _PRODUCTS.format(  # noqa: S608 (constant column names)
+    columns=", ".join(f"{c} = excluded.{c}" for c in _CONTENT)) + """),
+variants AS (
+    INSERT INTO product_variants (id, product_id, external_id, position, title, sku, price, compare_at_price,
+                                  currency, stock, options)
+    SELECT gen_random_uuid(), w.id, v.external_id, v.position, v.title, v.sku, v.price, v.compare_at_price,
+           v.currency, v.stock, coalesce(v.options, '{}')
+    FROM jsonb_to_recordset(CAST(:variants AS jsonb)) AS v(product_external_id text, external_id text,
+         position int, title text, sku text, price numeric, compare_at_price numeric, currency text, stock int,
+         options jsonb)
+    JOIN written w ON w.external_id = v.product_external_id
+    ON CONFLICT ON CONSTRAINT uq_product_variants_product_id_external_id DO UPDATE SET
+        position = excluded.position, title = excluded.title, sku = excluded.sku, price = excluded.price,
+        compare_at_price = excluded.compare_at_price, currency = excluded.currency, stock = excluded.stock,
+        options = excluded.options
+    RETURNING id
+),
+dropped AS (
+    DELETE FROM product_variants pv USING written w
+    WHERE pv.product_id = w.id AND pv.id NOT IN (SELECT id FROM variants)
+)
+SELECT external_id, id, inserted FROM written
 """)
+UPSERT_TOMBSTONE = text(_PRODUCTS.format(columns=", ".join(f"{c} = excluded.{c}" for c in _CONTENT[:2])))
+
+
+def _variant_rows(products: list[NormalisedProduct]) -> list[dict]:
+    rows = []
+    for product in products:
+        seen: set[str] = set()
+        for variant in product.variants:
+            if variant.external_id in seen:  # a statement cannot write one row twice
+                continue
+            seen.add(variant.external_id)
+            rows.append({"product_external_id": product.external_id, "external_id": variant.external_id,
+                         "position": len(seen) - 1, "title": variant.title, "sku": variant.sku,
+                         "price": variant.price, "compare_at_price": variant.compare_at_price,
+                         "currency": variant.currency, "stock": variant.stock, "options": variant.options})
+    return rows
 
 
 def _json(rows: list[dict]) -> str:
@@ -156,24 +184,22 @@ class ProductRepository:
 
     async def upsert(self, source_id: uuid.UUID,
                      products: list[NormalisedProduct]) -> dict[str, tuple[uuid.UUID, bool]]:
-        """Insert or update products in one statement per kind, never replacing a row with an
-        older `source_updated_at` (equal counts as older: a replay changes nothing). Returns
-        external id -> (product id, inserted) for the rows actually written."""
+        """Insert or update products (with their variants) in one statement per kind, never
+        replacing a row with an older `source_updated_at` (equal counts as older: a replay
+        changes nothing). Returns external id -> (product id, inserted) for rows written."""
         written: dict[str, tuple[uuid.UUID, bool]] = {}
-        for deleted, statement in ((False, UPSERT_LIVE), (True, UPSERT_TOMBSTONE)):
-            rows = [_product_row(p) for p in products if p.deleted == deleted]
-            if rows:
-                result = await self.session.execute(statement, {"source_id": source_id, "rows": _json(rows)})
-                written.update({ext: (pid, inserted) for ext, pid, inserted in result.all()})
+        live = [p for p in products if not p.deleted]
+        tombstones = [p for p in products if p.deleted]
+        if live:
+            result = await self.session.execute(UPSERT_LIVE, {
+                "source_id": source_id, "rows": _json([_product_row(p) for p in live]),
+                "variants": _json(_variant_rows(live))})
+            written.update({ext: (pid, inserted) for ext, pid, inserted in result.all()})
+        if tombstones:
+            result = await self.session.execute(UPSERT_TOMBSTONE, {
+                "source_id": source_id, "rows": _json([_product_row(p) for p in tombstones])})
+            written.update({ext: (pid, inserted) for ext, pid, inserted in result.all()})
         return written
-
-    async def replace_variants(self, rows: list[dict], product_ids: list[uuid.UUID]) -> None:
-        """Make the written products' variants exactly `rows` (upserted by external id, so ids stay)."""
-        kept: list[uuid.UUID] = []
-        if rows:
-            kept = list(await self.session.scalars(UPSERT_VARIANTS, {"rows": _json(rows)}))
-        await self.session.execute(delete(ProductVariant).where(ProductVariant.product_id.in_(product_ids),
-                                                                ProductVariant.id.not_in(kept)))
 
     async def tombstone_missing(self, source_id: uuid.UUID, seen: set[str], at: datetime) -> list[uuid.UUID]:
         """Tombstone the source's live products whose external id was not seen upstream."""

@@ -25,38 +25,19 @@ def _newest_per_id(products: list[NormalisedProduct]) -> list[NormalisedProduct]
 
 async def apply_products(session: AsyncSession, *, source_id: uuid.UUID,
                          products: list[NormalisedProduct]) -> dict[str, tuple[uuid.UUID, bool]]:
-    """Upsert normalised products; older versions than those held are skipped.
-
-    The product upsert is one guarded statement per batch; it takes the rows' locks, so
-    a concurrent older version waits and then finds itself stale, and the variant
-    writes that follow belong only to the version that won. Returns what was written.
-    """
+    """Upsert normalised products with their variants; older versions than those held are
+    skipped. Each batch is one guarded statement per kind (repository.UPSERT_LIVE), which
+    takes the rows' locks: a concurrent older version waits, then finds itself stale.
+    Returns what was written."""
     repo = ProductRepository(session)
     written: dict[str, tuple[uuid.UUID, bool]] = {}
     unique = _newest_per_id(products)
     for start in range(0, len(unique), UPSERT_BATCH):
-        batch = unique[start:start + UPSERT_BATCH]
-        applied = await repo.upsert(source_id, batch)
-        live = [p for p in batch if p.external_id in applied and not p.deleted]
-        if live:
-            rows = [{"id": uuid.uuid4(), "product_id": applied[p.external_id][0], "external_id": v.external_id,
-                     "position": i, "title": v.title, "sku": v.sku, "price": v.price,
-                     "compare_at_price": v.compare_at_price, "currency": v.currency, "stock": v.stock,
-                     "options": v.options}
-                    for p in live for i, v in enumerate(_unique_variants(p))]
-            await repo.replace_variants(rows, [applied[p.external_id][0] for p in live])
+        applied = await repo.upsert(source_id, unique[start:start + UPSERT_BATCH])
         for product_id, _ in applied.values():
             enqueue(session, "ai.embed_product", product_id=product_id)
         written.update(applied)
     return written
-
-
-def _unique_variants(product: NormalisedProduct):
-    seen: set[str] = set()
-    for variant in product.variants:
-        if variant.external_id not in seen:
-            seen.add(variant.external_id)
-            yield variant
 
 
 async def get_product(session: AsyncSession, product_id: uuid.UUID, *,
