@@ -49,6 +49,19 @@ def load_task_modules() -> list[str]:
     return modules
 
 
+def _transport_options() -> dict:
+    """A job taken by a worker that then died whole (power cut, SIGKILL of the main process,
+    so nobody requeues it) is handed out again once unacknowledged for `visibility_timeout`.
+    MANCREL_BROKER_VISIBILITY_TIMEOUT shortens it for tests only: it must exceed every task's
+    time limit and every retry countdown, or running jobs get a second copy."""
+    visibility = int(os.environ.get("MANCREL_BROKER_VISIBILITY_TIMEOUT", VISIBILITY_TIMEOUT))
+    options = {"visibility_timeout": visibility, "socket_timeout": 5, "socket_connect_timeout": 5,
+               "retry_on_timeout": True}
+    if visibility < VISIBILITY_TIMEOUT:  # look for abandoned jobs as often as they can expire
+        options.update(unacked_restore_interval=1, unacked_restore_throttle=1)
+    return options
+
+
 def route_task(name: str, args, kwargs, options, task=None, **kw) -> dict[str, str]:
     queue = ROUTES_BY_PREFIX.get(name.split(".", 1)[0], "default")
     return {"queue": queue}
@@ -67,8 +80,7 @@ def _configuration() -> dict:
         broker_url=settings.broker_url,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT, "socket_timeout": 5,
-                                  "socket_connect_timeout": 5, "retry_on_timeout": True},
+        broker_transport_options=_transport_options(),
         result_backend=None,
         task_ignore_result=True,
         task_serializer="json",
