@@ -204,7 +204,7 @@ async def run_freshness(args, stack: "Stack") -> dict:
                             return
                     except httpx.HTTPError:
                         pass
-                    await asyncio.sleep(0.05)
+                    await asyncio.sleep(args.poll_interval)  # the polls share the API with the webhooks
                 missed += 1
 
             began, tasks = time.perf_counter(), []
@@ -272,7 +272,8 @@ def main() -> None:
     fresh.add_argument("--rate", type=int, default=200)
     fresh.add_argument("--seconds", type=int, default=20)
     fresh.add_argument("--workers", type=int, default=2)
-    fresh.add_argument("--sample-every", type=int, default=10)
+    fresh.add_argument("--sample-every", type=int, default=20)
+    fresh.add_argument("--poll-interval", type=float, default=0.1)
     reconcile = sub.add_parser("reconcile")
     reconcile.add_argument("--products", type=int, default=100_000)
     args = parser.parse_args()
