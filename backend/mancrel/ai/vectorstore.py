@@ -8,6 +8,7 @@ and unowned records are always visible.
 """
 
 import uuid
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -84,8 +85,10 @@ class QdrantStore:
         if not await self.client.collection_exists(self.collection):
             await self.client.create_collection(
                 self.collection, vectors_config=models.VectorParams(size=DIMENSIONS, distance=models.Distance.COSINE))
-            for key in ("entity_type", "owner_id"):
-                await self.client.create_payload_index(self.collection, key, models.PayloadSchemaType.KEYWORD)
+            with warnings.catch_warnings():  # the in-process mode (tests) warns that it ignores them
+                warnings.simplefilter("ignore", UserWarning)
+                for key in ("entity_type", "owner_id"):
+                    await self.client.create_payload_index(self.collection, key, models.PayloadSchemaType.KEYWORD)
         self._ready = True
 
     async def upsert(self, session: AsyncSession, items: list[VectorItem]) -> None:
