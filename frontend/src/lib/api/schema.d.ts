@@ -4699,7 +4699,7 @@ export interface operations {
                 /** @description `next_cursor` from the previous page. */
                 cursor?: string | null;
                 task_name?: string | null;
-                status?: components["schemas"]["DeadLetterStatus"] | null;
+                status?: components["schemas"]["DeadLetterStatus"] | "all" | null;
                 error_contains?: string | null;
                 failed_after?: string | null;
                 failed_before?: string | null;
