@@ -88,6 +88,9 @@ export const journeys = [
       await page.getByRole("status").getByText("Call logged.").waitFor();
       const timeline = page.getByRole("region", { name: "Timeline" });
       await timeline.getByText("Discussed the spring order").waitFor();
+      // The call counts as contact made: "Last contacted" is no longer "Never".
+      await page.locator("dt", { hasText: "Last contacted" }).locator("xpath=following-sibling::dd[1]")
+        .filter({ hasNotText: "Never" }).waitFor();
       await shot("03-contact-page");
       await audit("the contact page");
       // The contact is in the list and found by search.

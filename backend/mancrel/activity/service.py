@@ -21,6 +21,9 @@ from mancrel.deal import service as deal_service
 
 LINKS = (("contact_id", contact_service), ("company_id", company_service), ("deal_id", deal_service))
 
+# Logging one of these with a contact means the contact was reached (a note or a task does not).
+CONTACT_MADE = {ActivityType.call, ActivityType.email, ActivityType.meeting}
+
 
 async def get_visible(session: AsyncSession, activity_id: uuid.UUID, actor: Actor, *,
                       include_deleted: bool = False) -> Activity:
@@ -43,7 +46,15 @@ async def create(session: AsyncSession, *, data: ActivityCreate, actor: Any) -> 
     await session.flush()
     await audit_service.record(session, actor=actor, action="activity.created", entity_type="activity",
                                entity_id=activity.id, after=audit_service.snapshot(activity))
+    await _record_contact_made(session, activity)
     return activity
+
+
+async def _record_contact_made(session: AsyncSession, activity: Activity) -> None:
+    """Keep the contact's `last_contacted_at` current; a meeting still ahead has not happened yet."""
+    happened_at = activity.done_at or activity.occurred_at
+    if activity.contact_id and activity.type in CONTACT_MADE and happened_at <= utcnow():
+        await contact_service.record_contact_made(session, contact_id=activity.contact_id, at=happened_at)
 
 
 async def update(session: AsyncSession, *, activity: Activity, data: ActivityUpdate, actor: Any) -> Activity:
@@ -61,6 +72,7 @@ async def update(session: AsyncSession, *, activity: Activity, data: ActivityUpd
     await session.flush()
     action = "activity.completed" if changes.get("done_at") and before["done_at"] is None else "activity.updated"
     await _audit_change(session, actor, action, activity, before)
+    await _record_contact_made(session, activity)
     return activity
 
 

@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Uuid, any_, cast, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Select, Uuid, any_, cast, func, literal, or_, select, tuple_, union_all, update
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -127,6 +127,15 @@ class ContactRepository:
         if after_key is not None:
             stmt = stmt.where(tuple_(keys.c.reason, keys.c.value) > tuple_(*after_key))
         return [(r.reason, r.value, list(r.ids)) for r in await self.session.execute(stmt)]
+
+    async def mark_contacted(self, contact_id: uuid.UUID, at: datetime) -> None:
+        """Move `last_contacted_at` forward to `at`, never back. A plain UPDATE: the system keeps
+        this field, so it does not bump the version a rep's pending edit is based on."""
+        await self.session.execute(
+            update(Contact)
+            .where(Contact.id == contact_id, or_(Contact.last_contacted_at.is_(None), Contact.last_contacted_at < at))
+            .values(last_contacted_at=at)
+            .execution_options(synchronize_session="fetch"))
 
     async def get_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contact]:
         if not ids:

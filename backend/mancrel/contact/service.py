@@ -1,6 +1,7 @@
 """Contact use cases. Flushes, never commits."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,6 +121,11 @@ async def restore(session: AsyncSession, *, contact: Contact, actor: Actor) -> C
     await audit_service.record(session, actor=actor, action="contact.restored", entity_type="contact",
                                entity_id=contact.id, before={"deleted_at": deleted_at}, after={"deleted_at": None})
     return contact
+
+
+async def record_contact_made(session: AsyncSession, *, contact_id: uuid.UUID, at: datetime) -> None:
+    """A call, email or meeting with the contact took place at `at` (keeps the latest)."""
+    await ContactRepository(session).mark_contacted(contact_id, at)
 
 
 async def get(session: AsyncSession, contact_id: uuid.UUID) -> Contact | None:

@@ -114,3 +114,29 @@ async def test_activity_list_pages_by_time(client, db):
     assert second["next_cursor"] is None
     searched = (await client.get("/api/v1/activities?q=note 3", headers=headers)).json()["items"]
     assert [a["subject"] for a in searched] == ["note 3"]
+
+
+async def test_a_call_marks_the_contact_contacted_a_note_or_a_future_meeting_does_not(client, db):
+    rep = await make_user(db, role=Role.rep)
+    headers = auth_headers(rep)
+    contact = await make_contact(db, owner=rep)
+
+    async def last_contacted() -> str | None:
+        return (await client.get(f"/api/v1/contacts/{contact.id}", headers=headers)).json()["last_contacted_at"]
+
+    for kind, when in (("note", None), ("meeting", datetime.now(UTC) + timedelta(days=2))):
+        body = {"type": kind, "subject": kind, "contact_id": str(contact.id)}
+        if when:
+            body["occurred_at"] = iso(when)
+        assert (await client.post("/api/v1/activities", headers=headers, json=body)).status_code == 201
+    assert await last_contacted() is None
+
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    await client.post("/api/v1/activities", headers=headers, json={
+        "type": "call", "subject": "Checked in", "contact_id": str(contact.id), "occurred_at": iso(yesterday)})
+    assert datetime.fromisoformat(await last_contacted()) == yesterday
+    older = yesterday - timedelta(days=5)
+    await client.post("/api/v1/activities", headers=headers, json={
+        "type": "email", "subject": "Old thread logged late", "contact_id": str(contact.id),
+        "occurred_at": iso(older)})
+    assert datetime.fromisoformat(await last_contacted()) == yesterday  # never moves back

@@ -9,6 +9,8 @@ export function useCreateActivity() {
     onSuccess: () => {
       client.invalidateQueries({ queryKey: ["timeline"] });
       client.invalidateQueries({ queryKey: ["activities"] });
+      // Logging a call, email or meeting moves the contact's "last contacted" date.
+      client.invalidateQueries({ queryKey: ["contacts"] });
     },
   });
 }
