@@ -17,6 +17,7 @@ from pathlib import Path
 logger = logging.getLogger("mancrel.embedded")
 PG_SYSTEM_USER = "embedded_postgres"
 DATABASE_NAME = "mancrel"
+SHARED_BUFFERS = "1GB"
 
 
 def free_port() -> int:
@@ -74,7 +75,10 @@ class EmbeddedPostgres:
             self._run("initdb", "-D", str(self.pgdata), "-U", "postgres", "--auth=trust", "--encoding=utf8",
                       "--no-instructions")
         self.stop_stale()
-        options = f"-p {self.port} -h 127.0.0.1 -k {self.socket_dir} -c max_connections=200"
+        # PostgreSQL's default 128 MB of shared buffers keeps too little of a CRM with a million
+        # contacts in memory: common-name searches then read thousands of pages each (bench/crm).
+        options = (f"-p {self.port} -h 127.0.0.1 -k {self.socket_dir} -c max_connections=200 "
+                   f"-c shared_buffers={SHARED_BUFFERS}")
         self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(self.data_dir / "postgres.log"),
                   "-o", options, "start")
         self._ensure_database()
