@@ -5,8 +5,9 @@ from fastapi import Depends
 
 from mancrel.auth.dependencies import AdminUser
 from mancrel.catalog import source_service
+from mancrel.catalog.intake import WebhookIntake
 from mancrel.catalog.models import CatalogSource
-from mancrel.core.db import SessionDep
+from mancrel.core.db import SessionDep, get_sessionmaker
 
 
 async def existing_source(source_id: uuid.UUID, _: AdminUser, session: SessionDep) -> CatalogSource:
@@ -15,3 +16,17 @@ async def existing_source(source_id: uuid.UUID, _: AdminUser, session: SessionDe
 
 
 SourceDep = Annotated[CatalogSource, Depends(existing_source)]
+
+
+_intake: WebhookIntake | None = None
+
+
+def webhook_intake() -> WebhookIntake:
+    """The process's webhook intake (one source cache, one batcher), made on first use."""
+    global _intake
+    if _intake is None:
+        _intake = WebhookIntake(lambda: get_sessionmaker()())
+    return _intake
+
+
+WebhookIntakeDep = Annotated[WebhookIntake, Depends(webhook_intake)]

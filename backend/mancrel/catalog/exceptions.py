@@ -38,3 +38,12 @@ class PayloadTooLarge(AppError):
 class PollInProgress(Conflict):
     title = "A poll of this source is already running"
     slug = "catalog-poll-in-progress"
+
+
+class DeliveryNotStored(AppError):
+    """The batch holding the delivery failed to commit: nothing of it was stored."""
+
+    status, title, slug = 503, "Delivery not stored", "delivery-not-stored"
+
+    def __init__(self) -> None:
+        super().__init__("The delivery could not be stored; send it again.", headers={"Retry-After": "1"})

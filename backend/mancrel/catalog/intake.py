@@ -1,8 +1,9 @@
-"""Taking a webhook delivery: verify, store once with its job, acknowledge.
+"""Taking a webhook delivery: find the source, verify, describe the delivery, count duplicates.
 
-Everything slow happens in the `catalog.process_event` job; here we only check the
-signature over the raw bytes and write two rows in one transaction, so the sender
-gets its 2xx within milliseconds and a lost process never loses an acknowledged event.
+Everything slow happens in the worker's `catalog.drain_events` job; the request only
+finds its source (cached, source_cache.py), checks the signature over the raw bytes and
+hands the delivery to the batcher (event_batcher.py), which stores it with its job
+before the sender gets its 2xx.
 """
 
 import hashlib
@@ -12,57 +13,81 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from mancrel.catalog import source_service
+from mancrel.catalog.event_batcher import Delivery, DeliveryBatcher, Outcome, SessionFactory
 from mancrel.catalog.exceptions import InvalidSignature, SourceNotFound
-from mancrel.catalog.models import CatalogSource, EventStatus, SourceKind
-from mancrel.catalog.repository import EventRepository
+from mancrel.catalog.models import SourceKind
+from mancrel.catalog.repository import SourceRepository
 from mancrel.catalog.signatures import SignatureError, verify_body_hmac, verify_standard
+from mancrel.catalog.source_cache import SOURCE_TTL_SECONDS, SourceCache, WebhookSource
 from mancrel.core.db import utcnow
 from mancrel.core.redis import get_redis
-from mancrel.worker.outbox import enqueue
 
 logger = logging.getLogger("mancrel.catalog.webhook")
 DUPLICATE_KEY_TTL = 25 * 3600
 
 
-def is_woocommerce_ping(source: CatalogSource, headers: Mapping[str, str], body: bytes) -> bool:
+class WebhookIntake:
+    """The API process's intake: cached sources and the group-committing batcher, both on
+    sessions from `new_session` (the process's engine; the test's connection in tests)."""
+
+    def __init__(self, new_session: SessionFactory, *, source_ttl: float = SOURCE_TTL_SECONDS) -> None:
+        self._new_session = new_session
+        self.sources = SourceCache(self._load_source, ttl=source_ttl)
+        self.batcher = DeliveryBatcher(new_session)
+
+    async def source(self, raw_id: str) -> WebhookSource:
+        """The enabled source the path names; 404 otherwise."""
+        try:
+            source_id = uuid.UUID(raw_id)
+        except ValueError as exc:
+            raise SourceNotFound() from exc
+        source = await self.sources.get(source_id)
+        if source is None:
+            raise SourceNotFound()
+        return source
+
+    async def _load_source(self, source_id: uuid.UUID) -> WebhookSource | None:
+        async with self._new_session() as session:
+            source = await SourceRepository(session).get(source_id)
+            if source is None or not source.enabled:
+                return None
+            return WebhookSource(id=source.id, kind=source.kind,
+                                 secrets=tuple(source_service.valid_secrets(source, now=utcnow())))
+
+    async def store(self, delivery: Delivery) -> Outcome:
+        outcome = await self.batcher.store(delivery)
+        if outcome is Outcome.duplicate:
+            await count_duplicate(delivery.source_id)
+        elif outcome is Outcome.source_gone:
+            self.sources.forget(delivery.source_id)
+            raise SourceNotFound()
+        return outcome
+
+
+def is_woocommerce_ping(source: WebhookSource, headers: Mapping[str, str], body: bytes) -> bool:
     """WooCommerce's unsigned form-encoded `webhook_id=<n>` sent when a webhook is created."""
     return (source.kind == SourceKind.woocommerce and "x-wc-webhook-signature" not in headers
             and body.startswith(b"webhook_id=") and len(body) < 100)
 
 
-async def load_source(session: AsyncSession, raw_id: str) -> CatalogSource:
+def verify(source: WebhookSource, headers: Mapping[str, str], body: bytes) -> None:
     try:
-        source_id = uuid.UUID(raw_id)
-    except ValueError as exc:
-        raise SourceNotFound() from exc
-    source = await source_service.get(session, source_id)
-    if source is None or not source.enabled:
-        raise SourceNotFound()
-    return source
-
-
-def verify(source: CatalogSource, headers: Mapping[str, str], body: bytes) -> None:
-    secrets = source_service.valid_secrets(source, now=utcnow())
-    try:
-        if not secrets:
+        if not source.secrets:
             raise SignatureError("the source has no webhook secret")
         if source.kind == SourceKind.shopify:
-            verify_body_hmac(secrets, headers.get("x-shopify-hmac-sha256"), body)
+            verify_body_hmac(source.secrets, headers.get("x-shopify-hmac-sha256"), body)
         elif source.kind == SourceKind.woocommerce:
-            verify_body_hmac(secrets, headers.get("x-wc-webhook-signature"), body)
+            verify_body_hmac(source.secrets, headers.get("x-wc-webhook-signature"), body)
         else:
-            verify_standard(secrets, headers, body, now=time.time())
+            verify_standard(source.secrets, headers, body, now=time.time())
     except SignatureError as exc:
         logger.info("webhook refused", extra={"source_id": str(source.id), "reason": str(exc)})
         raise InvalidSignature("The delivery's signature could not be verified.") from exc
 
 
-def _delivery(source: CatalogSource, headers: Mapping[str, str],
-              body: bytes) -> tuple[str, str | None, datetime | None]:
-    """(delivery id, topic, when the sender says it happened) for the source's kind."""
+def delivery(source: WebhookSource, headers: Mapping[str, str], body: bytes) -> Delivery:
+    """A verified delivery, described for storage: its id from the sender, topic and time."""
     if source.kind == SourceKind.shopify:
         delivery_id = headers.get("x-shopify-webhook-id") or headers.get("x-shopify-event-id")
         topic, triggered = headers.get("x-shopify-topic"), _iso(headers.get("x-shopify-triggered-at"))
@@ -73,7 +98,9 @@ def _delivery(source: CatalogSource, headers: Mapping[str, str],
         delivery_id, topic = headers.get("webhook-id"), None
         triggered = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
     # Without an id from the sender the body itself identifies a retry of the same delivery.
-    return (delivery_id or "sha256:" + hashlib.sha256(body).hexdigest())[:200], topic, triggered
+    delivery_id = (delivery_id or "sha256:" + hashlib.sha256(body).hexdigest())[:200]
+    return Delivery(id=uuid.uuid4(), source_id=source.id, delivery_id=delivery_id, topic=topic, body=body,
+                    triggered_at=triggered, received_at=utcnow())
 
 
 def _iso(value: str | None) -> datetime | None:
@@ -84,20 +111,6 @@ def _iso(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-async def accept(session: AsyncSession, *, source: CatalogSource, headers: Mapping[str, str],
-                 body: bytes) -> tuple[uuid.UUID | None, bool]:
-    """Store a verified delivery with its job. Returns (event id, whether it was new)."""
-    delivery_id, topic, triggered_at = _delivery(source, headers, body)
-    event_id = await EventRepository(session).insert_new({
-        "id": uuid.uuid4(), "source_id": source.id, "delivery_id": delivery_id, "topic": topic, "body": body,
-        "triggered_at": triggered_at, "received_at": utcnow(), "status": EventStatus.pending})
-    if event_id is None:
-        await count_duplicate(source.id)
-        return None, False
-    enqueue(session, "catalog.process_event", event_id=event_id)
-    return event_id, True
 
 
 def _duplicate_key(source_id: uuid.UUID, hour: int) -> str:

@@ -6,7 +6,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, exists, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -26,6 +25,9 @@ class SourceRepository:
         return await self.session.scalar(
             select(CatalogSource).where(CatalogSource.id == source_id).with_for_update()
             .execution_options(populate_existing=True))
+
+    async def existing_ids(self, source_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        return set(await self.session.scalars(select(CatalogSource.id).where(CatalogSource.id.in_(source_ids))))
 
     async def get_by_name(self, name: str) -> CatalogSource | None:
         return await self.session.scalar(select(CatalogSource).where(CatalogSource.name == name))
@@ -55,16 +57,48 @@ class SourceRepository:
         return list(await self.session.scalars(stmt))
 
 
+# Deliveries travel as one array per column (asyncpg sends them in binary, bodies
+# included), so a batch of any size is one small prepared statement. The join drops a
+# delivery whose source was deleted meanwhile instead of failing the whole batch.
+_INSERT_DELIVERIES = text("""
+INSERT INTO catalog_events (id, source_id, delivery_id, topic, body, triggered_at, received_at, status)
+SELECT d.id, d.source_id, d.delivery_id, d.topic, d.body, d.triggered_at, d.received_at, 'pending'
+FROM unnest(CAST(:ids AS uuid[]), CAST(:source_ids AS uuid[]), CAST(:delivery_ids AS text[]),
+            CAST(:topics AS text[]), CAST(:bodies AS bytea[]), CAST(:triggered AS timestamptz[]),
+            CAST(:received AS timestamptz[]))
+     AS d(id, source_id, delivery_id, topic, body, triggered_at, received_at)
+JOIN catalog_sources s ON s.id = d.source_id
+ON CONFLICT ON CONSTRAINT uq_catalog_events_source_id_delivery_id DO NOTHING
+RETURNING id
+""")
+# Drains of one source run one at a time: events apply in order of receipt, and two
+# drains never lock the same products in opposite orders.
+_LOCK_SOURCE_DRAIN = text("SELECT pg_advisory_xact_lock(hashtextextended('catalog.drain:' || :source_id, 0))")
+
+
 class EventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def insert_new(self, values: dict) -> uuid.UUID | None:
-        """Store a delivery unless (source, delivery id) is already there; its id when new."""
-        stmt = (insert(CatalogEvent).values(**values)
-                .on_conflict_do_nothing(index_elements=["source_id", "delivery_id"])
-                .returning(CatalogEvent.id))
-        return await self.session.scalar(stmt)
+    async def insert_batch(self, deliveries: list) -> set[uuid.UUID]:
+        """Store deliveries (event_batcher.Delivery) unless (source, delivery id) is already
+        stored, a duplicate within the batch included; the ids of those that were new."""
+        result = await self.session.execute(_INSERT_DELIVERIES, {
+            "ids": [d.id for d in deliveries], "source_ids": [d.source_id for d in deliveries],
+            "delivery_ids": [d.delivery_id for d in deliveries], "topics": [d.topic for d in deliveries],
+            "bodies": [d.body for d in deliveries], "triggered": [d.triggered_at for d in deliveries],
+            "received": [d.received_at for d in deliveries]})
+        return set(result.scalars())
+
+    async def lock_source_drain(self, source_id: uuid.UUID) -> None:
+        await self.session.execute(_LOCK_SOURCE_DRAIN, {"source_id": str(source_id)})
+
+    async def pending_for_update(self, source_id: uuid.UUID, *, limit: int) -> list[CatalogEvent]:
+        """The source's pending events, oldest first (the partial index ix_catalog_events_pending)."""
+        return list(await self.session.scalars(
+            select(CatalogEvent).where(CatalogEvent.source_id == source_id, CatalogEvent.status == EventStatus.pending)
+            .order_by(CatalogEvent.received_at, CatalogEvent.id).limit(limit)
+            .with_for_update().execution_options(populate_existing=True)))
 
     async def get_for_update(self, event_id: uuid.UUID) -> CatalogEvent | None:
         return await self.session.scalar(select(CatalogEvent).where(CatalogEvent.id == event_id)

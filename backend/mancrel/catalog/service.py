@@ -13,7 +13,7 @@ from mancrel.worker.outbox import enqueue
 UPSERT_BATCH = 500
 
 
-def _newest_per_id(products: list[NormalisedProduct]) -> list[NormalisedProduct]:
+def newest_per_id(products: list[NormalisedProduct]) -> list[NormalisedProduct]:
     # One statement cannot touch a row twice: keep the newest version of each product.
     newest: dict[str, NormalisedProduct] = {}
     for product in products:
@@ -31,7 +31,7 @@ async def apply_products(session: AsyncSession, *, source_id: uuid.UUID,
     Returns what was written."""
     repo = ProductRepository(session)
     written: dict[str, tuple[uuid.UUID, bool]] = {}
-    unique = _newest_per_id(products)
+    unique = newest_per_id(products)
     for start in range(0, len(unique), UPSERT_BATCH):
         applied = await repo.upsert(source_id, unique[start:start + UPSERT_BATCH])
         for product_id, _ in applied.values():

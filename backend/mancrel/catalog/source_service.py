@@ -1,17 +1,19 @@
 """Catalogue sources: admin use cases, and the secrets a delivery may be signed with."""
 
+import functools
 import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.audit import service as audit_service
+from mancrel.catalog import source_cache
 from mancrel.catalog.exceptions import InvalidSourceSettings, SourceNameTaken, SourceNotFound
 from mancrel.catalog.models import CatalogSource, SourceKind
 from mancrel.catalog.repository import SourceRepository
 from mancrel.catalog.schemas import SourceCreate, SourceUpdate
 from mancrel.catalog.signatures import SignatureError, standard_key
-from mancrel.core.db import utcnow
+from mancrel.core.db import after_commit, utcnow
 from mancrel.core.security import decrypt_secret, encrypt_secret
 
 # After a new secret is set the old one still verifies for this long, so deliveries
@@ -97,7 +99,13 @@ async def update(session: AsyncSession, *, source: CatalogSource, data: SourceUp
         new["webhook_secret"] = "rotated"
     await audit_service.record(session, actor=actor, action="catalog_source.updated", entity_type="catalog_source",
                                entity_id=source.id, before=old, after=new)
+    after_commit(session, functools.partial(_forget_cached, source.id))
     return source
+
+
+async def _forget_cached(source_id: uuid.UUID) -> None:
+    # This process's webhook intake sees the change at once; others within the cache's TTL.
+    source_cache.forget_everywhere(source_id)
 
 
 def rotate_secret(source: CatalogSource, secret: str, *, now: datetime) -> None:

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.catalog import poller, source_service
-from mancrel.catalog.models import CatalogSource, EventStatus
-from mancrel.catalog.normalise import MalformedPayload, parse_event
+from mancrel.catalog.models import CatalogEvent, CatalogSource, EventStatus
+from mancrel.catalog.normalise import MalformedPayload, NormalisedProduct, parse_event
 from mancrel.catalog.repository import EventRepository, ProductRepository, SourceRepository
 from mancrel.catalog.schemas import PollResult
-from mancrel.catalog.service import apply_products
+from mancrel.catalog.service import apply_products, newest_per_id
 from mancrel.core.db import utcnow
 from mancrel.core.errors import AppError
 from mancrel.core.redis import get_redis
@@ -28,7 +28,9 @@ class EventRejected(AppError, PermanentError):
 
     status, title, slug = 422, "Malformed catalogue event", "malformed-catalog-event"
     keeps_changes = True
+
 LOCK_SECONDS = 600
+DRAIN_LIMIT = 500  # events applied per drain transaction; a fuller backlog gets another drain
 MAX_BACKOFF = timedelta(hours=6)
 RECONCILE_EVERY = timedelta(days=1)
 
@@ -46,7 +48,7 @@ async def process_event(session: AsyncSession, event_id: uuid.UUID) -> str:
                               received_at=event.received_at, default_currency=source.currency)
     except MalformedPayload as exc:
         # A retry would fail the same way: record why, for the admin, and stop retrying.
-        event.status, event.error, event.processed_at = EventStatus.failed, str(exc)[:2000], utcnow()
+        _mark_failed(event, exc)
         await session.flush()
         raise EventRejected(f"catalog event {event.id}: {exc}") from exc
     written = await apply_products(session, source_id=source.id, products=[product])
@@ -54,6 +56,50 @@ async def process_event(session: AsyncSession, event_id: uuid.UUID) -> str:
     event.status = EventStatus.processed if written else EventStatus.stale
     event.processed_at = utcnow()
     return event.status
+
+
+def _mark_failed(event: CatalogEvent, reason: MalformedPayload) -> None:
+    event.status, event.error, event.processed_at = EventStatus.failed, str(reason)[:2000], utcnow()
+
+
+async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str, int]:
+    """Apply the source's pending deliveries, oldest first, with one upsert per batch.
+
+    The intake enqueues one drain per source and batch it commits; a drain takes every
+    event pending by then, so under load one drain applies many and the drains after it
+    find little or nothing. A malformed event is marked failed with its reason and handed
+    to `catalog.process_event`, which dead-letters it (replayable) without holding up
+    the others. Safe to run twice: only pending events are taken.
+    """
+    events = EventRepository(session)
+    await events.lock_source_drain(source_id)
+    pending = await events.pending_for_update(source_id, limit=DRAIN_LIMIT)
+    source = await SourceRepository(session).get(source_id) if pending else None
+    if source is None:
+        return {}
+    parsed: list[tuple[CatalogEvent, NormalisedProduct]] = []
+    for event in pending:
+        try:
+            parsed.append((event, parse_event(source.kind, event.body, topic=event.topic,
+                                              triggered_at=event.triggered_at, received_at=event.received_at,
+                                              default_currency=source.currency)))
+        except MalformedPayload as exc:
+            _mark_failed(event, exc)
+            enqueue(session, "catalog.process_event", event_id=event.id)
+    products = [product for _, product in parsed]
+    written = await apply_products(session, source_id=source.id, products=products)
+    chosen = {id(product) for product in newest_per_id(products) if product.external_id in written}
+    now = utcnow()
+    for event, product in parsed:
+        # Of several versions of one product in the drain only the newest was written.
+        event.external_id, event.processed_at = product.external_id, now
+        event.status = EventStatus.processed if id(product) in chosen else EventStatus.stale
+    if len(pending) == DRAIN_LIMIT:
+        enqueue(session, "catalog.drain_events", source_id=source_id)
+    counts: dict[str, int] = {}
+    for event in pending:
+        counts[event.status] = counts.get(event.status, 0) + 1
+    return counts
 
 
 def _lock(source_id: uuid.UUID):

@@ -10,11 +10,19 @@ from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.task import AsyncSession, job
 
 
+# One stored event: dead letters and replays of malformed events (drains handle the rest).
 @job("catalog.process_event")
 async def process_event(session: AsyncSession, event_id: uuid.UUID) -> str:
     from mancrel.catalog import sync
 
     return await sync.process_event(session, event_id)
+
+
+@job("catalog.drain_events")
+async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str, int]:
+    from mancrel.catalog import sync
+
+    return await sync.drain_events(session, source_id)
 
 
 @job("catalog.poll_source")

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from mancrel.catalog import intake
+from mancrel.catalog.dependencies import WebhookIntakeDep
 from mancrel.catalog.exceptions import PayloadTooLarge
-from mancrel.core.db import SessionDep
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -26,15 +26,17 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("/{source_id}", responses={401: {}, 404: {}, 413: {}})
-async def receive_catalog_webhook(source_id: str, request: Request, session: SessionDep) -> JSONResponse:
-    source = await intake.load_source(session, source_id)
+@router.post("/{source_id}", responses={401: {}, 404: {}, 413: {}, 503: {}})
+async def receive_catalog_webhook(source_id: str, request: Request, desk: WebhookIntakeDep) -> JSONResponse:
+    # No session here: the source comes from the intake's cache and the delivery is
+    # committed by its batcher together with the others that arrived meanwhile.
+    source = await desk.source(source_id)
     body = await read_body(request)
     headers = request.headers
     if intake.is_woocommerce_ping(source, headers, body):
         return JSONResponse({"status": "ping"})
     intake.verify(source, headers, body)
-    event_id, new = await intake.accept(session, source=source, headers=headers, body=body)
-    if not new:
+    delivery = intake.delivery(source, headers, body)
+    if await desk.store(delivery) is intake.Outcome.duplicate:
         return JSONResponse({"status": "duplicate"})
-    return JSONResponse({"status": "accepted", "event_id": str(event_id)})
+    return JSONResponse({"status": "accepted", "event_id": str(delivery.id)})

@@ -5,6 +5,11 @@ commits, the job is published to the broker and the row marked published. If tha
 publish is lost (process killed between commit and publish, broker down), the relay,
 run by beat every few seconds, publishes rows still unpublished. A rolled-back
 transaction takes its rows with it, so its jobs never run.
+
+Hot paths that must answer before publishing (the webhook intake) write their rows with
+`write_jobs` and hand them to `publish_soon` once committed: the publish then happens
+after the response, coalesced with whatever else commits meanwhile, and the relay still
+covers a process that dies in between.
 """
 
 import asyncio
@@ -13,7 +18,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import delete, insert, inspect, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.db import after_commit, unit_of_work, utcnow
@@ -42,6 +47,18 @@ def enqueue(session: AsyncSession, task_name: str, **kwargs: Any) -> OutboxMessa
         after_commit(session, lambda: _publish_after_commit(session))
     pending.append(message)
     return message
+
+
+async def write_jobs(session: AsyncSession, jobs: list[tuple[str, dict[str, Any]]]) -> list[OutboxMessage]:
+    """Write outbox rows for `(task name, kwargs)` in one statement, with no after-commit
+    publish: the caller passes the returned messages to `publish_soon` once it committed."""
+    messages = [OutboxMessage(id=uuid.uuid4(), task_name=name, created_at=utcnow(), publish_attempts=0,
+                              kwargs={k: _jsonable(v) for k, v in kwargs.items()}) for name, kwargs in jobs]
+    if messages:
+        await session.execute(insert(OutboxMessage), [
+            {"id": m.id, "task_name": m.task_name, "kwargs": m.kwargs, "created_at": m.created_at,
+             "publish_attempts": 0} for m in messages])
+    return messages
 
 
 async def _publish_after_commit(session: AsyncSession) -> None:
@@ -80,11 +97,55 @@ async def publish(messages: list[OutboxMessage]) -> int:
     if published:
         try:
             async with unit_of_work() as session:
+                # No fsync for the mark: a mark lost in a crash only means the relay sends
+                # the job again, and every job is idempotent.
+                await session.execute(text("SET LOCAL synchronous_commit = off"))
                 await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(published))
                                       .values(published_at=utcnow()))
         except Exception:  # published but not marked: the relay re-sends; tasks are idempotent
             logger.warning("outbox mark failed", exc_info=True)
     return len(published)
+
+
+class _BackgroundPublisher:
+    """Publishes committed messages off the caller's path. Messages that commit while a
+    round is under way wait for the next round, so a busy process makes few large rounds
+    (one broker connection, one mark) instead of one per commit."""
+
+    def __init__(self) -> None:
+        self._queue: list[OutboxMessage] = []
+        self._round: asyncio.Task | None = None
+
+    def add(self, messages: list[OutboxMessage]) -> None:
+        self._queue.extend(messages)
+        if self._round is None or self._round.done():
+            self._round = asyncio.get_running_loop().create_task(self._publish_queued())
+
+    async def _publish_queued(self) -> None:
+        while self._queue:
+            messages, self._queue = self._queue, []
+            try:
+                await publish(messages)
+            except Exception:  # never lost: the rows stay unpublished for the relay
+                logger.warning("background outbox publish failed", exc_info=True)
+
+    async def drain(self) -> None:
+        """Wait for what was handed over so far (shutdown, tests)."""
+        while self._round is not None and not self._round.done():
+            await asyncio.shield(self._round)
+
+
+_background = _BackgroundPublisher()
+
+
+def publish_soon(messages: list[OutboxMessage]) -> None:
+    """Publish committed messages in the background (see the module's docstring)."""
+    if messages:
+        _background.add(messages)
+
+
+async def published_soon() -> None:
+    await _background.drain()
 
 
 async def relay_pending(session: AsyncSession, *, older_than: timedelta = RELAY_GRACE) -> int:

@@ -25,13 +25,15 @@ from tests.catalog.factories import (
 from tests.factories import auth_headers, make_user
 
 
-async def _outbox_jobs(db, event_ids) -> int:
-    rows = await db.scalars(select(OutboxMessage).where(OutboxMessage.task_name == "catalog.process_event"))
-    return sum(1 for m in rows if m.kwargs.get("event_id") in {str(e) for e in event_ids})
+async def _jobs(db, task_name: str, **kwargs) -> int:
+    rows = await db.scalars(select(OutboxMessage).where(OutboxMessage.task_name == task_name))
+    return sum(1 for m in rows if m.kwargs == {k: str(v) for k, v in kwargs.items()})
 
 
 async def _process_all(db, source_id) -> list[str]:
-    return [await tasks.process_event.run_async(db, event_id=e.id) for e in await events_of(db, source_id)]
+    """Run the drain job the intake enqueued; the statuses of the source's events."""
+    await tasks.drain_events.run_async(db, source_id=source_id)
+    return [e.status for e in await events_of(db, source_id)]
 
 
 async def test_standard_delivery_is_stored_with_its_job_and_becomes_a_readable_product(client, db) -> None:
@@ -42,8 +44,9 @@ async def test_standard_delivery_is_stored_with_its_job_and_becomes_a_readable_p
     response = await client.post(f"/webhook/catalog/{source.id}", content=body, headers=standard_headers(body))
 
     assert response.status_code == 200, response.text
-    event_id = uuid.UUID(response.json()["event_id"])
-    assert await _outbox_jobs(db, [event_id]) == 1
+    [event] = await events_of(db, source.id)
+    assert uuid.UUID(response.json()["event_id"]) == event.id and event.body == body
+    assert await _jobs(db, "catalog.drain_events", source_id=source.id) == 1
     assert await _process_all(db, source.id) == ["processed"]
     listing = await client.get("/api/v1/products", params={"sku": "SOCK-MER-M"}, headers=auth_headers(rep))
     [product] = listing.json()["items"]
@@ -130,10 +133,11 @@ async def test_replayed_delivery_answers_2xx_and_is_stored_and_processed_once(cl
     assert first.status_code == again.status_code == 200
     assert again.json() == {"status": "duplicate"}
     assert await count_events(db, source.id) == 1
-    assert await _outbox_jobs(db, [first.json()["event_id"]]) == 1
+    assert await _jobs(db, "catalog.drain_events", source_id=source.id) == 1
     assert await _process_all(db, source.id) == ["processed"]
-    # The same job delivered twice (at-least-once) leaves the product as it was.
+    # The same jobs delivered again (at-least-once) leave the product as it was.
     [event] = await events_of(db, source.id)
+    assert await tasks.drain_events.run_async(db, source_id=source.id) == {}
     assert await tasks.process_event.run_async(db, event_id=event.id) == "processed"
     health = (await client.get(f"/api/v1/catalog/sources/{source.id}/health", headers=auth_headers(admin))).json()
     assert health["events_24h"] | {} == {"received": 1, "processed": 1, "stale": 0, "failed": 0, "pending": 0,
@@ -191,7 +195,10 @@ async def test_malformed_json_is_acknowledged_then_fails_with_its_reason_and_wri
     response = await client.post(f"/webhook/catalog/{source.id}", content=body, headers=standard_headers(body))
     assert response.status_code == 200
 
+    assert await _process_all(db, source.id) == ["failed"]
     [event] = await events_of(db, source.id)
+    # The drain hands the event to its own job, which dead-letters it (replayable).
+    assert await _jobs(db, "catalog.process_event", event_id=event.id) == 1
     try:
         await tasks.process_event.run_async(db, event_id=event.id)
     except Exception as exc:  # a PermanentError: the job goes to the dead letters, not to retries

@@ -1,0 +1,116 @@
+"""Group commit for webhook deliveries: concurrent acknowledgements share one transaction.
+
+Each request hands its verified delivery to the process's `DeliveryBatcher` and waits.
+One writer task takes every delivery pending at that moment and stores them in ONE
+transaction: one multi-row `INSERT ... ON CONFLICT DO NOTHING RETURNING` for the events
+and one outbox row per source (a `catalog.drain_events` job), committed durably
+(`synchronous_commit` stays on), then answers each request. While that commit waits for
+its fsync, the next requests gather for the next batch, so one fsync serves many
+acknowledgements. The jobs are published after the answers (outbox.publish_soon); the
+outbox relay publishes them if the process dies first.
+
+A failed batch fails every request in it (503, the sender retries) and stores nothing:
+the events and their jobs are one transaction.
+"""
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.catalog.exceptions import DeliveryNotStored
+from mancrel.catalog.repository import EventRepository, SourceRepository
+from mancrel.worker.outbox import publish_soon, write_jobs
+
+logger = logging.getLogger("mancrel.catalog.batcher")
+
+MAX_BATCH_DELIVERIES = 500
+MAX_BATCH_BYTES = 8 * 1024 * 1024  # bodies go up to 1 MB: a few large ones fill a batch
+
+SessionFactory = Callable[[], AsyncSession]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: uuid.UUID  # the event's id, if it turns out to be new
+    source_id: uuid.UUID
+    delivery_id: str
+    topic: str | None
+    body: bytes
+    triggered_at: datetime | None
+    received_at: datetime
+
+
+class Outcome(StrEnum):
+    stored = "stored"
+    duplicate = "duplicate"  # (source, delivery id) was already stored: acknowledged, not processed again
+    source_gone = "source_gone"  # the source was deleted since it was cached
+
+
+class DeliveryBatcher:
+    def __init__(self, new_session: SessionFactory) -> None:
+        self._new_session = new_session
+        self._pending: list[tuple[Delivery, asyncio.Future[Outcome]]] = []
+        self._writer: asyncio.Task | None = None
+
+    async def store(self, delivery: Delivery) -> Outcome:
+        """Store the delivery with its job; returns once the batch holding it has committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        self._pending.append((delivery, future))
+        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+            self._writer = loop.create_task(self._write_pending())
+        return await future
+
+    def _next_batch(self) -> list[tuple[Delivery, asyncio.Future[Outcome]]]:
+        size, count = 0, 0
+        for delivery, _ in self._pending:
+            if count and (count >= MAX_BATCH_DELIVERIES or size + len(delivery.body) > MAX_BATCH_BYTES):
+                break
+            size, count = size + len(delivery.body), count + 1
+        batch, self._pending = self._pending[:count], self._pending[count:]
+        return batch
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch = self._next_batch()
+            try:
+                outcomes, jobs = await self._write([delivery for delivery, _ in batch])
+            except BaseException as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(DeliveryNotStored())
+                if not isinstance(exc, Exception):  # cancelled at shutdown: fail the rest too
+                    self._fail_pending()
+                    raise
+                logger.exception("a batch of webhook deliveries could not be stored",
+                                 extra={"deliveries": len(batch)})
+                continue
+            for delivery, future in batch:
+                if not future.done():  # a request whose sender hung up was cancelled
+                    future.set_result(outcomes[delivery.id])
+            publish_soon(jobs)
+
+    def _fail_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for _, future in pending:
+            if not future.done():
+                future.set_exception(DeliveryNotStored())
+
+    async def _write(self, deliveries: list[Delivery]) -> tuple[dict[uuid.UUID, Outcome], list]:
+        """One transaction: the new events, then one drain job per source that got any."""
+        async with self._new_session() as session, session.begin():
+            new_ids = await EventRepository(session).insert_batch(deliveries)
+            sources_with_new = dict.fromkeys(d.source_id for d in deliveries if d.id in new_ids)
+            jobs = await write_jobs(session, [("catalog.drain_events", {"source_id": source_id})
+                                              for source_id in sources_with_new])
+            not_new = {d.source_id for d in deliveries if d.id not in new_ids}
+            live = await SourceRepository(session).existing_ids(not_new) if not_new else set()
+        outcomes = {d.id: Outcome.stored if d.id in new_ids else
+                    Outcome.duplicate if d.source_id in live else Outcome.source_gone for d in deliveries}
+        return outcomes, jobs
