@@ -29,6 +29,7 @@ LAST = ["Schmidt", "Novak", "Rossi", "Garcia", "Dubois", "Jensen", "Kowalski", "
         "Moreau", "Costa", "Berg", "Horvat", "Fischer", "Lund", "Meyer", "Nagy", "Ortiz", "Peters"]
 WORDS = ["Coffee", "Roasters", "Trading", "Kitchen", "Bakery", "Hotel", "Supply", "Bistro", "Foods", "Market"]
 BATCH = 50_000
+DUPLICATE_SHARE = 0.002  # contacts sharing an email or a phone with an earlier one
 START = datetime(2023, 1, 1, tzinfo=UTC)
 SPAN_SECONDS = 3 * 365 * 24 * 3600
 
@@ -39,6 +40,13 @@ def uid(rng: random.Random) -> uuid.UUID:
 
 def when(rng: random.Random) -> datetime:
     return START + timedelta(seconds=rng.randrange(SPAN_SECONDS))
+
+
+def timeline(rng: random.Random, n: int) -> list[datetime]:
+    """Creation times in order: a live CRM appends rows as they are created, so a table's
+    physical order follows `created_at` (random order would make every list walk read a new page
+    per row, which no real installation does)."""
+    return sorted(when(rng) for _ in range(n))
 
 
 async def copy(conn: asyncpg.Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -75,8 +83,8 @@ def owner(rng: random.Random, reps: list[uuid.UUID]) -> uuid.UUID | None:
 async def companies(conn, rng, n, reps) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
     out, rows = [], []
     columns = ["id", "name", "domain", "industry", "tags", "custom_fields", "owner_id", "created_at", "updated_at"]
-    for i in range(n):
-        company_id, owner_id, at = uid(rng), owner(rng, reps), when(rng)
+    for i, at in enumerate(timeline(rng, n)):
+        company_id, owner_id = uid(rng), owner(rng, reps)
         out.append((company_id, owner_id))
         rows.append((company_id, f"{rng.choice(LAST)} {rng.choice(WORDS)} {i}", f"company{i}.example",
                      "hospitality", [], "{}", owner_id, at, at))
@@ -89,18 +97,23 @@ async def companies(conn, rng, n, reps) -> list[tuple[uuid.UUID, uuid.UUID | Non
 
 async def contacts(conn, rng, n, companies_, reps) -> list[tuple]:
     """Returns (id, company_id, owner_id) per contact, for the deals and activities that follow."""
-    out, rows = [], []
+    out, rows, emails = [], [], []
     columns = ["id", "first_name", "last_name", "emails", "phones", "company_id", "lifecycle_stage", "tags",
                "custom_fields", "owner_id", "created_at", "updated_at"]
     stages = ["lead", "prospect", "customer", "churned"]
-    for i in range(n):
+    for i, at in enumerate(timeline(rng, n)):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         company_id, company_owner = rng.choice(companies_)
         owner_id = company_owner if rng.random() < 0.8 else owner(rng, reps)
-        contact_id, at = uid(rng), when(rng)
+        contact_id = uid(rng)
         out.append((contact_id, company_id, owner_id))
-        rows.append((contact_id, first, last, [f"{first}.{last}{i}@example.com".lower()],
-                     [f"+4915{i:09d}"], company_id, rng.choice(stages), [], "{}", owner_id, at, at))
+        email, phone = f"{first}.{last}{i}@example.com".lower(), f"+4915{i:09d}"
+        if i and rng.random() < DUPLICATE_SHARE:  # the same person entered twice, by another rep
+            twin = rng.randrange(i)
+            email, phone = (emails[twin], phone) if rng.random() < 0.5 else (email, f"+4915{twin:09d}")
+        emails.append(email)
+        rows.append((contact_id, first, last, [email], [phone], company_id, rng.choice(stages), [], "{}",
+                     owner_id, at, at))
         if len(rows) >= BATCH:
             await copy(conn, "contacts", columns, rows)
             rows = []
@@ -118,11 +131,11 @@ async def deals(conn, rng, n, contacts_, team) -> list[tuple]:
                "status", "stage_changed_at", "custom_fields", "owner_id", "created_at", "updated_at"]
     change_columns = ["id", "deal_id", "from_stage_id", "to_stage_id", "from_status", "to_status",
                       "changed_by_id", "changed_at"]
-    for i in range(n):
+    for i, at in enumerate(timeline(rng, n)):
         contact_id, company_id, owner_id = rng.choice(contacts_)
         stage = rng.choice(stages)
         next_rank[stage["id"]] += 1 << 20
-        deal_id, at = uid(rng), when(rng)
+        deal_id = uid(rng)
         status = stage["kind"]
         out.append((deal_id, contact_id, owner_id))
         rows.append((deal_id, f"{rng.randint(2, 40)} {rng.choice(WORDS).lower()} machines #{i}", contact_id,
@@ -143,12 +156,12 @@ async def activities(conn, rng, n, contacts_, deals_) -> None:
                "deal_id", "owner_id", "created_at", "updated_at"]
     types = ["note", "call", "email", "meeting", "task"]
     rows = []
-    for _ in range(n):
+    for at in timeline(rng, n):
         if rng.random() < 0.2:
             deal_id, contact_id, owner_id = rng.choice(deals_)
         else:
             deal_id, (contact_id, _, owner_id) = None, rng.choice(contacts_)
-        kind, at = rng.choice(types), when(rng)
+        kind = rng.choice(types)
         due = at + timedelta(days=rng.randint(0, 30)) if kind == "task" else None
         done = at + timedelta(days=1) if kind == "task" and rng.random() < 0.7 else None
         rows.append((uid(rng), kind, f"{kind.title()} about order", "", at, due, done,

@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,3 +55,19 @@ class Contact(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, Versioned
     # Lower-cased names, emails and phones, kept by a trigger (so COPY loads fill it too);
     # one trigram index over it serves `q`.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+
+class ContactIdentityKey(Base):
+    """The live contacts holding each email and phone, kept by a database trigger on every
+    write (COPY loads included), so duplicates are found without grouping every contact."""
+
+    __tablename__ = "contact_identity_keys"
+    __table_args__ = (
+        Index("ix_contact_identity_keys_shared", "kind", "value",
+              postgresql_where=text("cardinality(contact_ids) > 1")),
+    )
+
+    kind: Mapped[str] = mapped_column(String(5), primary_key=True)  # "email" or "phone"
+    value: Mapped[str] = mapped_column(String(320), primary_key=True)
+    contact_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))

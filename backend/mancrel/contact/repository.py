@@ -3,13 +3,13 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Uuid, any_, cast, func, literal, or_, select, tuple_, union_all, update
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy import Select, Uuid, any_, cast, func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.company.models import Company
 from mancrel.contact.merge_models import ContactMerge
-from mancrel.contact.models import Contact, LifecycleStage
+from mancrel.contact.models import Contact, ContactIdentityKey, LifecycleStage
 from mancrel.core import normalise
 from mancrel.core.listing import Sort, SortField, apply_keyset, keyset_page, sort_field
 from mancrel.core.permissions import Actor, visible_filter
@@ -22,6 +22,8 @@ SORTS: dict[str, SortField] = {
     "last_name": sort_field(Contact.last_name, str),
     "first_name": sort_field(Contact.first_name, str),
 }
+
+DUPLICATE_KEY_BATCH = 500
 
 
 def _live(stmt: Select, deleted: bool) -> Select:
@@ -114,19 +116,36 @@ class ContactRepository:
 
     async def duplicate_groups(self, actor: Actor, *, limit: int, after_key: tuple[str, str] | None
                                ) -> list[tuple[str, str, list[uuid.UUID]]]:
-        """(reason, value, contact ids) for emails/phones shared by live contacts `actor` sees."""
-        base = _live(select(Contact.id, Contact.created_at), False).where(visible_filter(Contact, actor))
-        keys = union_all(
-            base.add_columns(literal("email").label("reason"), func.unnest(Contact.emails).label("value")),
-            base.add_columns(literal("phone").label("reason"), func.unnest(Contact.phones).label("value")),
-        ).subquery()
-        stmt = (select(keys.c.reason, keys.c.value,
-                       func.array_agg(aggregate_order_by(keys.c.id, keys.c.created_at)).label("ids"))
-                .group_by(keys.c.reason, keys.c.value).having(func.count() > 1)
-                .order_by(keys.c.reason, keys.c.value).limit(limit + 1))
-        if after_key is not None:
-            stmt = stmt.where(tuple_(keys.c.reason, keys.c.value) > tuple_(*after_key))
-        return [(r.reason, r.value, list(r.ids)) for r in await self.session.execute(stmt)]
+        """(reason, value, contact ids oldest first) for emails/phones shared by live contacts `actor`
+        sees, in (reason, value) order: up to `limit` + 1 groups (the extra one means "more").
+
+        Candidates are the keys the trigger-kept holders say two or more live contacts share
+        (whoever owns them); a group is kept when the actor sees at least two of its contacts."""
+        shared = func.cardinality(ContactIdentityKey.contact_ids) > 1
+        order = (ContactIdentityKey.kind, ContactIdentityKey.value)
+        groups: list[tuple[str, str, list[uuid.UUID]]] = []
+        while len(groups) <= limit:
+            stmt = select(ContactIdentityKey).where(shared).order_by(*order).limit(DUPLICATE_KEY_BATCH)
+            if after_key is not None:
+                stmt = stmt.where(tuple_(*order) > tuple_(*after_key))
+            keys = list(await self.session.scalars(stmt))
+            visible = await self._visible_oldest_first(actor, {i for key in keys for i in key.contact_ids})
+            for key in keys:
+                ids = sorted((i for i in key.contact_ids if i in visible), key=visible.__getitem__)
+                if len(ids) > 1:
+                    groups.append((key.kind, key.value, ids))
+            if len(keys) < DUPLICATE_KEY_BATCH:
+                break
+            after_key = (keys[-1].kind, keys[-1].value)
+        return groups[:limit + 1]
+
+    async def _visible_oldest_first(self, actor: Actor, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple]:
+        """The live contacts among `ids` that `actor` sees, each with its (created_at, id) order key."""
+        if not ids:
+            return {}
+        stmt = _live(select(Contact.id, Contact.created_at).where(Contact.id.in_(ids), visible_filter(Contact, actor)),
+                     False)
+        return {row.id: (row.created_at, row.id) for row in await self.session.execute(stmt)}
 
     async def mark_contacted(self, contact_id: uuid.UUID, at: datetime) -> None:
         """Move `last_contacted_at` forward to `at`, never back. A plain UPDATE: the system keeps

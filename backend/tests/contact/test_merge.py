@@ -41,6 +41,50 @@ async def test_duplicates_only_among_contacts_the_rep_sees(client, db):
     assert response.json()["items"] == []
 
 
+async def _duplicate_keys(client, user) -> list[tuple[str, str, int]]:
+    pairs = (await client.get("/api/v1/contacts/duplicates", headers=auth_headers(user))).json()["items"]
+    return sorted((p["reason"], p["value"], len(p["contacts"])) for p in pairs)
+
+
+async def test_duplicates_follow_edits_deletes_restores_and_merges(client, db):
+    rep = await quick_user(db)
+    manager = await quick_user(db, role=Role.manager)
+    a = await make_contact(db, actor=rep, emails=["shared@example.com"])
+    b = await make_contact(db, actor=rep, emails=["other@example.com"])
+    assert await _duplicate_keys(client, rep) == []
+
+    edited = await client.patch(f"/api/v1/contacts/{b.id}?allow_duplicate=true", headers=auth_headers(rep),
+                                json={"emails": ["other@example.com", "Shared@Example.com"]})
+    assert edited.status_code == 200, edited.text
+    assert await _duplicate_keys(client, rep) == [("email", "shared@example.com", 2)]
+
+    assert (await client.delete(f"/api/v1/contacts/{b.id}", headers=auth_headers(rep))).status_code == 204
+    assert await _duplicate_keys(client, rep) == []
+    restored = await client.post(f"/api/v1/contacts/{b.id}/restore", headers=auth_headers(manager))
+    assert restored.status_code == 200, restored.text
+    assert await _duplicate_keys(client, rep) == [("email", "shared@example.com", 2)]
+
+    merged = await client.post(f"/api/v1/contacts/{a.id}/merge", headers=auth_headers(rep),
+                               json={"other_id": str(b.id)})
+    assert merged.status_code == 200, merged.text
+    assert await _duplicate_keys(client, rep) == []  # one contact now holds both emails
+    undone = await client.post(f"/api/v1/merges/{merged.json()['merge']['id']}/undo", headers=auth_headers(rep))
+    assert undone.status_code == 200, undone.text
+    assert await _duplicate_keys(client, rep) == [("email", "shared@example.com", 2)]
+
+
+async def test_duplicates_page_past_groups_the_rep_cannot_see(client, db):
+    rep, other = await quick_user(db), await quick_user(db)
+    for n in range(3):  # shared only by contacts of another rep: invisible groups come first
+        db.add(Contact(first_name=f"Hidden{n}", emails=[f"a{n}@example.com"], owner_id=other.id))
+        db.add(Contact(first_name=f"Twin{n}", emails=[f"a{n}@example.com"], owner_id=other.id))
+    await make_contact(db, actor=rep, emails=["z@example.com"])
+    db.add(Contact(first_name="Mine", emails=["z@example.com"], owner_id=rep.id))
+    await db.flush()
+    assert await _duplicate_keys(client, rep) == [("email", "z@example.com", 2)]
+    assert len(await _duplicate_keys(client, other)) == 3
+
+
 async def test_merge_moves_everything_and_undo_puts_it_back(client, db):
     rep = await quick_user(db)
     company = await make_company(db, actor=rep)
