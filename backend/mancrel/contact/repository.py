@@ -3,8 +3,8 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Uuid, any_, cast, func, or_, select, tuple_, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, Uuid, any_, cast, func, or_, select, true, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.company.models import Company
@@ -22,8 +22,6 @@ SORTS: dict[str, SortField] = {
     "last_name": sort_field(Contact.last_name, str),
     "first_name": sort_field(Contact.first_name, str),
 }
-
-DUPLICATE_KEY_BATCH = 500
 
 
 def _live(stmt: Select, deleted: bool) -> Select:
@@ -120,32 +118,19 @@ class ContactRepository:
         sees, in (reason, value) order: up to `limit` + 1 groups (the extra one means "more").
 
         Candidates are the keys the trigger-kept holders say two or more live contacts share
-        (whoever owns them); a group is kept when the actor sees at least two of its contacts."""
-        shared = func.cardinality(ContactIdentityKey.contact_ids) > 1
-        order = (ContactIdentityKey.kind, ContactIdentityKey.value)
-        groups: list[tuple[str, str, list[uuid.UUID]]] = []
-        while len(groups) <= limit:
-            stmt = select(ContactIdentityKey).where(shared).order_by(*order).limit(DUPLICATE_KEY_BATCH)
-            if after_key is not None:
-                stmt = stmt.where(tuple_(*order) > tuple_(*after_key))
-            keys = list(await self.session.scalars(stmt))
-            visible = await self._visible_oldest_first(actor, {i for key in keys for i in key.contact_ids})
-            for key in keys:
-                ids = sorted((i for i in key.contact_ids if i in visible), key=visible.__getitem__)
-                if len(ids) > 1:
-                    groups.append((key.kind, key.value, ids))
-            if len(keys) < DUPLICATE_KEY_BATCH:
-                break
-            after_key = (keys[-1].kind, keys[-1].value)
-        return groups[:limit + 1]
-
-    async def _visible_oldest_first(self, actor: Actor, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple]:
-        """The live contacts among `ids` that `actor` sees, each with its (created_at, id) order key."""
-        if not ids:
-            return {}
-        stmt = _live(select(Contact.id, Contact.created_at).where(Contact.id.in_(ids), visible_filter(Contact, actor)),
-                     False)
-        return {row.id: (row.created_at, row.id) for row in await self.session.execute(stmt)}
+        (whoever owns them), walked in order on their partial index; each key's holders are then
+        looked up by id, and the key is kept when the actor sees at least two of them."""
+        keys = ContactIdentityKey
+        holders = (select(func.array_agg(aggregate_order_by(Contact.id, Contact.created_at, Contact.id)).label("ids"))
+                   .where(Contact.id == any_(keys.contact_ids), visible_filter(Contact, actor))
+                   .correlate(keys))
+        holders = _live(holders, False).lateral("holders")
+        stmt = (select(keys.kind, keys.value, holders.c.ids).select_from(keys).join(holders, true())
+                .where(func.cardinality(keys.contact_ids) > 1, func.cardinality(holders.c.ids) > 1)
+                .order_by(keys.kind, keys.value).limit(limit + 1))
+        if after_key is not None:
+            stmt = stmt.where(tuple_(keys.kind, keys.value) > tuple_(*after_key))
+        return [(r.kind, r.value, list(r.ids)) for r in await self.session.execute(stmt)]
 
     async def mark_contacted(self, contact_id: uuid.UUID, at: datetime) -> None:
         """Move `last_contacted_at` forward to `at`, never back. A plain UPDATE: the system keeps
