@@ -1,12 +1,13 @@
 """Catalogue sync benchmarks (issue #5): webhook acknowledgement, freshness, reconciliation.
 
-    ../../.venv/bin/python bench.py ack [--seconds 15] [--concurrency 32]
+    ../../.venv/bin/python bench.py ack [--seconds 15] [--rates 1500,2000] [--processes 2]
     ../../.venv/bin/python bench.py freshness [--rate 200] [--seconds 20]
     ../../.venv/bin/python bench.py reconcile [--products 100000]
 
 Each run starts its own embedded PostgreSQL and Valkey under /tmp/mancrel-bench-catalog,
 one API process (`mancrel serve`) and, for freshness, one worker (`mancrel worker`), all
-on this machine: the load generator shares the same 2 cores.
+on this machine: the load generator shares the same 2 cores. `ack` offers a fixed rate
+with loadgen.py (open loop: latency counts from each delivery's scheduled time).
 """
 
 import argparse
@@ -125,39 +126,38 @@ def payload(i: int, prefix: str) -> dict:
                       "stock": 5}]}}
 
 
-async def run_ack(args, stack: "Stack") -> dict:
-    import httpx
+def offered_load(port: int, path: str, *, rate: float, seconds: float, processes: int, prefix: str) -> dict:
+    """One open-loop run of loadgen.py (its own processes, raw keep-alive HTTP)."""
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("loadgen.py")), "--port", str(port),
+                          "--path", path, "--secret", WHSEC, "--rate", str(rate), "--seconds", str(seconds),
+                          "--processes", str(processes), "--prefix", prefix],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
+
+async def count_stored() -> dict[str, int]:
+    from sqlalchemy import text
+
+    from mancrel.core.db import unit_of_work
+
+    async with unit_of_work() as session:
+        events = (await session.execute(text("SELECT count(*) FROM catalog_events"))).scalar_one()
+        jobs = (await session.execute(text(
+            "SELECT count(*) FROM outbox_messages WHERE task_name = 'catalog.drain_events'"))).scalar_one()
+    return {"events": events, "drain_jobs": jobs}
+
+
+async def run_ack(args, stack: "Stack") -> dict:
     try:
         source_id, _ = await setup_source()
-        base = stack.serve()
-        url = f"{base}/webhook/catalog/{source_id}"
-        deliveries = [signed(payload(i, "ack")) for i in range(args.seconds * 3000)]
-        latencies: list[float] = []
-        errors = 0
-        limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-            for body, headers in deliveries[:200]:  # warm up connections and the API's pools
-                await client.post(url, content=body, headers=headers)
-            queue = iter(deliveries[200:])
-            deadline = time.perf_counter() + args.seconds
-
-            async def sender() -> None:
-                nonlocal errors
-                for body, headers in queue:
-                    if time.perf_counter() > deadline:
-                        return
-                    started = time.perf_counter()
-                    response = await client.post(url, content=body, headers=headers)
-                    latencies.append(time.perf_counter() - started)
-                    errors += response.status_code != 200
-
-            began = time.perf_counter()
-            await asyncio.gather(*(sender() for _ in range(args.concurrency)))
-            elapsed = time.perf_counter() - began
-        return {"benchmark": "ack", "requests": len(latencies), "errors": errors, "concurrency": args.concurrency,
-                "accepted_per_s": round((len(latencies) - errors) / elapsed, 1),
-                "p50_ms": round(percentile(latencies, 50) * 1000, 2), "p99_ms": round(percentile(latencies, 99) * 1000, 2)}
+        stack.serve()
+        path = f"/webhook/catalog/{source_id}"
+        offered_load(stack.port, path, rate=200, seconds=3, processes=1, prefix="warm")  # pools, caches
+        runs = []
+        for rate in args.rates:
+            runs.append(offered_load(stack.port, path, rate=rate, seconds=args.seconds, processes=args.processes,
+                                     prefix=f"r{rate}-") | {"load_average": os.getloadavg()[0]})
+        return {"benchmark": "ack", "runs": runs, "stored": await count_stored()}
     finally:
         await dispose_engine()
 
@@ -267,7 +267,9 @@ def main() -> None:
     sub = parser.add_subparsers(dest="benchmark", required=True)
     ack = sub.add_parser("ack")
     ack.add_argument("--seconds", type=int, default=15)
-    ack.add_argument("--concurrency", type=int, default=32)
+    ack.add_argument("--rates", type=lambda v: [float(r) for r in v.split(",")], default=[1500.0],
+                     help="offered deliveries/s, comma-separated: one open-loop run each")
+    ack.add_argument("--processes", type=int, default=2, help="load generator processes")
     fresh = sub.add_parser("freshness")
     fresh.add_argument("--rate", type=int, default=200)
     fresh.add_argument("--seconds", type=int, default=20)

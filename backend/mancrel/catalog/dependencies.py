@@ -21,8 +21,9 @@ SourceDep = Annotated[CatalogSource, Depends(existing_source)]
 _intake: WebhookIntake | None = None
 
 
-def webhook_intake() -> WebhookIntake:
-    """The process's webhook intake (one source cache, one batcher), made on first use."""
+async def webhook_intake() -> WebhookIntake:
+    """The process's webhook intake (one source cache, one batcher), made on first use.
+    Async on purpose: FastAPI runs a plain `def` dependency in a worker thread."""
     global _intake
     if _intake is None:
         _intake = WebhookIntake(lambda: get_sessionmaker()())

@@ -6,8 +6,9 @@ transaction: one multi-row `INSERT ... ON CONFLICT DO NOTHING RETURNING` for the
 and one outbox row per source (a `catalog.drain_events` job), committed durably
 (`synchronous_commit` stays on), then answers each request. While that commit waits for
 its fsync, the next requests gather for the next batch, so one fsync serves many
-acknowledgements. The jobs are published after the answers (outbox.publish_soon); the
-outbox relay publishes them if the process dies first.
+acknowledgements. The jobs are published after the answers (outbox.publish_soon, which
+sends one drain per source for the batches that committed before its round); the outbox
+relay publishes them if the process dies first.
 
 A failed batch fails every request in it (503, the sender retries) and stores nothing:
 the events and their jobs are one transaction.
@@ -94,7 +95,7 @@ class DeliveryBatcher:
             for delivery, future in batch:
                 if not future.done():  # a request whose sender hung up was cancelled
                     future.set_result(outcomes[delivery.id])
-            publish_soon(jobs)
+            publish_soon(jobs, coalesce=True)  # drains: one per source and round is enough
 
     def _fail_pending(self) -> None:
         pending, self._pending = self._pending, []

@@ -13,6 +13,7 @@ covers a process that dies in between.
 """
 
 import asyncio
+import json
 import logging
 import uuid
 from datetime import timedelta
@@ -30,6 +31,7 @@ logger = logging.getLogger("mancrel.outbox")
 
 RELAY_GRACE = timedelta(seconds=5)  # leave the committing request time to publish first
 RELAY_BATCH = 500
+MIN_ROUND_INTERVAL = 0.02  # seconds between background publish rounds (publish_soon)
 COMPLETION_RETENTION = timedelta(days=7)
 
 
@@ -89,45 +91,72 @@ def _send_all(messages: list[OutboxMessage]) -> list[uuid.UUID]:
     return sent
 
 
-async def publish(messages: list[OutboxMessage]) -> int:
-    """Publish committed messages and mark them; failures are left for the relay."""
+async def publish(messages: list[OutboxMessage], *,
+                  stands_for: dict[uuid.UUID, list[uuid.UUID]] | None = None) -> int:
+    """Publish committed messages and mark them; failures are left for the relay.
+    `stands_for` names, per message, the rows its job also does (publish_soon's
+    coalescing): they are marked with it, and only if it was sent."""
     if not messages:
         return 0
     published = await asyncio.to_thread(_send_all, messages)  # one thread hop per commit, not per job
     if published:
+        marked = [row for sent in published for row in (stands_for or {}).get(sent, [sent])]
         try:
             async with unit_of_work() as session:
                 # No fsync for the mark: a mark lost in a crash only means the relay sends
                 # the job again, and every job is idempotent.
                 await session.execute(text("SET LOCAL synchronous_commit = off"))
-                await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(published))
+                await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(marked))
                                       .values(published_at=utcnow()))
         except Exception:  # published but not marked: the relay re-sends; tasks are idempotent
             logger.warning("outbox mark failed", exc_info=True)
     return len(published)
 
 
+def _coalesce(queued: list[tuple[OutboxMessage, bool]]) -> tuple[list[OutboxMessage],
+                                                                dict[uuid.UUID, list[uuid.UUID]]]:
+    """One message per (task, kwargs) among the coalescable ones; the rows each sent one stands for."""
+    to_send: list[OutboxMessage] = []
+    stands_for: dict[uuid.UUID, list[uuid.UUID]] = {}
+    first: dict[tuple[str, str], uuid.UUID] = {}
+    for message, coalescable in queued:
+        key = (message.task_name, json.dumps(message.kwargs, sort_keys=True))
+        if coalescable and key in first:
+            stands_for[first[key]].append(message.id)
+            continue
+        if coalescable:
+            first[key] = message.id
+        to_send.append(message)
+        stands_for[message.id] = [message.id]
+    return to_send, stands_for
+
+
 class _BackgroundPublisher:
-    """Publishes committed messages off the caller's path. Messages that commit while a
-    round is under way wait for the next round, so a busy process makes few large rounds
-    (one broker connection, one mark) instead of one per commit."""
+    """Publishes committed messages off the caller's path, in rounds at most
+    MIN_ROUND_INTERVAL apart: what commits while a round is under way waits for the next
+    one, so a busy process makes few large rounds (one broker connection, one mark)
+    instead of one per commit."""
 
     def __init__(self) -> None:
-        self._queue: list[OutboxMessage] = []
+        self._queue: list[tuple[OutboxMessage, bool]] = []
         self._round: asyncio.Task | None = None
 
-    def add(self, messages: list[OutboxMessage]) -> None:
-        self._queue.extend(messages)
+    def add(self, messages: list[OutboxMessage], *, coalesce: bool) -> None:
+        self._queue.extend((message, coalesce) for message in messages)
         if self._round is None or self._round.done():
             self._round = asyncio.get_running_loop().create_task(self._publish_queued())
 
     async def _publish_queued(self) -> None:
+        loop = asyncio.get_running_loop()
         while self._queue:
-            messages, self._queue = self._queue, []
+            started = loop.time()
+            queued, self._queue = self._queue, []
+            to_send, stands_for = _coalesce(queued)
             try:
-                await publish(messages)
+                await publish(to_send, stands_for=stands_for)
             except Exception:  # never lost: the rows stay unpublished for the relay
                 logger.warning("background outbox publish failed", exc_info=True)
+            await asyncio.sleep(max(0.0, started + MIN_ROUND_INTERVAL - loop.time()))
 
     async def drain(self) -> None:
         """Wait for what was handed over so far (shutdown, tests)."""
@@ -138,10 +167,16 @@ class _BackgroundPublisher:
 _background = _BackgroundPublisher()
 
 
-def publish_soon(messages: list[OutboxMessage]) -> None:
-    """Publish committed messages in the background (see the module's docstring)."""
+def publish_soon(messages: list[OutboxMessage], *, coalesce: bool = False) -> None:
+    """Publish committed messages in the background (see the module's docstring).
+
+    `coalesce=True` is for jobs that act on the state they find when they run (a drain of
+    whatever is pending): of such messages with the same task and arguments queued for
+    one round only one is sent, and all their rows are marked. That is safe because the
+    round starts after every one of them committed, so the one job sent sees all they
+    would have seen."""
     if messages:
-        _background.add(messages)
+        _background.add(messages, coalesce=coalesce)
 
 
 async def published_soon() -> None:

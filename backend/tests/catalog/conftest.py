@@ -2,7 +2,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-
 @pytest.fixture
 async def client(client, app, db):
     """The shared test client, with the webhook intake on the test's connection as well:
@@ -15,5 +14,9 @@ async def client(client, app, db):
         return AsyncSession(bind=db.bind, join_transaction_mode="create_savepoint", expire_on_commit=False)
 
     intake = WebhookIntake(new_session, source_ttl=0)
-    app.dependency_overrides[webhook_intake] = lambda: intake
+
+    async def test_intake() -> WebhookIntake:
+        return intake
+
+    app.dependency_overrides[webhook_intake] = test_intake
     yield client

@@ -1,0 +1,53 @@
+"""The webhook intake's cached sources: an admin's change through this process counts at
+once; a change made elsewhere (another API process) within the cache's TTL."""
+
+import asyncio
+
+from sqlalchemy import update
+
+from mancrel.catalog.exceptions import SourceNotFound
+from mancrel.catalog.intake import WebhookIntake
+from mancrel.catalog.models import CatalogSource
+from mancrel.core.db import get_sessionmaker
+from mancrel.core.permissions import Role
+from tests.catalog.factories import dumps, make_source, standard_headers, standard_payload
+from tests.factories import auth_headers, make_user
+
+
+async def _deliver(client, source, external_id: str):
+    body = dumps(standard_payload(external_id))
+    return await client.post(f"/webhook/catalog/{source.id}", content=body, headers=standard_headers(body))
+
+
+async def test_an_admin_disabling_a_source_stops_its_deliveries_at_once(committed_db, committed_client) -> None:
+    source = await make_source(committed_db)
+    admin = await make_user(committed_db, role=Role.admin)
+    await committed_db.commit()
+    assert (await _deliver(committed_client, source, "p-1")).status_code == 200  # now cached
+
+    patched = await committed_client.patch(f"/api/v1/catalog/sources/{source.id}", json={"enabled": False},
+                                           headers=auth_headers(admin))
+    assert patched.status_code == 200
+
+    refused = await _deliver(committed_client, source, "p-2")
+    assert refused.status_code == 404
+    assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_change_made_elsewhere_counts_once_the_cached_source_expires(committed_db, engine) -> None:
+    source = await make_source(committed_db)
+    await committed_db.commit()
+    intake = WebhookIntake(lambda: get_sessionmaker()(), source_ttl=0.5)
+    assert (await intake.source(str(source.id))).id == source.id
+
+    async with engine.begin() as conn:  # as another API process's admin request would
+        await conn.execute(update(CatalogSource).where(CatalogSource.id == source.id).values(enabled=False))
+    assert (await intake.source(str(source.id))).id == source.id  # still cached
+
+    await asyncio.sleep(0.6)
+    try:
+        await intake.source(str(source.id))
+    except SourceNotFound:
+        pass
+    else:
+        raise AssertionError("a disabled source must stop taking deliveries once its cache entry expires")

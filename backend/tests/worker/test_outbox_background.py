@@ -1,0 +1,57 @@
+"""Publishing after the caller answered (`write_jobs` + `publish_soon`), with a real worker."""
+
+import asyncio
+
+from sqlalchemy import select
+
+from mancrel.worker.models import OutboxMessage
+from mancrel.worker.outbox import publish_soon, published_soon, write_jobs
+from tests.worker.helpers import eventually
+
+
+async def _rows(session, ids) -> list[OutboxMessage]:
+    rows = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                      .execution_options(populate_existing=True)))
+    await session.commit()
+    return rows
+
+
+async def test_jobs_written_then_published_in_the_background_run_once_each(committed_db, celery_worker, effects):
+    messages = await write_jobs(committed_db, [("tests.record", {"key": "bg-a"}), ("tests.record", {"key": "bg-b"})])
+    await committed_db.commit()
+    assert all(row.published_at is None for row in await _rows(committed_db, [m.id for m in messages]))
+
+    publish_soon(messages)
+    await published_soon()
+
+    assert all(row.published_at is not None for row in await _rows(committed_db, [m.id for m in messages]))
+    await eventually(lambda: effects("bg-b"))
+    assert (await effects("bg-a"), await effects("bg-b")) == (1, 1)
+
+
+async def test_coalescing_sends_one_job_for_identical_committed_ones_and_marks_them_all(
+        committed_db, celery_worker, effects):
+    same = [("tests.record", {"key": "drain-like"})] * 3
+    messages = await write_jobs(committed_db, [*same, ("tests.record", {"key": "other"})])
+    await committed_db.commit()
+
+    publish_soon(messages, coalesce=True)
+    await published_soon()
+
+    assert all(row.published_at is not None for row in await _rows(committed_db, [m.id for m in messages]))
+    await eventually(lambda: effects("other"))
+    await asyncio.sleep(1)  # room for a second run, which must not come
+    assert (await effects("drain-like"), await effects("other")) == (1, 1)
+
+
+async def test_without_coalescing_identical_jobs_each_run(committed_db, celery_worker, effects):
+    messages = await write_jobs(committed_db, [("tests.record", {"key": "twice"})] * 2)
+    await committed_db.commit()
+
+    publish_soon(messages)
+
+    await eventually(lambda: _equals(effects("twice"), 2))
+
+
+async def _equals(count, expected: int) -> bool:
+    return await count == expected
