@@ -6,6 +6,7 @@ import { CompaniesRoute } from "./routes/companies";
 import { CompanyRoute } from "./routes/company";
 import { ContactRoute } from "./routes/contact";
 import { ContactsRoute } from "./routes/contacts";
+import { ContactsDuplicatesRoute } from "./routes/contacts-duplicates";
 import { DealsRoute } from "./routes/deals";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
@@ -28,6 +29,7 @@ export const routes: RouteObject[] = [
           { path: "deals", element: <DealsRoute /> },
           { path: "deals/:dealId", element: <DealsRoute /> },
           { path: "contacts", element: <ContactsRoute /> },
+          { path: "contacts/duplicates", element: <ContactsDuplicatesRoute /> },
           { path: "contacts/:contactId", element: <ContactRoute /> },
           { path: "companies", element: <CompaniesRoute /> },
           { path: "companies/:companyId", element: <CompanyRoute /> },

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { useDirectory } from "@/features/auth/api/get-directory";
 import { ContactFiltersBar } from "@/features/contacts/components/contact-filters-bar";
 import { ContactForm } from "@/features/contacts/components/contact-form";
@@ -35,9 +35,12 @@ export function ContactsRoute() {
     <div className="page">
       <header className="page-header">
         <h1>Contacts</h1>
-        <button type="button" className="button button-primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
-          New contact
-        </button>
+        <div className="page-actions">
+          <Link className="button button-secondary" to="/contacts/duplicates">Possible duplicates</Link>
+          <button type="button" className="button button-primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
+            New contact
+          </button>
+        </div>
       </header>
       {creating && (
         <section className="card" aria-label="New contact">

@@ -4,6 +4,9 @@ export type Contact = components["schemas"]["ContactRead"];
 export type ContactCreate = components["schemas"]["ContactCreate"];
 export type ContactUpdate = components["schemas"]["ContactUpdate"];
 export type Lifecycle = Contact["lifecycle_stage"];
+export type DuplicatePair = components["schemas"]["DuplicatePair"];
+export type DuplicatePage = components["schemas"]["DuplicatePage"];
+export type MergeResult = components["schemas"]["MergeResult"];
 
 export const LIFECYCLE_LABELS: Record<Lifecycle, string> = {
   lead: "Lead",
@@ -19,4 +22,17 @@ export interface ContactFilters {
   unassigned?: boolean;
   company_id?: string;
   sort?: string;
+}
+
+/** Why the API thinks two contacts are one person. */
+export const DUPLICATE_REASON_LABELS: Record<string, string> = {
+  email: "Same email",
+  phone: "Same phone",
+};
+
+/** A merge the rep can still undo from the duplicates screen. */
+export interface MergeDone {
+  mergeId: string;
+  kept: Pick<Contact, "id" | "first_name" | "last_name">;
+  merged: Pick<Contact, "id" | "first_name" | "last_name">;
 }
