@@ -175,6 +175,50 @@ export const journeys = [
     },
   },
   {
+    name: "a contact entered twice: merge the pair from Possible duplicates, then undo",
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url);
+      const last = `Twin${unique()}`;
+      const email = `eve.${last}@example.org`.toLowerCase();
+      await createContact(page, url, "Eve", last);
+      // The same email again under another first name: the form asks before saving a duplicate.
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
+      await page.getByRole("button", { name: "New contact" }).click();
+      const form = page.getByRole("form", { name: "New contact" });
+      await form.getByLabel("First name").fill("Evelyn");
+      await form.getByLabel("Last name").fill(last);
+      await form.getByLabel("Email").fill(email);
+      await form.getByRole("button", { name: "Create contact" }).click();
+      await form.getByRole("button", { name: "Create anyway" }).click();
+      await page.getByRole("heading", { level: 1, name: `Evelyn ${last}` }).waitFor();
+
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
+      await page.getByRole("link", { name: "Possible duplicates" }).click();
+      await page.getByRole("heading", { level: 1, name: "Possible duplicates" }).waitFor();
+      const pair = page.getByRole("region", { name: `Same email: ${email}` });
+      await pair.getByRole("link", { name: `Eve ${last}`, exact: true }).waitFor();
+      await pair.getByRole("link", { name: `Evelyn ${last}` }).waitFor();
+      await pair.getByRole("button", { name: "Merge" }).click();
+      // Keep the newer record: the older one is merged into it.
+      await pair.getByRole("radio", { name: new RegExp(`Evelyn ${last}`) }).check();
+      await shot("11-duplicates-merge");
+      await audit("the duplicates page with a merge being confirmed");
+      const merged = page.waitForResponse((r) => r.url().endsWith("/merge") && r.request().method() === "POST");
+      await pair.getByRole("button", { name: `Merge into Evelyn ${last}` }).click();
+      assert.equal((await merged).status(), 200);
+      const status = page.getByRole("status").filter({ hasText: "Merged" });
+      await status.getByText(`Merged Eve ${last} into`).waitFor();
+      await pair.waitFor({ state: "detached" });
+      await audit("the duplicates page after a merge");
+
+      await status.getByRole("button", { name: "Undo" }).click();
+      await page.getByText(`Merge undone: Eve ${last} is a separate contact again.`).waitFor();
+      await pair.getByRole("link", { name: `Eve ${last}`, exact: true }).waitFor();
+      await page.reload();
+      await pair.getByRole("button", { name: "Merge" }).waitFor(); // the pair is really back, on the server
+    },
+  },
+  {
     name: "phone width: board and contacts fit 390 px",
     viewport: { width: 390, height: 844 },
     async run({ page, url, shot, audit }) {
