@@ -151,8 +151,10 @@ describe("the possible duplicates screen", () => {
     renderApp("/contacts/duplicates");
     const pair = await pairRegion(/Same email/);
     await userEvent.click(within(pair).getByRole("button", { name: "Merge" }));
-    await userEvent.click(within(pair).getByRole("button", { name: "Merge into Ada Lovelace" }));
+    const confirm = within(pair).getByRole("button", { name: "Merge into Ada Lovelace" });
+    await userEvent.click(confirm);
     expect(await within(pair).findByRole("alert")).toHaveTextContent("You don't have permission to do that.");
+    expect(confirm).toHaveFocus(); // the rep can try again or tab to Cancel without hunting for their place
     expect(screen.getByRole("region", { name: /Same email/ })).toBeInTheDocument();
   });
 

@@ -23,6 +23,7 @@ export function MergeConfirm({ pair, onMerged, onCancel }: Props) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (merge.isPending) return;
     try {
       const result = await merge.mutateAsync({ keep, other });
       onMerged({ mergeId: result.merge.id, kept: result.contact, merged: other });
@@ -52,7 +53,8 @@ export function MergeConfirm({ pair, onMerged, onCancel }: Props) {
       </p>
       {merge.error && <ErrorMessage error={merge.error} />}
       <div className="button-row">
-        <button type="submit" className="button button-primary" disabled={merge.isPending}>
+        {/* aria-disabled rather than disabled: a refused merge leaves the keyboard focus where it was. */}
+        <button type="submit" className="button button-primary" aria-disabled={merge.isPending}>
           {merge.isPending ? "Merging…" : `Merge into ${fullName(keep)}`}
         </button>
         <button type="button" className="button button-ghost" onClick={onCancel}>Cancel</button>
