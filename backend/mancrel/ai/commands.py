@@ -21,10 +21,11 @@ def _train_file(path: str, progress=_progress, oos_label: str | None = None):
     rows = training_data.read_csv(path)
     progress(f"read {len(rows)} rows from {path}; embedding")
     started = time.monotonic()
-    vectors = embed_with_progress(get_embedder(), [r.text for r in rows], progress)
+    texts = [r.text for r in rows]
+    vectors = embed_with_progress(get_embedder(), texts, progress)
     progress(f"embedded in {time.monotonic() - started:.1f}s; training")
     sentiments = [r.sentiment for r in rows] if any(r.sentiment for r in rows) else None
-    model, report = classifier.train(vectors, [r.label for r in rows], oos_label=oos_label,
+    model, report = classifier.train(vectors, [r.label for r in rows], texts=texts, oos_label=oos_label,
                                      sentiments=sentiments, weights=np.ones(len(rows)), progress=progress)
     return model, report, len(rows)
 
@@ -60,8 +61,9 @@ def _eval(args: argparse.Namespace) -> int:
     model, _held_out, _ = _train_file(args.train, oos_label=args.oos_label)
     test = training_data.read_csv(args.test)
     _progress(f"scoring {len(test)} test rows")
-    vectors = embed_with_progress(get_embedder(), [r.text for r in test], _progress)
-    predictions = model.predict(vectors)
+    texts = [r.text for r in test]
+    vectors = embed_with_progress(get_embedder(), texts, _progress)
+    predictions = model.predict(vectors, texts)
     report = classifier.evaluate([r.label for r in test], predictions, threshold=args.threshold,
                                  oos_label=args.oos_label)
     if args.predictions:  # for reliability plots: one row per test message

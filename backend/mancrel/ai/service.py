@@ -32,9 +32,10 @@ def check_intent(intent: str) -> str:
 
 def train_rows(rows: list[training_data.Row], progress=None) -> tuple[IntentClassifier, dict]:
     """Embed and train (CPU-bound: call it off the event loop)."""
-    vectors = get_embedder().embed([r.text for r in rows])
+    texts = [r.text for r in rows]
+    vectors = get_embedder().embed(texts)
     return classifier.train(
-        vectors, [r.label for r in rows], oos_label=taxonomy.OUT_OF_SCOPE,
+        vectors, [r.label for r in rows], texts=texts, oos_label=taxonomy.OUT_OF_SCOPE,
         sentiments=[r.sentiment for r in rows], weights=np.array([r.weight for r in rows]),
         pinned=np.array([r.pinned for r in rows]), progress=progress)
 
@@ -86,7 +87,7 @@ async def active_classifier(session: AsyncSession) -> tuple[uuid.UUID, int, Inte
 def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
     """Intent, confidence, alternatives, sentiment and priority for each text (CPU-bound)."""
     vectors = get_embedder().embed(texts)
-    predictions = model.predict(vectors)
+    predictions = model.predict(vectors, texts)
     sentiments = model.sentiment(vectors)
     return [{
         "intent": p.label, "confidence": round(p.confidence, 4), "out_of_scope": p.out_of_scope,

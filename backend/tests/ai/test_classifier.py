@@ -18,9 +18,11 @@ def test_the_shipped_data_covers_every_intent_with_forty_examples(shipped_model)
 
 def test_held_out_quality_of_the_shipped_model(shipped_model):
     _, report, _ = shipped_model
-    assert report["rows"] >= 70
-    assert report["accuracy"] >= 0.8
-    assert report["macro_f1"] >= 0.8
+    # Out-of-fold over all ~530 rows. (The earlier single 15% split reported 0.83, but over five
+    # seeds that model averaged 0.76: complaint, returns and order status overlap.)
+    assert report["rows"] >= 500
+    assert report["accuracy"] >= 0.72
+    assert report["macro_f1"] >= 0.72
     assert report["oos_auto_rate"] == 0.0
     assert report["precision"] >= 0.95  # at 0.90 confidence
 
@@ -60,9 +62,11 @@ def test_calibration_on_a_held_out_split(shipped_model):
     _, _, rows = shipped_model
     labels = np.array([r.label for r in rows])
     train_idx, test_idx = classifier.stratified_split(labels, 0.3, seed=11)
-    vectors = get_embedder().embed([r.text for r in rows])
-    model, _ = classifier.train(vectors[train_idx], list(labels[train_idx]), oos_label=taxonomy.OUT_OF_SCOPE)
-    predictions = model.predict(vectors[test_idx])
+    texts = [r.text for r in rows]
+    vectors = get_embedder().embed(texts)
+    model, _ = classifier.train(vectors[train_idx], list(labels[train_idx]), texts=[texts[i] for i in train_idx],
+                                oos_label=taxonomy.OUT_OF_SCOPE)
+    predictions = model.predict(vectors[test_idx], [texts[i] for i in test_idx])
     report = classifier.evaluate(list(labels[test_idx]), predictions, oos_label=taxonomy.OUT_OF_SCOPE)
     # 60% of ~530 rows for fitting: the overlap of complaint/returns/order status caps accuracy.
     assert report["accuracy"] >= 0.65
@@ -86,8 +90,34 @@ def test_the_top_end_is_never_inflated():
 
 def test_a_stored_model_predicts_what_it_did_before_storing(shipped_model):
     model, _, _ = shipped_model
-    vectors = get_embedder().embed(["do you ship to Iceland?", "my order never came"])
+    texts = ["do you ship to Iceland?", "my order never came"]
+    vectors = get_embedder().embed(texts)
     restored = IntentClassifier.from_bytes(model.to_bytes())
-    before, after = model.predict(vectors), restored.predict(vectors)
+    before, after = model.predict(vectors, texts), restored.predict(vectors, texts)
     assert [(p.label, p.confidence) for p in before] == [(p.label, p.confidence) for p in after]
     assert restored.sentiment(vectors) == model.sentiment(vectors)
+    # The n-gram features travel with the model: without them its head could not even be applied.
+    assert restored.lexical is not None and np.array_equal(restored.lexical.idf, model.lexical.idf)
+
+
+def test_the_words_themselves_move_the_scores(shipped_model):
+    """Same embedding, different words: the n-gram block pulls each text towards its intent."""
+    model, _, _ = shipped_model
+    texts = ["I want a refund for the boots", "Is there a discount code for the boots"]
+    vectors = get_embedder().embed(texts)
+    shared = np.repeat(vectors[:1], 2, axis=0)  # give both texts the first one's embedding
+    logits = model.head.logits(model.features(shared, texts))
+    pricing, refund = model.labels.index("pricing"), model.labels.index("returns_refund")
+    assert logits[1, pricing] - logits[1, refund] > logits[0, pricing] - logits[0, refund] + 1.0
+
+
+def test_calibration_uses_every_row_out_of_fold(shipped_model):
+    """Cross-fitting: each shipped row was predicted by a head that never saw it."""
+    model, report, rows = shipped_model
+    assert model.meta["folds"] == classifier.FOLDS
+    assert report["rows"] == model.meta["held_out_rows"] == len(rows)
+    folds = classifier.fold_assignment(np.array([r.label for r in rows]), classifier.FOLDS)
+    assert (np.bincount(folds[folds >= 0]) >= len(rows) // classifier.FOLDS - len(taxonomy.INTENTS) - 1).all()
+    pinned = np.zeros(len(rows), dtype=bool)
+    pinned[:5] = True
+    assert (classifier.fold_assignment(np.array([r.label for r in rows]), 5, pinned)[:5] == -1).all()
