@@ -7,7 +7,7 @@ from mancrel.auth.dependencies import AdminUser
 from mancrel.catalog import source_service
 from mancrel.catalog.intake import WebhookIntake
 from mancrel.catalog.models import CatalogSource
-from mancrel.core.db import SessionDep, get_sessionmaker
+from mancrel.core.db import SessionDep, get_engine
 
 
 async def existing_source(source_id: uuid.UUID, _: AdminUser, session: SessionDep) -> CatalogSource:
@@ -26,7 +26,7 @@ async def webhook_intake() -> WebhookIntake:
     Async on purpose: FastAPI runs a plain `def` dependency in a worker thread."""
     global _intake
     if _intake is None:
-        _intake = WebhookIntake(lambda: get_sessionmaker()())
+        _intake = WebhookIntake(lambda: get_engine().connect())
     return _intake
 
 

@@ -18,14 +18,16 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from mancrel.catalog.exceptions import DeliveryNotStored
 from mancrel.catalog.repository import EventRepository, SourceRepository
+from mancrel.worker.models import OutboxMessage
 from mancrel.worker.outbox import publish_soon, write_jobs
 
 logger = logging.getLogger("mancrel.catalog.batcher")
@@ -33,7 +35,8 @@ logger = logging.getLogger("mancrel.catalog.batcher")
 MAX_BATCH_DELIVERIES = 500
 MAX_BATCH_BYTES = 8 * 1024 * 1024  # bodies go up to 1 MB: a few large ones fill a batch
 
-SessionFactory = Callable[[], AsyncSession]
+# A connection for a run of batches: the process's engine.connect(), the test's connection in tests.
+Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +57,8 @@ class Outcome(StrEnum):
 
 
 class DeliveryBatcher:
-    def __init__(self, new_session: SessionFactory) -> None:
-        self._new_session = new_session
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
         self._pending: list[tuple[Delivery, asyncio.Future[Outcome]]] = []
         self._writer: asyncio.Task | None = None
 
@@ -78,34 +81,43 @@ class DeliveryBatcher:
         return batch
 
     async def _write_pending(self) -> None:
+        """Write batches while deliveries wait, on one connection (no checkout per batch)."""
+        # Re-checked after the connection is released: closing it yields to the loop, and
+        # deliveries that arrive meanwhile found this task still running.
         while self._pending:
             batch = self._next_batch()
             try:
-                outcomes, jobs = await self._write([delivery for delivery, _ in batch])
-            except BaseException as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(DeliveryNotStored())
-                if not isinstance(exc, Exception):  # cancelled at shutdown: fail the rest too
-                    self._fail_pending()
-                    raise
-                logger.exception("a batch of webhook deliveries could not be stored",
-                                 extra={"deliveries": len(batch)})
-                continue
-            for delivery, future in batch:
-                if not future.done():  # a request whose sender hung up was cancelled
-                    future.set_result(outcomes[delivery.id])
-            publish_soon(jobs, coalesce=True)  # drains: one per source and round is enough
+                async with self._connect() as connection:
+                    while batch:
+                        outcomes, jobs = await self._write(connection, [delivery for delivery, _ in batch])
+                        for delivery, future in batch:
+                            if not future.done():  # a request whose sender hung up was cancelled
+                                future.set_result(outcomes[delivery.id])
+                        publish_soon(jobs, coalesce=True)  # drains: one per source and round is enough
+                        batch = self._next_batch()
+            except Exception:
+                # The batch in hand fails as a whole; the next one gets a fresh connection.
+                logger.exception("a batch of webhook deliveries could not be stored", extra={"deliveries": len(batch)})
+                self._fail(batch)
+            except BaseException:  # cancelled at shutdown: nobody is left to write the rest
+                self._fail(batch)
+                self._fail(self._pending)
+                self._pending = []
+                raise
 
-    def _fail_pending(self) -> None:
-        pending, self._pending = self._pending, []
-        for _, future in pending:
+    @staticmethod
+    def _fail(batch: list[tuple[Delivery, asyncio.Future[Outcome]]]) -> None:
+        for _, future in batch:
             if not future.done():
                 future.set_exception(DeliveryNotStored())
 
-    async def _write(self, deliveries: list[Delivery]) -> tuple[dict[uuid.UUID, Outcome], list]:
+    @staticmethod
+    async def _write(connection: AsyncConnection,
+                     deliveries: list[Delivery]) -> tuple[dict[uuid.UUID, Outcome], list[OutboxMessage]]:
         """One transaction: the new events, then one drain job per source that got any."""
-        async with self._new_session() as session, session.begin():
+        # A savepoint instead when the connection is already in a transaction (the tests').
+        session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        async with session, session.begin():
             new_ids = await EventRepository(session).insert_batch(deliveries)
             sources_with_new = dict.fromkeys(d.source_id for d in deliveries if d.id in new_ids)
             jobs = await write_jobs(session, [("catalog.drain_events", {"source_id": source_id})

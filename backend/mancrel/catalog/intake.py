@@ -13,8 +13,10 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mancrel.catalog import source_service
-from mancrel.catalog.event_batcher import Delivery, DeliveryBatcher, Outcome, SessionFactory
+from mancrel.catalog.event_batcher import Connect, Delivery, DeliveryBatcher, Outcome
 from mancrel.catalog.exceptions import InvalidSignature, SourceNotFound
 from mancrel.catalog.models import SourceKind
 from mancrel.catalog.repository import SourceRepository
@@ -29,12 +31,12 @@ DUPLICATE_KEY_TTL = 25 * 3600
 
 class WebhookIntake:
     """The API process's intake: cached sources and the group-committing batcher, both on
-    sessions from `new_session` (the process's engine; the test's connection in tests)."""
+    connections from `connect` (the process's engine; the test's connection in tests)."""
 
-    def __init__(self, new_session: SessionFactory, *, source_ttl: float = SOURCE_TTL_SECONDS) -> None:
-        self._new_session = new_session
+    def __init__(self, connect: Connect, *, source_ttl: float = SOURCE_TTL_SECONDS) -> None:
+        self._connect = connect
         self.sources = SourceCache(self._load_source, ttl=source_ttl)
-        self.batcher = DeliveryBatcher(new_session)
+        self.batcher = DeliveryBatcher(connect)
 
     async def source(self, raw_id: str) -> WebhookSource:
         """The enabled source the path names; 404 otherwise."""
@@ -48,7 +50,7 @@ class WebhookIntake:
         return source
 
     async def _load_source(self, source_id: uuid.UUID) -> WebhookSource | None:
-        async with self._new_session() as session:
+        async with self._connect() as connection, AsyncSession(bind=connection) as session:
             source = await SourceRepository(session).get(source_id)
             if source is None or not source.enabled:
                 return None

@@ -7,6 +7,7 @@ within the TTL. A source that is unknown or disabled is not cached: it is looked
 again on every delivery, so a new or re-enabled source takes deliveries at once.
 """
 
+import asyncio
 import time
 import uuid
 import weakref
@@ -34,19 +35,28 @@ class SourceCache:
         self._load = load
         self._ttl = ttl
         self._entries: dict[uuid.UUID, tuple[float, WebhookSource]] = {}
+        self._loading: dict[uuid.UUID, asyncio.Future[WebhookSource | None]] = {}
         _caches.add(self)
 
     async def get(self, source_id: uuid.UUID) -> WebhookSource | None:
         """The enabled source, or None (unknown or disabled)."""
-        now = time.monotonic()
         entry = self._entries.get(source_id)
-        if entry is not None and entry[0] > now:
+        if entry is not None and entry[0] > time.monotonic():
             return entry[1]
+        # One load per source at a time: when an entry expires under load, the requests
+        # that find it expired wait for the same query instead of each running their own.
+        loading = self._loading.get(source_id)
+        if loading is None:
+            loading = self._loading[source_id] = asyncio.ensure_future(self._refresh(source_id))
+            loading.add_done_callback(lambda _: self._loading.pop(source_id, None))
+        return await asyncio.shield(loading)
+
+    async def _refresh(self, source_id: uuid.UUID) -> WebhookSource | None:
         source = await self._load(source_id)
         if source is None:
             self._entries.pop(source_id, None)
         elif self._ttl > 0:
-            self._entries[source_id] = (now + self._ttl, source)
+            self._entries[source_id] = (time.monotonic() + self._ttl, source)
         return source
 
     def forget(self, source_id: uuid.UUID) -> None:

@@ -56,8 +56,8 @@ async def write_jobs(session: AsyncSession, jobs: list[tuple[str, dict[str, Any]
     publish: the caller passes the returned messages to `publish_soon` once it committed."""
     messages = [OutboxMessage(id=uuid.uuid4(), task_name=name, created_at=utcnow(), publish_attempts=0,
                               kwargs={k: _jsonable(v) for k, v in kwargs.items()}) for name, kwargs in jobs]
-    if messages:
-        await session.execute(insert(OutboxMessage), [
+    if messages:  # Core, not the ORM's bulk path: this runs on hot paths
+        await session.execute(insert(OutboxMessage.__table__), [
             {"id": m.id, "task_name": m.task_name, "kwargs": m.kwargs, "created_at": m.created_at,
              "publish_attempts": 0} for m in messages])
     return messages

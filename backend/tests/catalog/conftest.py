@@ -1,5 +1,8 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 @pytest.fixture
@@ -10,10 +13,12 @@ async def client(client, app, db):
     from mancrel.catalog.dependencies import webhook_intake  # after the harness set the environment
     from mancrel.catalog.intake import WebhookIntake
 
-    def new_session() -> AsyncSession:
-        return AsyncSession(bind=db.bind, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    @asynccontextmanager
+    async def test_connection() -> AsyncIterator[AsyncConnection]:
+        await db.flush()
+        yield db.bind
 
-    intake = WebhookIntake(new_session, source_ttl=0)
+    intake = WebhookIntake(test_connection, source_ttl=0)
 
     async def test_intake() -> WebhookIntake:
         return intake

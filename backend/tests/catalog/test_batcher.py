@@ -2,10 +2,13 @@
 concurrent deliveries share transactions, and each is stored once with its job or not at all."""
 
 import asyncio
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
+from mancrel.catalog.event_batcher import Outcome
+from mancrel.catalog.intake import WebhookIntake, delivery
 from mancrel.catalog.models import CatalogEvent
 from mancrel.core.db import unit_of_work
 from mancrel.worker.models import OutboxMessage
@@ -154,3 +157,27 @@ async def test_deliveries_acknowledged_while_the_broker_is_down_are_applied_thro
     while {e.status for e in (await _stored(committed_db, source.id)).values()} != {"processed"}:
         assert asyncio.get_running_loop().time() < deadline, celery_worker.output()[-3000:]
         await asyncio.sleep(0.3)
+
+
+async def test_a_delivery_arriving_while_the_writer_releases_its_connection_is_still_stored(
+        committed_db, engine) -> None:
+    source = await make_source(committed_db)
+    await committed_db.commit()
+    releasing = asyncio.Event()
+
+    @asynccontextmanager
+    async def slow_to_release():
+        async with engine.connect() as connection:
+            yield connection
+        releasing.set()
+        await asyncio.sleep(0.1)  # the writer is still running, its connection already back
+
+    intake = WebhookIntake(slow_to_release)
+    [(first_body, first_headers), (second_body, second_headers)] = _deliveries(2, "late")
+    web_source = await intake.source(str(source.id))
+    first = asyncio.create_task(intake.store(delivery(web_source, first_headers, first_body)))
+    await releasing.wait()
+    second = await asyncio.wait_for(intake.store(delivery(web_source, second_headers, second_body)), 5)
+
+    assert (await first, second) == (Outcome.stored, Outcome.stored)
+    assert len(await _stored(committed_db, source.id)) == 2

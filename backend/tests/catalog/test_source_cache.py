@@ -8,7 +8,6 @@ from sqlalchemy import update
 from mancrel.catalog.exceptions import SourceNotFound
 from mancrel.catalog.intake import WebhookIntake
 from mancrel.catalog.models import CatalogSource
-from mancrel.core.db import get_sessionmaker
 from mancrel.core.permissions import Role
 from tests.catalog.factories import dumps, make_source, standard_headers, standard_payload
 from tests.factories import auth_headers, make_user
@@ -37,7 +36,7 @@ async def test_an_admin_disabling_a_source_stops_its_deliveries_at_once(committe
 async def test_a_change_made_elsewhere_counts_once_the_cached_source_expires(committed_db, engine) -> None:
     source = await make_source(committed_db)
     await committed_db.commit()
-    intake = WebhookIntake(lambda: get_sessionmaker()(), source_ttl=0.5)
+    intake = WebhookIntake(engine.connect, source_ttl=0.5)
     assert (await intake.source(str(source.id))).id == source.id
 
     async with engine.begin() as conn:  # as another API process's admin request would
