@@ -4,7 +4,7 @@ Small and dependency-free: the features are sentence embeddings (plus hashed n-g
 intent head), where a linear model is close to the best and trains on 15,000 rows in seconds.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,9 +21,15 @@ class Softmax:
     scale: np.ndarray
     weights: np.ndarray
     bias: np.ndarray
+    _folded: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def logits(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+        # ((x - mean) / scale) @ W + b, with the standardisation folded into W and b once.
+        if self._folded is None:
+            weights = self.weights / self.scale[:, None]
+            self._folded = (weights, self.bias - self.mean @ weights)
+        weights, bias = self._folded
+        return x @ weights + bias
 
     def proba(self, x: np.ndarray, temperature: float = 1.0) -> np.ndarray:
         return softmax(self.logits(x) / temperature)
