@@ -1,7 +1,7 @@
 """Catalogue sync benchmarks (issue #5): webhook acknowledgement, freshness, reconciliation.
 
     ../../.venv/bin/python bench.py ack [--seconds 15] [--rates 1500,2000] [--processes 2]
-    ../../.venv/bin/python bench.py freshness [--rate 200] [--seconds 20]
+    ../../.venv/bin/python bench.py freshness [--rate 200] [--seconds 20] [--workers 2]
     ../../.venv/bin/python bench.py reconcile [--products 100000]
 
 Each run starts its own embedded PostgreSQL and Valkey under /tmp/mancrel-bench-catalog,
@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -126,11 +125,12 @@ def payload(i: int, prefix: str) -> dict:
                       "stock": 5}]}}
 
 
-def offered_load(port: int, path: str, *, rate: float, seconds: float, processes: int, prefix: str) -> dict:
+def offered_load(port: int, path: str, *, rate: float, seconds: float, processes: int, prefix: str,
+                 start_at: float = 0.0) -> dict:
     """One open-loop run of loadgen.py (its own processes, raw keep-alive HTTP)."""
     out = subprocess.run([sys.executable, str(Path(__file__).with_name("loadgen.py")), "--port", str(port),
                           "--path", path, "--secret", WHSEC, "--rate", str(rate), "--seconds", str(seconds),
-                          "--processes", str(processes), "--prefix", prefix],
+                          "--processes", str(processes), "--prefix", prefix, "--start-at", str(start_at)],
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -163,6 +163,9 @@ async def run_ack(args, stack: "Stack") -> dict:
 
 
 async def run_freshness(args, stack: "Stack") -> dict:
+    """Deliveries from loadgen.py at a fixed rate (its own processes); meanwhile this process
+    samples readability through `GET /api/v1/products?sku=` for one delivery every
+    `--sample-interval` seconds, from the delivery's scheduled send time."""
     import httpx
 
     from mancrel.core.security import create_access_token
@@ -173,53 +176,58 @@ async def run_freshness(args, stack: "Stack") -> dict:
         stack.spawn("worker", "-Q", "catalog", "-c", str(args.workers), log="worker.log")
         token, _ = create_access_token(admin.id, admin.role)
         auth = {"Authorization": f"Bearer {token}"}
-        url = f"{base}/webhook/catalog/{source_id}"
-        total = args.rate * args.seconds
-        deliveries = [signed(payload(i, "fresh")) for i in range(total)]
+        await asyncio.sleep(8)  # let the worker come up before the clock starts
+        start_at, processes = time.time() + 3, 2
+        share_rate = args.rate / processes
+        sending = asyncio.create_task(asyncio.to_thread(
+            offered_load, stack.port, f"/webhook/catalog/{source_id}", rate=args.rate, seconds=args.seconds,
+            processes=processes, prefix="fresh", start_at=start_at))
         freshness: list[float] = []
-        missed = refused = 0
-        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=64)) as client:
-            await asyncio.sleep(8)  # let the worker come up before the clock starts
+        missed = 0
+        async with httpx.AsyncClient(timeout=30) as client:
 
-            async def deliver(i: int) -> None:
+            async def sample(i: int) -> None:
                 nonlocal missed
-                nonlocal refused
-                body, headers = deliveries[i]
-                sent = time.perf_counter()
-                try:
-                    acked = await client.post(url, content=body, headers=headers)
-                except httpx.HTTPError:
-                    acked = None
-                if acked is None or acked.status_code != 200:
-                    refused += 1  # a real sender would retry later; counted, not measured
-                    return
-                if i % args.sample_every:
-                    return
-                while time.perf_counter() - sent < 60:  # readable through the API yet?
-                    try:
-                        found = await client.get(f"{base}/api/v1/products", params={"sku": f"FRESH-{i}"},
-                                                 headers=auth)
-                        if found.json()["items"]:
-                            freshness.append(time.perf_counter() - sent)
-                            return
-                    except httpx.HTTPError:
-                        pass
-                    await asyncio.sleep(args.poll_interval)  # the polls share the API with the webhooks
+                due = start_at + i / share_rate  # share 0's i-th delivery
+                await asyncio.sleep(max(0.0, due - time.time()))
+                while time.time() - due < 60:
+                    found = await client.get(f"{base}/api/v1/products", params={"sku": f"FRESH0-{i}"}, headers=auth)
+                    if found.json()["items"]:
+                        freshness.append(time.time() - due)
+                        return
+                    await asyncio.sleep(args.poll_interval)
                 missed += 1
 
-            began, tasks = time.perf_counter(), []
-            for i in range(total):  # open loop: events go out on schedule whatever the latency
-                await asyncio.sleep(max(0.0, began + i / args.rate - time.perf_counter()))
-                tasks.append(asyncio.create_task(deliver(i)))
-            await asyncio.gather(*tasks)
-        lag = await processing_lag()
-        return {"benchmark": "freshness", "rate_per_s": args.rate, "received_to_processed_ms": lag, "events": total, "samples": len(freshness),
-                "missed_after_60s": missed, "refused": refused, "workers": args.workers,
-                "p50_ms": round(percentile(freshness, 50) * 1000, 1),
-                "p99_ms": round(percentile(freshness, 99) * 1000, 1),
-                "mean_ms": round(statistics.mean(freshness) * 1000, 1)}
+            step = max(1, int(args.sample_interval * share_rate))
+            await asyncio.gather(*(sample(i) for i in range(0, int(share_rate * args.seconds), step)))
+        acks = await sending
+        return {"benchmark": "freshness", "rate_per_s": args.rate, "seconds": args.seconds, "workers": args.workers,
+                "acks": {k: acks[k] for k in ("sent", "accepted_per_s", "statuses", "p50_ms", "p99_ms")},
+                "api_sampled": {"samples": len(freshness), "missed_after_60s": missed,
+                                "p50_ms": round(percentile(freshness, 50) * 1000, 1),
+                                "p99_ms": round(percentile(freshness, 99) * 1000, 1),
+                                "max_ms": round(max(freshness) * 1000, 1)},
+                "every_event_sent_to_applied_ms": await sent_to_applied(start_at, share_rate),
+                "received_to_processed_ms": await processing_lag(), "load_average": os.getloadavg()[0]}
     finally:
         await dispose_engine()
+
+
+async def sent_to_applied(start_at: float, share_rate: float) -> dict[str, float]:
+    """For every delivery: from its scheduled send time to the worker's `processed_at`
+    (stamped just before the upsert's commit), from the event rows. Product ids are
+    fresh<share>-<i>, due at start_at + i / share_rate."""
+    from sqlalchemy import text
+
+    from mancrel.core.db import unit_of_work
+
+    async with unit_of_work() as session:
+        rows = (await session.execute(text(
+            "SELECT external_id, extract(epoch FROM processed_at) FROM catalog_events"
+            " WHERE external_id LIKE 'fresh%' AND processed_at IS NOT NULL"))).all()
+    lags = [float(applied) - (start_at + int(external_id.split("-")[1]) / share_rate) for external_id, applied in rows]
+    return {"events": len(lags), "p50": round(percentile(lags, 50) * 1000, 1),
+            "p99": round(percentile(lags, 99) * 1000, 1), "max": round(max(lags) * 1000, 1)}
 
 
 async def processing_lag() -> dict[str, float]:
@@ -274,8 +282,8 @@ def main() -> None:
     fresh.add_argument("--rate", type=int, default=200)
     fresh.add_argument("--seconds", type=int, default=20)
     fresh.add_argument("--workers", type=int, default=2)
-    fresh.add_argument("--sample-every", type=int, default=20)
-    fresh.add_argument("--poll-interval", type=float, default=0.1)
+    fresh.add_argument("--sample-interval", type=float, default=0.25, help="seconds between sampled deliveries")
+    fresh.add_argument("--poll-interval", type=float, default=0.05)
     reconcile = sub.add_parser("reconcile")
     reconcile.add_argument("--products", type=int, default=100_000)
     args = parser.parse_args()

@@ -86,7 +86,9 @@ async def run_share(args, share: int, rate: float) -> dict:
             opened -= 1
 
     tasks = []
-    began = time.perf_counter() + 0.2
+    # The schedule starts at --start-at (wall clock) when given, so a caller can tell when
+    # each delivery was due: share s sends its i-th at start_at + i / (rate / processes).
+    began = time.perf_counter() + (args.start_at - time.time() if args.start_at else 0.2)
     for i, request in enumerate(requests):
         scheduled = began + i / rate
         delay = scheduled - time.perf_counter()
@@ -132,7 +134,9 @@ def run(args) -> dict:
     for result in results:
         for at, latency in zip(result["sent_at"], result["latencies"], strict=True):
             worst[int(at)] = max(worst.get(int(at), 0.0), latency)
-    ms = lambda p: round(percentile(latencies, p) * 1000, 2)  # noqa: E731
+    def ms(p: float) -> float:
+        return round(percentile(latencies, p) * 1000, 2)
+
     return {"offered_per_s": args.rate, "seconds": args.seconds, "sent": len(latencies),
             "accepted_per_s": round(statuses.get("200", 0) / elapsed, 1), "statuses": statuses,
             "p50_ms": ms(50), "p90_ms": ms(90), "p99_ms": ms(99), "max_ms": ms(100),
@@ -149,7 +153,8 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--seconds", type=float, default=15)
     cli.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
     cli.add_argument("--connections", type=int, default=64, help="per process, opened as needed")
-    cli.add_argument("--prefix", default="load")
+    cli.add_argument("--prefix", default="load", help="product ids are <prefix><share>-<i>")
+    cli.add_argument("--start-at", type=float, default=0.0, help="wall-clock start of the schedule")
     return cli
 
 
