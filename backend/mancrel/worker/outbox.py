@@ -19,7 +19,8 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, inspect, select, text, update
+from sqlalchemy import Uuid, any_, bindparam, delete, insert, inspect, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.db import after_commit, unit_of_work, utcnow
@@ -106,8 +107,10 @@ async def publish(messages: list[OutboxMessage], *,
                 # No fsync for the mark: a mark lost in a crash only means the relay sends
                 # the job again, and every job is idempotent.
                 await session.execute(text("SET LOCAL synchronous_commit = off"))
-                await session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(marked))
-                                      .values(published_at=utcnow()))
+                # One array parameter: a first catalogue load publishes 100,000 jobs at once,
+                # past the 32,767 parameters of an expanded IN list.
+                await session.execute(update(OutboxMessage).values(published_at=utcnow()).where(
+                    OutboxMessage.id == any_(bindparam("published_ids", marked, type_=ARRAY(Uuid())))))
         except Exception:  # published but not marked: the relay re-sends; tasks are idempotent
             logger.warning("outbox mark failed", exc_info=True)
     return len(published)
