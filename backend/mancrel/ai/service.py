@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
+from threadpoolctl import ThreadpoolController
 
 from mancrel.ai import classifier, repository, taxonomy, training_data
 from mancrel.ai.classifier import IntentClassifier
@@ -18,6 +19,8 @@ from mancrel.core.pagination import decode_cursor
 
 KIND = "intent"
 LABELS = (*taxonomy.INTENTS, taxonomy.OUT_OF_SCOPE)
+
+_blas_threads = ThreadpoolController()
 
 # Loaded models by version id: artifacts never change once stored, so this never goes stale.
 _loaded: dict[uuid.UUID, IntentClassifier] = {}
@@ -87,8 +90,12 @@ async def active_classifier(session: AsyncSession) -> tuple[uuid.UUID, int, Inte
 def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
     """Intent, confidence, alternatives, sentiment and priority for each text (CPU-bound)."""
     vectors = get_embedder().embed(texts)
-    predictions = model.predict(vectors, texts)
-    sentiments = model.sentiment(vectors)
+    # The heads' small products run on one BLAS thread: OpenBLAS's own threads spin-wait after
+    # each call and took the cores from the next batch's embedding (classify 390 msg/s against
+    # embed 520; about equal with one BLAS thread, bench/README.md).
+    with _blas_threads.limit(limits=1, user_api="blas"):
+        predictions = model.predict(vectors, texts)
+        sentiments = model.sentiment(vectors)
     return [{
         "intent": p.label, "confidence": round(p.confidence, 4), "out_of_scope": p.out_of_scope,
         "alternatives": [{"intent": label, "confidence": round(c, 4)} for label, c in p.alternatives],
