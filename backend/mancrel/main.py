@@ -1,5 +1,6 @@
 """The application factory: `uvicorn --factory mancrel.main:create_app`."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -61,6 +62,9 @@ API_ROUTERS: list[APIRouter] = [
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     init_engine()
+    # Everything built at start-up lives as long as the process: moved out of the collector's
+    # reach, a full collection takes ~7 ms instead of ~100 ms, which under load set the p99.
+    gc.freeze()
     yield
     await close_redis()
     await dispose_engine()
@@ -80,12 +84,14 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
 
+    # Webhooks first: routes are matched in order, and a shop's burst of deliveries should not
+    # try the ~150 /api/v1 patterns before its own (45% of the API's time per delivery).
+    app.include_router(catalog_webhook_router)
     api = APIRouter(prefix="/api/v1")
     for router in API_ROUTERS:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health_router)
-    app.include_router(catalog_webhook_router)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

@@ -1,6 +1,6 @@
 """Catalogue sync benchmarks (issue #5): webhook acknowledgement, freshness, reconciliation.
 
-    ../../.venv/bin/python bench.py ack [--seconds 15] [--rates 1500,2000] [--processes 2] [--tuned]
+    ../../.venv/bin/python bench.py ack [--seconds 15] [--rates 1500,2000] [--processes 2]
     ../../.venv/bin/python bench.py freshness [--rate 200] [--seconds 20] [--workers 2]
     ../../.venv/bin/python bench.py reconcile [--products 100000]
 
@@ -72,17 +72,10 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def serve(self, *, tuned: bool = False) -> str:
+    def serve(self) -> str:
         from mancrel.core.embedded import wait_for_port
 
-        if tuned:  # uvicorn as `mancrel serve` runs it, on tuned_app.py's factory
-            run = ("import sys, uvicorn; sys.path.insert(0, %r); uvicorn.run('tuned_app:create_app', factory=True,"
-                   " host='127.0.0.1', port=%d, log_config=None, proxy_headers=True)" % (str(HERE), self.port))
-            out = open(self.root / "api.log", "ab")  # noqa: SIM115 (kept open for the child's life)
-            self.processes.append(subprocess.Popen([sys.executable, "-c", run], cwd=BACKEND, env=os.environ.copy(),
-                                                   stdout=out, stderr=subprocess.STDOUT))
-        else:
-            self.spawn("serve", "--port", str(self.port), log="api.log")
+        self.spawn("serve", "--port", str(self.port), log="api.log")
         wait_for_port(self.port)
         return f"http://127.0.0.1:{self.port}"
 
@@ -158,14 +151,14 @@ async def count_stored() -> dict[str, int]:
 async def run_ack(args, stack: "Stack") -> dict:
     try:
         source_id, _ = await setup_source()
-        stack.serve(tuned=args.tuned)
+        stack.serve()
         path = f"/webhook/catalog/{source_id}"
         offered_load(stack.port, path, rate=200, seconds=3, processes=1, prefix="warm")  # pools, caches
         runs = []
         for rate in args.rates:
             runs.append(offered_load(stack.port, path, rate=rate, seconds=args.seconds, processes=args.processes,
                                      prefix=f"r{rate}-") | {"load_average": os.getloadavg()[0]})
-        return {"benchmark": "ack", "tuned": args.tuned, "runs": runs, "stored": await count_stored()}
+        return {"benchmark": "ack", "runs": runs, "stored": await count_stored()}
     finally:
         await dispose_engine()
 
@@ -286,7 +279,6 @@ def main() -> None:
     ack.add_argument("--rates", type=lambda v: [float(r) for r in v.split(",")], default=[1500.0],
                      help="offered deliveries/s, comma-separated: one open-loop run each")
     ack.add_argument("--processes", type=int, default=2, help="load generator processes")
-    ack.add_argument("--tuned", action="store_true", help="serve tuned_app.py's app (see its docstring)")
     fresh = sub.add_parser("freshness")
     fresh.add_argument("--rate", type=int, default=200)
     fresh.add_argument("--seconds", type=int, default=20)
