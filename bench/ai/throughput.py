@@ -1,10 +1,11 @@
 """Classify and embed paths: throughput in-process and latency through the API.
 
-    ../../.venv/bin/python throughput.py [--messages 2000] [--requests 300]
+    ../../.venv/bin/python throughput.py [--messages 2000] [--requests 300] [--batches 64,256]
 
 1. In-process (the worker's path): embed-only and full classification (embedding, intent,
    calibrated confidence, out-of-scope, sentiment, priority), one message at a time and in
-   batches of 64, on CLINC150 test sentences used as realistic short customer messages.
+   batches (64 and 256 by default: a worker draining a backlog, a re-classification), on
+   CLINC150 test sentences used as realistic short customer messages.
 2. Through HTTP: a fresh embedded PostgreSQL and Valkey in a temporary folder, `mancrel serve`
    (one uvicorn process), then sequential `POST /api/v1/ai/classify` requests from one
    keep-alive client after a warm-up: p50/p95 latency and requests/s. Each request also stores
@@ -41,7 +42,7 @@ def messages(n: int) -> list[str]:
     return (texts * (n // len(texts) + 1))[:n]
 
 
-def in_process(texts: list[str]) -> dict[str, float]:
+def in_process(texts: list[str], batches: list[int]) -> dict[str, float]:
     from mancrel.ai import service, training_data
     from mancrel.ai.embeddings import get_embedder
 
@@ -61,10 +62,11 @@ def in_process(texts: list[str]) -> dict[str, float]:
     for text in single:
         service.predict(model, [text])
     results["classify single msg/s"] = len(single) / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for start in range(0, len(texts), 64):
-        service.predict(model, texts[start:start + 64])
-    results["classify batched (64) msg/s"] = len(texts) / (time.perf_counter() - started)
+    for size in batches:
+        started = time.perf_counter()
+        for start in range(0, len(texts), size):
+            service.predict(model, texts[start:start + size])
+        results[f"classify batched ({size}) msg/s"] = len(texts) / (time.perf_counter() - started)
     return results
 
 
@@ -138,9 +140,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--batches", default="64,256", help="batch sizes for batched classification")
     args = parser.parse_args()
     texts = messages(args.messages)
-    results = in_process(texts)
+    results = in_process(texts, [int(size) for size in args.batches.split(",")])
     results |= through_api(texts, args.requests)
     print("\n| measure | value |\n|---|---:|")
     for name, value in results.items():
