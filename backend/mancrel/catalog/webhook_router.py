@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.routing import Route
 
 from mancrel.catalog import intake
-from mancrel.catalog.dependencies import WebhookIntakeDep
+from mancrel.catalog.dependencies import WebhookIntakeDep, webhook_intake
 from mancrel.catalog.exceptions import PayloadTooLarge
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -40,3 +41,17 @@ async def receive_catalog_webhook(source_id: str, request: Request, desk: Webhoo
     if await desk.store(delivery) is intake.Outcome.duplicate:
         return JSONResponse({"status": "duplicate"})
     return JSONResponse({"status": "accepted", "event_id": str(delivery.id)})
+
+
+async def _serve_lean(request: Request) -> JSONResponse:
+    # The same handler without FastAPI's per-request machinery (dependency solving, exit
+    # stacks): at 1,500 deliveries/s in one process that machinery was the difference between
+    # an ack p99 of 25 ms and 12 ms (bench/catalog). Errors still become problem+json through
+    # the app's exception handlers; a dependency override (the tests') is honoured.
+    make_intake = request.app.dependency_overrides.get(webhook_intake, webhook_intake)
+    return await receive_catalog_webhook(request.path_params["source_id"], request, await make_intake())
+
+
+# Served by this lean route, placed first in the app (main.py); the FastAPI route above stays
+# for the OpenAPI description of the same endpoint and runs the same handler.
+lean_route = Route(f"{router.prefix}/{{source_id}}", _serve_lean, methods=["POST"])
