@@ -37,6 +37,7 @@ from mancrel.system.router import router as system_router
 from mancrel.timeline.router import router as timeline_router
 from mancrel.user.router import router as user_router
 from mancrel.worker.metrics import refresh_system_gauges
+from mancrel.worker.outbox import published_soon
 
 # One line per domain router, all under /api/v1.
 API_ROUTERS: list[APIRouter] = [
@@ -67,6 +68,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # reach, a full collection takes ~7 ms instead of ~100 ms, which under load set the p99.
     gc.freeze()
     yield
+    await published_soon()  # jobs committed by the last requests go out now, not at the relay's next pass
     await close_redis()
     await dispose_engine()
 

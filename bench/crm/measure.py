@@ -12,6 +12,7 @@ as a Markdown table (the figures recorded in bench/README.md).
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import statistics
@@ -65,7 +66,8 @@ def timed(client: httpx.Client, paths: list[str], headers: dict, n: int, warmup:
     # By default every distinct request once before timing: the figures are those of a server in
     # steady state, whose working set (1M contacts fit its 1 GB of shared buffers) is cached.
     # `--warmup 20` times the first request of most names as well (just after a restart).
-    for path in (paths * WARMUP)[:max(WARMUP, len(paths)) if warmup is None else warmup]:
+    count = max(WARMUP, len(paths)) if warmup is None else warmup
+    for path in itertools.islice(itertools.cycle(paths), count):
         client.get(path, headers=headers).raise_for_status()
     times = []
     for i in range(n):

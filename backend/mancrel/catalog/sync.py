@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,10 +97,7 @@ async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str,
         event.status = EventStatus.processed if id(product) in chosen else EventStatus.stale
     if len(pending) == DRAIN_LIMIT:
         enqueue(session, "catalog.drain_events", source_id=source_id)
-    counts: dict[str, int] = {}
-    for event in pending:
-        counts[event.status] = counts.get(event.status, 0) + 1
-    return counts
+    return dict(Counter(event.status for event in pending))
 
 
 def _lock(source_id: uuid.UUID):
