@@ -16,8 +16,9 @@ $(INSTALLED): backend/pyproject.toml
 
 install: $(INSTALLED)
 
+# The local demo may poll stand-in shops on 127.0.0.1; production leaves MANCREL_ALLOW_PRIVATE_FETCH off.
 run: install frontend-build
-	$(VENV)/bin/mancrel run
+	MANCREL_ALLOW_PRIVATE_FETCH=$${MANCREL_ALLOW_PRIVATE_FETCH:-1} $(VENV)/bin/mancrel run
 
 lint: install
 	cd backend && ../$(VENV)/bin/ruff check .

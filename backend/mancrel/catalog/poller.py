@@ -1,20 +1,35 @@
-"""Pulling products from a source: Shopify Admin REST `products.json` and the generic feed.
+"""Pulling products from a source: Shopify Admin REST `products.json`, WooCommerce REST
+API v3 `products`, and the generic feed.
 
-Both page through everything changed since a cursor (`updated_at_min` / `updated_since`);
-a reconciliation pages through everything. Transient failures (connection errors, 429,
-5xx) are retried with exponential backoff and jitter before the poll gives up.
+Each pages through everything changed since a cursor (`updated_at_min` / `modified_after`
+/ `updated_since`); a reconciliation pages through everything. Transient failures
+(connection errors, 429, 5xx) are retried with exponential backoff and jitter before the
+poll gives up. Every request goes through core.outbound: public addresses only, no redirects.
 
 Generic feed protocol (ours): `GET <poll_url>?updated_since=<ISO-8601>&limit=<n>` with
 `Authorization: Bearer <credentials>` answers `{"products": [<data object as in the
 standard webhook payload, plus "deleted": true for removals>], "next": <url or null>}`.
+
+WooCommerce: `GET <poll_url>` (the store's `.../wp-json/wc/v3/products`) with the consumer
+key and secret (credentials `ck_...:cs_...`) as HTTP Basic auth, which WooCommerce accepts
+over HTTPS; `per_page=100` (its maximum) and `page=1, 2, ...` until `X-WP-TotalPages` or an
+empty page. A poll adds `modified_after=<cursor - 1 s>&dates_are_gmt=true&orderby=modified
+&order=asc`: WooCommerce compares strictly and to the second, so the overlap catches a
+change made in the cursor's own second (the upsert guard skips what did not change).
+Deletions: the listing (status `any`) leaves out trashed and deleted products, so no poll
+sees one go. The `product.deleted` webhook tombstones it at once; failing that, the daily
+reconciliation does, as for every kind (what a full listing no longer has is tombstoned).
+A reconciliation pages `orderby=id`: a product edited meanwhile keeps its place, where
+by date it would move to the end and push an unread one back onto a page already read.
 """
 
 import asyncio
+import base64
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,11 +40,15 @@ from mancrel.catalog.normalise import (
     NormalisedProduct,
     product_from_shopify,
     product_from_standard,
+    product_from_woocommerce,
 )
+from mancrel.core import outbound
 
 logger = logging.getLogger("mancrel.catalog.poller")
 SHOPIFY_PAGE = 250  # the Admin REST maximum
+WOOCOMMERCE_PAGE = 100  # the WP REST maximum
 FEED_PAGE = 1000
+WOOCOMMERCE_OVERLAP = timedelta(seconds=1)
 ATTEMPTS = 4
 BACKOFF_BASE = 0.5
 MAX_PAGES = 10_000  # a loop guard against a server whose `next` never ends
@@ -45,20 +64,36 @@ class Page:
     skipped: list[str] = field(default_factory=list)  # reasons for items that could not be parsed
 
 
+def _answer(url: str, response: httpx.Response) -> str:
+    """`<url> answered <status>`, with the server's own explanation when it gave one."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    said = (body.get("message") or body.get("errors") or body.get("error")) if isinstance(body, dict) else None
+    hint = " (the poll credentials were refused)" if response.status_code in (401, 403) else ""
+    return f"{url} answered {response.status_code}{hint}" + (f": {str(said)[:300]}" if said else "")
+
+
 async def _get(client: httpx.AsyncClient, url: str, *, params: dict[str, Any] | None,
                headers: dict[str, str]) -> httpx.Response:
     for attempt in range(ATTEMPTS):
         retry_after = None
         try:
             response = await client.get(url, params=params, headers=headers)
+        except outbound.UnsafeURL as exc:
+            raise PollError(f"Refused to fetch {url}: {exc}") from exc
         except httpx.TransportError as exc:
             reason = f"{type(exc).__name__}: {exc}"
         else:
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
+            if response.status_code < 400:  # redirects are not followed: where they lead is unchecked
+                raise PollError(f"{url} answered {response.status_code}, a redirect to "
+                                f"{response.headers.get('location', '?')}: set the poll URL to the final address")
             if response.status_code != 429 and response.status_code < 500:
-                raise PollError(f"{url} answered {response.status_code}")
-            reason = f"{url} answered {response.status_code}"
+                raise PollError(_answer(url, response))
+            reason = _answer(url, response)
             retry_after = response.headers.get("retry-after")
         if attempt == ATTEMPTS - 1:
             raise PollError(reason)
@@ -70,7 +105,7 @@ async def _get(client: httpx.AsyncClient, url: str, *, params: dict[str, Any] | 
     raise PollError("unreachable")
 
 
-def _parse_all(items: Any, parse_one) -> Page:
+def _parse_all(items: Any, parse_one: Callable[[Any], NormalisedProduct]) -> Page:
     if not isinstance(items, list):
         raise PollError("the response has no product list")
     page = Page(products=[])
@@ -82,38 +117,92 @@ def _parse_all(items: Any, parse_one) -> Page:
     return page
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
+def _json(response: httpx.Response) -> Any:
     try:
-        data = response.json()
+        return response.json()
     except ValueError as exc:
         raise PollError(f"{response.url} did not answer JSON") from exc
-    if not isinstance(data, dict):
-        raise PollError(f"{response.url} did not answer a JSON object")
-    return data
 
 
-async def shopify_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
-                        updated_since: datetime | None) -> AsyncIterator[Page]:
-    headers = {"X-Shopify-Access-Token": token} if token else {}
-    params: dict[str, Any] | None = {"limit": SHOPIFY_PAGE}
-    if updated_since:
-        params["updated_at_min"] = updated_since.astimezone(UTC).isoformat()
-    url: str | None = source.poll_url
+def _products_field(data: Any) -> Any:
+    return data.get("products") if isinstance(data, dict) else None
+
+
+# After a page: the URL and params of the next one, or None when that was the last.
+NextPage = Callable[[httpx.Response, Any, dict[str, Any] | None], tuple[str, dict[str, Any] | None] | None]
+
+
+async def _paginate(client: httpx.AsyncClient, url: str, *, params: dict[str, Any] | None,
+                    headers: dict[str, str], items: Callable[[Any], Any],
+                    parse_one: Callable[[Any], NormalisedProduct], next_page: NextPage) -> AsyncIterator[Page]:
+    """What every kind shares: fetch (with retries), parse the products, yield, go on."""
     for _ in range(MAX_PAGES):
         response = await _get(client, url, params=params, headers=headers)
-        yield _parse_all(_json(response).get("products"),
-                         lambda p: product_from_shopify(p, default_currency=source.currency))
-        # Later pages are addressed by page_info alone; the Link URL carries it.
-        url, params = response.links.get("next", {}).get("url"), None
-        if not url:
+        data = _json(response)
+        yield _parse_all(items(data), parse_one)
+        following = next_page(response, data, params)
+        if following is None:
             return
+        url, params = following
     raise PollError("too many pages")
 
 
-async def feed_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
-                     updated_since: datetime | None) -> AsyncIterator[Page]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    params: dict[str, Any] | None = {"limit": FEED_PAGE}
+def shopify_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
+                  updated_since: datetime | None) -> AsyncIterator[Page]:
+    params: dict[str, Any] = {"limit": SHOPIFY_PAGE}
+    if updated_since:
+        params["updated_at_min"] = updated_since.astimezone(UTC).isoformat()
+
+    def next_page(response: httpx.Response, data: Any, params: dict[str, Any] | None):
+        # Later pages are addressed by page_info alone; the Link URL carries it.
+        url = response.links.get("next", {}).get("url")
+        return (url, None) if url else None
+
+    return _paginate(client, source.poll_url, params=params,
+                     headers={"X-Shopify-Access-Token": token} if token else {}, items=_products_field,
+                     parse_one=lambda p: product_from_shopify(p, default_currency=source.currency),
+                     next_page=next_page)
+
+
+def woocommerce_keys(credentials: str) -> tuple[str, str]:
+    """The consumer key and secret from `ck_...:cs_...`; ValueError says what is wrong."""
+    key, _, secret = credentials.strip().partition(":")
+    if not key.startswith("ck_") or not secret.startswith("cs_") or len(key) < 4 or len(secret) < 4 \
+            or any(c.isspace() for c in key + secret):
+        raise ValueError("must be the WooCommerce consumer key and secret as ck_...:cs_... "
+                         "(WooCommerce > Settings > Advanced > REST API)")
+    return key, secret
+
+
+def woocommerce_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
+                      updated_since: datetime | None) -> AsyncIterator[Page]:
+    headers = {}
+    if token:
+        try:
+            key, secret = woocommerce_keys(token)
+        except ValueError as exc:
+            raise PollError(f"poll credentials {exc}") from exc
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+    params: dict[str, Any] = {"per_page": WOOCOMMERCE_PAGE, "page": 1, "orderby": "id", "order": "asc"}
+    if updated_since:
+        after = updated_since.astimezone(UTC) - WOOCOMMERCE_OVERLAP
+        params |= {"modified_after": after.strftime("%Y-%m-%dT%H:%M:%S"), "dates_are_gmt": "true",
+                   "orderby": "modified"}
+
+    def next_page(response: httpx.Response, data: Any, params: dict[str, Any] | None):
+        total = response.headers.get("x-wp-totalpages", "").strip()
+        if not data or (total.isdigit() and params["page"] >= int(total)):
+            return None
+        return source.poll_url, params | {"page": params["page"] + 1}
+
+    return _paginate(client, source.poll_url, params=params, headers=headers, items=lambda data: data,
+                     parse_one=lambda p: product_from_woocommerce(p, default_currency=source.currency),
+                     next_page=next_page)
+
+
+def feed_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
+               updated_since: datetime | None) -> AsyncIterator[Page]:
+    params: dict[str, Any] = {"limit": FEED_PAGE}
     if updated_since:
         params["updated_since"] = updated_since.astimezone(UTC).isoformat()
 
@@ -121,25 +210,26 @@ async def feed_pages(client: httpx.AsyncClient, source: CatalogSource, *, token:
         deleted = isinstance(item, dict) and item.get("deleted") is True
         return product_from_standard(item, deleted=deleted, default_currency=source.currency)
 
-    url: str | None = source.poll_url
-    for _ in range(MAX_PAGES):
-        data = _json(await _get(client, url, params=params, headers=headers))
-        yield _parse_all(data.get("products"), parse)
-        url, params = data.get("next"), None
-        if not url:
-            return
-    raise PollError("too many pages")
+    def next_page(response: httpx.Response, data: Any, params: dict[str, Any] | None):
+        url = data.get("next") if isinstance(data, dict) else None
+        return (url, None) if url else None
+
+    return _paginate(client, source.poll_url, params=params,
+                     headers={"Authorization": f"Bearer {token}"} if token else {}, items=_products_field,
+                     parse_one=parse, next_page=next_page)
+
+
+PAGERS = {SourceKind.shopify: shopify_pages, SourceKind.woocommerce: woocommerce_pages,
+          SourceKind.feed: feed_pages}
 
 
 def pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
           updated_since: datetime | None) -> AsyncIterator[Page]:
-    if source.kind == SourceKind.shopify:
-        return shopify_pages(client, source, token=token, updated_since=updated_since)
-    if source.kind == SourceKind.feed:
-        return feed_pages(client, source, token=token, updated_since=updated_since)
-    raise PollError(f"{source.kind} sources are not polled")
+    pager = PAGERS.get(source.kind)
+    if pager is None:
+        raise PollError(f"{source.kind} sources are not polled")
+    return pager(client, source, token=token, updated_since=updated_since)
 
 
 def http_client() -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0), follow_redirects=False,
-                             headers={"User-Agent": "Mancrel catalogue sync"})
+    return outbound.client(timeout=httpx.Timeout(30.0, connect=5.0), headers={"User-Agent": "Mancrel catalogue sync"})

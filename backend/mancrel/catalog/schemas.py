@@ -49,15 +49,20 @@ class ProductPage(BaseModel):
     next_cursor: str | None = None
 
 
+POLL_URL = ("Shopify: the full products.json URL; WooCommerce: the store's REST API v3 products endpoint, "
+            "e.g. https://shop.example/wp-json/wc/v3/products (https); feed: the feed URL. Fetched by the server, "
+            "so it must lead to a public address.")
+POLL_CREDENTIALS = ("Write-only. Shopify access token; WooCommerce consumer key and secret as `ck_...:cs_...`; "
+                    "feed bearer token.")
+
+
 class SourceCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     kind: SourceKind
     webhook_secret: str | None = Field(default=None, min_length=8, max_length=500,
                                        description="Write-only. `whsec_...` for standard and feed sources.")
-    poll_url: HttpUrl | None = Field(default=None, description="Shopify: the full products.json URL; "
-                                     "feed: the feed URL.")
-    poll_credentials: str | None = Field(default=None, max_length=2000,
-                                         description="Write-only. Shopify access token or feed bearer token.")
+    poll_url: HttpUrl | None = Field(default=None, description=POLL_URL)
+    poll_credentials: str | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
     poll_interval_seconds: int = Field(default=300, ge=30, le=86400)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     enabled: bool = True
@@ -67,8 +72,8 @@ class SourceUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     webhook_secret: str | None = Field(default=None, min_length=8, max_length=500,
                                        description="A new secret; the old one stays valid for a grace period.")
-    poll_url: HttpUrl | None = None
-    poll_credentials: str | None = Field(default=None, max_length=2000)
+    poll_url: HttpUrl | None = Field(default=None, description=POLL_URL)
+    poll_credentials: str | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
     poll_interval_seconds: int | None = Field(default=None, ge=30, le=86400)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     enabled: bool | None = None

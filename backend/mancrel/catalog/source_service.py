@@ -3,16 +3,18 @@
 import functools
 import uuid
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.audit import service as audit_service
-from mancrel.catalog import source_cache
+from mancrel.catalog import poller, source_cache
 from mancrel.catalog.exceptions import InvalidSourceSettings, SourceNameTaken, SourceNotFound
 from mancrel.catalog.models import CatalogSource, SourceKind
 from mancrel.catalog.repository import SourceRepository
 from mancrel.catalog.schemas import SourceCreate, SourceUpdate
 from mancrel.catalog.signatures import SignatureError, standard_key
+from mancrel.core import outbound
 from mancrel.core.db import after_commit, utcnow
 from mancrel.core.security import decrypt_secret, encrypt_secret
 
@@ -20,7 +22,7 @@ from mancrel.core.security import decrypt_secret, encrypt_secret
 # already signed or in a sender's retry queue are not refused (Shopify signs with the
 # old secret for up to an hour; slower senders get the rest of the day).
 ROTATION_GRACE = timedelta(hours=24)
-POLLABLE = {SourceKind.shopify, SourceKind.feed}
+POLLABLE = set(poller.PAGERS)
 STANDARD_SIGNED = {SourceKind.standard, SourceKind.feed}
 
 
@@ -39,9 +41,36 @@ def _check_secret(kind: str, secret: str) -> None:
             raise _field_error("webhook_secret", "is not whsec_ followed by base64") from exc
 
 
-def _check_poll(kind: str, poll_url: str | None) -> None:
-    if poll_url and kind not in POLLABLE:
-        raise _field_error("poll_url", f"{kind} sources are not polled (only shopify and feed)")
+def _check_poll(kind: str, poll_url: str | None, credentials: str | None, *, has_credentials: bool) -> None:
+    """The poll settings a source would end up with: a URL the server may fetch, and
+    credentials its kind can use (`has_credentials`: stored ones that stay)."""
+    if poll_url:
+        if kind not in POLLABLE:
+            raise _field_error("poll_url", f"{kind} sources are not polled (only {', '.join(sorted(POLLABLE))})")
+        try:
+            outbound.check_url(poll_url)
+        except outbound.UnsafeURL as exc:
+            raise _field_error("poll_url", str(exc)) from exc
+    if kind == SourceKind.woocommerce:
+        _check_woocommerce_poll(poll_url, credentials, has_credentials=has_credentials)
+
+
+def _check_woocommerce_poll(poll_url: str | None, credentials: str | None, *, has_credentials: bool) -> None:
+    if credentials:
+        try:
+            poller.woocommerce_keys(credentials)
+        except ValueError as exc:
+            raise _field_error("poll_credentials", str(exc)) from exc
+    if not poll_url:
+        return
+    if not (credentials or has_credentials):
+        raise _field_error("poll_credentials", "WooCommerce lists products only to its consumer key and secret "
+                                               "(ck_...:cs_...)")
+    # The keys travel in a Basic auth header, readable on the way unless it is HTTPS. Plain
+    # http is left to stand-in shops on this machine, which only tests and `make run` reach.
+    parts = urlsplit(poll_url)
+    if parts.scheme != "https" and not outbound.is_loopback_host(parts.hostname or ""):
+        raise _field_error("poll_url", "must be an https URL: the consumer key and secret are sent to it")
 
 
 async def get(session: AsyncSession, source_id: uuid.UUID) -> CatalogSource | None:
@@ -59,7 +88,7 @@ async def create(session: AsyncSession, *, data: SourceCreate, actor) -> Catalog
     poll_url = str(data.poll_url) if data.poll_url else None
     if data.webhook_secret:
         _check_secret(data.kind, data.webhook_secret)
-    _check_poll(data.kind, poll_url)
+    _check_poll(data.kind, poll_url, data.poll_credentials, has_credentials=False)
     if await SourceRepository(session).get_by_name(data.name):
         raise SourceNameTaken(f"There is already a source named {data.name!r}.")
     source = CatalogSource(
@@ -82,7 +111,10 @@ async def update(session: AsyncSession, *, source: CatalogSource, data: SourceUp
         raise SourceNameTaken(f"There is already a source named {changes['name']!r}.")
     if "poll_url" in changes:
         changes["poll_url"] = str(changes["poll_url"]) if changes["poll_url"] else None
-        _check_poll(source.kind, changes["poll_url"])
+    if "poll_url" in changes or "poll_credentials" in changes:
+        _check_poll(source.kind, changes.get("poll_url", source.poll_url), changes.get("poll_credentials"),
+                    has_credentials=source.poll_credentials_encrypted is not None
+                    and "poll_credentials" not in changes)
     secret = changes.pop("webhook_secret", None)
     if secret:
         _check_secret(source.kind, secret)

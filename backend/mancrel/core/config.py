@@ -48,6 +48,10 @@ class Settings(BaseSettings):
 
     db_pool_size: int = 10
     frontend_dist: Path | None = None
+    # Server-side fetches of URLs admins set (catalogue poll URLs) go to public addresses
+    # only (core.outbound). On, they may also reach loopback and private networks: for the
+    # test suite's and `make run`'s stand-in servers on 127.0.0.1, never for production.
+    allow_private_fetch: bool = False
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "Settings":

@@ -65,6 +65,17 @@ def shopify_product(product_id: int = 632910392, *, title: str = "Merino Hiking 
             "images": [{"src": "https://cdn.example.com/socks.jpg"}]}
 
 
+def woo_product(product_id: int = 99, *, name: str = "Trail Runner Shoe", modified_gmt: str = "2026-11-27T10:00:00",
+                price: str = "119.00", stock: int = 3, status: str = "publish") -> dict:
+    """A simple product as WooCommerce's REST API v3 returns it (times without offset; *_gmt are UTC)."""
+    return {"id": product_id, "name": name, "slug": f"product-{product_id}", "type": "simple", "status": status,
+            "description": "<p>Light and <b>grippy</b></p>", "short_description": "", "sku": f"WOO-{product_id}",
+            "price": price, "regular_price": "129.00", "sale_price": price, "stock_quantity": stock,
+            "date_created_gmt": "2026-01-05T08:00:00", "date_modified_gmt": modified_gmt,
+            "tags": [{"id": 1, "name": "trail"}], "images": [{"src": "https://cdn.example.com/shoe.jpg"}],
+            "attributes": []}
+
+
 def shopify_headers(body: bytes, *, topic: str = "products/update", secret: str = SHOP_SECRET,
                     webhook_id: str | None = None, triggered_at: str = "2026-11-27T15:00:00Z") -> dict[str, str]:
     return {"X-Shopify-Hmac-Sha256": body_hmac_base64(secret, body), "X-Shopify-Topic": topic,

@@ -105,7 +105,7 @@ async def test_bad_source_settings_are_problems_and_change_nothing(client, db) -
     cases = [
         {"name": "A", "kind": "standard", "webhook_secret": "not-a-whsec-secret"},
         {"name": "B", "kind": "ftp"},
-        {"name": "C", "kind": "woocommerce", "poll_url": "https://shop.example.com/feed"},
+        {"name": "C", "kind": "standard", "poll_url": "https://shop.example.com/feed"},
         {"name": "D", "kind": "feed", "poll_url": "not a url"},
     ]
     for body in cases:

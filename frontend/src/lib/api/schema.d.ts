@@ -2581,7 +2581,7 @@ export interface components {
             name: string;
             /**
              * Poll Credentials
-             * @description Write-only. Shopify access token or feed bearer token.
+             * @description Write-only. Shopify access token; WooCommerce consumer key and secret as `ck_...:cs_...`; feed bearer token.
              */
             poll_credentials?: string | null;
             /**
@@ -2591,7 +2591,7 @@ export interface components {
             poll_interval_seconds: number;
             /**
              * Poll Url
-             * @description Shopify: the full products.json URL; feed: the feed URL.
+             * @description Shopify: the full products.json URL; WooCommerce: the store's REST API v3 products endpoint, e.g. https://shop.example/wp-json/wc/v3/products (https); feed: the feed URL. Fetched by the server, so it must lead to a public address.
              */
             poll_url?: string | null;
             /**
@@ -2694,11 +2694,17 @@ export interface components {
             enabled?: boolean | null;
             /** Name */
             name?: string | null;
-            /** Poll Credentials */
+            /**
+             * Poll Credentials
+             * @description Write-only. Shopify access token; WooCommerce consumer key and secret as `ck_...:cs_...`; feed bearer token.
+             */
             poll_credentials?: string | null;
             /** Poll Interval Seconds */
             poll_interval_seconds?: number | null;
-            /** Poll Url */
+            /**
+             * Poll Url
+             * @description Shopify: the full products.json URL; WooCommerce: the store's REST API v3 products endpoint, e.g. https://shop.example/wp-json/wc/v3/products (https); feed: the feed URL. Fetched by the server, so it must lead to a public address.
+             */
             poll_url?: string | null;
             /**
              * Webhook Secret
