@@ -35,9 +35,9 @@ def embed_with_progress(embedder, texts: list[str], progress, chunk: int = 2000)
 
     parts = []
     for start in range(0, len(texts), chunk):
-        parts.append(embedder.embed(texts[start:start + chunk]))
+        parts.append(embedder.embed(texts[start:start + chunk], penultimate=True))
         progress(f"embedded {min(start + chunk, len(texts))}/{len(texts)}")
-    return np.vstack(parts) if parts else embedder.embed([])
+    return np.vstack(parts) if parts else embedder.embed([], penultimate=True)
 
 
 def _train(args: argparse.Namespace) -> int:

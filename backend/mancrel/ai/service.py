@@ -36,7 +36,7 @@ def check_intent(intent: str) -> str:
 def train_rows(rows: list[training_data.Row], progress=None) -> tuple[IntentClassifier, dict]:
     """Embed and train (CPU-bound: call it off the event loop)."""
     texts = [r.text for r in rows]
-    vectors = get_embedder().embed(texts)
+    vectors = get_embedder().embed(texts, penultimate=True)
     return classifier.train(
         vectors, [r.label for r in rows], texts=texts, oos_label=taxonomy.OUT_OF_SCOPE,
         sentiments=[r.sentiment for r in rows], weights=np.array([r.weight for r in rows]),
@@ -89,7 +89,7 @@ async def active_classifier(session: AsyncSession) -> tuple[uuid.UUID, int, Inte
 
 def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
     """Intent, confidence, alternatives, sentiment and priority for each text (CPU-bound)."""
-    vectors = get_embedder().embed(texts)
+    vectors = get_embedder().embed(texts, penultimate=True)
     # The heads' small products run on one BLAS thread: OpenBLAS's own threads spin-wait after
     # each call and took the cores from the next batch's embedding (classify 390 msg/s against
     # embed 520; about equal with one BLAS thread, bench/README.md).

@@ -1,10 +1,14 @@
 """The intent classifier as shipped: taxonomy, held-out quality, calibration, the top end."""
 
+import io
+import json
+
 import numpy as np
+import pytest
 
 from mancrel.ai import classifier, service, taxonomy
 from mancrel.ai.classifier import IntentClassifier
-from mancrel.ai.embeddings import get_embedder
+from mancrel.ai.embeddings import DIMENSIONS, get_embedder
 
 
 def test_the_shipped_data_covers_every_intent_with_forty_examples(shipped_model):
@@ -63,7 +67,7 @@ def test_calibration_on_a_held_out_split(shipped_model):
     labels = np.array([r.label for r in rows])
     train_idx, test_idx = classifier.stratified_split(labels, 0.3, seed=11)
     texts = [r.text for r in rows]
-    vectors = get_embedder().embed(texts)
+    vectors = get_embedder().embed(texts, penultimate=True)
     model, _ = classifier.train(vectors[train_idx], list(labels[train_idx]), texts=[texts[i] for i in train_idx],
                                 oos_label=taxonomy.OUT_OF_SCOPE)
     predictions = model.predict(vectors[test_idx], [texts[i] for i in test_idx])
@@ -91,7 +95,7 @@ def test_the_top_end_is_never_inflated():
 def test_a_stored_model_predicts_what_it_did_before_storing(shipped_model):
     model, _, _ = shipped_model
     texts = ["do you ship to Iceland?", "my order never came"]
-    vectors = get_embedder().embed(texts)
+    vectors = get_embedder().embed(texts, penultimate=True)
     restored = IntentClassifier.from_bytes(model.to_bytes())
     before, after = model.predict(vectors, texts), restored.predict(vectors, texts)
     assert [(p.label, p.confidence) for p in before] == [(p.label, p.confidence) for p in after]
@@ -104,7 +108,7 @@ def test_the_words_themselves_move_the_scores(shipped_model):
     """Same embedding, different words: the n-gram block pulls each text towards its intent."""
     model, _, _ = shipped_model
     texts = ["I want a refund for the boots", "Is there a discount code for the boots"]
-    vectors = get_embedder().embed(texts)
+    vectors = get_embedder().embed(texts, penultimate=True)
     shared = np.repeat(vectors[:1], 2, axis=0)  # give both texts the first one's embedding
     logits = model.head.logits(model.features(shared, texts))
     pricing, refund = model.labels.index("pricing"), model.labels.index("returns_refund")
@@ -121,3 +125,27 @@ def test_calibration_uses_every_row_out_of_fold(shipped_model):
     pinned = np.zeros(len(rows), dtype=bool)
     pinned[:5] = True
     assert (classifier.fold_assignment(np.array([r.label for r in rows]), 5, pinned)[:5] == -1).all()
+
+
+def test_the_shipped_model_reads_the_penultimate_layer_and_older_models_still_serve(shipped_model):
+    model, _, rows = shipped_model
+    assert model.embedding_columns == 2 * DIMENSIONS
+    texts = ["do you ship to Iceland?", "my order never came"]
+    with pytest.raises(ValueError, match="penultimate"):
+        model.predict(get_embedder().embed(texts), texts)  # half its features missing: refused, not guessed
+    # A model stored before the penultimate layer was added reads only the sentence vector.
+    sample = rows[::3]
+    sample_texts = [r.text for r in sample]
+    older, _ = classifier.train(get_embedder().embed(sample_texts), [r.label for r in sample], texts=sample_texts,
+                                oos_label=taxonomy.OUT_OF_SCOPE)
+    blob = older.to_bytes()
+    arrays = dict(np.load(io.BytesIO(blob)))
+    meta = json.loads(arrays["meta"].tobytes())
+    del meta["embedding_columns"]  # as stored then
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    restored = IntentClassifier.from_bytes(buffer.getvalue())
+    served = restored.predict(get_embedder().embed(texts, penultimate=True), texts)
+    assert [(p.label, p.confidence) for p in served] == [(p.label, p.confidence)
+                                                         for p in older.predict(get_embedder().embed(texts), texts)]

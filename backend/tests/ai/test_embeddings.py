@@ -31,4 +31,15 @@ def test_a_model_file_with_another_digest_is_refused(tmp_path):
     changed = tmp_path / "model.onnx"
     changed.write_bytes(b"not the pinned model")
     with pytest.raises(ModelFileMismatch):
-        embeddings._check_sha256(changed, embeddings.MODEL_SHA256)
+        embeddings._read_checked(changed, embeddings.MODEL_SHA256)
+
+
+def test_the_penultimate_layer_comes_beside_the_sentence_vector():
+    texts = ["where is my parcel", "do you sell merino socks in size 44?"]
+    both = get_embedder().embed(texts, penultimate=True)
+    assert both.shape == (2, 2 * DIMENSIONS)
+    np.testing.assert_allclose(both[:, :DIMENSIONS], get_embedder().embed(texts), atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(both[:, DIMENSIONS:], axis=1), 1.0, atol=1e-5)
+    # Another layer, not a copy of the last one, and the same on every call.
+    assert np.abs(both[:, DIMENSIONS:] - both[:, :DIMENSIONS]).max() > 0.1
+    np.testing.assert_array_equal(both, get_embedder().embed(texts, penultimate=True))
