@@ -14,8 +14,9 @@ of a handful); the served head is then fitted on all rows. Confidence is built i
 1. temperature scaling of the softmax (so the alternatives' probabilities mean something);
 2. a correctness model over (calibrated log-odds, margin to the runner-up, similarity to the
    nearest and the five nearest training examples of the predicted intent, out-of-scope
-   probability), because text unlike anything seen in training is where a linear model is
-   confidently wrong, out-of-scope text above all;
+   probability, how often the predicted intent was right out of fold), because text unlike
+   anything seen in training is where a linear model is confidently wrong, out-of-scope text
+   above all, and some intents are said wrongly far more often than others;
 3. a conservative top end: the score at which out-of-fold precision reaches 99.8% is mapped to
    0.90, so "0.90 or more" is only said where unseen data earned it (with out-of-scope rows
    weighted as OOS_PRIOR of traffic: training data under-represents them).
@@ -41,7 +42,12 @@ FOLDS = 5
 LEXICAL_WEIGHT = 10.0  # n-gram block's norm against the standardised embedding's (about 20)
 NEIGHBOURS = 5
 # What the correctness model sees; stored with each model (older models used the first and third).
-CALIBRATION_FEATURES = ["log_odds", "margin", "similarity", "similarity_top5", "log_p_oos"]
+CALIBRATION_FEATURES = ["log_odds", "margin", "similarity", "similarity_top5", "log_p_oos", "intent_precision"]
+# "intent_precision": the log-odds of the predicted intent's (weighted) out-of-fold precision, pulled
+# towards the overall one by this many pseudo-rows, so a rarely predicted intent is not judged on
+# a handful of rows. On CLINC150 (three fold seeds) it raised coverage at 0.90 by 1-5 points and
+# lowered ECE, with precision and oos_auto_rate still within their goals (bench/README.md).
+INTENT_PRIOR_ROWS = 5.0
 SIM_FLOOR_QUANTILE = 0.01  # in-scope out-of-fold rows less similar than the floor: 1 in 100
 # Out-of-scope text is rare in training data but common in a real inbox (18% of CLINC150's
 # test set): the explicit class is up-weighted in fitting, and the correctness models and the
@@ -85,6 +91,7 @@ class IntentClassifier:
     oos_anchor: float = 1.0
     calibration_features: list[str] = field(default_factory=lambda: list(CALIBRATION_FEATURES))
     embedding_columns: int = DIMENSIONS  # 2 x DIMENSIONS: with the penultimate layer (older models: without)
+    intent_precision: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per label; see INTENT_PRIOR_ROWS
     _examples32: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def sentiment(self, vectors: np.ndarray) -> list[str | None]:
@@ -129,7 +136,8 @@ class IntentClassifier:
 
     def _confidence(self, proba: np.ndarray, sims: np.ndarray) -> np.ndarray:
         oos_index = self.labels.index(self.oos_label) if self.oos_label in self.labels else -1
-        features = calibration_features(proba, sims, oos_index, self.calibration_features)
+        reliability = self.intent_precision[proba.argmax(axis=1)] if len(self.intent_precision) else None
+        features = calibration_features(proba, sims, oos_index, self.calibration_features, reliability)
         scores = top_end_map(apply_binary(self.calibrator, features), self.anchor)
         said_oos = proba.argmax(axis=1) == oos_index
         if len(self.oos_calibrator) and said_oos.any():
@@ -151,6 +159,7 @@ class IntentClassifier:
         buffer = io.BytesIO()
         np.savez_compressed(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
                             calibrator=self.calibrator, oos_calibrator=self.oos_calibrator,
+                            intent_precision=self.intent_precision,
                             example_vectors=self.example_vectors, example_labels=self.example_labels, **arrays)
         return buffer.getvalue()
 
@@ -168,7 +177,8 @@ class IntentClassifier:
                    lexical=lexical, oos_calibrator=arrays.get("oos_calibrator", np.zeros(0)),
                    oos_anchor=meta.get("oos_anchor", 1.0),
                    calibration_features=meta.get("calibration_features", ["log_odds", "similarity"]),
-                   embedding_columns=meta.get("embedding_columns", DIMENSIONS))
+                   embedding_columns=meta.get("embedding_columns", DIMENSIONS),
+                   intent_precision=arrays.get("intent_precision", np.zeros(0)))
 
 
 def neighbour_similarity(vectors: np.ndarray, pred: np.ndarray, examples: np.ndarray,
@@ -195,14 +205,17 @@ def _nearest(sims: np.ndarray) -> np.ndarray:
     return np.column_stack([top.max(axis=1), top.mean(axis=1)])
 
 
-def calibration_features(proba: np.ndarray, sims: np.ndarray, oos_index: int, names: list[str]) -> np.ndarray:
+def calibration_features(proba: np.ndarray, sims: np.ndarray, oos_index: int, names: list[str],
+                         intent_precision: np.ndarray | None = None) -> np.ndarray:
+    """The correctness model's inputs, by name; `intent_precision` holds each row's value of the
+    predicted intent's precision log-odds (needed only when that feature is named)."""
     ranked = np.sort(proba, axis=1)
     top = np.clip(ranked[:, -1], 1e-6, 1 - 1e-6)
     second = np.clip(ranked[:, -2], 1e-6, 1) if proba.shape[1] > 1 else np.full(len(proba), 1e-6)
     p_oos = proba[:, oos_index] if oos_index >= 0 else np.zeros(len(proba))
     columns = {"log_odds": lambda: np.log(top / (1 - top)), "margin": lambda: np.log(top / second),
                "similarity": lambda: sims[:, 0], "similarity_top5": lambda: sims[:, 1],
-               "log_p_oos": lambda: np.log(np.clip(p_oos, 1e-6, 1))}
+               "log_p_oos": lambda: np.log(np.clip(p_oos, 1e-6, 1)), "intent_precision": lambda: intent_precision}
     return np.column_stack([columns[name]() for name in names])
 
 
@@ -323,7 +336,13 @@ def _calibrate(model: IntentClassifier, logits: np.ndarray, sims: np.ndarray, y:
     proba = softmax(logits / model.temperature)
     pred = proba.argmax(axis=1)
     correct = (pred == y).astype(float)
-    features = calibration_features(proba, sims, oos_index, model.calibration_features)
+    rights = np.bincount(pred, weights=held_weight * correct, minlength=len(model.labels))
+    said = np.bincount(pred, weights=held_weight, minlength=len(model.labels))
+    overall = float(rights.sum() / said.sum())
+    model.intent_precision = _shrunk_log_odds(rights, said, overall)
+    # Each row's own outcome left out of its intent's figure, or the feature would know the answer.
+    own = _shrunk_log_odds(rights[pred] - held_weight * correct, said[pred] - held_weight, overall)
+    features = calibration_features(proba, sims, oos_index, model.calibration_features, own)
     said_oos = pred == oos_index
     model.calibrator, model.anchor = _fit_correctness(features[~said_oos], correct[~said_oos],
                                                       held_weight[~said_oos])
@@ -337,6 +356,12 @@ def _calibrate(model: IntentClassifier, logits: np.ndarray, sims: np.ndarray, y:
         if below.any():
             truly_oos = (y == oos_index)[below]
             model.meta["floor_confidence"] = float(np.average(truly_oos, weights=held_weight[below]))
+
+
+def _shrunk_log_odds(rights: np.ndarray, said: np.ndarray, overall: float) -> np.ndarray:
+    precision = (rights + INTENT_PRIOR_ROWS * overall) / (said + INTENT_PRIOR_ROWS)
+    precision = np.clip(precision, 1e-3, 1 - 1e-3)
+    return np.log(precision / (1 - precision))
 
 
 def _fit_correctness(features: np.ndarray, correct: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, float]:
