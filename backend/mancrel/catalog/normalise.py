@@ -54,6 +54,8 @@ class NormalisedProduct:
     status: str = ProductStatus.active
     images: list[str] = field(default_factory=list)
     variants: list[NormalisedVariant] = field(default_factory=list)
+    # The source lists the variants apart (WooCommerce variations): `variants` is a stand-in.
+    needs_variants: bool = False
 
 
 class _TextExtractor(HTMLParser):
@@ -268,19 +270,35 @@ def parse_shopify(body: bytes, *, topic: str | None, triggered_at: datetime | No
     return product_from_shopify(payload, default_currency=default_currency)
 
 
+def _woo_options(attributes: Any) -> dict[str, Any]:
+    return {a["name"]: a.get("option") for a in attributes or []
+            if isinstance(a, dict) and a.get("name") and a.get("option")}
+
+
+def _woo_variant(data: dict[str, Any], external_id: str, where: str, *, default_currency: str) -> NormalisedVariant:
+    """What one WooCommerce item sells at: a simple product itself, or one variation."""
+    regular = _money(data.get("regular_price"), f"{where}regular_price", required=False)
+    price = _money(data.get("price"), f"{where}price", required=False) or regular or Decimal("0.00")
+    stock = _stock(data.get("stock_quantity"), f"{where}stock_quantity")
+    if stock is None and data.get("stock_status") == "outofstock":  # stock not counted, but none left
+        stock = 0
+    return NormalisedVariant(external_id=external_id, sku=str(data["sku"])[:200] if data.get("sku") else None,
+                             price=price, compare_at_price=regular if regular and regular > price else None,
+                             currency=default_currency, stock=stock, options=_woo_options(data.get("attributes")))
+
+
 def product_from_woocommerce(data: Any, *, default_currency: str) -> NormalisedProduct:
+    """A WooCommerce REST v3 product (webhook body or an item of the products listing).
+
+    A variable product's own price and stock are only a summary of its variations, which
+    the payload lists by id alone: it gets that summary as its one variant, and
+    `needs_variants`, so the poller replaces it with `variants_from_woocommerce`.
+    """
     data = _object(data, "product")
     external_id = _external_id(data.get("id"), "id")
     title = data.get("name")
     if not isinstance(title, str) or not title.strip():
         raise MalformedPayload("name is missing")
-    regular = _money(data.get("regular_price"), "regular_price", required=False)
-    price = _money(data.get("price"), "price", required=False) or regular or Decimal("0.00")
-    variant = NormalisedVariant(external_id=external_id, sku=data.get("sku") or None, price=price,
-                                compare_at_price=regular if regular and regular > price else None,
-                                currency=default_currency, stock=_stock(data.get("stock_quantity"), "stock_quantity"),
-                                options={a["name"]: a.get("option") for a in data.get("attributes") or []
-                                         if isinstance(a, dict) and a.get("name") and a.get("option")})
     modified = data.get("date_modified_gmt") or data.get("date_modified")
     return NormalisedProduct(
         external_id=external_id, source_updated_at=parse_time(modified, "date_modified_gmt"),
@@ -288,7 +306,27 @@ def product_from_woocommerce(data: Any, *, default_currency: str) -> NormalisedP
         description=html_to_text(data.get("description") or data.get("short_description")),
         product_type=data.get("type"), tags=_tags(data.get("tags")),
         status=WOO_STATUS.get(data.get("status"), ProductStatus.active), images=_images(data.get("images")),
-        variants=[variant])
+        variants=[_woo_variant(data, external_id, "", default_currency=default_currency)],
+        needs_variants=data.get("type") == "variable")
+
+
+def _woo_for_sale(variation: Any) -> bool:
+    # WooCommerce offers neither a disabled (non-published) variation nor one without a price.
+    return not isinstance(variation, dict) or (variation.get("status", "publish") == "publish"
+                                               and bool(variation.get("price") or variation.get("regular_price")))
+
+
+def variants_from_woocommerce(items: Any, *, default_currency: str) -> list[NormalisedVariant]:
+    """A variable product's variations (`GET products/<id>/variations`), those for sale."""
+
+    def variant(v: dict[str, Any], i: int) -> NormalisedVariant:
+        where = f"variations[{i}]."
+        parsed = _woo_variant(v, _external_id(v.get("id"), f"{where}id"), where, default_currency=default_currency)
+        parsed.title = " / ".join(str(option) for option in parsed.options.values())[:500] or None
+        return parsed
+
+    return _variants([v for v in items if _woo_for_sale(v)] if isinstance(items, list) else items, variant,
+                     "variations")
 
 
 def parse_woocommerce(body: bytes, *, topic: str | None, received_at: datetime,

@@ -21,6 +21,12 @@ sees one go. The `product.deleted` webhook tombstones it at once; failing that, 
 reconciliation does, as for every kind (what a full listing no longer has is tombstoned).
 A reconciliation pages `orderby=id`: a product edited meanwhile keeps its place, where
 by date it would move to the end and push an unread one back onto a page already read.
+Variable products: the listing gives a variation's id only, so each variable product's
+`GET <poll_url>/<id>/variations` is read too (same client, credentials, retries and
+paging), one variant per enabled variation; a product whose variations cannot be parsed
+is skipped and stays as stored. A poll sees a variation's change because WooCommerce
+saves the parent whenever a variation is saved, which moves the parent's modified time.
+Webhooks carry no variations: sync.py fetches them with `include=<ids>` afterwards.
 """
 
 import asyncio
@@ -31,6 +37,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -38,9 +45,11 @@ from mancrel.catalog.models import CatalogSource, SourceKind
 from mancrel.catalog.normalise import (
     MalformedPayload,
     NormalisedProduct,
+    NormalisedVariant,
     product_from_shopify,
     product_from_standard,
     product_from_woocommerce,
+    variants_from_woocommerce,
 )
 from mancrel.core import outbound
 
@@ -132,19 +141,26 @@ def _products_field(data: Any) -> Any:
 NextPage = Callable[[httpx.Response, Any, dict[str, Any] | None], tuple[str, dict[str, Any] | None] | None]
 
 
-async def _paginate(client: httpx.AsyncClient, url: str, *, params: dict[str, Any] | None,
-                    headers: dict[str, str], items: Callable[[Any], Any],
-                    parse_one: Callable[[Any], NormalisedProduct], next_page: NextPage) -> AsyncIterator[Page]:
-    """What every kind shares: fetch (with retries), parse the products, yield, go on."""
+async def _responses(client: httpx.AsyncClient, url: str, *, params: dict[str, Any] | None,
+                     headers: dict[str, str], next_page: NextPage) -> AsyncIterator[Any]:
+    """Each page's JSON: fetch (with retries), yield, go on while `next_page` says so."""
     for _ in range(MAX_PAGES):
         response = await _get(client, url, params=params, headers=headers)
         data = _json(response)
-        yield _parse_all(items(data), parse_one)
+        yield data
         following = next_page(response, data, params)
         if following is None:
             return
         url, params = following
     raise PollError("too many pages")
+
+
+async def _paginate(client: httpx.AsyncClient, url: str, *, params: dict[str, Any] | None,
+                    headers: dict[str, str], items: Callable[[Any], Any],
+                    parse_one: Callable[[Any], NormalisedProduct], next_page: NextPage) -> AsyncIterator[Page]:
+    """What every kind shares: the pages, their products parsed."""
+    async for data in _responses(client, url, params=params, headers=headers, next_page=next_page):
+        yield _parse_all(items(data), parse_one)
 
 
 def shopify_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
@@ -174,30 +190,75 @@ def woocommerce_keys(credentials: str) -> tuple[str, str]:
     return key, secret
 
 
-def woocommerce_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
-                      updated_since: datetime | None) -> AsyncIterator[Page]:
-    headers = {}
-    if token:
-        try:
-            key, secret = woocommerce_keys(token)
-        except ValueError as exc:
-            raise PollError(f"poll credentials {exc}") from exc
-        headers["Authorization"] = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
-    params: dict[str, Any] = {"per_page": WOOCOMMERCE_PAGE, "page": 1, "orderby": "id", "order": "asc"}
-    if updated_since:
-        after = updated_since.astimezone(UTC) - WOOCOMMERCE_OVERLAP
-        params |= {"modified_after": after.strftime("%Y-%m-%dT%H:%M:%S"), "dates_are_gmt": "true",
-                   "orderby": "modified"}
+def _woocommerce_headers(token: str | None) -> dict[str, str]:
+    if not token:
+        return {}
+    try:
+        key, secret = woocommerce_keys(token)
+    except ValueError as exc:
+        raise PollError(f"poll credentials {exc}") from exc
+    return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+
+
+def _wp_next_page(url: str) -> NextPage:
+    """WP REST paging: `page` + 1 until `X-WP-TotalPages`, or an empty page when it is absent."""
 
     def next_page(response: httpx.Response, data: Any, params: dict[str, Any] | None):
         total = response.headers.get("x-wp-totalpages", "").strip()
         if not data or (total.isdigit() and params["page"] >= int(total)):
             return None
-        return source.poll_url, params | {"page": params["page"] + 1}
+        return url, params | {"page": params["page"] + 1}
 
-    return _paginate(client, source.poll_url, params=params, headers=headers, items=lambda data: data,
-                     parse_one=lambda p: product_from_woocommerce(p, default_currency=source.currency),
-                     next_page=next_page)
+    return next_page
+
+
+def woocommerce_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
+                      updated_since: datetime | None, include: list[str] | None = None) -> AsyncIterator[Page]:
+    """The store's products, variable ones with their variations; `include` asks for those ids only."""
+    headers = _woocommerce_headers(token)
+    params: dict[str, Any] = {"per_page": WOOCOMMERCE_PAGE, "page": 1, "orderby": "id", "order": "asc"}
+    if updated_since:
+        after = updated_since.astimezone(UTC) - WOOCOMMERCE_OVERLAP
+        params |= {"modified_after": after.strftime("%Y-%m-%dT%H:%M:%S"), "dates_are_gmt": "true",
+                   "orderby": "modified"}
+    if include:
+        params["include"] = ",".join(include)
+    products = _paginate(client, source.poll_url, params=params, headers=headers, items=lambda data: data,
+                         parse_one=lambda p: product_from_woocommerce(p, default_currency=source.currency),
+                         next_page=_wp_next_page(source.poll_url))
+    return _with_variations(client, source, headers, products)
+
+
+async def _with_variations(client: httpx.AsyncClient, source: CatalogSource, headers: dict[str, str],
+                           pages: AsyncIterator[Page]) -> AsyncIterator[Page]:
+    async for page in pages:
+        complete = []
+        for product in page.products:
+            if product.needs_variants:
+                try:
+                    product.variants = await woocommerce_variations(client, source, product.external_id,
+                                                                    headers=headers)
+                except MalformedPayload as exc:  # left as stored rather than written without a variation
+                    page.skipped.append(f"product {product.external_id}: {exc}")
+                    continue
+                product.needs_variants = False
+            complete.append(product)
+        page.products = complete
+        yield page
+
+
+async def woocommerce_variations(client: httpx.AsyncClient, source: CatalogSource, product_id: str, *,
+                                 headers: dict[str, str]) -> list[NormalisedVariant]:
+    """`GET <poll_url>/<id>/variations`, every page; MalformedPayload when one cannot be read."""
+    base = httpx.URL(source.poll_url)
+    url = str(base.copy_with(path=f"{base.path.rstrip('/')}/{quote(product_id, safe='')}/variations"))
+    items: list[Any] = []
+    async for data in _responses(client, url, params={"per_page": WOOCOMMERCE_PAGE, "page": 1}, headers=headers,
+                                 next_page=_wp_next_page(url)):
+        if not isinstance(data, list):
+            raise PollError(f"{url} did not answer a list of variations")
+        items += data
+    return variants_from_woocommerce(items, default_currency=source.currency)
 
 
 def feed_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,

@@ -1,4 +1,5 @@
-"""Use cases of the sync: process a stored webhook event, poll a source, reconcile it."""
+"""Use cases of the sync: process a stored webhook event, poll a source, reconcile it, and
+refresh the products whose webhook lacked their variants."""
 
 import logging
 import uuid
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.catalog import poller, source_service
-from mancrel.catalog.models import CatalogEvent, CatalogSource, EventStatus
+from mancrel.catalog.models import CatalogEvent, CatalogSource, EventStatus, SourceKind
 from mancrel.catalog.normalise import MalformedPayload, NormalisedProduct, parse_event
 from mancrel.catalog.repository import EventRepository, ProductRepository, SourceRepository
 from mancrel.catalog.schemas import PollResult
@@ -52,9 +53,10 @@ async def process_event(session: AsyncSession, event_id: uuid.UUID) -> str:
         _mark_failed(event, exc)
         await session.flush()
         raise EventRejected(f"catalog event {event.id}: {exc}") from exc
-    written = await apply_products(session, source_id=source.id, products=[product])
+    deferred = _refresh_later(session, source, [product])
+    written = {} if deferred else await apply_products(session, source_id=source.id, products=[product])
     event.external_id = product.external_id
-    event.status = EventStatus.processed if written else EventStatus.stale
+    event.status = EventStatus.processed if written or deferred else EventStatus.stale
     event.processed_at = utcnow()
     return event.status
 
@@ -88,8 +90,10 @@ async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str,
             _mark_failed(event, exc)
             enqueue(session, "catalog.process_event", event_id=event.id)
     products = [product for _, product in parsed]
-    written = await apply_products(session, source_id=source.id, products=products)
-    chosen = {id(product) for product in newest_per_id(products) if product.external_id in written}
+    deferred = {id(product) for product in _refresh_later(session, source, products)}
+    applied = [product for product in products if id(product) not in deferred]
+    written = await apply_products(session, source_id=source.id, products=applied)
+    chosen = {id(product) for product in newest_per_id(applied) if product.external_id in written} | deferred
     now = utcnow()
     for event, product in parsed:
         # Of several versions of one product in the drain only the newest was written.
@@ -98,6 +102,42 @@ async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str,
     if len(pending) == DRAIN_LIMIT:
         enqueue(session, "catalog.drain_events", source_id=source_id)
     return dict(Counter(event.status for event in pending))
+
+
+def _refresh_later(session: AsyncSession, source: CatalogSource,
+                   products: list[NormalisedProduct]) -> list[NormalisedProduct]:
+    """The products whose payload lacks their variants (WooCommerce variable products), when
+    the source can be asked for them: they stay as stored, and `catalog.refresh_products`
+    fetches them whole after commit. A source without poll settings gets the payload applied."""
+    if not source.poll_url or not source.has_poll_credentials:
+        return []
+    waiting = [product for product in products if product.needs_variants and not product.deleted]
+    if waiting:
+        enqueue(session, "catalog.refresh_products", source_id=source.id,
+                external_ids=sorted({product.external_id for product in waiting}))
+    return waiting
+
+
+async def refresh_products(session: AsyncSession, source_id: uuid.UUID, external_ids: list[str]) -> dict[str, int]:
+    """Fetch these products of a WooCommerce source afresh, variations included.
+
+    Idempotent: the guarded upsert writes only versions newer than those held. A store that
+    cannot be read is logged, not retried: the next poll lists these products anyway (they
+    changed after its cursor).
+    """
+    source = await SourceRepository(session).get(source_id)
+    if source is None or source.kind != SourceKind.woocommerce or not source.poll_url or not external_ids:
+        return {"written": 0}
+    written = 0
+    try:
+        async with poller.http_client() as client:
+            async for page in poller.woocommerce_pages(client, source, token=source_service.poll_credentials(source),
+                                                       updated_since=None, include=external_ids):
+                written += len(await apply_products(session, source_id=source.id, products=page.products))
+    except poller.PollError as exc:
+        logger.warning("catalog refresh failed; the next poll catches up",
+                       extra={"source_id": str(source.id), "reason": str(exc)})
+    return {"written": written}
 
 
 def _lock(source_id: uuid.UUID):

@@ -41,6 +41,14 @@ async def reconcile_source(session: AsyncSession, source_id: uuid.UUID) -> dict 
     return result.model_dump() if result else None
 
 
+# A webhook's variable products, fetched with their variations (the payload has none).
+@job("catalog.refresh_products")
+async def refresh_products(session: AsyncSession, source_id: uuid.UUID, external_ids: list[str]) -> dict[str, int]:
+    from mancrel.catalog import sync
+
+    return await sync.refresh_products(session, source_id, external_ids)
+
+
 @job("catalog.schedule_polls", once=False, max_retries=0, dead_letter=False)
 async def schedule_polls(session: AsyncSession) -> dict[str, int]:
     from mancrel.catalog import sync

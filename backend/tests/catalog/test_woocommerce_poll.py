@@ -2,16 +2,29 @@
 
 import base64
 import math
+import re
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
 
 from mancrel.catalog import tasks
 from mancrel.catalog.models import CatalogSource
 from mancrel.core.permissions import Role
-from tests.catalog.factories import STANDARD_SECRET, StandInServer, make_source, woo_product
+from mancrel.worker.models import OutboxMessage
+from tests.catalog.factories import (
+    STANDARD_SECRET,
+    StandInServer,
+    dumps,
+    events_of,
+    make_source,
+    woo_headers,
+    woo_product,
+)
 from tests.factories import auth_headers, make_user
 
 KEYS = "ck_4f1c2a9be0d3:cs_9e8d7c6b5a41"
 PRODUCTS_PATH = "/wp-json/wc/v3/products"
+VARIATIONS_PATH = re.compile(r"^/wp-json/wc/v3/products/(\d+)/variations$")
 STORE_OFFSET = timedelta(hours=2)  # the store's own time zone: `date_modified` is local, `*_gmt` is UTC
 CANNOT_LIST = {"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.",
                "data": {"status": 401}}
@@ -21,11 +34,25 @@ def _time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def woocommerce_store(products: list[dict], *, fail_first: int = 0, total_pages_header: bool = True):
+def _wp_page(items: list[dict], arg: dict[str, str], *, total_pages_header: bool):
+    """One page as the WP REST API answers it: `per_page` (at most 100), `page`, and the
+    `X-WP-Total` / `X-WP-TotalPages` headers."""
+    per_page, page = int(arg.get("per_page", 10)), int(arg.get("page", 1))
+    if not 1 <= per_page <= 100:
+        return 400, {}, {"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page"}
+    extra = {"X-WP-Total": str(len(items))}
+    if total_pages_header:
+        extra["X-WP-TotalPages"] = str(math.ceil(len(items) / per_page))
+    return 200, extra, items[(page - 1) * per_page:page * per_page]
+
+
+def woocommerce_store(products: list[dict], *, variations: dict[int, list[dict]] | None = None,
+                      fail_first: int = 0, total_pages_header: bool = True):
     """`GET /wp-json/wc/v3/products` as WooCommerce answers it: Basic auth with the REST keys,
-    `per_page` (at most 100) and `page`, `modified_after` compared strictly (to the store's
-    local times unless `dates_are_gmt`), status `any` leaving out the trash, `orderby`/`order`,
-    and the `X-WP-Total` / `X-WP-TotalPages` headers."""
+    paging, `modified_after` compared strictly (to the store's local times unless
+    `dates_are_gmt`), `include` (ids, comma-separated), status `any` leaving out the trash,
+    `orderby`/`order`. And `GET /wp-json/wc/v3/products/<id>/variations` with `variations`
+    by product id, paged the same way."""
     calls = {"n": 0}
     expected = "Basic " + base64.b64encode(KEYS.encode()).decode()
 
@@ -33,16 +60,19 @@ def woocommerce_store(products: list[dict], *, fail_first: int = 0, total_pages_
         calls["n"] += 1
         if calls["n"] <= fail_first:
             return 503, {}, {"code": "internal_server_error", "message": "Service unavailable"}
-        if path != PRODUCTS_PATH:
+        variable = VARIATIONS_PATH.match(path)
+        if path != PRODUCTS_PATH and not variable:
             return 404, {}, {"code": "rest_no_route", "message": "No route was found", "data": {"status": 404}}
         if headers.get("authorization") != expected:
             return 401, {}, CANNOT_LIST
         arg = {name: values[0] for name, values in query.items()}
-        per_page, page = int(arg.get("per_page", 10)), int(arg.get("page", 1))
-        if not 1 <= per_page <= 100:
-            return 400, {}, {"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page"}
+        if variable:
+            return _wp_page((variations or {}).get(int(variable[1]), []), arg, total_pages_header=total_pages_header)
         status = arg.get("status", "any")
         matching = [p for p in products if (p["status"] == "trash") == (status == "trash")]
+        if "include" in arg:
+            wanted = {int(i) for i in arg["include"].split(",")}
+            matching = [p for p in matching if p["id"] in wanted]
         if "modified_after" in arg:
             gmt = arg.get("dates_are_gmt") == "true"
             after = _time(arg["modified_after"])
@@ -50,13 +80,28 @@ def woocommerce_store(products: list[dict], *, fail_first: int = 0, total_pages_
                         if (_time(p["date_modified_gmt"]) + (timedelta() if gmt else STORE_OFFSET)) > after]
         key = "date_modified_gmt" if arg.get("orderby") == "modified" else "id"
         matching.sort(key=lambda p: p[key], reverse=arg.get("order", "desc") == "desc")
-        total = len(matching)
-        extra = {"X-WP-Total": str(total)}
-        if total_pages_header:
-            extra["X-WP-TotalPages"] = str(math.ceil(total / per_page))
-        return 200, extra, matching[(page - 1) * per_page:page * per_page]
+        return _wp_page(matching, arg, total_pages_header=total_pages_header)
 
     return StandInServer(handler)
+
+
+def woo_variable(product_id: int, *, name: str, variation_ids: list[int],
+                 modified_gmt: str = "2026-11-27T10:00:00") -> dict:
+    """A variable product as the products listing gives it: its variations by id only."""
+    return woo_product(product_id, name=name, modified_gmt=modified_gmt) | {
+        "type": "variable", "price": "25.00", "regular_price": "", "sale_price": "", "stock_quantity": None,
+        "variations": variation_ids,
+        "attributes": [{"id": 1, "name": "Size", "variation": True, "options": ["M", "L"]},
+                       {"id": 2, "name": "Colour", "variation": True, "options": ["Red", "Blue"]}]}
+
+
+def woo_variation(variation_id: int, *, size: str, colour: str, price: str, stock: int | None,
+                  stock_status: str = "instock", status: str = "publish") -> dict:
+    """A variation as `GET products/<id>/variations` gives it (REST API v3)."""
+    return {"id": variation_id, "sku": f"TEE-{size}-{colour.upper()}", "price": price, "regular_price": price,
+            "sale_price": "", "on_sale": False, "status": status, "manage_stock": stock is not None,
+            "stock_quantity": stock, "stock_status": stock_status, "date_modified_gmt": "2026-11-27T10:00:00",
+            "attributes": [{"id": 1, "name": "Size", "option": size}, {"id": 2, "name": "Colour", "option": colour}]}
 
 
 async def _woo_source(db, store, *, keys: str = KEYS) -> CatalogSource:
@@ -215,3 +260,87 @@ async def test_woocommerce_poll_settings_are_checked_when_saved(client, db) -> N
     assert cleared.status_code == 422  # a poll URL without keys could never be read
     assert (await client.patch(source_url, json={"poll_interval_seconds": 900},
                                headers=auth_headers(admin))).status_code == 200
+
+
+def _tee_store():
+    products = [woo_variable(300, name="Festival Tee", variation_ids=[301, 302, 303, 304, 305])]
+    variations = {300: [woo_variation(301, size="M", colour="Red", price="25.00", stock=4),
+                        woo_variation(302, size="L", colour="Red", price="27.50", stock=0, stock_status="outofstock"),
+                        # Stock not counted for this one, and none left.
+                        woo_variation(303, size="M", colour="Blue", price="25.00", stock=None,
+                                      stock_status="outofstock"),
+                        woo_variation(304, size="L", colour="Blue", price="27.50", stock=9, status="private"),
+                        woo_variation(305, size="S", colour="Red", price="", stock=5)]}
+    return products, variations
+
+
+async def _variants(client, admin, q: str) -> list[tuple]:
+    [product] = (await client.get("/api/v1/products", params={"q": q}, headers=auth_headers(admin))).json()["items"]
+    return [(v["sku"], v["price"], v["stock"], v["options"]) for v in product["variants"]]
+
+
+async def test_a_variable_product_shows_each_variations_own_sku_price_and_stock(client, db) -> None:
+    products, variations = _tee_store()
+    admin = await make_user(db, role=Role.admin)
+    with woocommerce_store(products, variations=variations) as store:
+        source = await _woo_source(db, store)
+        assert (await tasks.poll_source.run_async(db, source_id=source.id))["written"] == 1
+        # Neither the disabled (private) variation nor the one without a price is for sale.
+        assert await _variants(client, admin, "Festival Tee") == [
+            ("TEE-M-RED", "25.00", 4, {"Size": "M", "Colour": "Red"}),
+            ("TEE-L-RED", "27.50", 0, {"Size": "L", "Colour": "Red"}),
+            ("TEE-M-BLUE", "25.00", 0, {"Size": "M", "Colour": "Blue"})]
+
+        # Saving a variation saves its parent too (WooCommerce syncs the variable product).
+        variations[300][1] |= {"price": "24.00", "regular_price": "24.00", "stock_quantity": 6,
+                               "stock_status": "instock", "date_modified_gmt": "2026-11-27T11:00:00"}
+        products[0]["date_modified_gmt"] = "2026-11-27T11:00:00"
+        assert (await tasks.poll_source.run_async(db, source_id=source.id))["written"] == 1
+    assert (await _variants(client, admin, "Festival Tee"))[1] == ("TEE-L-RED", "24.00", 6,
+                                                                   {"Size": "L", "Colour": "Red"})
+    asked = [(path, q["page"][0]) for path, q, _ in store.requests if path != PRODUCTS_PATH]
+    assert asked == [(f"{PRODUCTS_PATH}/300/variations", "1")] * 2
+
+
+async def test_a_variable_products_variations_are_read_page_by_page(client, db) -> None:
+    colours = [f"Shade {n:03d}" for n in range(130)]
+    products = [woo_variable(400, name="Rainbow Tee", variation_ids=list(range(1000, 1130)))]
+    variations = {400: [woo_variation(1000 + n, size="M", colour=c, price=f"{20 + n}.00", stock=n)
+                        for n, c in enumerate(colours)]}
+    admin = await make_user(db, role=Role.admin)
+    with woocommerce_store(products, variations=variations) as store:
+        source = await _woo_source(db, store)
+        await tasks.poll_source.run_async(db, source_id=source.id)
+    shown = await _variants(client, admin, "Rainbow Tee")
+    assert len(shown) == 130 and shown[129] == ("TEE-M-SHADE 129", "149.00", 129, {"Size": "M", "Colour": "Shade 129"})
+    assert [(q["page"], q["per_page"]) for q in _asked(store) if "orderby" not in q] == [("1", "100"), ("2", "100")]
+
+
+async def test_a_variable_products_webhook_is_caught_up_with_its_variations_from_the_store(client, db) -> None:
+    products, variations = _tee_store()
+    admin = await make_user(db, role=Role.admin)
+    with woocommerce_store(products, variations=variations) as store:
+        source = await _woo_source(db, store)
+        await tasks.poll_source.run_async(db, source_id=source.id)
+        variations[300][0] |= {"price": "22.00", "regular_price": "22.00", "date_modified_gmt": "2026-11-27T12:00:00"}
+        products[0] |= {"name": "Festival Tee 2026", "date_modified_gmt": "2026-11-27T12:00:00"}
+        body = dumps(products[0])  # the product as its webhook sends it: variations by id only
+        response = await client.post(f"/webhook/catalog/{source.id}", content=body, headers=woo_headers(body))
+        assert response.status_code == 200
+        await tasks.drain_events.run_async(db, source_id=source.id)
+
+        # The delivery alone would put the parent's summary price in place of the variations.
+        assert [e.status for e in await events_of(db, source.id)] == ["processed"]
+        assert [sku for sku, *_ in await _variants(client, admin, "Festival Tee")] == [
+            "TEE-M-RED", "TEE-L-RED", "TEE-M-BLUE"]
+        [job] = await db.scalars(select(OutboxMessage).where(OutboxMessage.task_name == "catalog.refresh_products"))
+        assert job.kwargs == {"source_id": str(source.id), "external_ids": ["300"]}
+
+        store.requests.clear()
+        assert await tasks.refresh_products.run_async(db, **job.kwargs) == {"written": 1}
+        assert _asked(store)[0]["include"] == "300"
+        assert await tasks.refresh_products.run_async(db, **job.kwargs) == {"written": 0}  # run twice: no change
+    [product] = (await client.get("/api/v1/products", params={"q": "Festival Tee 2026"},
+                                  headers=auth_headers(admin))).json()["items"]
+    assert [(v["sku"], v["price"]) for v in product["variants"]] == [
+        ("TEE-M-RED", "22.00"), ("TEE-L-RED", "27.50"), ("TEE-M-BLUE", "25.00")]
