@@ -52,6 +52,7 @@ from mancrel.catalog.normalise import (
     variants_from_woocommerce,
 )
 from mancrel.core import outbound
+from mancrel.worker.errors import TransientError
 
 logger = logging.getLogger("mancrel.catalog.poller")
 SHOPIFY_PAGE = 250  # the Admin REST maximum
@@ -65,6 +66,11 @@ MAX_PAGES = 10_000  # a loop guard against a server whose `next` never ends
 
 class PollError(Exception):
     """The source could not be read; the message is shown to admins."""
+
+
+class StoreUnavailable(PollError, TransientError):
+    """The source kept failing in a way that passes (5xx, 429, network) through every attempt:
+    a job may try again later, unlike for refused credentials or a malformed answer."""
 
 
 @dataclass
@@ -105,7 +111,7 @@ async def _get(client: httpx.AsyncClient, url: str, *, params: dict[str, Any] | 
             reason = _answer(url, response)
             retry_after = response.headers.get("retry-after")
         if attempt == ATTEMPTS - 1:
-            raise PollError(reason)
+            raise StoreUnavailable(reason)
         delay = BACKOFF_BASE * 2 ** attempt * (1 + random.random())
         if retry_after and retry_after.replace(".", "", 1).isdigit():
             delay = max(delay, min(float(retry_after), 30.0))

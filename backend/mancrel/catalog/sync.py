@@ -121,22 +121,20 @@ def _refresh_later(session: AsyncSession, source: CatalogSource,
 async def refresh_products(session: AsyncSession, source_id: uuid.UUID, external_ids: list[str]) -> dict[str, int]:
     """Fetch these products of a WooCommerce source afresh, variations included.
 
-    Idempotent: the guarded upsert writes only versions newer than those held. A store that
-    cannot be read is logged, not retried: the next poll lists these products anyway (they
-    changed after its cursor).
+    Idempotent: the guarded upsert writes only versions newer than those held. A store that is
+    down (`StoreUnavailable`) fails the job, which is retried with backoff; one that refuses
+    (credentials, a malformed answer) dead-letters it, to be replayed once fixed. The products
+    keep their stored variants meanwhile; a poll would catch them up too, but polls are the
+    slow fallback.
     """
     source = await SourceRepository(session).get(source_id)
     if source is None or source.kind != SourceKind.woocommerce or not source.poll_url or not external_ids:
         return {"written": 0}
     written = 0
-    try:
-        async with poller.http_client() as client:
-            async for page in poller.woocommerce_pages(client, source, token=source_service.poll_credentials(source),
-                                                       updated_since=None, include=external_ids):
-                written += len(await apply_products(session, source_id=source.id, products=page.products))
-    except poller.PollError as exc:
-        logger.warning("catalog refresh failed; the next poll catches up",
-                       extra={"source_id": str(source.id), "reason": str(exc)})
+    async with poller.http_client() as client:
+        async for page in poller.woocommerce_pages(client, source, token=source_service.poll_credentials(source),
+                                                   updated_since=None, include=external_ids):
+            written += len(await apply_products(session, source_id=source.id, products=page.products))
     return {"written": written}
 
 

@@ -24,6 +24,11 @@ class PermanentError(Exception):
     """A failure retrying cannot fix: dead-letter the job without further attempts."""
 
 
+class TransientError(Exception):
+    """A failure our own code has already judged passing (e.g. a third party that kept
+    answering 5xx through its own short retries): retry the job with backoff."""
+
+
 def _sqlstate(exc: BaseException) -> str | None:
     orig = getattr(exc, "orig", None)
     for candidate in (orig, getattr(orig, "__cause__", None)):
@@ -36,6 +41,8 @@ def _sqlstate(exc: BaseException) -> str | None:
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, PermanentError):
         return False
+    if isinstance(exc, TransientError):
+        return True
     if isinstance(exc, httpx.HTTPStatusError):
         status = exc.response.status_code
         return status >= 500 or status == 429

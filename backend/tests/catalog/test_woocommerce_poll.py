@@ -5,11 +5,13 @@ import math
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
-from mancrel.catalog import tasks
+from mancrel.catalog import poller, tasks
 from mancrel.catalog.models import CatalogSource
 from mancrel.core.permissions import Role
+from mancrel.worker.errors import is_transient
 from mancrel.worker.models import OutboxMessage
 from tests.catalog.factories import (
     STANDARD_SECRET,
@@ -52,13 +54,13 @@ def woocommerce_store(products: list[dict], *, variations: dict[int, list[dict]]
     paging, `modified_after` compared strictly (to the store's local times unless
     `dates_are_gmt`), `include` (ids, comma-separated), status `any` leaving out the trash,
     `orderby`/`order`. And `GET /wp-json/wc/v3/products/<id>/variations` with `variations`
-    by product id, paged the same way."""
-    calls = {"n": 0}
+    by product id, paged the same way. The first `fail_first` requests (or, set later, the next
+    `store.fail_next`) get a 503."""
     expected = "Basic " + base64.b64encode(KEYS.encode()).decode()
 
     def handler(path, query, headers):
-        calls["n"] += 1
-        if calls["n"] <= fail_first:
+        if store.fail_next > 0:
+            store.fail_next -= 1
             return 503, {}, {"code": "internal_server_error", "message": "Service unavailable"}
         variable = VARIATIONS_PATH.match(path)
         if path != PRODUCTS_PATH and not variable:
@@ -82,7 +84,9 @@ def woocommerce_store(products: list[dict], *, variations: dict[int, list[dict]]
         matching.sort(key=lambda p: p[key], reverse=arg.get("order", "desc") == "desc")
         return _wp_page(matching, arg, total_pages_header=total_pages_header)
 
-    return StandInServer(handler)
+    store = StandInServer(handler)
+    store.fail_next = fail_first
+    return store
 
 
 def woo_variable(product_id: int, *, name: str, variation_ids: list[int],
@@ -344,3 +348,35 @@ async def test_a_variable_products_webhook_is_caught_up_with_its_variations_from
                                   headers=auth_headers(admin))).json()["items"]
     assert [(v["sku"], v["price"]) for v in product["variants"]] == [
         ("TEE-M-RED", "22.00"), ("TEE-L-RED", "27.50"), ("TEE-M-BLUE", "25.00")]
+
+
+async def test_a_variable_products_refresh_is_retried_while_the_store_is_down(client, db, monkeypatch) -> None:
+    monkeypatch.setattr(poller, "BACKOFF_BASE", 0.01)  # keep the test quick; the schedule is the same
+    products, variations = _tee_store()
+    admin = await make_user(db, role=Role.admin)
+    with woocommerce_store(products, variations=variations) as store:
+        source = await _woo_source(db, store)
+        await tasks.poll_source.run_async(db, source_id=source.id)
+        variations[300][0] |= {"price": "22.00", "regular_price": "22.00", "date_modified_gmt": "2026-11-27T12:00:00"}
+        products[0] |= {"date_modified_gmt": "2026-11-27T12:00:00"}
+        kwargs = {"source_id": source.id, "external_ids": ["300"]}
+
+        store.fail_next = 100  # down through every one of the poller's own attempts
+        with pytest.raises(poller.StoreUnavailable) as failure:
+            await tasks.refresh_products.run_async(db, **kwargs)
+        assert is_transient(failure.value)  # so the job is retried with backoff, not dropped
+        assert [sku for sku, price, *_ in await _variants(client, admin, "Festival Tee")
+                if price == "22.00"] == []
+
+        store.fail_next = 0  # back up: the retry catches the product up
+        assert await tasks.refresh_products.run_async(db, **kwargs) == {"written": 1}
+        assert (await _variants(client, admin, "Festival Tee"))[0][:2] == ("TEE-M-RED", "22.00")
+
+
+async def test_a_refresh_the_store_refuses_is_dead_lettered_not_retried(client, db) -> None:
+    products, variations = _tee_store()
+    with woocommerce_store(products, variations=variations) as store:
+        source = await _woo_source(db, store, keys="ck_revoked:cs_revoked")
+        with pytest.raises(poller.PollError, match="credentials were refused") as failure:
+            await tasks.refresh_products.run_async(db, source_id=source.id, external_ids=["300"])
+    assert not is_transient(failure.value)  # retrying cannot fix revoked keys: replay once they are fixed
