@@ -16,9 +16,9 @@ $(INSTALLED): backend/pyproject.toml
 
 install: $(INSTALLED)
 
-# The local demo may poll stand-in shops on 127.0.0.1; production leaves MANCREL_ALLOW_PRIVATE_FETCH off.
+# The local demo may poll stand-in shops on loopback; MANCREL_FETCH_ALLOWED_NETWORKS= (empty) gives production's rule.
 run: install frontend-build
-	MANCREL_ALLOW_PRIVATE_FETCH=$${MANCREL_ALLOW_PRIVATE_FETCH:-1} $(VENV)/bin/mancrel run
+	MANCREL_FETCH_ALLOWED_NETWORKS=$${MANCREL_FETCH_ALLOWED_NETWORKS-127.0.0.0/8,::1/128} $(VENV)/bin/mancrel run
 
 lint: install
 	cd backend && ../$(VENV)/bin/ruff check .

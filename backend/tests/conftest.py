@@ -38,8 +38,8 @@ def pytest_configure(config: pytest.Config) -> None:
         MANCREL_SECRET_KEY=secrets.token_urlsafe(48),
         MANCREL_DATA_DIR=str(root / "data"),
         MANCREL_DEMO="0",
-        # Stand-in shops and providers listen on 127.0.0.1; tests of the guard turn it back off.
-        MANCREL_ALLOW_PRIVATE_FETCH="1",
+        # Stand-in shops and providers listen on 127.0.0.1; tests of the guard empty the list.
+        MANCREL_FETCH_ALLOWED_NETWORKS="127.0.0.0/8,::1/128",
     )
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     from mancrel.core.config import get_settings

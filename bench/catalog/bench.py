@@ -59,7 +59,8 @@ class Stack:
         os.environ.update(DATABASE_URL=self.postgres.url, REDIS_URL=self.valkey.url, MANCREL_ENV="development",
                           MANCREL_SECRET_KEY=SECRET_KEY, MANCREL_DEMO="0", MANCREL_LOG_LEVEL="WARNING",
                           MANCREL_DATA_DIR=str(self.root / "data"),
-                          MANCREL_ALLOW_PRIVATE_FETCH="1")  # the reconcile bench polls a feed on 127.0.0.1
+                          # the reconcile bench polls a feed on 127.0.0.1
+                          MANCREL_FETCH_ALLOWED_NETWORKS="127.0.0.0/8,::1/128")
         from mancrel.core.config import get_settings
         from mancrel.core.migrate import upgrade_to_head
 

@@ -1,12 +1,15 @@
 """One typed place for every setting, read from the environment and `.env`."""
 
+import ipaddress
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "development-only-secret"}
 DEFAULT_SECRET = "development-only-secret"
 
@@ -49,9 +52,27 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     frontend_dist: Path | None = None
     # Server-side fetches of URLs admins set (catalogue poll URLs) go to public addresses
-    # only (core.outbound). On, they may also reach loopback and private networks: for the
-    # test suite's and `make run`'s stand-in servers on 127.0.0.1, never for production.
-    allow_private_fetch: bool = False
+    # only (core.outbound), and into these networks besides: a self-hosted shop on the LAN
+    # ("10.20.0.5/32"), or loopback for the tests' and `make run`'s stand-in shops. Written
+    # comma-separated, as the environment gives it (NoDecode: not JSON).
+    fetch_allowed_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
+
+    @field_validator("fetch_allowed_networks", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        """CIDR entries; a bare address is that one host. A bad entry stops the start rather
+        than being skipped, and 10.20.0.5/24 (host bits set) is refused rather than read as
+        10.20.0.0/24: whoever wrote it may have meant the one host."""
+        if not isinstance(value, str):
+            return value
+        networks = []
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                networks.append(ipaddress.ip_network(entry))
+            except ValueError as exc:
+                raise ValueError(f"MANCREL_FETCH_ALLOWED_NETWORKS: {exc} (write networks in CIDR, "
+                                 "e.g. 10.20.0.0/16, or single addresses)") from exc
+        return tuple(networks)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "Settings":

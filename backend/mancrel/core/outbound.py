@@ -15,8 +15,11 @@ server can reach (server-side request forgery). So every such fetch goes through
 Not public: loopback, private (RFC 1918), shared (100.64/10), link-local (169.254/16,
 fe80::/10), unique-local (fc00::/7), site-local, multicast, unspecified, reserved and
 documentation ranges, also when wrapped in IPv6 (IPv4-mapped, NAT64, 6to4).
-`MANCREL_ALLOW_PRIVATE_FETCH=1` (settings.allow_private_fetch) lifts the address rule for
-the test suite's and `make run`'s stand-in servers on 127.0.0.1; the scheme rule stays.
+Addresses inside `MANCREL_FETCH_ALLOWED_NETWORKS` (settings.fetch_allowed_networks, empty
+by default) are fetched all the same, at both steps: a self-hosted shop on the company LAN
+(10.20.0.5/32), or loopback (127.0.0.0/8,::1/128) for the test suite's and `make run`'s
+stand-in shops. `localhost` passes when both 127.0.0.1 and ::1 are inside. Every address
+outside keeps the rule above, and the scheme rule holds for all.
 """
 
 import asyncio
@@ -33,6 +36,7 @@ SCHEMES = {"http", "https"}
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _UNIQUE_LOCAL = ipaddress.IPv6Network("fc00::/7")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_LOCALHOST = (ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1"))
 
 
 class UnsafeURL(ValueError):
@@ -66,8 +70,17 @@ def refusal(ip: IPAddress) -> str | None:
     return None if ip.is_global else "not a publicly routable address"
 
 
-def _allow_private() -> bool:
-    return get_settings().allow_private_fetch
+def _allowed(ip: IPAddress) -> bool:
+    """Inside a network the operator allowed. Its IPv4-mapped form (::ffff:10.20.0.5) is the
+    same host, reached by IPv4 packets to that address, so an IPv4 network covers it too.
+    NAT64 and 6to4 forms are not covered: they lead to a translator or relay, a machine the
+    operator did not list, so `refusal` judges them (and refuses a private address inside)."""
+    forms = (ip, ip.ipv4_mapped) if ip.version == 6 and ip.ipv4_mapped else (ip,)
+    return any(form in network for network in get_settings().fetch_allowed_networks for form in forms)
+
+
+def _reason_to_refuse(ip: IPAddress) -> str | None:
+    return None if _allowed(ip) else refusal(ip)
 
 
 def _literal(host: str) -> IPAddress | None:
@@ -91,12 +104,13 @@ def check_url(url: str) -> None:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise UnsafeURL("the URL has no host")
-    if _allow_private():
-        return
-    if is_loopback_host(host):
-        raise UnsafeURL(f"{host} is a loopback address; only public addresses are fetched")
     ip = _literal(host)
-    reason = refusal(ip) if ip else None
+    if ip is None and is_loopback_host(host):
+        # It may resolve to either loopback address when fetched, and one outside the list
+        # fails the fetch, so it passes only when both are inside.
+        reason = None if all(map(_allowed, _LOCALHOST)) else "a loopback address"
+    else:
+        reason = _reason_to_refuse(ip) if ip else None
     if reason:
         raise UnsafeURL(f"{host} is {reason}; only public addresses are fetched")
 
@@ -112,7 +126,7 @@ async def _resolve(host: str, port: int) -> list[str]:
 
 
 async def public_addresses(host: str, port: int) -> list[str]:
-    """The addresses to connect to for `host`: all of them public, or UnsafeURL."""
+    """The addresses to connect to for `host`: each public or allowed, or UnsafeURL."""
     literal = _literal(host)
     if literal is not None:
         addresses = [str(literal)]
@@ -123,12 +137,11 @@ async def public_addresses(host: str, port: int) -> list[str]:
             raise httpx.ConnectError(f"cannot resolve {host}: {exc}") from exc
         if not addresses:
             raise httpx.ConnectError(f"{host} has no address")
-    if not _allow_private():
-        for address in addresses:
-            reason = refusal(ipaddress.ip_address(address))
-            if reason:
-                shown = host if literal is not None else f"{host} resolves to {address}, which"
-                raise UnsafeURL(f"{shown} is {reason}; only public addresses are fetched")
+    for address in addresses:
+        reason = _reason_to_refuse(ipaddress.ip_address(address))
+        if reason:
+            shown = host if literal is not None else f"{host} resolves to {address}, which"
+            raise UnsafeURL(f"{shown} is {reason}; only public addresses are fetched")
     return addresses
 
 

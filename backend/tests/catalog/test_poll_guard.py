@@ -1,9 +1,10 @@
 """Poll URLs are fetched by the server, so they may only lead to public addresses (no SSRF).
 
-The suite runs with MANCREL_ALLOW_PRIVATE_FETCH=1 for its stand-in servers on 127.0.0.1;
-these tests switch it off, as it is in production.
+The suite allows loopback (MANCREL_FETCH_ALLOWED_NETWORKS) for its stand-in servers on
+127.0.0.1; these tests empty the list, as it is by default in production.
 """
 
+import ipaddress
 import socket
 
 import pytest
@@ -29,7 +30,7 @@ PRIVATE_URLS = {
 @pytest.fixture
 def public_only(monkeypatch):
     """Production's rule: private addresses are refused."""
-    monkeypatch.setattr(get_settings(), "allow_private_fetch", False)
+    monkeypatch.setattr(get_settings(), "fetch_allowed_networks", ())
 
 
 def feed_shop():
@@ -68,9 +69,11 @@ async def test_a_poll_that_would_reach_a_private_address_fails_with_a_clear_mess
                        "169.254.169.254 is a link-local address (cloud metadata lives there)",
                    f"http://[::1]:{port}/feed": "::1 is a loopback address",
                    "http://10.0.0.5/feed": "10.0.0.5 is a private address"}
-        # Saved while private addresses were allowed (or before the rule existed), polled under it.
+        # Saved while every network was allowed (as before the rule existed), polled under it.
+        everywhere = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
+        monkeypatch.setattr(get_settings(), "fetch_allowed_networks", everywhere)
         sources = {url: await make_source(db, kind="feed", poll_url=url) for url in targets}
-        monkeypatch.setattr(get_settings(), "allow_private_fetch", False)
+        monkeypatch.setattr(get_settings(), "fetch_allowed_networks", ())
         for url, reason in targets.items():
             assert (await tasks.poll_source.run_async(db, source_id=sources[url].id))["fetched"] == 0
             shown = (await client.get(f"/api/v1/catalog/sources/{sources[url].id}", headers=auth_headers(admin))).json()

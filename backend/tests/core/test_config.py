@@ -27,3 +27,21 @@ def test_dotenv_is_read(tmp_path, monkeypatch):
     env_file = tmp_path / ".env"
     env_file.write_text("MANCREL_PORT=9123\n")
     assert Settings(_env_file=env_file).port == 9123
+
+
+def test_fetch_allowed_networks_are_read_comma_separated(monkeypatch):
+    monkeypatch.setenv("MANCREL_FETCH_ALLOWED_NETWORKS", "10.20.0.5, 192.168.7.0/24,fd00:1::/64,")
+    assert [str(n) for n in Settings(_env_file=None).fetch_allowed_networks] == [
+        "10.20.0.5/32", "192.168.7.0/24", "fd00:1::/64"]
+
+
+@pytest.mark.parametrize(("entry", "complaint"), [
+    ("10.0.0.300", "'10.0.0.300' does not appear to be an IPv4 or IPv6 network"),
+    ("shop.lan", "'shop.lan' does not appear to be an IPv4 or IPv6 network"),
+    ("10.20.0.5/24", "10.20.0.5/24 has host bits set"),  # the one host or its /24? Not guessed.
+])
+def test_an_invalid_fetch_allowed_network_stops_the_start(monkeypatch, entry, complaint):
+    monkeypatch.setenv("MANCREL_FETCH_ALLOWED_NETWORKS", f"127.0.0.0/8,{entry}")
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None)
+    assert f"MANCREL_FETCH_ALLOWED_NETWORKS: {complaint}" in str(raised.value)
