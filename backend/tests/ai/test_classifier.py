@@ -85,6 +85,7 @@ def test_the_top_end_is_never_inflated():
     assert np.allclose(classifier.top_end_map(scores, anchor=0.85), scores)
     mapped = classifier.top_end_map(scores, anchor=0.97)
     assert mapped[3] == 0.90 and mapped[2] < 0.90 and mapped[0] == 0.2
+    assert mapped[1] == 0.7  # below the top end, scores keep their calibrated value
     assert np.all(np.diff(mapped) > 0)
     # The anchor is where held-out precision reaches 99.5%: 40 right above, wrong ones below.
     held_scores = np.linspace(0.85, 1.0, 60)
