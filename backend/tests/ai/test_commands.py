@@ -13,11 +13,11 @@ from mancrel.ai.classifier import IntentClassifier
 from mancrel.ai.embeddings import get_embedder
 
 
-def _write(path, rows):
+def _write(path, rows, *, sentiment: bool = False):
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["text", "label"])
-        writer.writerows((r.text, r.label) for r in rows)
+        writer.writerow(["text", "label", "sentiment"] if sentiment else ["text", "label"])
+        writer.writerows((r.text, r.label, r.sentiment) if sentiment else (r.text, r.label) for r in rows)
 
 
 def _mancrel(*args: str) -> subprocess.CompletedProcess:
@@ -30,8 +30,8 @@ def test_eval_prints_one_json_line_with_every_figure(tmp_path):
     rows = training_data.shipped_rows()
     train_idx, test_idx = classifier.stratified_split(np.array([r.label for r in rows]), 0.25, seed=5)
     test_idx = test_idx[::2]  # a small test file keeps this subprocess quick
-    _write(tmp_path / "train.csv", [rows[i] for i in train_idx])
-    _write(tmp_path / "test.csv", [rows[i] for i in test_idx])
+    _write(tmp_path / "train.csv", [rows[i] for i in train_idx], sentiment=True)
+    _write(tmp_path / "test.csv", [rows[i] for i in test_idx], sentiment=True)
 
     done = _mancrel("eval", "--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.csv"),
                     "--threshold", "0.9", "--oos-label", "out_of_scope", "--json")
@@ -41,6 +41,7 @@ def test_eval_prints_one_json_line_with_every_figure(tmp_path):
     report = json.loads(lines[0])
     for key in ("accuracy", "macro_f1", "ece", "coverage", "precision", "oos_recall", "oos_auto_rate"):
         assert 0.0 <= report[key] <= 1.0, key
+    assert report["sentiment_accuracy"] >= 0.6  # both files have a sentiment column
     assert report["rows"] == len(test_idx) and report["accuracy"] > 0.6
     assert "embedded" in done.stderr and "calibrating" in done.stderr  # progress goes to stderr
 
