@@ -66,8 +66,8 @@ def _eval(args: argparse.Namespace) -> int:
     predictions = model.predict(vectors, texts)
     report = classifier.evaluate([r.label for r in test], predictions, threshold=args.threshold,
                                  oos_label=args.oos_label)
-    graded = [(row.sentiment, said) for row, said in zip(test, model.sentiment(vectors), strict=True)
-              if row.sentiment and said]
+    graded = [(row.sentiment, p.sentiment) for row, p in zip(test, predictions, strict=True)
+              if row.sentiment and p.sentiment]
     if graded:  # both files carry a sentiment column: the model learnt it and the test grades it
         report["sentiment_accuracy"] = sum(truth == said for truth, said in graded) / len(graded)
     if args.predictions:  # for reliability plots: one row per test message

@@ -95,12 +95,11 @@ def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
     # embed 520; about equal with one BLAS thread, bench/README.md).
     with _blas_threads.limit(limits=1, user_api="blas"):
         predictions = model.predict(vectors, texts)
-        sentiments = model.sentiment(vectors)
     return [{
         "intent": p.label, "confidence": round(p.confidence, 4), "out_of_scope": p.out_of_scope,
         "alternatives": [{"intent": label, "confidence": round(c, 4)} for label, c in p.alternatives],
-        "sentiment": sentiment, "priority": taxonomy.priority(p.label, sentiment, text),
-    } for text, p, sentiment in zip(texts, predictions, sentiments, strict=True)]
+        "sentiment": p.sentiment, "priority": taxonomy.priority(p.label, p.sentiment, text),
+    } for text, p in zip(texts, predictions, strict=True)]
 
 
 async def classify(session: AsyncSession, *, text: str, actor: Any) -> Classification:

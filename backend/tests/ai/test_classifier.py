@@ -1,5 +1,6 @@
 """The intent classifier as shipped: taxonomy, held-out quality, calibration, the top end."""
 
+import dataclasses
 import io
 import json
 
@@ -9,6 +10,7 @@ import pytest
 from mancrel.ai import classifier, service, taxonomy
 from mancrel.ai.classifier import IntentClassifier
 from mancrel.ai.embeddings import DIMENSIONS, get_embedder
+from mancrel.ai.softmax import fit_softmax
 
 
 def test_the_shipped_data_covers_every_intent_with_forty_examples(shipped_model):
@@ -99,8 +101,8 @@ def test_a_stored_model_predicts_what_it_did_before_storing(shipped_model):
     vectors = get_embedder().embed(texts, penultimate=True)
     restored = IntentClassifier.from_bytes(model.to_bytes())
     before, after = model.predict(vectors, texts), restored.predict(vectors, texts)
-    assert [(p.label, p.confidence) for p in before] == [(p.label, p.confidence) for p in after]
-    assert restored.sentiment(vectors) == model.sentiment(vectors)
+    assert [(p.label, p.confidence, p.sentiment) for p in before] == [(p.label, p.confidence, p.sentiment)
+                                                                       for p in after]
     # The n-gram features travel with the model: without them its head could not even be applied.
     assert restored.lexical is not None and np.array_equal(restored.lexical.idf, model.lexical.idf)
 
@@ -150,3 +152,17 @@ def test_the_shipped_model_reads_the_penultimate_layer_and_older_models_still_se
     served = restored.predict(get_embedder().embed(texts, penultimate=True), texts)
     assert [(p.label, p.confidence) for p in served] == [(p.label, p.confidence)
                                                          for p in older.predict(get_embedder().embed(texts), texts)]
+
+
+def test_a_model_stored_with_the_older_sentiment_head_still_gives_sentiment(shipped_model):
+    model, _, rows = shipped_model
+    sample = rows[::4]
+    names = model.sentiment_labels
+    older_head = fit_softmax(get_embedder().embed([r.text for r in sample])[:, :DIMENSIONS],
+                             np.array([names.index(r.sentiment) for r in sample]), len(names))
+    # As stored before 2026-11-28: the sentiment head read the sentence vector alone.
+    restored = IntentClassifier.from_bytes(dataclasses.replace(model, sentiment_head=older_head).to_bytes())
+    texts = ["This is the worst service I have ever had, I am furious", "Thanks so much, the socks are lovely!"]
+    vectors = get_embedder().embed(texts, penultimate=True)
+    expected = [names[i] for i in older_head.proba(vectors[:, :DIMENSIONS]).argmax(axis=1)]
+    assert [p.sentiment for p in restored.predict(vectors, texts)] == expected == ["negative", "positive"]
