@@ -24,12 +24,12 @@ def test_the_shipped_data_covers_every_intent_with_forty_examples(shipped_model)
 
 def test_held_out_quality_of_the_shipped_model(shipped_model):
     _, report, _ = shipped_model
-    # Out-of-fold over all ~530 rows. (The earlier single 15% split reported 0.83, but over five
-    # seeds that model averaged 0.76: complaint, returns and order status overlap.)
-    assert report["rows"] >= 500
+    # Out-of-fold over all ~1,600 rows, boundary cases included (complaint, returns and order
+    # status overlap); the team's separate evaluation set is scored by bench/ai/seller.py.
+    assert report["rows"] >= 1500
     assert report["accuracy"] >= 0.72
     assert report["macro_f1"] >= 0.72
-    assert report["oos_auto_rate"] == 0.0
+    assert report["oos_auto_rate"] < 0.01  # the goal: under 1% of out-of-scope messages acted on
     assert report["precision"] >= 0.95  # at 0.90 confidence
 
 
