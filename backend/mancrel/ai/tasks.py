@@ -1,4 +1,4 @@
-"""Jobs on the `ai` queue: keep search current, retrain the classifier."""
+"""Jobs on the `ai` queue: keep search current, prepare and retrain the classifier."""
 
 import uuid
 
@@ -24,3 +24,12 @@ async def retrain(session: AsyncSession, actor_id: uuid.UUID | None = None) -> i
     actor = await user_service.get(session, actor_id) if actor_id else None
     version = await ai_service.retrain(session, actor=actor)
     return version.version
+
+
+@job("ai.prepare_classifier")
+async def prepare_classifier(session: AsyncSession) -> int:
+    """Run at every start: on a fresh installation this trains version 1 from the shipped data
+    (about half a minute) before anyone asks, and it loads the embedder and the active model into
+    the worker, so the first message waits for neither."""
+    _, number, _ = await ai_service.active_classifier(session)
+    return number

@@ -1,7 +1,8 @@
 """`mancrel run`: the whole product in one command, and nothing left behind on exit.
 
 Starts the embedded servers (unless DATABASE_URL / REDIS_URL point elsewhere), migrates,
-creates the first admin, loads demo data on first start, then runs api, worker and beat
+creates the first admin, loads demo data on first start, queues the classifier's preparation,
+then runs api, worker and beat
 as child processes and supervises them. SIGINT/SIGTERM stop every child and then the
 embedded servers. A lock on the data folder keeps a second run off the same data.
 """
@@ -106,12 +107,14 @@ async def _bootstrap(settings: Settings) -> tuple[str | None, bool]:
     from mancrel.core.db import dispose_engine, unit_of_work
     from mancrel.demo import load_demo_data
     from mancrel.user import service as user_service
+    from mancrel.worker.outbox import enqueue
 
     try:
         async with unit_of_work() as session:
             generated = await user_service.ensure_first_admin(
                 session, email=settings.admin_email, password=settings.admin_password)
             demo_loaded = await load_demo_data(session) if settings.demo else False
+            enqueue(session, "ai.prepare_classifier")
         return generated, demo_loaded
     finally:
         await dispose_engine()

@@ -40,6 +40,18 @@ def _login(port: int, email: str, password: str) -> dict:
     return response.json()
 
 
+def _wait_for_classifier(port: int, token: str, timeout: float = 300) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = httpx.get(f"http://127.0.0.1:{port}/api/v1/ai/models",
+                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        response.raise_for_status()
+        if response.json()["items"]:
+            return response.json()["items"]
+        time.sleep(1)
+    raise AssertionError("no classifier was prepared after start")
+
+
 def _descendants(process: subprocess.Popen) -> list[psutil.Process]:
     return psutil.Process(process.pid).children(recursive=True)
 
@@ -65,7 +77,8 @@ def test_run_starts_everything_refuses_a_second_run_and_stops_cleanly(tmp_path):
         assert f"http://127.0.0.1:{port}" in output
         output += "".join(_read_until(first, "demo users"))
         password = output.split("boss@example.com / ")[1].split()[0]
-        assert _login(port, "boss@example.com", password)["token_type"] == "bearer"
+        session = _login(port, "boss@example.com", password)
+        assert session["token_type"] == "bearer"
         assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
         children = _descendants(first)
         names = " ".join(" ".join(p.cmdline()) for p in children)
@@ -76,6 +89,12 @@ def test_run_starts_everything_refuses_a_second_run_and_stops_cleanly(tmp_path):
                                                  "MANCREL_PORT": str(free_port())})
         assert second.returncode == 1
         assert "already running" in second.stdout
+
+        # Nobody has classified anything, yet the worker has trained the first model from the
+        # shipped data, so the first customer message does not wait for it.
+        models = _wait_for_classifier(port, session["access_token"])
+        assert [(m["version"], m["is_active"]) for m in models] == [(1, True)]
+        assert models[0]["training_rows"] >= 1500
     finally:
         _stop(first)
     assert first.returncode == 0
