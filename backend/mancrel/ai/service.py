@@ -72,7 +72,7 @@ async def retrain(session: AsyncSession, *, actor: Any | None = None) -> ModelVe
 
 async def active_classifier(session: AsyncSession) -> tuple[uuid.UUID, int, IntentClassifier]:
     """The serving model; the first call on a fresh installation trains version 1 from the
-    shipped data (some 20 seconds), so the product is usable without a training step. `mancrel run`
+    shipped data (about 16 seconds here), so the product is usable without a training step. `mancrel run`
     makes that first call in the worker at start (the ai.prepare_classifier job)."""
     ref = await repository.active_model_ref(session, KIND)
     if ref is None:
