@@ -15,7 +15,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from importlib import resources
 from pathlib import Path
 
@@ -120,6 +120,11 @@ class Embedder:
         for chunk, chunk_vectors in zip(chunks, vectors, strict=True):
             out[chunk] = chunk_vectors
         return out
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The whole words of the tokenizer's vocabulary (lower case; pieces like "##ing" left out)."""
+        return frozenset(w for w in self.tokenizer.get_vocab() if w.isalpha())
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]

@@ -104,6 +104,7 @@ class Classification(UUIDPrimaryKey, Base):
     alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     priority: Mapped[str] = mapped_column(String(16))
     sentiment: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # ISO 639-1
     model_version: Mapped[int] = mapped_column(Integer)
     model_version_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("ai_model_versions.id", ondelete="SET NULL"))

@@ -41,6 +41,9 @@ class ClassificationRead(BaseModel):
     alternatives: list[Alternative]
     priority: Priority
     sentiment: Sentiment | None
+    language: str = Field(description="ISO 639-1 code of the message's language. The models read English: "
+                          "a message in another language gets confidence 0.5 at most (a human's) and "
+                          "never low priority.")
     model_version: int
     corrected_intent: str | None
     corrected_at: datetime | None

@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 from threadpoolctl import ThreadpoolController
 
-from mancrel.ai import classifier, repository, taxonomy, training_data
+from mancrel.ai import classifier, language, repository, taxonomy, training_data
 from mancrel.ai.classifier import IntentClassifier
 from mancrel.ai.embeddings import MODEL_ID, MODEL_VERSION, get_embedder
 from mancrel.ai.exceptions import ClassificationNotFound, ExampleNotFound, UnknownIntent
@@ -88,19 +88,34 @@ async def active_classifier(session: AsyncSession) -> tuple[uuid.UUID, int, Inte
     return model_id, number, _loaded[model_id]
 
 
+# A message the encoder cannot read (not English; language.py) is a human's: its confidence stays
+# under the gate's escalation line and it is never filed as low priority.
+FOREIGN_CONFIDENCE_CAP = 0.5
+
+
 def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
-    """Intent, confidence, alternatives, sentiment and priority for each text (CPU-bound)."""
-    vectors = get_embedder().embed(texts, penultimate=True)
+    """Intent, confidence, alternatives, sentiment, priority and language for each text (CPU-bound)."""
+    embedder = get_embedder()
+    vectors = embedder.embed(texts, penultimate=True)
     # The heads' small products run on one BLAS thread: OpenBLAS's own threads spin-wait after
     # each call and took the cores from the next batch's embedding (classify 390 msg/s against
     # embed 520; about equal with one BLAS thread, bench/README.md).
     with _blas_threads.limit(limits=1, user_api="blas"):
         predictions = model.predict(vectors, texts)
-    return [{
-        "intent": p.label, "confidence": round(p.confidence, 4), "out_of_scope": p.out_of_scope,
+    return [_result(p, text, language.detect(text, embedder.words))
+            for text, p in zip(texts, predictions, strict=True)]
+
+
+def _result(p: classifier.Prediction, text: str, lang: str) -> dict[str, Any]:
+    confidence, priority = p.confidence, taxonomy.priority(p.label, p.sentiment, text)
+    if lang != language.ENGLISH:
+        confidence = min(confidence, FOREIGN_CONFIDENCE_CAP)
+        priority = "normal" if priority == "low" else priority
+    return {
+        "intent": p.label, "confidence": round(confidence, 4), "out_of_scope": p.out_of_scope,
         "alternatives": [{"intent": label, "confidence": round(c, 4)} for label, c in p.alternatives],
-        "sentiment": p.sentiment, "priority": taxonomy.priority(p.label, p.sentiment, text),
-    } for text, p in zip(texts, predictions, strict=True)]
+        "sentiment": p.sentiment, "priority": priority, "language": lang,
+    }
 
 
 async def classify(session: AsyncSession, *, text: str, actor: Any) -> Classification:

@@ -22,8 +22,21 @@ async def test_classify_returns_intent_confidence_alternatives_priority_sentimen
     assert body["priority"] in ("urgent", "high", "normal", "low")
     assert body["sentiment"] in ("negative", "neutral", "positive")
     assert body["model_version"] == 1 and body["out_of_scope"] is False
+    assert body["language"] == "en"
     stored = await db.get(Classification, body["id"])
     assert stored.model_version_id == active_model.id and stored.owner_id == rep.id
+
+
+async def test_a_message_in_another_language_is_left_to_a_human(client, db, active_model):
+    # The models read English: unread, this order question came back out-of-scope at 0.90, low priority.
+    rep = await make_user(db, role=Role.rep)
+    response = await client.post("/api/v1/ai/classify", headers=auth_headers(rep),
+                                 json={"text": "Wo ist meine Bestellung? Ich warte seit zwei Wochen."})
+    body = response.json()
+    assert body["language"] == "de"
+    assert body["confidence"] < 0.60  # below the gate's escalation line: no reply goes out unread
+    assert body["priority"] != "low"
+    assert (await db.get(Classification, body["id"])).language == "de"
 
 
 async def test_classify_refuses_empty_text_and_strangers(client, db, active_model):

@@ -1515,6 +1515,11 @@ export interface components {
             id: string;
             /** Intent */
             intent: string;
+            /**
+             * Language
+             * @description ISO 639-1 code of the message's language. The models read English: a message in another language gets confidence 0.5 at most (a human's) and never low priority.
+             */
+            language: string;
             /** Model Version */
             model_version: number;
             /** Out Of Scope */
