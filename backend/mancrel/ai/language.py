@@ -20,6 +20,9 @@ ENGLISH = "en"
 MAX_ENGLISH_PROBABILITY = 0.01
 MAX_KNOWN_WORD_SHARE = 0.8
 MIN_LETTERS = 4  # "ok", "?", an emoji: nothing to go on, so English
+# langid's pick must be at least this likely: codes and jargon ("SKU MH-2231-BLK-L qty 3") get a
+# near-flat guess (Uzbek at 0.04); the least sure real catch in bench/ai/language_eval.csv is 0.18.
+MIN_LANGUAGE_PROBABILITY = 0.1
 _WORDS = re.compile(r"[^\W\d_]+")
 _LINKS = re.compile(r"\S+://\S+|\S+@\S+")
 NO_LANGUAGE = {"zxx"}  # langid's "no linguistic content"
@@ -43,8 +46,13 @@ def detect(text: str, vocabulary: frozenset[str]) -> str:
     if sum(w in vocabulary for w in words) / len(words) >= MAX_KNOWN_WORD_SHARE:
         return ENGLISH
     ranked = _identifier().rank(text)
-    language, _ = ranked[0]
+    language, probability = ranked[0]
     english = dict(ranked).get(ENGLISH, 0.0)
-    if language == ENGLISH or language in NO_LANGUAGE or english >= MAX_ENGLISH_PROBABILITY:
+    if (
+        language == ENGLISH
+        or language in NO_LANGUAGE
+        or probability < MIN_LANGUAGE_PROBABILITY
+        or english >= MAX_ENGLISH_PROBABILITY
+    ):
         return ENGLISH
     return language
