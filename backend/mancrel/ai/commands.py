@@ -17,11 +17,12 @@ def _train_file(path: str, progress=_progress, oos_label: str | None = None):
 
     from mancrel.ai import classifier, training_data
     from mancrel.ai.embeddings import get_embedder
+    from mancrel.ai.own_words import own_words
 
     rows = training_data.read_csv(path)
     progress(f"read {len(rows)} rows from {path}; embedding")
     started = time.monotonic()
-    texts = [r.text for r in rows]
+    texts = [own_words(r.text) for r in rows]
     vectors = embed_with_progress(get_embedder(), texts, progress)
     progress(f"embedded in {time.monotonic() - started:.1f}s; training")
     sentiments = [r.sentiment for r in rows] if any(r.sentiment for r in rows) else None
@@ -57,11 +58,12 @@ def _eval(args: argparse.Namespace) -> int:
     """Train a fresh model of the product's kind on --train, score it on --test."""
     from mancrel.ai import classifier, training_data
     from mancrel.ai.embeddings import get_embedder
+    from mancrel.ai.own_words import own_words
 
     model, _held_out, _ = _train_file(args.train, oos_label=args.oos_label)
     test = training_data.read_csv(args.test)
     _progress(f"scoring {len(test)} test rows")
-    texts = [r.text for r in test]
+    texts = [own_words(r.text) for r in test]
     vectors = embed_with_progress(get_embedder(), texts, _progress)
     predictions = model.predict(vectors, texts)
     report = classifier.evaluate([r.label for r in test], predictions, threshold=args.threshold,

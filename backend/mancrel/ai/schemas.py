@@ -22,7 +22,8 @@ class SearchPage(BaseModel):
 
 
 class ClassifyRequest(BaseModel):
-    text: str = Field(min_length=1, max_length=10_000)
+    # Room for a whole email thread: the quoted history is dropped before reading (own_words.py).
+    text: str = Field(min_length=1, max_length=100_000)
 
 
 class Alternative(BaseModel):

@@ -13,6 +13,7 @@ from mancrel.ai.classifier import IntentClassifier
 from mancrel.ai.embeddings import MODEL_ID, MODEL_VERSION, get_embedder
 from mancrel.ai.exceptions import ClassificationNotFound, ExampleNotFound, UnknownIntent
 from mancrel.ai.models import Classification, ModelVersion, TrainingExample
+from mancrel.ai.own_words import own_words
 from mancrel.audit import service as audit_service
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import decode_cursor
@@ -35,7 +36,7 @@ def check_intent(intent: str) -> str:
 
 def train_rows(rows: list[training_data.Row], progress=None) -> tuple[IntentClassifier, dict]:
     """Embed and train (CPU-bound: call it off the event loop)."""
-    texts = [r.text for r in rows]
+    texts = [own_words(r.text) for r in rows]
     vectors = get_embedder().embed(texts, penultimate=True)
     return classifier.train(
         vectors, [r.label for r in rows], texts=texts, oos_label=taxonomy.OUT_OF_SCOPE,
@@ -94,7 +95,9 @@ FOREIGN_CONFIDENCE_CAP = 0.5
 
 
 def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
-    """Intent, confidence, alternatives, sentiment, priority and language for each text (CPU-bound)."""
+    """Intent, confidence, alternatives, sentiment, priority and language for each text (CPU-bound),
+    judged on the customer's own words (no quoted history or signature)."""
+    texts = [own_words(t) for t in texts]
     embedder = get_embedder()
     vectors = embedder.embed(texts, penultimate=True)
     # The heads' small products run on one BLAS thread: OpenBLAS's own threads spin-wait after

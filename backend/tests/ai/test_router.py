@@ -39,6 +39,25 @@ async def test_a_message_in_another_language_is_left_to_a_human(client, db, acti
     assert (await db.get(Classification, body["id"])).language == "de"
 
 
+async def test_a_reply_is_judged_by_what_the_customer_wrote_not_by_the_quoted_email(client, db, active_model):
+    # Under the shop's quoted confirmation this question was read as the confirmation (bench/README.md).
+    rep = await make_user(db, role=Role.rep)
+    question = "Hi, my parcel still hasn't arrived and the tracking hasn't moved since Monday. Where is it?"
+    reply = (f"{question}\n\nThanks,\nAnna\n\nSent from my iPhone\n\n"
+             "On 23 Nov 2026, at 10:14, Northwind Outfitters <orders@northwind.example> wrote:\n"
+             "> Thanks for shopping with us! Your order #48213 has been received.\n"
+             "> 1 x Merino Crew Sock (M) EUR 18.00, 1 x Trail Beanie EUR 24.00\n"
+             "> Prices include VAT. Reply to this email if you have any questions.\n"
+             "> Unsubscribe from our newsletter with one click.\n"
+             + "> > Earlier in the thread: the order confirmation, delivery address and terms.\n" * 150)
+    assert len(reply) > 10_000  # a long thread is taken whole, and read for the customer's words
+    alone, quoted = [(await client.post("/api/v1/ai/classify", headers=auth_headers(rep), json={"text": text})).json()
+                     for text in (question, reply)]
+    assert alone["intent"] == quoted["intent"] == "order_status"
+    assert quoted["confidence"] == alone["confidence"]
+    assert (await db.get(Classification, quoted["id"])).text == reply  # the message is kept as it came
+
+
 async def test_classify_refuses_empty_text_and_strangers(client, db, active_model):
     rep = await make_user(db, role=Role.rep)
     response = await client.post("/api/v1/ai/classify", headers=auth_headers(rep), json={"text": ""})
