@@ -31,13 +31,19 @@ _REPLY_HEADER = re.compile(
 # Lines after which everything is an earlier or forwarded message, quoted without "> ".
 _SEPARATOR = re.compile(
     r"^\s*(?:-{2,}\s*(?:original\s+message|forwarded\s+message|ursprüngliche\s+nachricht|message\s+d'origine)\s*-{2,}"
-    r"|begin\s+forwarded\s+message\s*:|_{10,}|-{10,})\s*$",
+    r"|begin\s+forwarded\s+message\s*:)\s*$",
     re.IGNORECASE,
 )
-# Outlook's header block of the quoted message ("From: ...", then "Sent: ..." or "Date: ...").
+# A bare rule: Outlook draws one above the quoted header block, a customer may draw one in a list.
+_RULE = re.compile(r"^\s*(?:_{10,}|-{10,})\s*$")
+# Outlook's header block of the quoted message: "From: ...", then "Sent:" or "Date:", and "To:" or
+# "Subject:" (a customer's own "From: London / Date: 12 Nov" has no recipient or subject).
 _HEADER_FROM = re.compile(r"^\s*\*?(?:from|von|de|van|da|od)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_SENT = re.compile(
     r"^\s*\*?(?:sent|date|gesendet|datum|envoyé|enviado|verzonden|inviato|data|wysłano)\s*:", re.IGNORECASE)
+_HEADER_TO = re.compile(
+    r"^\s*\*?(?:to|cc|subject|an|betreff|à|objet|para|asunto|aan|onderwerp|a|oggetto|assunto|do|temat)\s*:",
+    re.IGNORECASE)
 # Where the signature starts: the "-- " delimiter (RFC 3676), a mobile client's line, a disclaimer.
 _SIGNATURE = re.compile(
     r"^\s*(?:--\s*$"
@@ -69,6 +75,7 @@ _GREETING = re.compile(
     r"(?:\s+(?:(?i:there|team|all|again|everyone|folks|guys)|[A-Z][\w'.-]*(?:/[A-Z][\w'.-]*)?)){0,3}"
     r"\s*[,!.:]?\s*$"
 )
+_DISCLAIMER_WORDS = re.compile(r"\b(?:registered|confidential|intended|privileged|recipient)\b", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -84,7 +91,7 @@ def own_words(text: str) -> str:
 
 def _without_history(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
-        if _SEPARATOR.match(line) or _outlook_header(lines, i):
+        if _SEPARATOR.match(line) or _outlook_header(lines, i) or _rule_over_header(lines, i):
             return lines[:i]
         header = 2 if i + 1 < len(lines) and _REPLY_HEADER.match(f"{line} {lines[i + 1]}") else 1
         if header == 2 or _REPLY_HEADER.match(line):
@@ -98,7 +105,16 @@ def _without_history(lines: list[str]) -> list[str]:
 
 
 def _outlook_header(lines: list[str], i: int) -> bool:
-    return bool(_HEADER_FROM.match(lines[i])) and any(_HEADER_SENT.match(n) for n in lines[i + 1:i + 4])
+    block = lines[i + 1:i + 6]
+    return (bool(_HEADER_FROM.match(lines[i])) and any(_HEADER_SENT.match(n) for n in block)
+            and any(_HEADER_TO.match(n) for n in block))
+
+
+def _rule_over_header(lines: list[str], i: int) -> bool:
+    if not _RULE.match(lines[i]):
+        return False
+    following = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+    return following is not None and _outlook_header(lines, following)
 
 
 def _without_signature(lines: list[str]) -> list[str]:
@@ -109,10 +125,21 @@ def _without_signature(lines: list[str]) -> list[str]:
         if content_seen and _SIGNATURE.match(line):
             return lines[:i]
         # A closing ends the message unless a question follows it ("Thanks\nWhere is my order?").
-        if content_seen and _SIGN_OFF.match(line) and not any(n.rstrip().endswith("?") for n in lines[i + 1:]):
+        if content_seen and _SIGN_OFF.match(line) and not _message_goes_on(lines[i + 1:]):
             return lines[:i]
         content_seen = content_seen or not _GREETING.match(line)
     return lines
+
+
+def _message_goes_on(after: list[str]) -> bool:
+    """After a closing: a question further down ("Thanks\nWhere is my order?"), or a sentence right
+    after it ("Thanks\nI also need it by Friday."), means it was not the end. A name, a job title,
+    an address or a disclaimer are what signatures hold."""
+    if any(line.rstrip().endswith("?") for line in after):
+        return True
+    following = next((line.strip() for line in after if line.strip()), "")
+    return (len(following.split()) >= 4 and following[-1] in ".!" and not _SIGNATURE.match(following)
+            and not _DISCLAIMER_WORDS.search(following))
 
 
 def _without_greeting(lines: list[str]) -> list[str]:

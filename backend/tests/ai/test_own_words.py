@@ -57,6 +57,9 @@ def test_a_greeting_line_is_left_out_but_a_message_that_starts_with_one_is_kept(
     "thanks, got it",
     "Thanks, I'll wait for your reply. Is it in stock though?",
     "Thanks\nWhere is my order?",  # a question after the closing: it was not a closing
+    "The parka arrived.\nThanks\nI also need the matching gloves by Friday.",  # a sentence after it
+    "Ship it as before:\nFrom: our warehouse\nDate: any weekday\nWhich courier do you use?",  # not headers
+    "Items:\n----------\n2 x socks\n1 x hat\n----------\nCan you ship them together?",  # a rule in a list
     "Best price for 40 units?",
     "On Monday I ordered a jacket and it hasn't arrived",
     "> a message that is only a quote",
