@@ -90,18 +90,23 @@ def own_words(text: str) -> str:
 
 
 def _without_history(lines: list[str]) -> list[str]:
-    for i, line in enumerate(lines):
+    last_quoted = max((i for i, line in enumerate(lines) if line.lstrip().startswith(">")), default=-1)
+    kept, i = [], 0
+    while i < len(lines):
+        line = lines[i]
         if _SEPARATOR.match(line) or _outlook_header(lines, i) or _rule_over_header(lines, i):
-            return lines[:i]
+            break
         header = 2 if i + 1 < len(lines) and _REPLY_HEADER.match(f"{line} {lines[i + 1]}") else 1
         if header == 2 or _REPLY_HEADER.match(line):
-            rest = lines[i + header:]
-            if any(r.lstrip().startswith(">") for r in rest):
-                # Quoted with "> ": the customer may have answered between the quoted lines,
-                # and those answers are theirs; the quoted lines go later.
-                return lines[:i] + _without_history(rest)
-            return lines[:i]
-    return lines
+            if last_quoted < i + header:
+                break
+            # Quoted with "> " below: the customer may have answered between the quoted lines,
+            # and those answers are theirs; the quoted lines go later.
+            i += header
+            continue
+        kept.append(line)
+        i += 1
+    return kept
 
 
 def _outlook_header(lines: list[str], i: int) -> bool:
@@ -119,25 +124,26 @@ def _rule_over_header(lines: list[str], i: int) -> bool:
 
 def _without_signature(lines: list[str]) -> list[str]:
     content_seen = False
+    last_question = max((i for i, line in enumerate(lines) if line.rstrip().endswith("?")), default=-1)
     for i, line in enumerate(lines):
         if not line.strip():
             continue
         if content_seen and _SIGNATURE.match(line):
             return lines[:i]
         # A closing ends the message unless a question follows it ("Thanks\nWhere is my order?").
-        if content_seen and _SIGN_OFF.match(line) and not _message_goes_on(lines[i + 1:]):
+        if content_seen and _SIGN_OFF.match(line) and not _message_goes_on(lines, i, last_question):
             return lines[:i]
         content_seen = content_seen or not _GREETING.match(line)
     return lines
 
 
-def _message_goes_on(after: list[str]) -> bool:
+def _message_goes_on(lines: list[str], closing: int, last_question: int) -> bool:
     """After a closing: a question further down ("Thanks\nWhere is my order?"), or a sentence right
     after it ("Thanks\nI also need it by Friday."), means it was not the end. A name, a job title,
     an address or a disclaimer are what signatures hold."""
-    if any(line.rstrip().endswith("?") for line in after):
+    if last_question > closing:
         return True
-    following = next((line.strip() for line in after if line.strip()), "")
+    following = next((line.strip() for line in lines[closing + 1:closing + 20] if line.strip()), "")
     return (len(following.split()) >= 4 and following[-1] in ".!" and not _SIGNATURE.match(following)
             and not _DISCLAIMER_WORDS.search(following))
 

@@ -68,3 +68,9 @@ def test_a_greeting_line_is_left_out_but_a_message_that_starts_with_one_is_kept(
 ])
 def test_messages_without_anything_to_remove_stay_whole(text):
     assert own_words(text) == text
+
+
+def test_a_long_thread_of_interleaved_answers_is_read_whole():
+    # 3,000 reply headers, each over a quoted line and an answer: every answer is the customer's.
+    thread = "On Mon, 23 Nov 2026, Shop <s@shop.example> wrote:\n> Anything else?\nyes\n" * 3000
+    assert own_words(thread).split("\n") == ["yes"] * 3000
