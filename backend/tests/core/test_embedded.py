@@ -1,10 +1,14 @@
-"""The embedded PostgreSQL keeps what it had cached across a restart (autoprewarm)."""
+"""The embedded servers: PostgreSQL keeps what it had cached across a restart (autoprewarm);
+Valkey is stopped even when it is too busy to answer."""
 
+import os
+import signal
+import threading
 import time
 
 import psycopg
 
-from mancrel.core.embedded import EmbeddedPostgres
+from mancrel.core.embedded import EmbeddedPostgres, EmbeddedValkey
 
 
 def _buffered_pages(url: str) -> int:
@@ -34,3 +38,29 @@ def test_a_restart_reloads_the_pages_that_were_cached(tmp_path):
         assert _buffered_pages(postgres.url) >= cached
     finally:
         postgres.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_valkey_too_busy_to_answer_is_still_stopped(tmp_path):
+    valkey = EmbeddedValkey(tmp_path / "valkey")
+    valkey.start()
+    pid = valkey.pid
+    os.kill(pid, signal.SIGSTOP)  # answers nothing, as under a heavy load
+    resume = threading.Timer(2.0, os.kill, (pid, signal.SIGCONT))
+    resume.start()
+    try:
+        valkey.stop()
+        resume.join()
+        stopped = not _alive(pid)
+    finally:
+        resume.join()
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    assert stopped, "Valkey was left running"
