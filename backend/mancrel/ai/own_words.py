@@ -3,13 +3,15 @@ client wrapped around it.
 
 A reply to the shop arrives with the shop's earlier email quoted under it, a signature, often a
 legal disclaimer. The encoder mean-pools every token, so a one-line question under a quoted order
-confirmation reads like the confirmation: on bench/ai/seller_eval.csv, intent accuracy fell from
-96% to 23% with the same quote under each message (bench/README.md, AI section). The classifier
-and language detection read only these words, in training and in prediction alike.
+confirmation reads like the confirmation: the evaluation messages wrapped in 42 mail clients'
+replies were classified 32% right read whole, 96% right read through this (bench/ai/email_noise.py,
+bench/README.md). The classifier and language detection read only these words, in training and in
+prediction alike; the stored classification keeps the whole text.
 
-Line rules, as mail clients write replies (plain text; HTML bodies are converted before this).
-When nothing would be left (a bare forward, a message that is only a signature) the text is
-kept whole: something is always classified.
+Line rules, as mail clients write replies (plain text; HTML bodies are converted before this),
+each kept narrow enough that a customer's own lines are not taken for a wrapper. When nothing
+would be left (a bare forward, a message that is only a signature) the text is kept whole:
+something is always classified.
 """
 
 import re
@@ -118,7 +120,7 @@ def _outlook_header(lines: list[str], i: int) -> bool:
 def _rule_over_header(lines: list[str], i: int) -> bool:
     if not _RULE.match(lines[i]):
         return False
-    following = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+    following = next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].strip()), None)
     return following is not None and _outlook_header(lines, following)
 
 
@@ -130,7 +132,7 @@ def _without_signature(lines: list[str]) -> list[str]:
             continue
         if content_seen and _SIGNATURE.match(line):
             return lines[:i]
-        # A closing ends the message unless a question follows it ("Thanks\nWhere is my order?").
+        # A closing ends the message unless the message goes on after it.
         if content_seen and _SIGN_OFF.match(line) and not _message_goes_on(lines, i, last_question):
             return lines[:i]
         content_seen = content_seen or not _GREETING.match(line)
