@@ -15,30 +15,17 @@ def _progress(message: str) -> None:
 def _train_file(path: str, progress=_progress, oos_label: str | None = None):
     import numpy as np
 
-    from mancrel.ai import classifier, training_data
-    from mancrel.ai.embeddings import get_embedder
-    from mancrel.ai.own_words import own_words
+    from mancrel.ai import classifier, service, training_data
 
     rows = training_data.read_csv(path)
     progress(f"read {len(rows)} rows from {path}; embedding")
     started = time.monotonic()
-    texts = [own_words(r.text) for r in rows]
-    vectors = embed_with_progress(get_embedder(), texts, progress)
+    texts, vectors = service.read([r.text for r in rows], progress)
     progress(f"embedded in {time.monotonic() - started:.1f}s; training")
     sentiments = [r.sentiment for r in rows] if any(r.sentiment for r in rows) else None
     model, report = classifier.train(vectors, [r.label for r in rows], texts=texts, oos_label=oos_label,
                                      sentiments=sentiments, weights=np.ones(len(rows)), progress=progress)
     return model, report, len(rows)
-
-
-def embed_with_progress(embedder, texts: list[str], progress, chunk: int = 2000):
-    import numpy as np
-
-    parts = []
-    for start in range(0, len(texts), chunk):
-        parts.append(embedder.embed(texts[start:start + chunk], penultimate=True))
-        progress(f"embedded {min(start + chunk, len(texts))}/{len(texts)}")
-    return np.vstack(parts) if parts else embedder.embed([], penultimate=True)
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -56,15 +43,12 @@ def _train(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     """Train a fresh model of the product's kind on --train, score it on --test."""
-    from mancrel.ai import classifier, training_data
-    from mancrel.ai.embeddings import get_embedder
-    from mancrel.ai.own_words import own_words
+    from mancrel.ai import classifier, service, training_data
 
     model, _held_out, _ = _train_file(args.train, oos_label=args.oos_label)
     test = training_data.read_csv(args.test)
     _progress(f"scoring {len(test)} test rows")
-    texts = [own_words(r.text) for r in test]
-    vectors = embed_with_progress(get_embedder(), texts, _progress)
+    texts, vectors = service.read([r.text for r in test], _progress)
     predictions = model.predict(vectors, texts)
     report = classifier.evaluate([r.label for r in test], predictions, threshold=args.threshold,
                                  oos_label=args.oos_label)

@@ -34,10 +34,24 @@ def check_intent(intent: str) -> str:
     return intent
 
 
+def read(texts: list[str], progress=None, chunk: int = 2000) -> tuple[list[str], np.ndarray]:
+    """What the classifier reads of each text, in training and prediction alike: the customer's own
+    words (own_words.py) and their embedding with the penultimate layer. With `progress`, embedded
+    in chunks and reported (a training file of thousands of rows)."""
+    words = [own_words(t) for t in texts]
+    embedder = get_embedder()
+    if progress is None:
+        return words, embedder.embed(words, penultimate=True)
+    parts = []
+    for start in range(0, len(words), chunk):
+        parts.append(embedder.embed(words[start:start + chunk], penultimate=True))
+        progress(f"embedded {min(start + chunk, len(words))}/{len(words)}")
+    return words, (np.vstack(parts) if parts else embedder.embed([], penultimate=True))
+
+
 def train_rows(rows: list[training_data.Row], progress=None) -> tuple[IntentClassifier, dict]:
     """Embed and train (CPU-bound: call it off the event loop)."""
-    texts = [own_words(r.text) for r in rows]
-    vectors = get_embedder().embed(texts, penultimate=True)
+    texts, vectors = read([r.text for r in rows])
     return classifier.train(
         vectors, [r.label for r in rows], texts=texts, oos_label=taxonomy.OUT_OF_SCOPE,
         sentiments=[r.sentiment for r in rows], weights=np.array([r.weight for r in rows]),
@@ -97,15 +111,14 @@ FOREIGN_CONFIDENCE_CAP = 0.5
 def predict(model: IntentClassifier, texts: list[str]) -> list[dict[str, Any]]:
     """Intent, confidence, alternatives, sentiment, priority and language for each text (CPU-bound),
     judged on the customer's own words (no quoted history or signature)."""
-    texts = [own_words(t) for t in texts]
-    embedder = get_embedder()
-    vectors = embedder.embed(texts, penultimate=True)
+    texts, vectors = read(texts)
     # The heads' small products run on one BLAS thread: OpenBLAS's own threads spin-wait after
     # each call and took the cores from the next batch's embedding (classify 390 msg/s against
     # embed 520; about equal with one BLAS thread, bench/README.md).
     with _blas_threads.limit(limits=1, user_api="blas"):
         predictions = model.predict(vectors, texts)
-    return [_result(p, text, language.detect(text, embedder.words))
+    vocabulary = get_embedder().words
+    return [_result(p, text, language.detect(text, vocabulary))
             for text, p in zip(texts, predictions, strict=True)]
 
 
