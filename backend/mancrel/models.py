@@ -5,6 +5,7 @@ from mancrel.ai.models import Classification, Embedding, ModelVersion, SearchDoc
 from mancrel.audit.models import AuditEntry
 from mancrel.auth.models import RefreshToken
 from mancrel.catalog.models import CatalogEvent, CatalogSource, Product, ProductVariant
+from mancrel.channel.models import Channel, ImapCursor, InboundEvent
 from mancrel.company.models import Company
 from mancrel.contact.merge_models import ContactMerge
 from mancrel.contact.models import Contact
@@ -14,11 +15,13 @@ from mancrel.customfield.models import CustomField
 from mancrel.dataimport.models import ImportJob
 from mancrel.deadletter.models import DeadLetter
 from mancrel.deal.models import Deal, DealStageChange
+from mancrel.inbox.models import Attachment, Conversation, Message
 from mancrel.pipeline.models import Pipeline, PipelineStage
 from mancrel.user.models import User
 from mancrel.worker.models import OutboxMessage, TaskCompletion
 
-__all__ = ["Activity", "AppState", "AuditEntry", "Base", "CatalogEvent", "CatalogSource", "Classification",
-           "Company", "Contact", "ContactMerge", "CustomField", "DeadLetter", "Deal", "DealStageChange", "Embedding",
-           "ImportJob", "ModelVersion", "OutboxMessage", "Pipeline", "PipelineStage", "Product", "ProductVariant",
-           "RefreshToken", "SearchDocument", "TaskCompletion", "TrainingExample", "User"]
+__all__ = ["Activity", "AppState", "Attachment", "AuditEntry", "Base", "CatalogEvent", "CatalogSource", "Channel",
+           "Classification", "Company", "Contact", "ContactMerge", "Conversation", "CustomField", "DeadLetter",
+           "Deal", "DealStageChange", "Embedding", "ImapCursor", "ImportJob", "InboundEvent", "Message",
+           "ModelVersion", "OutboxMessage", "Pipeline", "PipelineStage", "Product", "ProductVariant", "RefreshToken",
+           "SearchDocument", "TaskCompletion", "TrainingExample", "User"]
