@@ -22,8 +22,10 @@ run: install frontend-build
 
 lint: install
 	cd backend && ../$(VENV)/bin/ruff check .
+	cd backend && ../$(PY) tests/test_import_graph.py  # fails on any import circle in mancrel/
 
 backend-test: install
+	command -v dovecot >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update && $$SUDO apt-get install -y dovecot-imapd; }
 	cd backend && ../$(PY) -m pytest -q -p no:cacheprovider
 
 test: lint backend-test frontend-test e2e

@@ -33,6 +33,7 @@ from mancrel.deal.router import router as deal_router
 from mancrel.events.router import router as events_router
 from mancrel.health.router import router as health_router
 from mancrel.pipeline.router import router as pipeline_router
+from mancrel.system import service as system_service
 from mancrel.system.router import router as system_router
 from mancrel.timeline.router import router as timeline_router
 from mancrel.user.router import router as user_router
@@ -99,7 +100,7 @@ def create_app() -> FastAPI:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        await refresh_system_gauges()
+        await refresh_system_gauges(system_service.measure)
         body, content_type = render_metrics()
         return Response(body, media_type=content_type)
 

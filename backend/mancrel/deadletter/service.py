@@ -1,5 +1,6 @@
-"""Dead letters: record a job that failed for good; list, replay and discard them.
+"""Dead letters: list, replay and discard jobs that failed for good.
 
+Letters are written by the job runner through `deadletter.failures`.
 Replaying writes a new outbox job (a new id, so its completion bookkeeping is its own)
 in the admin's transaction and marks the letter replayed; the job is published after
 commit like any other. The letter stays, as the record of what happened, until
@@ -7,50 +8,19 @@ discarded.
 """
 
 import uuid
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.audit import service as audit_service
-from mancrel.core.db import unit_of_work, utcnow
-from mancrel.core.redis import get_redis
+from mancrel.core.db import utcnow
 from mancrel.deadletter.exceptions import AlreadyReplayed, DeadLetterNotFound
 from mancrel.deadletter.models import DeadLetter, DeadLetterStatus
 from mancrel.deadletter.repository import DeadLetterRepository
 from mancrel.deadletter.schemas import DeadLetterFilters, ReplayByFilter
 from mancrel.worker.outbox import enqueue
 
-FIRST_FAILURE_KEY = "mancrel:task:first-failure:{}"
-FIRST_FAILURE_TTL = timedelta(days=7)
 AUDITED = ("task_id", "task_name", "kwargs", "error", "attempts", "status", "replay_task_id")
-
-
-async def note_failure(task_id: str) -> None:
-    """Remember when a job first failed; its retries are new messages with the same id."""
-    await get_redis().set(FIRST_FAILURE_KEY.format(task_id), utcnow().isoformat(), nx=True,
-                          ex=int(FIRST_FAILURE_TTL.total_seconds()))
-
-
-async def _first_failure(task_id: str) -> datetime:
-    key = FIRST_FAILURE_KEY.format(task_id)
-    try:
-        value = await get_redis().getdel(key)
-    except Exception:  # Redis trouble: the letter matters more than its first date
-        value = None
-    return datetime.fromisoformat(value) if value else utcnow()
-
-
-async def record(*, task_id: str, task_name: str, kwargs: dict[str, Any], error: BaseException,
-                 traceback: str, attempts: int) -> None:
-    """Store a job that gave up, in its own transaction (the job's own was rolled back)."""
-    first_failed_at = await _first_failure(task_id)
-    async with unit_of_work() as session:
-        await DeadLetterRepository(session).upsert(dict(
-            task_id=task_id, task_name=task_name, kwargs=kwargs, error=str(error)[:10_000] or repr(error),
-            error_type=f"{type(error).__module__}.{type(error).__qualname__}"[:200],
-            traceback=traceback[-50_000:], attempts=attempts, first_failed_at=first_failed_at,
-            last_failed_at=utcnow()))
 
 
 async def list_page(session: AsyncSession, filters: DeadLetterFilters, *, limit: int,

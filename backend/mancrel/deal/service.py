@@ -34,10 +34,6 @@ async def get_visible(session: AsyncSession, deal_id: uuid.UUID, actor: Actor, *
     return deal
 
 
-async def count_in_stage(session: AsyncSession, *, stage_id: uuid.UUID) -> int:
-    return await DealRepository(session).count_in_stage(stage_id)
-
-
 async def create(session: AsyncSession, *, data: DealCreate, actor: Any) -> Deal:
     owner_id = data.owner_id or actor.id
     _check_assignable(actor, owner_id)

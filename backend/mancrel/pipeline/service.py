@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.audit import service as audit_service
@@ -10,6 +11,9 @@ from mancrel.pipeline.exceptions import NameTaken, PipelineNotFound, StageInUse,
 from mancrel.pipeline.models import Pipeline, PipelineStage, StageKind
 from mancrel.pipeline.repository import PipelineRepository
 from mancrel.pipeline.schemas import PipelineCreate, PipelineUpdate, StageCreate, StageUpdate
+
+# deals.stage_id, ON DELETE RESTRICT (migration 0004): a stage holding deals cannot go.
+DEALS_STAGE_FK = "fk_deals_stage_id_pipeline_stages"
 
 # Also created by the migration, so every installation has it (not only demo data).
 DEFAULT_STAGES = [
@@ -112,18 +116,29 @@ async def update_stage(session: AsyncSession, *, pipeline: Pipeline, stage_id: u
 
 
 async def delete_stage(session: AsyncSession, *, pipeline: Pipeline, stage_id: uuid.UUID, actor: Any) -> None:
-    from mancrel.deal import service as deal_service  # deals depend on pipelines, not the reverse
-
+    """Refused while any deal (deleted ones in the trash included) is in the stage. The
+    database's foreign key says so, not a count made first: a deal moved in meanwhile by
+    another request is caught too, and pipelines need not know about deals."""
     stage = _stage_of(pipeline, stage_id)
-    if await deal_service.count_in_stage(session, stage_id=stage.id) > 0:
-        raise StageInUse(f"Move the deals out of {stage.name!r} before deleting it.")
     before = audit_service.snapshot(stage)
-    pipeline.stages = [s for s in pipeline.stages if s.id != stage.id]
-    _renumber(pipeline.stages)
-    await session.delete(stage)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            pipeline.stages = [s for s in pipeline.stages if s.id != stage.id]
+            _renumber(pipeline.stages)
+            await session.delete(stage)
+            await session.flush()
+    except IntegrityError as exc:
+        if _violated_constraint(exc) == DEALS_STAGE_FK:
+            raise StageInUse(f"Move the deals out of {stage.name!r} before deleting it.") from None
+        raise
     await audit_service.record(session, actor=actor, action="pipeline.stage_deleted", entity_type="pipeline",
                                entity_id=pipeline.id, before=before)
+
+
+def _violated_constraint(exc: IntegrityError) -> str | None:
+    # asyncpg's error, wrapped by SQLAlchemy's adapter, names the constraint.
+    cause = getattr(exc.orig, "__cause__", None)
+    return getattr(cause, "constraint_name", None) or getattr(exc.orig, "constraint_name", None)
 
 
 def _stage_of(pipeline: Pipeline, stage_id: uuid.UUID) -> PipelineStage:

@@ -13,6 +13,8 @@ measures them.
 """
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -30,12 +32,12 @@ DEAD_LETTERS = Gauge("mancrel_dead_letters", "Dead letters waiting for an admin"
                      multiprocess_mode="mostrecent")
 
 
-async def refresh_system_gauges() -> None:
-    """Measure the shared state gauges; called by `/metrics` before rendering."""
-    from mancrel.system import service as system_service
-
+async def refresh_system_gauges(measure: Callable[[], Awaitable[Any]]) -> None:
+    """Measure the shared state gauges; called by `/metrics` before rendering. `measure` is
+    `system.service.measure`, passed in: the system service reads the worker's tables, so
+    this module (imported by every task) cannot import it back."""
     try:
-        snapshot = await system_service.measure()
+        snapshot = await measure()
     except Exception:  # the database is down: still serve the other metrics (that is when they matter)
         logger.warning("system gauges not measured", exc_info=True)
         return

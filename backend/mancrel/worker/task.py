@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.db import unit_of_work, utcnow
+from mancrel.deadletter import failures as dead_letter_failures
 from mancrel.worker import runtime
 from mancrel.worker.app import TASK_TIME_LIMIT, celery_app
 from mancrel.worker.errors import backoff_seconds, is_transient
@@ -78,11 +79,9 @@ async def run_job(fn: JobFunction, kwargs: dict[str, Any], *, task_id: str | Non
 
 def _fail(task: Task, exc: Exception, kwargs: dict[str, Any], policy: RetryPolicy) -> None:
     """Retry a transient failure (raises celery's Retry) or dead-letter the job."""
-    from mancrel.deadletter import service as dead_letter_service
-
     request = task.request
     try:
-        runtime.run(dead_letter_service.note_failure(request.id))
+        runtime.run(dead_letter_failures.note_failure(request.id))
     except Exception:  # Redis trouble: only the first-failure time is lost, never the job
         logger.warning("could not note the failure time", exc_info=True, extra={"task_id": request.id})
     transient = is_transient(exc) or isinstance(exc, SoftTimeLimitExceeded)
@@ -96,7 +95,7 @@ def _fail(task: Task, exc: Exception, kwargs: dict[str, Any], policy: RetryPolic
         logger.error("periodic task failed", exc_info=exc, extra={"task": task.name})
         return
     try:
-        runtime.run(dead_letter_service.record(
+        runtime.run(dead_letter_failures.record(
             task_id=request.id, task_name=task.name, kwargs=kwargs, error=exc,
             traceback="".join(traceback.format_exception(exc)), attempts=request.retries + 1))
     except Exception:
