@@ -32,6 +32,8 @@ from mancrel.deadletter.router import router as dead_letter_router
 from mancrel.deal.router import router as deal_router
 from mancrel.events.router import router as events_router
 from mancrel.health.router import router as health_router
+from mancrel.inbox import timeline as inbox_timeline  # noqa: F401  (registers the `message` timeline entries)
+from mancrel.inbox.router import router as inbox_router
 from mancrel.pipeline.router import router as pipeline_router
 from mancrel.system import service as system_service
 from mancrel.system.router import router as system_router
@@ -59,6 +61,7 @@ API_ROUTERS: list[APIRouter] = [
     catalog_router,
     ai_router,
     search_router,
+    inbox_router,
 ]
 
 

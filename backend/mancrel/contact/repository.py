@@ -77,6 +77,11 @@ class ContactRepository:
             stmt = stmt.where(Contact.id != exclude_id)
         return await self.session.scalar(stmt.order_by(Contact.created_at, Contact.id).limit(1))
 
+    async def by_email(self, email: str) -> list[Contact]:
+        stmt = _live(select(Contact).where(Contact.emails.contains([email])), False)
+        return list(await self.session.scalars(stmt.order_by(
+            func.greatest(Contact.last_contacted_at, Contact.updated_at).desc(), Contact.id)))
+
     def _filtered(self, actor: Actor, filters: RecordFilters, custom: dict[str, Any], *,
                   lifecycle: LifecycleStage | None, company_id: uuid.UUID | None, deleted: bool) -> Select:
         stmt = _live(select(Contact).where(visible_filter(Contact, actor)), deleted)

@@ -154,3 +154,29 @@ async def list_page(session: AsyncSession, *, actor: Actor, filters: RecordFilte
     custom = await customfield_service.parse_filters(session, object_type="contact", params=filters.custom)
     return await ContactRepository(session).list_page(actor, filters, custom, sort=sort, limit=limit, cursor=cursor,
                                                       lifecycle=lifecycle, company_id=company_id, deleted=deleted)
+
+
+# --- contacts met on a channel (the inbox) ------------------------------------------------
+async def find_by_email(session: AsyncSession, email: str) -> list[Contact]:
+    """Live contacts holding this (normalised) address, most recently active first, whoever owns
+    them: a merged-away contact's addresses live on in the contact it was merged into."""
+    return await ContactRepository(session).by_email(email)
+
+
+async def create_from_channel(session: AsyncSession, *, email: str, name: str, source: str,
+                              owner_id: uuid.UUID | None) -> Contact:
+    """A contact for an unknown sender, made by the system (no acting user, no role checks)."""
+    first, _, last = name.strip().partition(" ")
+    contact = Contact(first_name=first[:100], last_name=last.strip()[:100], emails=[email], source=source,
+                      owner_id=owner_id, lifecycle_stage=LifecycleStage.lead)
+    session.add(contact)
+    await session.flush()
+    await audit_service.record(session, actor=None, action="contact.created", entity_type="contact",
+                               entity_id=contact.id, after=_snapshot(contact))
+    enqueue(session, "ai.embed_contact", contact_id=contact.id)
+    return contact
+
+
+async def get_many(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+    """Contacts by id (for lists of other records that show their contact)."""
+    return await ContactRepository(session).get_many(ids)

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # only (core.outbound), and into these networks besides: a self-hosted shop on the LAN
     # ("10.20.0.5/32"), or loopback for the tests' and `make run`'s stand-in shops. Written
     # comma-separated, as the environment gives it (NoDecode: not JSON).
+    # Customer messages classified together in one forward pass by `ai.process_message`.
+    ai_message_batch: int = Field(default=64, ge=1, le=512)
     fetch_allowed_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
 
     @field_validator("fetch_allowed_networks", mode="before")

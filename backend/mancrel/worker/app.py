@@ -16,6 +16,7 @@ ROUTES_BY_PREFIX = {
     "email": "email",
     "inbox": "email",
     "catalog": "catalog",
+    "channel": "webhooks",
 }
 # Longest task time limit plus headroom: a job unacknowledged for longer than the
 # visibility timeout is handed to another worker, so this must exceed every task.
@@ -28,6 +29,7 @@ TASK_MODULES = [
     "mancrel.dataimport.tasks",
     "mancrel.catalog.tasks",
     "mancrel.ai.tasks",
+    "mancrel.inbox.tasks",
 ]
 
 

@@ -1,0 +1,54 @@
+"""`ai.process_message`: classify waiting customer messages in batches, and file the result.
+
+A burst of mail queues one job per message, but each job takes up to `BATCH` waiting messages
+(its own first) in one forward pass, so the jobs that follow mostly find their message done. Rows
+are claimed with SKIP LOCKED: two workers share a burst instead of classifying it twice.
+
+The AI-replies step (drafting, the gate, sending) continues from here, per classified message.
+"""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.ai import service as ai_service
+from mancrel.contact import service as contact_service
+from mancrel.core.config import get_settings
+from mancrel.core.db import utcnow
+from mancrel.inbox import service as inbox_service
+from mancrel.inbox.repository import InboxRepository
+
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = None) -> int:
+    """Classify up to one batch of waiting messages; returns how many."""
+    repo = InboxRepository(session)
+    messages = await repo.claim_unclassified(first, get_settings().ai_message_batch)
+    if not messages:
+        return 0
+    conversations = {m.conversation_id: await repo.get_conversation(m.conversation_id) for m in messages}
+    owners = {cid: await _owner(session, c.contact_id if c else None) for cid, c in conversations.items()}
+    rows = await ai_service.classify_many(session, texts=[m.text for m in messages],
+                                          owner_ids=[owners[m.conversation_id] for m in messages])
+    now = utcnow()
+    for message, row in zip(messages, rows, strict=True):
+        message.classification_id, message.processed_at = row.id, now
+    await session.flush()
+    for message, row in zip(messages, rows, strict=True):
+        conversation = conversations[message.conversation_id]
+        if conversation is None:
+            continue
+        if message.occurred_at >= (await repo.latest_classified_inbound_at(conversation.id) or message.occurred_at):
+            conversation.intent, conversation.priority = row.intent, row.priority
+            conversation.priority_rank = PRIORITY_RANK.get(row.priority, 2)
+        owner_id = owners[message.conversation_id]
+        inbox_service.publish_message_event(session, "message.classified", conversation, message, owner_id)
+        inbox_service.publish_conversation_event(session, conversation, owner_id)
+    await session.flush()
+    return len(messages)
+
+
+async def _owner(session: AsyncSession, contact_id: uuid.UUID | None) -> uuid.UUID | None:
+    contact = await contact_service.get(session, contact_id) if contact_id else None
+    return contact.owner_id if contact is not None else None

@@ -1,0 +1,125 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mancrel.inbox.models import ConversationStatus
+
+
+class ContactSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    first_name: str
+    last_name: str
+    emails: list[str]
+    owner_id: uuid.UUID | None
+
+
+class ConversationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    channel_id: uuid.UUID
+    contact_id: uuid.UUID | None
+    contact: ContactSummary | None = None
+    counterpart: str
+    status: ConversationStatus
+    assignee_id: uuid.UUID | None
+    subject: str
+    is_junk: bool
+    last_message_at: datetime
+    last_inbound_at: datetime | None
+    unread_count: int
+    snoozed_until: datetime | None
+    intent: str | None
+    priority: str | None
+    created_at: datetime
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationRead]
+    next_cursor: str | None
+
+
+class ConversationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: ConversationStatus | None = None
+    assignee_id: uuid.UUID | None = Field(default=None, description="null unassigns.")
+    snoozed_until: datetime | None = None
+    read: bool | None = Field(default=None, description="true marks every message read.")
+
+
+class ClassificationSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    intent: str
+    confidence: float
+    priority: str
+    sentiment: str | None
+    language: str
+    model_version: int
+
+
+class AttachmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    stored: bool = Field(description="False when the file was over the size cap: only its metadata was kept.")
+
+
+class MessageRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    direction: str
+    sender: str
+    sender_name: str
+    recipients: dict[str, list[str]]
+    subject: str
+    text: str
+    html: str | None
+    own_words: str
+    provider_message_id: str
+    in_reply_to: str | None
+    references: list[str]
+    is_junk: bool
+    junk_reason: str | None
+    status: str
+    failure_reason: str | None
+    author_id: uuid.UUID | None
+    occurred_at: datetime
+    sent_at: datetime | None
+    attachments: list[AttachmentRead] = []
+    classification: ClassificationSummary | None = None
+
+
+class MessagePage(BaseModel):
+    items: list[MessageRead]
+    next_cursor: str | None
+
+
+class ReplyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=100_000)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a reply needs some text")
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        return value
+
+
+class ConversationSort(StrEnum):
+    activity = "activity"  # newest activity first
+    priority = "priority"  # urgent first, then newest activity

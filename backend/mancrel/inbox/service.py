@@ -1,0 +1,343 @@
+"""Inbox use cases: take in an email, reply to a conversation, and the email job's bookkeeping.
+
+Intake, in one transaction (the caller's): find the thread (In-Reply-To, References right to left,
+then the subject with the same counterpart within 30 days), find or make the contact, gate junk,
+store the message and its attachments, queue `ai.process_message` and tell browsers. Flushes,
+never commits.
+"""
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel import events
+from mancrel.ai.own_words import own_words
+from mancrel.channel.models import Channel
+from mancrel.contact import service as contact_service
+from mancrel.contact.models import Contact
+from mancrel.core.db import utcnow
+from mancrel.inbox import junk
+from mancrel.inbox.exceptions import CannotReply
+from mancrel.inbox.inbound import InboundEmail
+from mancrel.inbox.models import (
+    Attachment,
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    Message,
+)
+from mancrel.inbox.repository import InboxRepository
+from mancrel.inbox.text import html_to_text, subject_key
+from mancrel.worker.outbox import enqueue
+
+SUBJECT_THREAD_WINDOW = timedelta(days=30)
+_REPLY_PREFIX = re.compile(r"^(re|aw|sv|antw)\s*:", re.IGNORECASE)
+ATTACHMENT_CONTENT_CAP = 10 * 1024 * 1024  # bigger attachments keep their metadata, not their bytes
+# Headers kept on the message: what threading and the junk gate read, for "why" questions later.
+KEPT_HEADERS = ("message-id", "in-reply-to", "references", "auto-submitted", "precedence", "list-unsubscribe",
+                "list-id", "x-autoreply", "x-autorespond", "return-path", "content-type", "date")
+
+
+def shop_addresses(channel: Any) -> set[str]:
+    address = (channel.settings or {}).get("address")
+    return {address.strip().lower()} if address else set()
+
+
+def provider_id(email: InboundEmail) -> str:
+    """The Message-ID, or a hash of what identifies the mail when it has none."""
+    if email.message_id and junk.bare_id(email.message_id):
+        return junk.bare_id(email.message_id)[:998]
+    digest = hashlib.sha256("\x00".join([
+        email.from_address.lower(), email.subject, (email.date.isoformat() if email.date else ""),
+        email.text or "", email.html or ""]).encode("utf-8", "replace")).hexdigest()
+    return f"sha256:{digest}"
+
+
+async def receive_email(session: AsyncSession, *, channel: Any, email: InboundEmail) -> Message | None:
+    """Store an inbound email in its conversation; None when this channel already has it."""
+    repo = InboxRepository(session)
+    key = provider_id(email)
+    if await repo.message_by_provider_id(channel.id, [key]) is not None:
+        return None
+    sender = email.from_address.strip().lower()[:320]
+    await repo.lock_counterpart(channel.id, sender)
+    verdict = junk.judge(email, shop_addresses=shop_addresses(channel))
+    if verdict is not None and verdict.is_bounce:
+        await _fail_bounced(session, channel.id, email)
+    now = utcnow()
+    occurred = min(email.date, now) if email.date else now
+    if verdict is None:
+        contact = await _identify(session, channel, sender, email.from_name)
+        conversation = await _thread(session, channel.id, email, sender, now) or _new_conversation(
+            channel.id, sender, email.subject, contact_id=contact.id)
+        if conversation.contact_id != contact.id:  # the thread's contact was merged away since
+            conversation.contact_id = contact.id
+    else:
+        contact = None
+        conversation = await repo.conversation_by_subject(
+            channel.id, sender, subject_key(email.subject), now - SUBJECT_THREAD_WINDOW, junk=True) or \
+            _new_conversation(channel.id, sender, email.subject, contact_id=None, is_junk=True)
+    message = _message(channel.id, email, key, sender, verdict)
+    session.add(conversation)
+    await session.flush()
+    message.conversation_id = conversation.id
+    if not await _insert(session, message):
+        return None
+    for attachment in email.attachments:
+        session.add(_attachment(message.id, attachment))
+    _touch(conversation, occurred, inbound=True, junk=verdict is not None)
+    await session.flush()
+    if contact is not None:
+        await contact_service.record_contact_made(session, contact_id=contact.id, at=occurred)
+        enqueue(session, "ai.process_message", message_id=message.id)
+    _announce(session, conversation, message, contact)
+    return message
+
+
+async def _identify(session: AsyncSession, channel: Any, address: str, name: str) -> Contact:
+    """The sender's contact: the most recently active holder of the address, or a new lead."""
+    matches = await contact_service.find_by_email(session, address)
+    if matches:
+        return matches[0]
+    return await contact_service.create_from_channel(session, email=address, name=name or "", source="email",
+                                                     owner_id=channel.default_owner_id)
+
+
+async def _thread(session: AsyncSession, channel_id: uuid.UUID, email: InboundEmail, sender: str,
+                  now: datetime) -> Conversation | None:
+    repo = InboxRepository(session)
+    refs = [junk.bare_id(r) for r in [email.in_reply_to, *reversed(email.references)] if r]
+    earlier = await repo.message_by_provider_id(channel_id, refs)
+    if earlier is not None:
+        conversation = await repo.get_conversation(earlier.conversation_id)
+        if conversation is not None and not conversation.is_junk:
+            return conversation
+    key = subject_key(email.subject)
+    if not key:
+        return None
+    return await repo.conversation_by_subject(channel_id, sender, key, now - SUBJECT_THREAD_WINDOW, junk=False)
+
+
+def _new_conversation(channel_id: uuid.UUID, counterpart: str, subject: str, *, contact_id: uuid.UUID | None,
+                      is_junk: bool = False) -> Conversation:
+    return Conversation(id=uuid.uuid4(), channel_id=channel_id, counterpart=counterpart, contact_id=contact_id,
+                        subject=(subject or "")[:998], subject_key=subject_key(subject), is_junk=is_junk,
+                        status=ConversationStatus.open, unread_count=0, last_message_at=utcnow())
+
+
+def _message(channel_id: uuid.UUID, email: InboundEmail, key: str, sender: str,
+             verdict: junk.Verdict | None) -> Message:
+    body = email.text if email.text and email.text.strip() else html_to_text(email.html or "")
+    wanted = set(KEPT_HEADERS)
+    headers: dict[str, str] = {}
+    for name, value in email.headers:
+        if name.lower() in wanted and name.lower() not in headers:
+            headers[name.lower()] = value[:2000]
+    return Message(
+        id=uuid.uuid4(), channel_id=channel_id, direction=Direction.inbound, sender=sender,
+        sender_name=(email.from_name or "")[:200], recipients={"to": email.to, "cc": email.cc},
+        subject=(email.subject or "")[:998], text=body, html=email.html, own_words=own_words(body),
+        provider_message_id=key, in_reply_to=junk.bare_id(email.in_reply_to)[:998] if email.in_reply_to else None,
+        references=[junk.bare_id(r) for r in email.references], headers=headers,
+        is_junk=verdict is not None, junk_reason=verdict.reason if verdict else None,
+        status=DeliveryStatus.received, occurred_at=min(email.date, utcnow()) if email.date else utcnow(),
+        processed_at=utcnow() if verdict is not None else None)
+
+
+async def _insert(session: AsyncSession, message: Message) -> bool:
+    """Add the message; False when a concurrent intake stored the same one first."""
+    try:
+        async with session.begin_nested():
+            session.add(message)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _attachment(message_id: uuid.UUID, attachment) -> Attachment:
+    content = attachment.content
+    return Attachment(message_id=message_id, filename=(attachment.filename or "")[:255],
+                      content_type=(attachment.content_type or "application/octet-stream")[:200],
+                      size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                      content=content if len(content) <= ATTACHMENT_CONTENT_CAP else None)
+
+
+def _touch(conversation: Conversation, at: datetime, *, inbound: bool, junk: bool = False) -> None:
+    conversation.last_message_at = max(conversation.last_message_at or at, at)
+    if inbound and not junk:
+        conversation.last_inbound_at = max(conversation.last_inbound_at or at, at)
+        conversation.unread_count = (conversation.unread_count or 0) + 1
+        if conversation.status == ConversationStatus.closed:
+            conversation.status = ConversationStatus.open  # a customer writing again reopens it
+        conversation.snoozed_until = None
+
+
+async def _fail_bounced(session: AsyncSession, channel_id: uuid.UUID, email: InboundEmail) -> None:
+    """A bounce of our own mail: that message failed, with the report's first lines as the reason."""
+    ids = junk.bounced_message_ids(email)
+    for message in await InboxRepository(session).outbound_by_provider_ids(channel_id, ids):
+        reason = " ".join((email.text or email.subject or "bounced").split())[:500]
+        message.status, message.failure_reason = DeliveryStatus.failed, f"bounced: {reason}"
+        conversation = await InboxRepository(session).get_conversation(message.conversation_id)
+        if conversation is not None:
+            publish_message_event(session, "message.updated", conversation, message)
+
+
+# --- live events --------------------------------------------------------------------------
+def _audiences(conversation: Conversation, owner_id: uuid.UUID | None) -> list[Any]:
+    """Who may hear of a conversation: its contact's owner (with managers), and its assignee."""
+    audiences: list[Any] = [owner_id]
+    if conversation.assignee_id is not None and owner_id is not None and conversation.assignee_id != owner_id:
+        audiences.append(conversation.assignee_id)
+    return audiences
+
+
+def publish_message_event(session: AsyncSession, topic: str, conversation: Conversation, message: Message,
+                          owner_id: uuid.UUID | None = None) -> None:
+    payload = {"conversation_id": str(conversation.id), "message_id": str(message.id),
+               "direction": message.direction, "status": message.status}
+    for audience in _audiences(conversation, owner_id):
+        events.publish_after_commit(session, topic, payload, audience=audience)
+
+
+def publish_conversation_event(session: AsyncSession, conversation: Conversation,
+                               owner_id: uuid.UUID | None) -> None:
+    payload = {"conversation_id": str(conversation.id), "status": conversation.status,
+               "assignee_id": str(conversation.assignee_id) if conversation.assignee_id else None,
+               "intent": conversation.intent, "priority": conversation.priority,
+               "unread_count": conversation.unread_count}
+    for audience in _audiences(conversation, owner_id):
+        events.publish_after_commit(session, "conversation.updated", payload, audience=audience)
+
+
+def _announce(session: AsyncSession, conversation: Conversation, message: Message, contact: Contact | None) -> None:
+    owner_id = contact.owner_id if contact is not None else None
+    publish_message_event(session, "message.created", conversation, message, owner_id)
+    publish_conversation_event(session, conversation, owner_id)
+
+
+# --- outbound -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OutboundEmail:
+    """What the email job sends: the channel's SMTP settings give the rest."""
+
+    message_id: uuid.UUID
+    channel_id: uuid.UUID
+    status: str
+    from_address: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    text: str
+    rfc_message_id: str          # without <>
+    in_reply_to: str | None      # without <>
+    references: list[str]        # without <>, oldest first
+
+
+def reply_subject(subject: str) -> str:
+    subject = (subject or "").strip()
+    return subject if not subject or _REPLY_PREFIX.match(subject) else f"Re: {subject}"[:998]
+
+
+def _thread_ids(messages: list[Message]) -> list[str]:
+    """References of a reply: the thread's Message-IDs, oldest first (RFC 5322 3.6.4)."""
+    ids: list[str] = []
+    for message in messages:
+        for ref in [*message.references, message.provider_message_id]:
+            if ref and not ref.startswith("sha256:") and ref not in ids:
+                ids.append(ref)
+    return ids[-20:]  # long threads: the newest references are the useful ones
+
+
+async def reply(session: AsyncSession, *, conversation: Conversation, text: str, actor: Any) -> Message:
+    """A rep's reply: stored as queued and handed to the channel's email job after commit."""
+    channel = await session.get(Channel, conversation.channel_id)
+    if channel is None or not channel.enabled:
+        raise CannotReply("The conversation's channel is disabled or gone.")
+    if channel.kind != "email" or not (channel.settings or {}).get("smtp"):
+        raise CannotReply("The conversation's channel has no outgoing mail server (settings.smtp) to send through.")
+    from_address = channel.settings.get("address") or ""
+    repo = InboxRepository(session)
+    thread = await repo.messages_of(conversation.id, limit=500, after=None)
+    last_inbound = next((m for m in reversed(thread) if m.direction == Direction.inbound), None)
+    to = [last_inbound.sender] if last_inbound else [conversation.counterpart]
+    domain = from_address.rsplit("@", 1)[-1] if "@" in from_address else None
+    message = Message(
+        id=uuid.uuid4(), conversation_id=conversation.id, channel_id=conversation.channel_id,
+        direction=Direction.outbound, sender=from_address.lower()[:320], recipients={"to": to, "cc": []},
+        subject=reply_subject(last_inbound.subject if last_inbound else conversation.subject), text=text,
+        own_words=text, provider_message_id=junk.bare_id(make_msgid(domain=domain)),
+        in_reply_to=(thread[-1].provider_message_id if thread and not thread[-1].provider_message_id
+                     .startswith("sha256:") else None),
+        references=_thread_ids(thread), status=DeliveryStatus.queued, author_id=actor.id,
+        processed_at=utcnow(), occurred_at=utcnow())
+    session.add(message)
+    _touch(conversation, message.occurred_at, inbound=False)
+    conversation.unread_count = 0
+    if conversation.status == ConversationStatus.open:
+        conversation.status = ConversationStatus.pending  # waiting for the customer now
+    await session.flush()
+    enqueue(session, "email.send_message", message_id=message.id)
+    owner_id = await _owner_of(session, conversation)
+    publish_message_event(session, "message.created", conversation, message, owner_id)
+    publish_conversation_event(session, conversation, owner_id)
+    return message
+
+
+async def _owner_of(session: AsyncSession, conversation: Conversation) -> uuid.UUID | None:
+    if conversation.contact_id is None:
+        return None
+    contact = await contact_service.get(session, conversation.contact_id)
+    return contact.owner_id if contact is not None else None
+
+
+async def outbound_email(session: AsyncSession, message_id: uuid.UUID) -> OutboundEmail | None:
+    message = await InboxRepository(session).get_message(message_id)
+    if message is None or message.direction != Direction.outbound:
+        return None
+    return OutboundEmail(
+        message_id=message.id, channel_id=message.channel_id, status=message.status, from_address=message.sender,
+        to=list(message.recipients.get("to", [])), cc=list(message.recipients.get("cc", [])),
+        subject=message.subject, text=message.text, rfc_message_id=message.provider_message_id,
+        in_reply_to=message.in_reply_to, references=list(message.references))
+
+
+async def _set_delivery(session: AsyncSession, message_id: uuid.UUID, status: DeliveryStatus,
+                        reason: str | None = None) -> Message | None:
+    repo = InboxRepository(session)
+    message = await repo.get_message(message_id)
+    if message is None:
+        return None
+    message.status, message.failure_reason = status, reason
+    if status == DeliveryStatus.sending:
+        message.send_attempts += 1
+    if status == DeliveryStatus.sent:
+        message.sent_at = utcnow()
+    await session.flush()
+    conversation = await repo.get_conversation(message.conversation_id)
+    if conversation is not None and status != DeliveryStatus.sending:
+        publish_message_event(session, "message.updated", conversation, message,
+                              await _owner_of(session, conversation))
+    return message
+
+
+async def mark_sending(session: AsyncSession, message_id: uuid.UUID) -> Message | None:
+    """Recorded (and committed by the caller) before the SMTP call: the attempt is on file."""
+    return await _set_delivery(session, message_id, DeliveryStatus.sending)
+
+
+async def mark_sent(session: AsyncSession, message_id: uuid.UUID) -> Message | None:
+    return await _set_delivery(session, message_id, DeliveryStatus.sent)
+
+
+async def mark_failed(session: AsyncSession, message_id: uuid.UUID, reason: str) -> Message | None:
+    return await _set_delivery(session, message_id, DeliveryStatus.failed, reason[:2000])
