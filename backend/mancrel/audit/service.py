@@ -1,5 +1,18 @@
 """The audit helper every domain calls on each change. Flushes nothing itself: the entry
-commits or rolls back with the change it describes."""
+commits or rolls back with the change it describes.
+
+Secrets never reach the log. A model names its secret columns in a class attribute,
+whatever they are called (ciphertexts, hashes, tokens):
+
+    class Channel(UUIDPrimaryKey, Timestamps, Base):
+        SECRET_FIELDS = ("secrets_encrypted",)
+
+`snapshot` leaves those columns out, asked for by name or not. A name-based guess would
+miss the next `*_encrypted` or `*_key` column, so the list is explicit and
+tests/audit/test_secrets.py holds every mapped model to it: a column whose name looks like
+a secret and is not declared fails that test. A caller that changes a secret records that
+it changed (e.g. `"webhook_secret": "rotated"`), never its value.
+"""
 
 import uuid
 from collections.abc import Iterable
@@ -16,8 +29,10 @@ from mancrel.audit.repository import AuditRepository
 from mancrel.audit.schemas import AuditFilters
 from mancrel.core.logging import request_id_var
 
-# Never copied into the log, whatever the entity.
-SECRET_FIELDS = {"password_hash", "password", "webhook_secret", "secret", "token", "credentials"}
+
+def secret_fields(model: type) -> frozenset[str]:
+    """The columns `model` declares secret (its `SECRET_FIELDS`), never copied into the log."""
+    return frozenset(getattr(model, "SECRET_FIELDS", ()))
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,11 +50,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: Any, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """JSON-safe column values of an ORM object (secrets left out), for before/after."""
+    """JSON-safe column values of an ORM object, its declared secrets left out, for before/after."""
     mapper = inspect(obj).mapper
     names = list(fields) if fields is not None else [c.key for c in mapper.column_attrs]
-    return {name: _jsonable(getattr(obj, name)) for name in names
-            if name not in SECRET_FIELDS and not any(s in name for s in ("secret", "password"))}
+    hidden = secret_fields(mapper.class_)
+    return {name: _jsonable(getattr(obj, name)) for name in names if name not in hidden}
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

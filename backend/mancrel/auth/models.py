@@ -11,6 +11,7 @@ class RefreshToken(UUIDPrimaryKey, Base):
     """One issued refresh token. Rotation links tokens of one login into a family."""
 
     __tablename__ = "refresh_tokens"
+    SECRET_FIELDS = ("token_hash",)  # never copied into audit snapshots (audit/service.py)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     family_id: Mapped[uuid.UUID] = mapped_column(index=True)

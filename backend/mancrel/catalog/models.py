@@ -48,6 +48,8 @@ class EventStatus(StrEnum):
 class CatalogSource(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "catalog_sources"
     __table_args__ = (CheckConstraint("kind IN ('standard', 'shopify', 'woocommerce', 'feed')", name="kind"),)
+    # Never copied into audit snapshots (audit/service.py).
+    SECRET_FIELDS = ("webhook_secret_encrypted", "previous_secret_encrypted", "poll_credentials_encrypted")
 
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -119,7 +119,8 @@ async def update(session: AsyncSession, *, source: CatalogSource, data: SourceUp
     if secret:
         _check_secret(source.kind, secret)
         rotate_secret(source, secret, now=utcnow())
-    if "poll_credentials" in changes:
+    credentials_changed = "poll_credentials" in changes
+    if credentials_changed:
         credentials = changes.pop("poll_credentials")
         source.poll_credentials_encrypted = encrypt_secret(credentials) if credentials else None
     for name, value in changes.items():
@@ -129,6 +130,8 @@ async def update(session: AsyncSession, *, source: CatalogSource, data: SourceUp
     old, new = audit_service.changed(before, audit_service.snapshot(source))
     if secret:  # say that the secret rotated without ever copying it
         new["webhook_secret"] = "rotated"
+    if credentials_changed:
+        new["poll_credentials"] = "changed" if source.poll_credentials_encrypted else "removed"
     await audit_service.record(session, actor=actor, action="catalog_source.updated", entity_type="catalog_source",
                                entity_id=source.id, before=old, after=new)
     after_commit(session, functools.partial(_forget_cached, source.id))

@@ -7,6 +7,7 @@ from mancrel.core.permissions import Role
 
 class User(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "users"
+    SECRET_FIELDS = ("password_hash",)  # never copied into audit snapshots (audit/service.py)
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
