@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.channel.models import Channel
+from mancrel.contact.models import Contact
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.inbound import InboundAttachment, InboundEmail
 from mancrel.inbox.models import Message
@@ -44,3 +45,12 @@ def inbound(sender: str = "jane.doe@customer.example", *, name: str = "Jane Doe"
 
 async def receive(session: AsyncSession, channel: Channel, email: InboundEmail) -> Message | None:
     return await inbox_service.receive_email(session, channel=channel, email=email)
+
+
+async def make_contact(session: AsyncSession, *, owner: Any = None, email: str, first_name: str = "Ada",
+                       company: Any = None) -> Contact:
+    contact = Contact(first_name=first_name, last_name="Buyer", owner_id=getattr(owner, "id", None),
+                      company_id=getattr(company, "id", None), emails=[email])
+    session.add(contact)
+    await session.flush()
+    return contact
