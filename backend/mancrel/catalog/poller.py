@@ -4,7 +4,8 @@ API v3 `products`, and the generic feed.
 Each pages through everything changed since a cursor (`updated_at_min` / `modified_after`
 / `updated_since`); a reconciliation pages through everything. Transient failures
 (connection errors, 429, 5xx) are retried with exponential backoff and jitter before the
-poll gives up. Every request goes through core.outbound: public addresses only, no redirects.
+poll gives up. Every request goes through core.outbound: public addresses only, no redirects;
+a next-page link is followed only on the poll URL's own origin (`_same_origin`).
 
 Generic feed protocol (ours): `GET <poll_url>?updated_since=<ISO-8601>&limit=<n>` with
 `Authorization: Bearer <credentials>` answers `{"products": [<data object as in the
@@ -169,6 +170,19 @@ async def _paginate(client: httpx.AsyncClient, url: str, *, params: dict[str, An
         yield _parse_all(items(data), parse_one)
 
 
+def _same_origin(poll_url: str, response: httpx.Response, link: str) -> str:
+    """A pagination link (resolved against the page that gave it), if it stays on the poll
+    URL's origin. Every page request carries the source's credentials, and the link is the
+    server's to choose: a feed or shop that was taken over, or a proxy in between, could
+    otherwise send them to any host it names."""
+    target, origin = response.url.join(link), httpx.URL(poll_url)
+    if (target.scheme, target.host, target.port) != (origin.scheme, origin.host, origin.port):
+        raise PollError(f"{response.url} gave a next-page link to another origin "
+                        f"({target.scheme}://{target.netloc.decode()}); "
+                        "pagination is followed only on the poll URL's own scheme, host and port")
+    return str(target)
+
+
 def shopify_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str | None,
                   updated_since: datetime | None) -> AsyncIterator[Page]:
     params: dict[str, Any] = {"limit": SHOPIFY_PAGE}
@@ -178,7 +192,7 @@ def shopify_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: st
     def next_page(response: httpx.Response, data: Any, params: dict[str, Any] | None):
         # Later pages are addressed by page_info alone; the Link URL carries it.
         url = response.links.get("next", {}).get("url")
-        return (url, None) if url else None
+        return (_same_origin(source.poll_url, response, url), None) if url else None
 
     return _paginate(client, source.poll_url, params=params,
                      headers={"X-Shopify-Access-Token": token} if token else {}, items=_products_field,
@@ -279,7 +293,9 @@ def feed_pages(client: httpx.AsyncClient, source: CatalogSource, *, token: str |
 
     def next_page(response: httpx.Response, data: Any, params: dict[str, Any] | None):
         url = data.get("next") if isinstance(data, dict) else None
-        return (url, None) if url else None
+        if url is not None and not isinstance(url, str):
+            raise PollError(f"{response.url} answered a `next` that is not a URL")
+        return (_same_origin(source.poll_url, response, url), None) if url else None
 
     return _paginate(client, source.poll_url, params=params,
                      headers={"Authorization": f"Bearer {token}"} if token else {}, items=_products_field,
