@@ -129,11 +129,13 @@ def payload(i: int, prefix: str) -> dict:
 
 
 def offered_load(port: int, path: str, *, rate: float, seconds: float, processes: int, prefix: str,
-                 start_at: float = 0.0) -> dict:
-    """One open-loop run of loadgen.py (its own processes, raw keep-alive HTTP)."""
+                 start_at: float = 0.0, secret: str = WHSEC, request: str | None = None) -> dict:
+    """One open-loop run of loadgen.py (its own processes, raw keep-alive HTTP); `request` names
+    another payload builder (bench/inbox's signed Mailgun forwards)."""
     out = subprocess.run([sys.executable, str(Path(__file__).with_name("loadgen.py")), "--port", str(port),
-                          "--path", path, "--secret", WHSEC, "--rate", str(rate), "--seconds", str(seconds),
-                          "--processes", str(processes), "--prefix", prefix, "--start-at", str(start_at)],
+                          "--path", path, "--secret", secret, "--rate", str(rate), "--seconds", str(seconds),
+                          "--processes", str(processes), "--prefix", prefix, "--start-at", str(start_at),
+                          *(["--request", request] if request else [])],
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -21,7 +21,9 @@ import time
 import uuid
 
 
-def signed_request(host: str, path: str, key: bytes, index: int, prefix: str) -> bytes:
+def signed_request(host: str, path: str, secret: str, index: int, prefix: str) -> bytes:
+    """A Standard Webhooks catalogue delivery (the default --request)."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
     body = json.dumps({"type": "product.updated", "timestamp": "2026-11-27T10:00:00Z", "data": {
         "id": f"{prefix}-{index}", "title": f"Bench product {index}", "status": "active",
         "updated_at": "2026-11-27T10:00:00Z", "variants": [{"id": f"{prefix}-{index}-v", "price": "20.00",
@@ -53,9 +55,9 @@ class Connection:
 
 async def run_share(args, share: int, rate: float) -> dict:
     host = "127.0.0.1"
-    key = base64.b64decode(args.secret.removeprefix("whsec_"))
+    build = request_builder(args.request)
     total = int(rate * args.seconds)
-    requests = [signed_request(host, args.path, key, i, f"{args.prefix}{share}") for i in range(total)]
+    requests = [build(host, args.path, args.secret, i, f"{args.prefix}{share}") for i in range(total)]
     idle: asyncio.Queue[Connection] = asyncio.Queue()
     opened = 0
     latencies: list[float] = []
@@ -98,6 +100,20 @@ async def run_share(args, share: int, rate: float) -> dict:
     await asyncio.gather(*tasks)
     return {"latencies": latencies, "sent_at": sent_at, "statuses": statuses,
             "elapsed": time.perf_counter() - began}
+
+
+def request_builder(spec: str | None):
+    """`path/to/module.py:function` building one request's bytes, or the catalogue's default; other
+    benches (bench/inbox) bring their own payloads and signatures this way."""
+    if not spec:
+        return signed_request
+    import importlib.util
+
+    path, name = spec.rsplit(":", 1)
+    module_spec = importlib.util.spec_from_file_location(f"loadgen_request_{name}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return getattr(module, name)
 
 
 def share_main(args, share: int, rate: float, out) -> None:
@@ -154,6 +170,8 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
     cli.add_argument("--connections", type=int, default=64, help="per process, opened as needed")
     cli.add_argument("--prefix", default="load", help="product ids are <prefix><share>-<i>")
+    cli.add_argument("--request", default=None, help="module.py:function building each request (host, path, "
+                     "secret, index, prefix) -> bytes; default: a signed catalogue delivery")
     cli.add_argument("--start-at", type=float, default=0.0, help="wall-clock start of the schedule")
     return cli
 

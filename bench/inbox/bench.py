@@ -1,0 +1,176 @@
+"""Inbox benchmarks (issue #17 and #19): webhook acknowledgement, webhook-to-classified time, and
+classification throughput through the worker at several batch sizes.
+
+    ../../.venv/bin/python bench.py ack [--rates 300] [--seconds 15]
+    ../../.venv/bin/python bench.py classified [--rate 50] [--seconds 20]
+    ../../.venv/bin/python bench.py throughput [--batches 1,16,64] [--messages 1500]
+
+Each run starts its own embedded PostgreSQL and Valkey, one API process (`mancrel serve`) and, where
+messages are classified, one default worker (`mancrel worker`, every queue), all on this machine's
+2 cores beside the load generator. Mail is the seller evaluation messages wrapped as real replies
+(mail.py: quoted history, signatures; about 660 characters), sent as signed Mailgun forwards by
+bench/catalog/loadgen.py (open loop: latency counts from each delivery's scheduled time).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "catalog"))
+sys.path.insert(0, str(HERE))
+
+from bench import Stack, dispose_engine, offered_load, percentile  # noqa: E402  (bench/catalog/bench.py)
+
+SIGNING_KEY = "key-bench-mailgun-signing-0123456789abcdef"
+REQUEST = f"{HERE / 'mail.py'}:request"
+
+
+async def setup_channel():
+    from mancrel.channel import service as channel_service
+    from mancrel.channel.schemas import ChannelCreate
+    from mancrel.core.db import unit_of_work
+
+    async with unit_of_work() as session:
+        channel = await channel_service.create(session, actor=None, data=ChannelCreate(
+            kind="email", name="bench mail", secrets={"signing_key": SIGNING_KEY},
+            settings={"address": "orders@northwind-outfitters.example", "inbound": "mailgun"}))
+    return channel.id
+
+
+async def prepare_classifier() -> None:
+    """Version 1 trained and stored before the clock starts, as `mancrel run` does at start."""
+    from mancrel.ai import service as ai_service
+    from mancrel.core.db import unit_of_work
+
+    async with unit_of_work() as session:
+        await ai_service.active_classifier(session)
+
+
+async def rows(sql: str) -> list:
+    from sqlalchemy import text
+
+    from mancrel.core.db import unit_of_work
+
+    async with unit_of_work() as session:
+        return list((await session.execute(text(sql))).all())
+
+
+async def run_ack(args, stack: Stack) -> dict:
+    try:
+        channel_id = await setup_channel()
+        stack.serve()
+        path = f"/webhook/email/{channel_id}"
+        offered_load(stack.port, path, rate=100, seconds=3, processes=1, prefix="warm", secret=SIGNING_KEY,
+                     request=REQUEST)
+        runs = [offered_load(stack.port, path, rate=rate, seconds=args.seconds, processes=args.processes,
+                             prefix=f"r{rate}", secret=SIGNING_KEY, request=REQUEST)
+                | {"load_average": os.getloadavg()[0]} for rate in args.rates]
+        (stored,) = await rows("SELECT count(*) FROM inbound_events")
+        return {"benchmark": "ack", "runs": runs, "stored_events": stored[0]}
+    finally:
+        await dispose_engine()
+
+
+async def run_classified(args, stack: Stack) -> dict:
+    try:
+        channel_id = await setup_channel()
+        await prepare_classifier()
+        stack.serve()
+        stack.spawn("worker", "-c", "2", log="worker.log")
+        path = f"/webhook/email/{channel_id}"
+        offered_load(stack.port, path, rate=5, seconds=4, processes=1, prefix="warm", secret=SIGNING_KEY,
+                     request=REQUEST)  # the worker's embedder and model loaded, as after `mancrel run` starts
+        await wait_processed(120)
+        load = offered_load(stack.port, path, rate=args.rate, seconds=args.seconds, processes=1, prefix="run",
+                            secret=SIGNING_KEY, request=REQUEST)
+        await wait_processed(300)
+        lags = [r[0] for r in await rows(
+            "SELECT extract(epoch FROM m.processed_at - e.received_at) FROM inbound_events e "
+            "JOIN messages m ON m.id = e.message_id WHERE m.sender LIKE '%@run%'")]
+        return {"benchmark": "classified", "offered_per_s": args.rate, "ack": load, "messages": len(lags),
+                "webhook_to_classified_p50_s": round(percentile(lags, 50), 3),
+                "webhook_to_classified_p99_s": round(percentile(lags, 99), 3),
+                "webhook_to_classified_max_s": round(max(lags), 3)}
+    finally:
+        await dispose_engine()
+
+
+async def wait_processed(within: float) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        (waiting,) = await rows("SELECT (SELECT count(*) FROM inbound_events WHERE status = 'pending') + "
+                                "(SELECT count(*) FROM messages WHERE processed_at IS NULL)")
+        if waiting[0] == 0:
+            return
+        await asyncio.sleep(0.25)
+    raise RuntimeError("messages still waiting")
+
+
+async def run_throughput(args, stack: Stack) -> dict:
+    """Messages stored first (as a burst would leave them), then one worker drains them."""
+    from mail import bodies
+
+    from mancrel.core.db import unit_of_work
+    from mancrel.inbox import service as inbox_service
+    from mancrel.inbox.inbound import InboundEmail
+
+    try:
+        channel_id = await setup_channel()
+        await prepare_classifier()
+        results = []
+        for batch in args.batches:
+            async with unit_of_work() as session:
+                from mancrel.channel.models import Channel
+
+                channel = await session.get(Channel, channel_id)
+                for i in range(args.messages):
+                    await inbox_service.receive_email(session, channel=channel, email=InboundEmail(
+                        from_address=f"c{i}@b{batch}.example", subject=f"Q {i}", text=bodies()[i % len(bodies())],
+                        message_id=f"<b{batch}-{i}@bench>"))
+            os.environ["MANCREL_AI_MESSAGE_BATCH"] = str(batch)
+            worker = stack.spawn("worker", "-c", "1", "-Q", "ai", log=f"worker-{batch}.log")
+            await wait_processed(1800)
+            worker.terminate()
+            worker.wait(timeout=30)
+            (span,) = await rows(  # batch is an int from argparse
+                "SELECT count(*), extract(epoch FROM max(processed_at) - min(processed_at)) FROM messages "  # noqa: S608
+                f"WHERE sender LIKE '%@b{batch}.example'")
+            count, seconds = span
+            results.append({"batch": batch, "messages": count, "seconds": round(float(seconds), 2),
+                            "messages_per_s": round(count / max(float(seconds), 1e-9), 1)})
+        return {"benchmark": "throughput", "mean_chars": round(sum(map(len, bodies())) / len(bodies())),
+                "runs": results}
+    finally:
+        await dispose_engine()
+
+
+def main() -> None:
+    cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = cli.add_subparsers(dest="benchmark", required=True)
+    ack = sub.add_parser("ack")
+    ack.add_argument("--rates", type=lambda v: [float(x) for x in v.split(",")], default=[300.0])
+    ack.add_argument("--seconds", type=float, default=15)
+    ack.add_argument("--processes", type=int, default=1)
+    classified = sub.add_parser("classified")
+    classified.add_argument("--rate", type=float, default=50)
+    classified.add_argument("--seconds", type=float, default=20)
+    throughput = sub.add_parser("throughput")
+    throughput.add_argument("--batches", type=lambda v: [int(x) for x in v.split(",")], default=[1, 16, 64])
+    throughput.add_argument("--messages", type=int, default=1500)
+    args = cli.parse_args()
+    stack = Stack()
+    stack.start()
+    try:
+        runner = {"ack": run_ack, "classified": run_classified, "throughput": run_throughput}[args.benchmark]
+        print(json.dumps(asyncio.run(runner(args, stack))))
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
