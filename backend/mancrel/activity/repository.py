@@ -2,23 +2,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity.models import Activity
-from mancrel.core.permissions import SEES_EVERYTHING, Actor
-
-
-def activity_visible(actor: Actor) -> ColumnElement[bool]:
-    """Reps see what they logged, what they must do, and what is nobody's."""
-    if actor.role in SEES_EVERYTHING:
-        return true()
-    return or_(Activity.owner_id == actor.id, Activity.assignee_id == actor.id,
-               (Activity.owner_id.is_(None)) & (Activity.assignee_id.is_(None)))
+from mancrel.core.permissions import Actor, visible_filter
 
 
 def list_query(filters: Any, actor: Actor) -> Select:
-    stmt = select(Activity).where(activity_visible(actor))
+    stmt = select(Activity).where(visible_filter(Activity, actor))
     stmt = stmt.where(Activity.deleted_at.is_not(None) if filters.deleted else Activity.deleted_at.is_(None))
     for name in ("type", "owner_id", "assignee_id", "contact_id", "company_id", "deal_id"):
         value = getattr(filters, name)
@@ -44,7 +36,7 @@ class ActivityRepository:
 
     async def get_visible(self, activity_id: uuid.UUID, actor: Actor, *,
                           include_deleted: bool = False) -> Activity | None:
-        stmt = select(Activity).where(Activity.id == activity_id, activity_visible(actor))
+        stmt = select(Activity).where(Activity.id == activity_id, visible_filter(Activity, actor))
         if not include_deleted:
             stmt = stmt.where(Activity.deleted_at.is_(None))
         return await self.session.scalar(stmt)
@@ -65,8 +57,12 @@ class ActivityRepository:
             stmt = stmt.where(Activity.due_at < due_before)
         return list(await self.session.scalars(stmt))
 
-    async def ids_for_contact(self, contact_id: uuid.UUID) -> list[uuid.UUID]:
-        return list(await self.session.scalars(select(Activity.id).where(Activity.contact_id == contact_id)))
+    async def ids_for_contact(self, contact_id: uuid.UUID, actor: Actor | None = None) -> list[uuid.UUID]:
+        """Ids of the contact's activities (deleted ones too), only those `actor` may see when given."""
+        stmt = select(Activity.id).where(Activity.contact_id == contact_id)
+        if actor is not None:
+            stmt = stmt.where(visible_filter(Activity, actor))
+        return list(await self.session.scalars(stmt))
 
     async def set_contact(self, ids: list[uuid.UUID], contact_id: uuid.UUID) -> None:
         if ids:

@@ -107,13 +107,20 @@ async def my_tasks(session: AsyncSession, *, actor: Actor, tz: str, limit: int) 
     )
 
 
-async def reassign_contact(session: AsyncSession, *, from_contact_id: uuid.UUID,
-                           to_contact_id: uuid.UUID) -> list[uuid.UUID]:
-    """For a contact merge: move every activity of `from_contact_id` to `to_contact_id`; returns their ids."""
+async def reassign_contact(session: AsyncSession, *, from_contact_id: uuid.UUID, to_contact_id: uuid.UUID,
+                           actor: Actor | None = None) -> list[uuid.UUID]:
+    """For a contact merge: move the activities of `from_contact_id` that `actor` may see (every one
+    when no actor is given) to `to_contact_id`; returns their ids."""
     repo = ActivityRepository(session)
-    ids = await repo.ids_for_contact(from_contact_id)
+    ids = await repo.ids_for_contact(from_contact_id, actor)
     await repo.set_contact(ids, to_contact_id)
     return ids
+
+
+async def hides_from(session: AsyncSession, *, contact_id: uuid.UUID, actor: Actor) -> bool:
+    """Whether the contact has activities `actor` may not see (a merge by them must not take those)."""
+    repo = ActivityRepository(session)
+    return len(await repo.ids_for_contact(contact_id, actor)) != len(await repo.ids_for_contact(contact_id))
 
 
 async def restore_contact(session: AsyncSession, *, ids: list[uuid.UUID], contact_id: uuid.UUID) -> None:

@@ -1,4 +1,4 @@
-"""Keeping records searchable: their text in `search_documents`, their vector in the store.
+"""Keeping records searchable: what each record type puts in the search index (search_index.py).
 
 Products and contacts are read through their own domain's service (never its tables), so
 this module knows only the documented fields of each.
@@ -11,12 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.ai import repository
-from mancrel.ai.embeddings import get_embedder
-from mancrel.ai.vectorstore import VectorItem, get_vector_store
+from mancrel.ai.search_index import index_record, remove_record
+from mancrel.catalog import service as catalog_service
+from mancrel.company import service as company_service
+from mancrel.contact import service as contact_service
 
-SNIPPET_CHARS = 200
-BODY_CHARS = 4000
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 
@@ -24,27 +23,6 @@ _SPACES = re.compile(r"\s+")
 def plain(text: str | None) -> str:
     """Text without HTML tags and entities, whitespace collapsed (shop descriptions are HTML)."""
     return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", text or ""))).strip()
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-async def index_record(session: AsyncSession, *, entity_type: str, entity_id: uuid.UUID,
-                       owner_id: uuid.UUID | None, title: str, snippet: str, body: str) -> None:
-    """Write the record's text and vector (idempotent: a second call overwrites the first)."""
-    embedder = get_embedder()
-    # The title leads the embedded text: it is what a paraphrase most often describes.
-    vector = embedder.embed([_clip(f"{title}. {body}", BODY_CHARS)])[0]
-    await repository.upsert_document(session, entity_type=entity_type, entity_id=entity_id, owner_id=owner_id,
-                                     title=title, snippet=_clip(snippet, SNIPPET_CHARS), body=_clip(body, BODY_CHARS))
-    await get_vector_store().upsert(session, [VectorItem(entity_type, entity_id, owner_id, vector,
-                                                         embedder.model_id, embedder.model_version)])
-
-
-async def remove_record(session: AsyncSession, *, entity_type: str, entity_id: uuid.UUID) -> None:
-    await repository.delete_document(session, entity_type, entity_id)
-    await get_vector_store().delete(session, entity_type, [entity_id])
 
 
 def product_text(product: Any) -> tuple[str, str, str]:
@@ -71,8 +49,6 @@ def contact_text(contact: Any, company_name: str | None) -> tuple[str, str, str]
 
 async def index_product(session: AsyncSession, product_id: uuid.UUID) -> bool:
     """Index a live product, or drop it from search when it is gone or tombstoned."""
-    from mancrel.catalog import service as catalog_service
-
     product = await catalog_service.get_product(session, product_id)
     if product is None:
         await remove_record(session, entity_type="product", entity_id=product_id)
@@ -85,9 +61,6 @@ async def index_product(session: AsyncSession, product_id: uuid.UUID) -> bool:
 
 
 async def index_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
-    from mancrel.company import service as company_service
-    from mancrel.contact import service as contact_service
-
     contact = await contact_service.get(session, contact_id)
     if contact is None or contact.deleted_at is not None:
         await remove_record(session, entity_type="contact", entity_id=contact_id)
@@ -97,3 +70,7 @@ async def index_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
     await index_record(session, entity_type="contact", entity_id=contact.id, owner_id=contact.owner_id,
                        title=title, snippet=snippet, body=body)
     return True
+
+
+__all__ = ["contact_text", "index_contact", "index_product", "index_record", "plain", "product_text",
+           "remove_record"]

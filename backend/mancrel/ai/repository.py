@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.ai.models import Classification, Embedding, ModelVersion, SearchDocument, TrainingExample
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import after as after_clause
+from mancrel.core.permissions import Actor, visible_filter
 
 if TYPE_CHECKING:
     from mancrel.ai.vectorstore import VectorItem
@@ -67,26 +68,24 @@ async def get_document(session: AsyncSession, entity_type: str, entity_id: uuid.
 
 
 async def nearest_embeddings(session: AsyncSession, vector: np.ndarray, *, entity_types: list[str],
-                             owner_ids: Sequence[uuid.UUID] | None, limit: int
-                             ) -> list[tuple[str, uuid.UUID, float]]:
+                             actor: Actor, limit: int) -> list[tuple[str, uuid.UUID, float]]:
     # A larger candidate list for the HNSW scan, so the visibility filter still leaves `limit` rows.
     await session.execute(text("SET LOCAL hnsw.ef_search = 200"))
     distance = Embedding.embedding.cosine_distance(vector)
     rows = await session.execute(
         select(Embedding.entity_type, Embedding.entity_id, 1 - distance)
-        .where(Embedding.entity_type.in_(entity_types), _owner_clause(Embedding, owner_ids))
+        .where(Embedding.entity_type.in_(entity_types), visible_filter(Embedding, actor))
         .order_by(distance).limit(limit))
     return [tuple(r) for r in rows.all()]
 
 
-async def keyword_matches(session: AsyncSession, query: str, *, entity_types: list[str],
-                          owner_ids: Sequence[uuid.UUID] | None, limit: int = KEYWORD_CANDIDATES
-                          ) -> list[tuple[str, uuid.UUID]]:
+async def keyword_matches(session: AsyncSession, query: str, *, entity_types: list[str], actor: Actor,
+                          limit: int = KEYWORD_CANDIDATES) -> list[tuple[str, uuid.UUID]]:
     """Full-text matches ranked by ts_rank, then title trigram matches (typos, SKUs, names)."""
     tsquery = func.websearch_to_tsquery("english", query)
     rank = func.ts_rank_cd(SearchDocument.tsv, tsquery)
     similarity = func.word_similarity(func.lower(query), func.lower(SearchDocument.title))
-    base = [SearchDocument.entity_type.in_(entity_types), _owner_clause(SearchDocument, owner_ids)]
+    base = [SearchDocument.entity_type.in_(entity_types), visible_filter(SearchDocument, actor)]
     fulltext = await session.execute(
         select(SearchDocument.entity_type, SearchDocument.entity_id)
         .where(SearchDocument.tsv.op("@@")(tsquery), *base).order_by(rank.desc()).limit(limit))
@@ -99,13 +98,13 @@ async def keyword_matches(session: AsyncSession, query: str, *, entity_types: li
 
 
 async def documents(session: AsyncSession, keys: list[tuple[str, uuid.UUID]], *,
-                    owner_ids: Sequence[uuid.UUID] | None) -> dict[tuple[str, uuid.UUID], SearchDocument]:
+                    actor: Actor) -> dict[tuple[str, uuid.UUID], SearchDocument]:
     """The documents of `keys` still visible (a vector store's copy of the owner may lag)."""
     if not keys:
         return {}
     ids = [k[1] for k in keys]
     rows = await session.scalars(select(SearchDocument).where(
-        SearchDocument.entity_id.in_(ids), _owner_clause(SearchDocument, owner_ids)))
+        SearchDocument.entity_id.in_(ids), visible_filter(SearchDocument, actor)))
     return {(d.entity_type, d.entity_id): d for d in rows}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.ai import repository
 from mancrel.ai.embeddings import get_embedder
 from mancrel.ai.vectorstore import get_vector_store
-from mancrel.core.permissions import SEES_EVERYTHING, Actor
+from mancrel.core.permissions import Actor, visible_owner_values
 
 SEARCH_TYPES = ("product", "contact")
 RRF_K = 60  # the usual constant: damps the weight of the very first ranks
@@ -29,8 +29,10 @@ class SearchHit:
 
 
 def visible_owner_ids(actor: Actor) -> list[uuid.UUID] | None:
-    """None when the actor sees everything; else their own id (unowned records always show)."""
-    return None if actor.role in SEES_EVERYTHING else [actor.id]
+    """For ai.service's classification list: None when the actor sees everything, else their
+    own id (the repository adds unowned rows). Derived from core/permissions, not restated."""
+    owners = visible_owner_values(actor)
+    return None if owners is None else [o for o in owners if o is not None]
 
 
 def fuse(rankings: list[list[tuple[str, uuid.UUID]]], k: int = RRF_K) -> list[tuple[tuple[str, uuid.UUID], float]]:
@@ -42,13 +44,12 @@ def fuse(rankings: list[list[tuple[str, uuid.UUID]]], k: int = RRF_K) -> list[tu
 
 
 async def search(session: AsyncSession, *, query: str, types: list[str], actor: Actor, limit: int) -> list[SearchHit]:
-    owners = visible_owner_ids(actor)
-    keyword = await repository.keyword_matches(session, query, entity_types=types, owner_ids=owners)
+    keyword = await repository.keyword_matches(session, query, entity_types=types, actor=actor)
     vector = await asyncio.to_thread(get_embedder().embed_one, query)
-    hits = await get_vector_store().query(session, vector, entity_types=types, owner_ids=owners, limit=CANDIDATES)
+    hits = await get_vector_store().query(session, vector, entity_types=types, actor=actor, limit=CANDIDATES)
     semantic = [(h.entity_type, h.entity_id) for h in hits if h.score >= MIN_VECTOR_SCORE]
     fused = fuse([keyword, semantic])[:limit]
-    docs = await repository.documents(session, [key for key, _ in fused], owner_ids=owners)
+    docs = await repository.documents(session, [key for key, _ in fused], actor=actor)
     results = []
     for key, score in fused:
         doc = docs.get(key)

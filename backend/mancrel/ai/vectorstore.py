@@ -3,8 +3,8 @@
 Two implementations behind one interface: pgvector (the default; the vectors sit in the
 `embeddings` table, written in the same transaction as the change that caused them, and
 searched through an HNSW cosine index) and Qdrant (when `QDRANT_URL` is set). Visibility
-is applied inside the store: a caller passes the owner ids it may see (None: everything),
-and unowned records are always visible.
+is applied inside the store, for the acting user, with the rule of core/permissions.py
+(the owner rule: a rep's own records and unowned ones).
 """
 
 import uuid
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai import repository
 from mancrel.ai.embeddings import DIMENSIONS
+from mancrel.core.permissions import Actor, visible_owner_values
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class VectorStore(Protocol):
     async def delete(self, session: AsyncSession, entity_type: str, entity_ids: list[uuid.UUID]) -> None: ...
 
     async def query(self, session: AsyncSession, vector: np.ndarray, *, entity_types: list[str],
-                    owner_ids: list[uuid.UUID] | None, limit: int) -> list[VectorHit]: ...
+                    actor: Actor, limit: int) -> list[VectorHit]: ...
 
 
 class PgVectorStore:
@@ -54,9 +55,9 @@ class PgVectorStore:
         await repository.delete_embeddings(session, entity_type, entity_ids)
 
     async def query(self, session: AsyncSession, vector: np.ndarray, *, entity_types: list[str],
-                    owner_ids: list[uuid.UUID] | None, limit: int) -> list[VectorHit]:
+                    actor: Actor, limit: int) -> list[VectorHit]:
         rows = await repository.nearest_embeddings(session, vector, entity_types=entity_types,
-                                                   owner_ids=owner_ids, limit=limit)
+                                                   actor=actor, limit=limit)
         return [VectorHit(t, i, float(score)) for t, i, score in rows]
 
 
@@ -112,13 +113,14 @@ class QdrantStore:
         await self.client.delete(self.collection, points_selector=[point_id(entity_type, i) for i in entity_ids])
 
     async def query(self, session: AsyncSession, vector: np.ndarray, *, entity_types: list[str],
-                    owner_ids: list[uuid.UUID] | None, limit: int) -> list[VectorHit]:
+                    actor: Actor, limit: int) -> list[VectorHit]:
         from qdrant_client import models
 
         await self._ensure_collection()
         must = [models.FieldCondition(key="entity_type", match=models.MatchAny(any=entity_types))]
-        if owner_ids is not None:
-            allowed = [str(o) for o in owner_ids] + [NO_OWNER]
+        owners = visible_owner_values(actor, nobody=NO_OWNER)  # the owner rule, as a payload filter
+        if owners is not None:
+            allowed = [str(o) for o in owners]
             must.append(models.FieldCondition(key="owner_id", match=models.MatchAny(any=allowed)))
         response = await self.client.query_points(self.collection, query=vector.astype(float).tolist(),
                                                   query_filter=models.Filter(must=must), limit=limit)

@@ -1,4 +1,4 @@
-from mancrel.core.errors import Conflict, InvalidInput, NotFound
+from mancrel.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class ContactNotFound(NotFound):
@@ -26,3 +26,11 @@ class MergeNotUndoable(Conflict):
 class InvalidMerge(InvalidInput):
     title = "Invalid merge"
     slug = "invalid-merge"
+
+
+class MergeNeedsManager(Forbidden):
+    """The contact to merge away carries deals or activities of someone else: taking them onto
+    the acting rep's contact would hand another rep's work to them, so only a manager may."""
+
+    title = "A manager must do this merge"
+    slug = "merge-needs-manager"

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity import service as activity_service
+from mancrel.ai import search_index
 from mancrel.audit import service as audit_service
 from mancrel.contact import service as contact_service
-from mancrel.contact.exceptions import ContactNotFound, InvalidMerge, MergeNotFound, MergeNotUndoable
+from mancrel.contact.exceptions import ContactNotFound, InvalidMerge, MergeNeedsManager, MergeNotFound, MergeNotUndoable
 from mancrel.contact.merge_models import ContactMerge
 from mancrel.contact.models import Contact, LifecycleStage
 from mancrel.contact.repository import ContactRepository
@@ -49,15 +50,19 @@ async def merge(session: AsyncSession, *, primary: Contact, other_id: uuid.UUID,
         raise InvalidMerge("A contact cannot be merged into itself.",
                            errors=[{"field": "other_id", "in": "body", "message": "same contact"}])
     other = await contact_service.get_visible(session, other_id, actor)
+    await _check_nothing_hidden(session, other, actor)
     before = audit_service.snapshot(primary, KEPT)
     _absorb(primary, other)
     other.deleted_at = utcnow()
+    # Only records the actor sees move (the check above says that is all of them; the filter keeps
+    # it so should another rep attach a deal in between).
     moved = {
         "deals": [str(i) for i in await deal_service.reassign_contact(
-            session, from_contact_id=other.id, to_contact_id=primary.id)],
+            session, from_contact_id=other.id, to_contact_id=primary.id, actor=actor)],
         "activities": [str(i) for i in await activity_service.reassign_contact(
-            session, from_contact_id=other.id, to_contact_id=primary.id)],
+            session, from_contact_id=other.id, to_contact_id=primary.id, actor=actor)],
     }
+    await search_index.remove_record(session, entity_type="contact", entity_id=other.id)
     await session.flush()
     record = ContactMerge(primary_id=primary.id, merged_id=other.id, moved=moved, merged_by_id=actor.id,
                           primary_before={**before, "_version": primary.version})
@@ -72,6 +77,16 @@ async def merge(session: AsyncSession, *, primary: Contact, other_id: uuid.UUID,
                                after={"deleted_at": other.deleted_at, "merged_into": str(primary.id)})
     enqueue(session, "ai.embed_contact", contact_id=primary.id)
     return record
+
+
+async def _check_nothing_hidden(session: AsyncSession, other: Contact, actor: Actor) -> None:
+    """Refuse, without naming them, when the merged-away contact has deals or activities the actor
+    cannot see: moving them would hand them over, and leaving them would strand them on a
+    deleted contact, out of their owner's reach."""
+    if (await deal_service.hides_from(session, contact_id=other.id, actor=actor)
+            or await activity_service.hides_from(session, contact_id=other.id, actor=actor)):
+        raise MergeNeedsManager("Deals or activities of other people are linked to this contact; "
+                                "ask a manager to merge it.")
 
 
 async def get_visible_merge(session: AsyncSession, merge_id: uuid.UUID, actor: Actor) -> ContactMerge:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.ai import search_index
 from mancrel.audit import service as audit_service
 from mancrel.company import service as company_service
 from mancrel.contact.exceptions import ContactNotFound, DuplicateContact
@@ -109,6 +110,9 @@ async def update(session: AsyncSession, *, contact: Contact, data: ContactUpdate
 async def delete(session: AsyncSession, *, contact: Contact, actor: Actor) -> None:
     contact.deleted_at = utcnow()
     await session.flush()
+    # Out of search in this transaction: a deleted contact answers 404, so its name and email
+    # must not be found either (restore indexes it again).
+    await search_index.remove_record(session, entity_type="contact", entity_id=contact.id)
     await audit_service.record(session, actor=actor, action="contact.deleted", entity_type="contact",
                                entity_id=contact.id, before={"deleted_at": None},
                                after={"deleted_at": contact.deleted_at})
@@ -120,6 +124,7 @@ async def restore(session: AsyncSession, *, contact: Contact, actor: Actor) -> C
     await session.flush()
     await audit_service.record(session, actor=actor, action="contact.restored", entity_type="contact",
                                entity_id=contact.id, before={"deleted_at": deleted_at}, after={"deleted_at": None})
+    enqueue(session, "ai.embed_contact", contact_id=contact.id)
     return contact
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.pagination import after, decode_cursor
-from mancrel.core.permissions import SEES_EVERYTHING, Actor
+from mancrel.core.permissions import Actor, visible_filter
 from mancrel.dataimport.models import ImportJob
 
 
@@ -18,15 +18,12 @@ class ImportRepository:
 
     async def get_visible(self, import_id: uuid.UUID, actor: Actor) -> ImportJob | None:
         """Reps see their own imports; managers and admins every import."""
-        stmt = select(ImportJob).where(ImportJob.id == import_id)
-        if actor.role not in SEES_EVERYTHING:
-            stmt = stmt.where(ImportJob.created_by_id == actor.id)
+        stmt = select(ImportJob).where(ImportJob.id == import_id, visible_filter(ImportJob, actor))
         return await self.session.scalar(stmt)
 
     async def list_page(self, actor: Actor, *, limit: int, cursor: str | None) -> list[ImportJob]:
-        stmt = select(ImportJob).order_by(ImportJob.created_at.desc(), ImportJob.id.desc()).limit(limit + 1)
-        if actor.role not in SEES_EVERYTHING:
-            stmt = stmt.where(ImportJob.created_by_id == actor.id)
+        stmt = (select(ImportJob).where(visible_filter(ImportJob, actor))
+                .order_by(ImportJob.created_at.desc(), ImportJob.id.desc()).limit(limit + 1))
         if cursor:
             values = decode_cursor(cursor, (datetime.fromisoformat, uuid.UUID))
             stmt = stmt.where(after((ImportJob.created_at, ImportJob.id), values, descending=True))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.company.models import Company
 from mancrel.contact.models import Contact
 from mancrel.core.pagination import after
-from mancrel.core.permissions import SEES_EVERYTHING, Actor, visible_filter
+from mancrel.core.permissions import Actor, visible_filter, visible_owner_values
 from mancrel.deal.models import NIL_OWNER, Deal, DealStageTotal
 from mancrel.user.models import User
 
@@ -64,6 +64,7 @@ class BoardRepository:
                 .group_by(t.stage_id, t.currency)
                 .having(func.sum(t.deal_count) > 0)
                 .order_by(t.stage_id, t.currency))
-        if actor.role not in SEES_EVERYTHING:  # the rule of visible_filter, on the totals' owner key
-            stmt = stmt.where(t.owner_key.in_([actor.id, NIL_OWNER]))
+        owners = visible_owner_values(actor, nobody=NIL_OWNER)  # the owner rule, on the totals' owner key
+        if owners is not None:
+            stmt = stmt.where(t.owner_key.in_(owners))
         return list(await self.session.execute(stmt))

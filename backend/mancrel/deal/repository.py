@@ -70,8 +70,12 @@ class DealRepository:
                 .order_by(DealStageChange.changed_at.desc(), DealStageChange.id.desc()))
         return list(await self.session.scalars(stmt))
 
-    async def ids_for_contact(self, contact_id: uuid.UUID) -> list[uuid.UUID]:
-        return list(await self.session.scalars(select(Deal.id).where(Deal.contact_id == contact_id)))
+    async def ids_for_contact(self, contact_id: uuid.UUID, actor: Actor | None = None) -> list[uuid.UUID]:
+        """Ids of the contact's deals (deleted ones too), only those `actor` may see when given."""
+        stmt = select(Deal.id).where(Deal.contact_id == contact_id)
+        if actor is not None:
+            stmt = stmt.where(visible_filter(Deal, actor))
+        return list(await self.session.scalars(stmt))
 
     async def set_contact(self, ids: Sequence[uuid.UUID], contact_id: uuid.UUID) -> None:
         if ids:

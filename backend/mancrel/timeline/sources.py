@@ -14,7 +14,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity.models import Activity
-from mancrel.activity.repository import activity_visible
 from mancrel.activity.schemas import ActivityRead
 from mancrel.core.permissions import Actor, visible_filter
 from mancrel.deal.models import Deal, DealStageChange
@@ -42,7 +41,7 @@ def register(source: Source) -> None:
 def _activities(entity_type: EntityType, entity_id: uuid.UUID, actor: Actor) -> Select:
     column = {"contact": Activity.contact_id, "company": Activity.company_id, "deal": Activity.deal_id}[entity_type]
     return (select(Activity.occurred_at.label("at"), Activity.id.label("id"))
-            .where(column == entity_id, Activity.deleted_at.is_(None), activity_visible(actor)))
+            .where(column == entity_id, Activity.deleted_at.is_(None), visible_filter(Activity, actor)))
 
 
 async def _load_activities(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:

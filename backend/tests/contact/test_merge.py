@@ -153,3 +153,50 @@ async def test_someone_who_cannot_see_the_contact_cannot_undo(client, db):
                                json={"other_id": str(other.id)})).json()["merge"]
     response = await client.post(f"/api/v1/merges/{merge['id']}/undo", headers=auth_headers(rep))
     assert response.status_code == 404
+
+
+async def test_a_rep_cannot_take_another_reps_deals_and_activities_through_a_merge(client, db):
+    rep, other_rep = await quick_user(db), await quick_user(db)
+    manager = await quick_user(db, role=Role.manager)
+    mine = await make_contact(db, actor=rep)
+    unassigned = await make_contact(db, actor=rep, owner=None)
+    their_deal = await make_deal(db, actor=other_rep, contact_id=unassigned.id)
+    their_note = await activity_service.create(db, data=ActivityCreate(type="note", subject="Their call",
+                                                                       contact_id=unassigned.id), actor=other_rep)
+    await db.flush()
+
+    response = await client.post(f"/api/v1/contacts/{mine.id}/merge", headers=auth_headers(rep),
+                                 json={"other_id": str(unassigned.id)})
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert str(their_deal.id) not in response.text and str(their_note.id) not in response.text
+    # Nothing moved, nothing deleted: the other rep still reaches their deal on its contact.
+    deal = await client.get(f"/api/v1/deals/{their_deal.id}", headers=auth_headers(other_rep))
+    assert deal.status_code == 200 and deal.json()["contact_id"] == str(unassigned.id)
+    note = await client.get(f"/api/v1/activities/{their_note.id}", headers=auth_headers(other_rep))
+    assert note.status_code == 200 and note.json()["contact_id"] == str(unassigned.id)
+    assert (await client.get(f"/api/v1/contacts/{unassigned.id}", headers=auth_headers(rep))).status_code == 200
+
+    # A manager, who sees both records, may merge; the answer lists what moved.
+    merged = await client.post(f"/api/v1/contacts/{mine.id}/merge", headers=auth_headers(manager),
+                               json={"other_id": str(unassigned.id)})
+    assert merged.status_code == 200, merged.text
+    moved = merged.json()["merge"]["moved"]
+    assert moved["deals"] == [str(their_deal.id)] and moved["activities"] == [str(their_note.id)]
+
+
+async def test_a_rep_merges_an_unassigned_contact_with_records_they_see(client, db):
+    rep, other_rep = await quick_user(db), await quick_user(db)
+    mine = await make_contact(db, actor=rep)
+    unassigned = await make_contact(db, actor=rep, owner=None)
+    open_deal = await make_deal(db, actor=rep, owner=None, contact_id=unassigned.id)
+    # Logged by another rep but assigned to this one: theirs to see, so it moves.
+    task = await activity_service.create(db, data=ActivityCreate(type="task", subject="Call back",
+                                                                 contact_id=unassigned.id), actor=other_rep)
+    task.assignee_id = rep.id
+    await db.flush()
+    response = await client.post(f"/api/v1/contacts/{mine.id}/merge", headers=auth_headers(rep),
+                                 json={"other_id": str(unassigned.id)})
+    assert response.status_code == 200, response.text
+    moved = response.json()["merge"]["moved"]
+    assert moved["deals"] == [str(open_deal.id)] and moved["activities"] == [str(task.id)]
