@@ -21,6 +21,7 @@ from mancrel.contact.router import router as contact_router
 from mancrel.core.config import get_settings
 from mancrel.core.db import dispose_engine, init_engine
 from mancrel.core.errors import install_error_handlers
+from mancrel.core.input_guard import RefuseNulMiddleware
 from mancrel.core.logging import configure_logging
 from mancrel.core.metrics import render_metrics
 from mancrel.core.middleware import RequestContextMiddleware
@@ -89,6 +90,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(RefuseNulMiddleware)  # inside the request context: the 422 gets its request id
     app.add_middleware(RequestContextMiddleware)
 
     # Webhooks first: routes are matched in order, and a shop's burst of deliveries should not

@@ -4,15 +4,16 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from mancrel.activity.models import ActivityType
+from mancrel.core.types import Text, UtcDateTime
 
 
 class ActivityCreate(BaseModel):
     type: ActivityType
-    subject: str = Field(min_length=1, max_length=300)
-    body: str = Field(default="", max_length=100_000)
-    occurred_at: datetime | None = Field(default=None, description="When it happened or is planned; now if omitted.")
-    due_at: datetime | None = None
-    done_at: datetime | None = None
+    subject: Text = Field(min_length=1, max_length=300)
+    body: Text = Field(default="", max_length=100_000)
+    occurred_at: UtcDateTime | None = Field(default=None, description="When it happened or is planned; now if omitted.")
+    due_at: UtcDateTime | None = None
+    done_at: UtcDateTime | None = None
     assignee_id: uuid.UUID | None = Field(default=None, description="Tasks default to the caller.")
     owner_id: uuid.UUID | None = Field(default=None, description="The caller if omitted.")
     contact_id: uuid.UUID | None = None
@@ -24,11 +25,11 @@ class ActivityUpdate(BaseModel):
     """Set `done_at` to complete a task, or null to reopen it."""
 
     type: ActivityType | None = None
-    subject: str | None = Field(default=None, min_length=1, max_length=300)
-    body: str | None = Field(default=None, max_length=100_000)
-    occurred_at: datetime | None = None
-    due_at: datetime | None = None
-    done_at: datetime | None = None
+    subject: Text | None = Field(default=None, min_length=1, max_length=300)
+    body: Text | None = Field(default=None, max_length=100_000)
+    occurred_at: UtcDateTime | None = None
+    due_at: UtcDateTime | None = None
+    done_at: UtcDateTime | None = None
     assignee_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = None
     contact_id: uuid.UUID | None = None
@@ -71,7 +72,7 @@ class MyTasks(BaseModel):
 
 
 class ActivityFilters(BaseModel):
-    q: str | None = Field(default=None, max_length=200, description="Search in subjects.")
+    q: Text | None = Field(default=None, max_length=200, description="Search in subjects.")
     type: ActivityType | None = None
     owner_id: uuid.UUID | None = None
     assignee_id: uuid.UUID | None = None
@@ -79,11 +80,12 @@ class ActivityFilters(BaseModel):
     company_id: uuid.UUID | None = None
     deal_id: uuid.UUID | None = None
     done: bool | None = Field(default=None, description="true: completed only; false: open only.")
-    due_after: datetime | None = None
-    due_before: datetime | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    updated_after: datetime | None = None
-    updated_before: datetime | None = None
+    due_after: UtcDateTime | None = None
+    due_before: UtcDateTime | None = None
+    created_after: UtcDateTime | None = None
+    created_before: UtcDateTime | None = None
+    updated_after: UtcDateTime | None = None
+    updated_before: UtcDateTime | None = None
     deleted: bool = Field(default=False, description="List soft-deleted activities instead (managers and admins).")
-    sort: str = Field(default="-occurred_at", description="occurred_at, created_at or updated_at; '-' for descending.")
+    sort: Text = Field(default="-occurred_at", max_length=50,
+                      description="occurred_at, created_at or updated_at; '-' for descending.")

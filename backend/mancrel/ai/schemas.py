@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mancrel.core.types import Text
+
 Sentiment = Literal["negative", "neutral", "positive"]
 Priority = Literal["urgent", "high", "normal", "low"]
 
@@ -23,7 +25,7 @@ class SearchPage(BaseModel):
 
 class ClassifyRequest(BaseModel):
     # Room for a whole email thread: the quoted history is dropped before reading (own_words.py).
-    text: str = Field(min_length=1, max_length=100_000)
+    text: Text = Field(min_length=1, max_length=100_000)
 
 
 class Alternative(BaseModel):
@@ -45,6 +47,11 @@ class ClassificationRead(BaseModel):
     language: str = Field(description="ISO 639-1 code of the message's language. The models read English: "
                           "a message in another language gets confidence 0.5 at most (a human's) and "
                           "never low priority.")
+    head_probability: float | None = Field(
+        description="The intent head's temperature-calibrated probability of `intent` (null: classified "
+                    "before the parts were kept).")
+    margin: float | None = Field(description="`head_probability` minus the runner-up intent's probability.")
+    oos_score: float | None = Field(description="The head's probability that the message is out of scope.")
     model_version: int
     corrected_intent: str | None
     corrected_at: datetime | None
@@ -57,13 +64,13 @@ class ClassificationPage(BaseModel):
 
 
 class Relabel(BaseModel):
-    intent: str = Field(min_length=1, max_length=64)
+    intent: Text = Field(min_length=1, max_length=64)
     sentiment: Sentiment | None = None
 
 
 class ExampleCreate(BaseModel):
-    text: str = Field(min_length=1, max_length=10_000)
-    intent: str = Field(min_length=1, max_length=64)
+    text: Text = Field(min_length=1, max_length=10_000)
+    intent: Text = Field(min_length=1, max_length=64)
     sentiment: Sentiment | None = None
 
 

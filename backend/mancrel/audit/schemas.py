@@ -2,16 +2,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from mancrel.core.types import Text, UtcDateTime
 
 
 class AuditFilters(BaseModel):
-    entity_type: str | None = None
-    entity_id: str | None = None
+    entity_type: Text | None = Field(default=None, max_length=200)
+    entity_id: Text | None = Field(default=None, max_length=200)
     actor_id: uuid.UUID | None = None
-    action: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    action: Text | None = Field(default=None, max_length=200)
+    since: UtcDateTime | None = None
+    until: UtcDateTime | None = None
 
 
 class AuditEntryRead(BaseModel):

@@ -2,18 +2,20 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mancrel.core.types import Text
+
 
 class LoginRequest(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=256)
+    email: Text = Field(max_length=320)
+    password: Text = Field(max_length=256)
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: str = Field(max_length=200)
+    refresh_token: Text = Field(max_length=200)
 
 
 class LogoutRequest(BaseModel):
-    refresh_token: str | None = Field(default=None, max_length=200)
+    refresh_token: Text | None = Field(default=None, max_length=200)
 
 
 class TokenPair(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_serializer
 
 from mancrel.catalog.models import ProductStatus, SourceKind
+from mancrel.core.types import Text
 
 
 class VariantRead(BaseModel):
@@ -57,23 +58,23 @@ POLL_CREDENTIALS = ("Write-only. Shopify access token; WooCommerce consumer key 
 
 
 class SourceCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
     kind: SourceKind
-    webhook_secret: str | None = Field(default=None, min_length=8, max_length=500,
+    webhook_secret: Text | None = Field(default=None, min_length=8, max_length=500,
                                        description="Write-only. `whsec_...` for standard and feed sources.")
     poll_url: HttpUrl | None = Field(default=None, description=POLL_URL)
-    poll_credentials: str | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
+    poll_credentials: Text | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
     poll_interval_seconds: int = Field(default=300, ge=30, le=86400)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     enabled: bool = True
 
 
 class SourceUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    webhook_secret: str | None = Field(default=None, min_length=8, max_length=500,
+    name: Text | None = Field(default=None, min_length=1, max_length=120)
+    webhook_secret: Text | None = Field(default=None, min_length=8, max_length=500,
                                        description="A new secret; the old one stays valid for a grace period.")
     poll_url: HttpUrl | None = Field(default=None, description=POLL_URL)
-    poll_credentials: str | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
+    poll_credentials: Text | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
     poll_interval_seconds: int | None = Field(default=None, ge=30, le=86400)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     enabled: bool | None = None

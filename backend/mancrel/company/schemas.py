@@ -5,6 +5,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mancrel.core import normalise
+from mancrel.core.types import Tag, Text
 
 
 def _domain(value: str | None) -> str | None:
@@ -12,28 +13,28 @@ def _domain(value: str | None) -> str | None:
 
 
 class CompanyBase(BaseModel):
-    industry: str | None = Field(default=None, max_length=100)
-    size: str | None = Field(default=None, max_length=20, description="Headcount band, e.g. 11-50.")
-    address: str | None = Field(default=None, max_length=2000)
+    industry: Text | None = Field(default=None, max_length=100)
+    size: Text | None = Field(default=None, max_length=20, description="Headcount band, e.g. 11-50.")
+    address: Text | None = Field(default=None, max_length=2000)
 
 
 class CompanyCreate(CompanyBase):
-    name: str = Field(min_length=1, max_length=200)
-    domain: str | None = Field(default=None, max_length=300)
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    name: Text = Field(min_length=1, max_length=200)
+    domain: Text | None = Field(default=None, max_length=300)
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
     owner_id: uuid.UUID | None = Field(default=None, description="Defaults to you.")
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: dict[Text, Any] = Field(default_factory=dict)
 
     _domain = field_validator("domain")(_domain)
     _tags = field_validator("tags")(normalise.tags)
 
 
 class CompanyUpdate(CompanyBase):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    domain: str | None = Field(default=None, max_length=300)
-    tags: list[str] | None = Field(default=None, max_length=50)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    domain: Text | None = Field(default=None, max_length=300)
+    tags: list[Tag] | None = Field(default=None, max_length=50)
     owner_id: uuid.UUID | None = None
-    custom_fields: dict[str, Any] | None = None
+    custom_fields: dict[Text, Any] | None = None
 
     _domain = field_validator("domain")(_domain)
 

@@ -1,11 +1,15 @@
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mancrel.contact.models import LifecycleStage
 from mancrel.core import normalise
+from mancrel.core.types import Tag, Text, UtcDateTime
+
+EmailText = Annotated[Text, Field(max_length=320)]
+PhoneText = Annotated[Text, Field(max_length=64)]
 
 
 def _emails(values: list[str] | None) -> list[str] | None:
@@ -21,23 +25,23 @@ def _tags(values: list[str] | None) -> list[str] | None:
 
 
 class ContactFields(BaseModel):
-    title: str | None = Field(default=None, max_length=200)
+    title: Text | None = Field(default=None, max_length=200)
     company_id: uuid.UUID | None = None
-    source: str | None = Field(default=None, max_length=100)
-    whatsapp_id: str | None = Field(default=None, max_length=64)
-    messenger_psid: str | None = Field(default=None, max_length=64)
-    last_contacted_at: datetime | None = None
+    source: Text | None = Field(default=None, max_length=100)
+    whatsapp_id: Text | None = Field(default=None, max_length=64)
+    messenger_psid: Text | None = Field(default=None, max_length=64)
+    last_contacted_at: UtcDateTime | None = None
 
 
 class ContactCreate(ContactFields):
-    first_name: str = Field(default="", max_length=100)
-    last_name: str = Field(default="", max_length=100)
-    emails: list[str] = Field(default_factory=list, max_length=20, description="Trimmed and lower-cased.")
-    phones: list[str] = Field(default_factory=list, max_length=20, description="Stored as E.164.")
+    first_name: Text = Field(default="", max_length=100)
+    last_name: Text = Field(default="", max_length=100)
+    emails: list[EmailText] = Field(default_factory=list, max_length=20, description="Trimmed and lower-cased.")
+    phones: list[PhoneText] = Field(default_factory=list, max_length=20, description="Stored as E.164.")
     lifecycle_stage: LifecycleStage = LifecycleStage.lead
-    tags: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
     owner_id: uuid.UUID | None = Field(default=None, description="Defaults to you.")
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: dict[Text, Any] = Field(default_factory=dict)
 
     _emails = field_validator("emails")(_emails)
     _phones = field_validator("phones")(_phones)
@@ -45,14 +49,14 @@ class ContactCreate(ContactFields):
 
 
 class ContactUpdate(ContactFields):
-    first_name: str | None = Field(default=None, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
-    emails: list[str] | None = Field(default=None, max_length=20)
-    phones: list[str] | None = Field(default=None, max_length=20)
+    first_name: Text | None = Field(default=None, max_length=100)
+    last_name: Text | None = Field(default=None, max_length=100)
+    emails: list[EmailText] | None = Field(default=None, max_length=20)
+    phones: list[PhoneText] | None = Field(default=None, max_length=20)
     lifecycle_stage: LifecycleStage | None = None
-    tags: list[str] | None = Field(default=None, max_length=50)
+    tags: list[Tag] | None = Field(default=None, max_length=50)
     owner_id: uuid.UUID | None = None
-    custom_fields: dict[str, Any] | None = Field(default=None, description="Merged in; null removes a key.")
+    custom_fields: dict[Text, Any] | None = Field(default=None, description="Merged in; null removes a key.")
 
     _emails = field_validator("emails")(_emails)
     _phones = field_validator("phones")(_phones)

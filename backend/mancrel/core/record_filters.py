@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from sqlalchemy import Select
 
+from mancrel.core.types import Text, UtcDateTime
 from mancrel.customfield.service import FILTER_PREFIX
 
 
@@ -33,12 +34,12 @@ def record_filters(
     request: Request,
     owner_id: Annotated[uuid.UUID | None, Query(description="Records owned by this user.")] = None,
     unassigned: Annotated[bool | None, Query(description="Only records without an owner.")] = None,
-    tag: Annotated[str | None, Query(max_length=50)] = None,
-    created_after: Annotated[datetime | None, Query()] = None,
-    created_before: Annotated[datetime | None, Query()] = None,
-    updated_after: Annotated[datetime | None, Query()] = None,
-    updated_before: Annotated[datetime | None, Query()] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Search text.")] = None,
+    tag: Annotated[Text | None, Query(max_length=50)] = None,
+    created_after: Annotated[UtcDateTime | None, Query()] = None,
+    created_before: Annotated[UtcDateTime | None, Query()] = None,
+    updated_after: Annotated[UtcDateTime | None, Query()] = None,
+    updated_before: Annotated[UtcDateTime | None, Query()] = None,
+    q: Annotated[Text | None, Query(max_length=200, description="Search text.")] = None,
 ) -> RecordFilters:
     custom = {k: v for k, v in request.query_params.items() if k.startswith(FILTER_PREFIX)}
     return RecordFilters(owner_id=owner_id, unassigned=unassigned, tag=tag.strip() if tag else None,

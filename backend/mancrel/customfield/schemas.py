@@ -1,20 +1,23 @@
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mancrel.core.types import Int32, Text
 from mancrel.customfield.models import FieldType, ObjectType
+
+Option = Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class CustomFieldCreate(BaseModel):
     object_type: ObjectType
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Stable name in the API and filters.")
-    label: str = Field(min_length=1, max_length=200)
+    label: Text = Field(min_length=1, max_length=200)
     field_type: FieldType
-    options: list[str] = Field(default_factory=list, max_length=200, description="The choices of a select.")
+    options: list[Option] = Field(default_factory=list, max_length=200, description="The choices of a select.")
     required: bool = False
-    position: int = 0
+    position: Int32 = 0
 
     @model_validator(mode="after")
     def _options_for_select(self) -> "CustomFieldCreate":
@@ -26,10 +29,10 @@ class CustomFieldCreate(BaseModel):
 
 
 class CustomFieldUpdate(BaseModel):
-    label: str | None = Field(default=None, min_length=1, max_length=200)
-    options: list[str] | None = Field(default=None, max_length=200)
+    label: Text | None = Field(default=None, min_length=1, max_length=200)
+    options: list[Option] | None = Field(default=None, max_length=200)
     required: bool | None = None
-    position: int | None = None
+    position: Int32 | None = None
 
 
 class CustomFieldRead(BaseModel):

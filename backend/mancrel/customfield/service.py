@@ -6,7 +6,6 @@ strings, number as a number, date as an ISO string, boolean as true/false.
 
 import uuid
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import and_, true
@@ -15,12 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from mancrel.audit import service as audit_service
+from mancrel.core.types import no_nul, parse_decimal
 from mancrel.customfield.exceptions import CustomFieldKeyTaken, InvalidCustomFieldValue
 from mancrel.customfield.models import CustomField, FieldType, ObjectType
 from mancrel.customfield.repository import CustomFieldRepository
 from mancrel.customfield.schemas import CustomFieldCreate, CustomFieldUpdate
 
 FILTER_PREFIX = "cf."
+# Numbers are stored as JSON numbers: 15 significant digits is what a double holds exactly.
+NUMBER_DIGITS = 15
 
 
 def _invalid(key: str, message: str, location: str = "body") -> InvalidCustomFieldValue:
@@ -34,16 +36,15 @@ def _coerce(field: CustomField, value: Any) -> Any:
     if kind == FieldType.text:
         if not isinstance(value, str) or len(value) > 2000:
             raise ValueError("expected text (at most 2000 characters)")
-        return value
+        return no_nul(value)
     if kind == FieldType.number:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise ValueError("expected a number")
         try:
-            number = Decimal(str(value))
-        except InvalidOperation as exc:
-            raise ValueError("expected a number") from exc
-        if not number.is_finite():
-            raise ValueError("expected a number")
+            # Bounded before any arithmetic: int(Decimal("1e300000")) took seconds of the event loop.
+            number = parse_decimal(str(value), max_digits=NUMBER_DIGITS)
+        except ValueError as exc:
+            raise ValueError(f"expected a number of at most {NUMBER_DIGITS} digits") from exc
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == FieldType.date:
         try:

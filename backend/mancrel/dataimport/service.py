@@ -26,9 +26,12 @@ def decode(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise _invalid("file", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _invalid("file", "the file is not UTF-8 text; save it as CSV UTF-8") from exc
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL: the stored file and every cell would fail
+        raise _invalid("file", "the file contains NUL characters; it is not a CSV text file")
+    return text
 
 
 def read_header_and_count(text: str) -> tuple[list[str], int]:
@@ -70,7 +73,8 @@ async def create(session: AsyncSession, *, object_type: str, filename: str, raw:
     text = decode(raw)
     header, count = read_header_and_count(text)
     mapping = check_mapping(object_type, header, mapping)
-    job = ImportJob(object_type=object_type, filename=filename[:255], mapping=mapping, content=text,
+    filename = filename.replace("\x00", "")[:255]  # a multipart filename is client input too
+    job = ImportJob(object_type=object_type, filename=filename, mapping=mapping, content=text,
                     total_rows=count, created_by_id=actor.id)
     session.add(job)
     await session.flush()

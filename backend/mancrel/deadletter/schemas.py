@@ -4,16 +4,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mancrel.core.types import Text, UtcDateTime
 from mancrel.deadletter.models import DeadLetterStatus
 
 
 class DeadLetterFilters(BaseModel):
-    task_name: str | None = Field(None, max_length=200, description="Exact task name, e.g. `ai.embed_contact`.")
+    task_name: Text | None = Field(None, max_length=200, description="Exact task name, e.g. `ai.embed_contact`.")
     status: DeadLetterStatus | Literal["all"] | None = Field(
         DeadLetterStatus.pending, description="Default: pending only; `all` for every status.")
-    error_contains: str | None = Field(None, max_length=200, description="Case-insensitive part of the error.")
-    failed_after: datetime | None = None
-    failed_before: datetime | None = None
+    error_contains: Text | None = Field(None, max_length=200, description="Case-insensitive part of the error.")
+    failed_after: UtcDateTime | None = None
+    failed_before: UtcDateTime | None = None
 
 
 class DeadLetterSummary(BaseModel):
@@ -47,10 +48,10 @@ class ReplayByFilter(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    task_name: str | None = Field(None, max_length=200)
-    error_contains: str | None = Field(None, max_length=200)
-    failed_after: datetime | None = None
-    failed_before: datetime | None = None
+    task_name: Text | None = Field(None, max_length=200)
+    error_contains: Text | None = Field(None, max_length=200)
+    failed_after: UtcDateTime | None = None
+    failed_before: UtcDateTime | None = None
     limit: int = Field(500, ge=1, le=1000)
 
 

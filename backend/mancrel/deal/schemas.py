@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from mancrel.core.types import NonNegativeInt32, Text, UtcDateTime
 from mancrel.deal.models import DealStatus
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
@@ -19,7 +20,7 @@ def _upper(value: str | None) -> str | None:
 
 
 class DealCreate(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
+    title: Text = Field(min_length=1, max_length=300)
     contact_id: uuid.UUID | None = None
     company_id: uuid.UUID | None = None
     pipeline_id: uuid.UUID | None = Field(default=None, description="The default pipeline if omitted.")
@@ -28,7 +29,7 @@ class DealCreate(BaseModel):
     currency: Currency = "EUR"
     expected_close_date: date | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="The caller if omitted.")
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: dict[Text, Any] = Field(default_factory=dict)
 
     _currency = field_validator("currency", mode="after")(_upper)
 
@@ -36,26 +37,26 @@ class DealCreate(BaseModel):
 class DealUpdate(BaseModel):
     """Stage and status change through move / won / lost, so their history is recorded."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: Text | None = Field(default=None, min_length=1, max_length=300)
     contact_id: uuid.UUID | None = None
     company_id: uuid.UUID | None = None
     amount: Money | None = None
     currency: Currency | None = None
     expected_close_date: date | None = None
     owner_id: uuid.UUID | None = None
-    custom_fields: dict[str, Any] | None = None
+    custom_fields: dict[Text, Any] | None = None
 
     _currency = field_validator("currency", mode="after")(_upper)
 
 
 class DealMove(BaseModel):
     stage_id: uuid.UUID
-    position: int | None = Field(default=None, ge=0,
+    position: NonNegativeInt32 | None = Field(default=None,
                                  description="0-based index among the stage's cards you see; last if omitted.")
 
 
 class DealLost(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class DealRead(BaseModel):
@@ -144,7 +145,7 @@ class BoardRead(BaseModel):
 class DealFilters(BaseModel):
     """List and export filters (query parameters); all optional and combined with AND."""
 
-    q: str | None = Field(default=None, max_length=200, description="Search in deal titles.")
+    q: Text | None = Field(default=None, max_length=200, description="Search in deal titles.")
     owner_id: uuid.UUID | None = None
     unassigned: bool | None = Field(default=None, description="Only deals without an owner.")
     pipeline_id: uuid.UUID | None = None
@@ -152,9 +153,10 @@ class DealFilters(BaseModel):
     status: DealStatus | None = None
     contact_id: uuid.UUID | None = None
     company_id: uuid.UUID | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    updated_after: datetime | None = None
-    updated_before: datetime | None = None
+    created_after: UtcDateTime | None = None
+    created_before: UtcDateTime | None = None
+    updated_after: UtcDateTime | None = None
+    updated_before: UtcDateTime | None = None
     deleted: bool = Field(default=False, description="List soft-deleted deals instead (managers and admins).")
-    sort: str = Field(default="-created_at", description="created_at, updated_at, amount or title; '-' for descending.")
+    sort: Text = Field(default="-created_at", max_length=50,
+                      description="created_at, updated_at, amount or title; '-' for descending.")

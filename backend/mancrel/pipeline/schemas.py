@@ -2,6 +2,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mancrel.core.types import NonNegativeInt32, Text
 from mancrel.pipeline.models import StageKind
 
 
@@ -26,24 +27,24 @@ class PipelineRead(BaseModel):
 
 
 class StageCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
     probability: int = Field(default=0, ge=0, le=100, description="Win probability in percent.")
     kind: StageKind = StageKind.open
-    position: int | None = Field(default=None, ge=0, description="Index among the stages; last if omitted.")
+    position: NonNegativeInt32 | None = Field(default=None, description="Index among the stages; last if omitted.")
 
 
 class StageUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: Text | None = Field(default=None, min_length=1, max_length=120)
     probability: int | None = Field(default=None, ge=0, le=100)
     kind: StageKind | None = None
-    position: int | None = Field(default=None, ge=0)
+    position: NonNegativeInt32 | None = Field(default=None)
 
 
 class PipelineCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
     stages: list[StageCreate] = Field(min_length=1, max_length=30)
 
 
 class PipelineUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: Text | None = Field(default=None, min_length=1, max_length=120)
     is_default: bool | None = None

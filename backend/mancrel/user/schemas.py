@@ -4,6 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from mancrel.core.permissions import Role
+from mancrel.core.types import Text
 
 
 def _normalise_email(value: str) -> str:
@@ -23,8 +24,8 @@ class UserRead(BaseModel):
 
 class UserCreate(BaseModel):
     email: EmailStr
-    password: str = Field(min_length=10, max_length=256, description="At least 10 characters.")
-    full_name: str = Field(default="", max_length=200)
+    password: Text = Field(min_length=10, max_length=256, description="At least 10 characters.")
+    full_name: Text = Field(default="", max_length=200)
     role: Role = Role.rep
     is_active: bool = True
 
@@ -33,8 +34,8 @@ class UserCreate(BaseModel):
 
 class UserUpdate(BaseModel):
     email: EmailStr | None = None
-    password: str | None = Field(default=None, min_length=10, max_length=256)
-    full_name: str | None = Field(default=None, max_length=200)
+    password: Text | None = Field(default=None, min_length=10, max_length=256)
+    full_name: Text | None = Field(default=None, max_length=200)
     role: Role | None = None
     is_active: bool | None = None
 
