@@ -1,0 +1,48 @@
+"""`/api/v1/channels`: the accounts customer messages arrive through. Admins only."""
+
+from fastapi import APIRouter, Response
+
+from mancrel.auth.dependencies import AdminUser
+from mancrel.channel import service as channel_service
+from mancrel.channel.dependencies import ChannelDep
+from mancrel.channel.health import channel_health
+from mancrel.channel.schemas import ChannelCreate, ChannelHealth, ChannelPage, ChannelRead, ChannelUpdate
+from mancrel.core.db import SessionDep
+from mancrel.core.pagination import CursorParam, LimitParam, page_of
+
+router = APIRouter(prefix="/channels", tags=["channels"])
+
+
+@router.get("", response_model=ChannelPage)
+async def list_channels(_: AdminUser, session: SessionDep, limit: LimitParam = 50,
+                        cursor: CursorParam = None) -> ChannelPage:
+    rows = await channel_service.list_page(session, limit=limit, cursor=cursor)
+    items, next_cursor = page_of(rows, limit, key=lambda c: (c.name, c.id))
+    return ChannelPage(items=[channel_service.to_read(c) for c in items], next_cursor=next_cursor)
+
+
+@router.post("", response_model=ChannelRead, status_code=201)
+async def create_channel(data: ChannelCreate, admin: AdminUser, session: SessionDep) -> ChannelRead:
+    return channel_service.to_read(await channel_service.create(session, data=data, actor=admin))
+
+
+@router.get("/{channel_id}", response_model=ChannelRead)
+async def get_channel(channel: ChannelDep) -> ChannelRead:
+    return channel_service.to_read(channel)
+
+
+@router.patch("/{channel_id}", response_model=ChannelRead)
+async def update_channel(data: ChannelUpdate, channel: ChannelDep, admin: AdminUser,
+                         session: SessionDep) -> ChannelRead:
+    return channel_service.to_read(await channel_service.update(session, channel=channel, data=data, actor=admin))
+
+
+@router.delete("/{channel_id}", status_code=204)
+async def delete_channel(channel: ChannelDep, admin: AdminUser, session: SessionDep) -> Response:
+    await channel_service.delete(session, channel=channel, actor=admin)
+    return Response(status_code=204)
+
+
+@router.get("/{channel_id}/health", response_model=ChannelHealth)
+async def get_channel_health(channel: ChannelDep, session: SessionDep) -> ChannelHealth:
+    return await channel_health(session, channel)

@@ -1,0 +1,171 @@
+"""Channel jobs: read a stored delivery into the inbox, poll IMAP mailboxes, send replies by SMTP."""
+
+import logging
+import uuid
+
+from redis.exceptions import LockError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.channel import imap, smtp
+from mancrel.channel.exceptions import UnparseablePayload
+from mancrel.channel.models import Channel, InboundEvent, InboundStatus
+from mancrel.channel.providers import PARSERS
+from mancrel.channel.repository import ChannelRepository, InboundEventRepository
+from mancrel.channel.service import secrets_of
+from mancrel.core.db import unit_of_work, utcnow
+from mancrel.core.redis import get_redis
+from mancrel.inbox import service as inbox_service
+from mancrel.inbox.models import DeliveryStatus
+from mancrel.worker.app import BEAT_SCHEDULE
+from mancrel.worker.errors import PermanentError, TransientError
+from mancrel.worker.outbox import enqueue
+from mancrel.worker.task import job
+
+logger = logging.getLogger("mancrel.channel")
+
+POLL_LOCK_SECONDS = 300      # longer than any poll; a crashed poller's lock expires by itself
+REFUSED_MARK_SECONDS = 86400
+UNCERTAIN = ("delivery uncertain: the attempt was interrupted after the mail was handed to the server and "
+             "before it answered, so it is not sent again automatically; check with the customer before resending")
+
+
+async def _record_health(channel_id: uuid.UUID, **values) -> None:
+    """In its own transaction: the job's own rolls back when it fails, the error must stay."""
+    async with unit_of_work() as session:
+        await ChannelRepository(session).record_health(channel_id, **values)
+
+
+# --- inbound -------------------------------------------------------------------------------
+@job("channel.ingest_event")
+async def ingest_event(session: AsyncSession, event_id: uuid.UUID) -> str:
+    """Read the stored delivery with its provider's adapter and hand it to the inbox."""
+    events = InboundEventRepository(session)
+    event = await session.get(InboundEvent, event_id)
+    if event is None or event.status == InboundStatus.processed:
+        return "skipped"
+    try:
+        email = PARSERS[event.provider](event.body, event.content_type)
+    except (UnparseablePayload, ValueError, LookupError) as exc:
+        # Kept (failed, with the reason) and dead-lettered: replayable once the adapter reads it.
+        reason = f"unreadable {event.provider} delivery: {exc}"
+        async with unit_of_work() as other:
+            failed = await InboundEventRepository(other).get_for_update(event_id)
+            if failed is not None:
+                failed.status, failed.error = InboundStatus.failed, reason[:2000]
+            await ChannelRepository(other).record_health(event.channel_id, error=reason)
+        raise PermanentError(reason) from exc
+    event = await events.get_for_update(event_id)
+    channel = await session.get(Channel, event.channel_id) if event is not None else None
+    if event is None or channel is None or event.status == InboundStatus.processed:
+        return "skipped"
+    message = await inbox_service.receive_email(session, channel=channel, email=email)
+    event.status, event.error, event.processed_at = InboundStatus.processed, None, utcnow()
+    event.message_id = message.id if message is not None else None
+    await ChannelRepository(session).record_health(channel.id, received=True)
+    return "stored" if message is not None else "duplicate"
+
+
+# --- IMAP ----------------------------------------------------------------------------------
+@job("channel.poll_imap_due", once=False, max_retries=0, dead_letter=False)
+async def poll_imap_due(session: AsyncSession) -> int:
+    """Queue a poll of every IMAP channel whose poll interval has elapsed."""
+    queued = 0
+    redis = get_redis()
+    for channel in await ChannelRepository(session).imap_channels():
+        interval = int((channel.settings.get("imap") or {}).get("poll_interval_seconds", 60))
+        # The key lives for the interval: while it exists the channel is not due again.
+        if await redis.set(f"channel:imap:due:{channel.id}", "1", nx=True, ex=max(1, interval)):
+            enqueue(session, "channel.poll_imap", channel_id=channel.id)
+            queued += 1
+    return queued
+
+
+@job("channel.poll_imap", once=False, max_retries=4, retry_base=5.0, retry_max=120.0, dead_letter=False)
+async def poll_imap(session: AsyncSession, channel_id: uuid.UUID) -> int:
+    """One poll of the channel's mailbox; one at a time per channel (a Redis lock)."""
+    channel = await session.get(Channel, channel_id)
+    if channel is None or not channel.enabled or (channel.settings or {}).get("inbound") != "imap":
+        return 0
+    account = imap.ImapAccount.of(channel.settings, secrets_of(channel))
+    lock = get_redis().lock(f"channel:imap:lock:{channel_id}", timeout=POLL_LOCK_SECONDS)
+    if not await lock.acquire(blocking=False):
+        return 0  # another worker is polling this mailbox right now
+    try:
+        stored = await imap.poll(channel_id, account)
+    except Exception as exc:
+        await _record_health(channel_id, polled=False, error=f"IMAP poll failed: {exc}")
+        raise
+    finally:
+        try:
+            await lock.release()
+        except LockError:  # expired meanwhile: nothing to release
+            logger.warning("IMAP poll lock expired before the poll ended", extra={"channel_id": str(channel_id)})
+    await _record_health(channel_id, polled=True, received=stored > 0, clear_error=True)
+    return stored
+
+
+BEAT_SCHEDULE["channel-imap-polls"] = {"task": "channel.poll_imap_due", "schedule": 5.0}
+
+
+# --- SMTP ----------------------------------------------------------------------------------
+def _refused_key(message_id: uuid.UUID) -> str:
+    return f"email:refused-at-data:{message_id}"
+
+
+async def _send_allowed(session: AsyncSession, outbound) -> bool:
+    """Whether this run may send. A message found `sending` was handed to the server by an earlier
+    run that never recorded the answer (a worker killed mid-send, or before its commit): it may have
+    been delivered, so it is marked failed as uncertain and NOT sent again (never twice beats
+    maybe twice; a rep sees the reason and decides). The one exception: that earlier run saw the
+    server refuse the DATA with a 4xx and left a mark saying so."""
+    if outbound.status == DeliveryStatus.queued:
+        return True
+    if outbound.status != DeliveryStatus.sending:
+        return False  # sent or failed already
+    if await get_redis().get(_refused_key(outbound.message_id)):
+        return True
+    await inbox_service.mark_failed(session, outbound.message_id, UNCERTAIN)
+    await ChannelRepository(session).record_health(outbound.channel_id, error=UNCERTAIN)
+    return False
+
+
+async def _finish(message_id: uuid.UUID, channel_id: uuid.UUID, *, failure: str | None = None) -> None:
+    async with unit_of_work() as session:
+        if failure is None:
+            await inbox_service.mark_sent(session, message_id)
+        else:
+            await inbox_service.mark_failed(session, message_id, failure)
+            await ChannelRepository(session).record_health(channel_id, error=f"sending failed: {failure}")
+
+
+@job("email.send_message", max_retries=8, retry_base=5.0, retry_max=900.0)
+async def send_message(session: AsyncSession, message_id: uuid.UUID) -> str:
+    """Send a queued reply through its channel's SMTP server; the server's acceptance is the commit point."""
+    async with unit_of_work() as check:
+        outbound = await inbox_service.outbound_email(check, message_id)
+        if outbound is None or not await _send_allowed(check, outbound):
+            return "skipped"
+        channel = await ChannelRepository(check).get(outbound.channel_id)
+        if channel is None or not (channel.settings or {}).get("smtp"):
+            await inbox_service.mark_failed(check, message_id, "the channel has no outgoing mail server")
+            return "failed"
+        settings, password = dict(channel.settings), secrets_of(channel).get("smtp_password")
+
+    async def record_attempt() -> None:
+        async with unit_of_work() as attempt:  # committed before DATA: the attempt is on file
+            await inbox_service.mark_sending(attempt, message_id)
+        await get_redis().delete(_refused_key(message_id))
+
+    try:
+        await smtp.send(smtp.build(outbound), settings=settings, password=password, before_data=record_attempt)
+    except smtp.Refused as exc:
+        if exc.transient:
+            await get_redis().set(_refused_key(message_id), "1", ex=REFUSED_MARK_SECONDS)
+            raise TransientError(str(exc)) from exc
+        await _finish(message_id, outbound.channel_id, failure=str(exc))
+        raise PermanentError(str(exc)) from exc
+    except smtp.Uncertain as exc:
+        await _finish(message_id, outbound.channel_id, failure=f"{UNCERTAIN} ({exc})")
+        raise PermanentError(str(exc)) from exc
+    await _finish(message_id, outbound.channel_id)
+    return "sent"
