@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.catalog import source_service
 from mancrel.catalog.event_batcher import Connect, Delivery, DeliveryBatcher, Outcome
 from mancrel.catalog.exceptions import InvalidSignature, SourceNotFound
+from mancrel.catalog.limits import EARLIEST, LATEST
 from mancrel.catalog.models import SourceKind
 from mancrel.catalog.repository import SourceRepository
 from mancrel.catalog.signatures import SignatureError, verify_body_hmac, verify_standard
@@ -110,9 +111,11 @@ def _iso(value: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # unreadable, or off Python's calendar once in UTC
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    # A delete's time orders it against updates: none at all beats one at the calendar's edge.
+    return parsed if EARLIEST <= parsed <= LATEST else None
 
 
 def _duplicate_key(source_id: uuid.UUID, hour: int) -> str:

@@ -99,16 +99,19 @@ def parse_time(value: Any, what: str) -> datetime:
         raise MalformedPayload(f"{what} is missing")
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        # WooCommerce's *_gmt fields carry no offset but are UTC.
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except ValueError as exc:
         raise MalformedPayload(f"{what} is not an ISO-8601 time: {value[:40]!r}") from exc
-    # WooCommerce's *_gmt fields carry no offset but are UTC.
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError as exc:  # e.g. year 1 at +01:00 is before Python's first day in UTC
+        raise MalformedPayload(f"{what} is outside the years 1 to 9999 in UTC: {value[:40]!r}") from exc
 
 
 def _external_id(value: Any, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
         raise MalformedPayload(f"{what} must be a string or an integer")
-    return str(value).strip()[:200]
+    # Never cut short: two long ids sharing a prefix would become one product.
+    return str(value).strip()
 
 
 def _money(value: Any, what: str, *, required: bool = True) -> Decimal | None:
@@ -165,8 +168,10 @@ def _object(value: Any, what: str) -> dict[str, Any]:
 def _load_json(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedPayload(f"body is not valid JSON: {exc}") from exc
+    except ValueError as exc:  # bad JSON or UTF-8, or an integer past Python's 4,300 digits
+        raise MalformedPayload(f"body is not valid JSON: {str(exc)[:200]}") from exc
+    except RecursionError as exc:
+        raise MalformedPayload("body is nested too deeply") from exc
 
 
 def _status(value: Any) -> str:

@@ -42,6 +42,7 @@ from urllib.parse import quote
 
 import httpx
 
+from mancrel.catalog.limits import check_product
 from mancrel.catalog.models import CatalogSource, SourceKind
 from mancrel.catalog.normalise import (
     MalformedPayload,
@@ -127,7 +128,7 @@ def _parse_all(items: Any, parse_one: Callable[[Any], NormalisedProduct]) -> Pag
     page = Page(products=[])
     for item in items:
         try:
-            page.products.append(parse_one(item))
+            page.products.append(check_product(parse_one(item)))
         except MalformedPayload as exc:
             page.skipped.append(str(exc))
     return page
@@ -258,6 +259,7 @@ async def _with_variations(client: httpx.AsyncClient, source: CatalogSource, hea
                 try:
                     product.variants = await woocommerce_variations(client, source, product.external_id,
                                                                     headers=headers)
+                    check_product(product)
                 except MalformedPayload as exc:  # left as stored rather than written without a variation
                     page.skipped.append(f"product {product.external_id}: {exc}")
                     continue

@@ -6,9 +6,11 @@ import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.catalog import poller, source_service
+from mancrel.catalog.limits import check_product
 from mancrel.catalog.models import CatalogEvent, CatalogSource, EventStatus, SourceKind
 from mancrel.catalog.normalise import MalformedPayload, NormalisedProduct, parse_event
 from mancrel.catalog.repository import EventRepository, ProductRepository, SourceRepository
@@ -17,7 +19,7 @@ from mancrel.catalog.service import apply_products, newest_per_id
 from mancrel.core.db import utcnow
 from mancrel.core.errors import AppError
 from mancrel.core.redis import get_redis
-from mancrel.worker.errors import PermanentError
+from mancrel.worker.errors import PermanentError, is_transient
 from mancrel.worker.outbox import enqueue
 
 logger = logging.getLogger("mancrel.catalog.sync")
@@ -46,23 +48,38 @@ async def process_event(session: AsyncSession, event_id: uuid.UUID) -> str:
         return event.status if event else "missing"
     source = await SourceRepository(session).get(event.source_id)
     try:
-        product = parse_event(source.kind, event.body, topic=event.topic, triggered_at=event.triggered_at,
-                              received_at=event.received_at, default_currency=source.currency)
+        product = _parse(source, event)
     except MalformedPayload as exc:
         # A retry would fail the same way: record why, for the admin, and stop retrying.
-        _mark_failed(event, exc)
+        _mark_failed(event, str(exc))
         await session.flush()
         raise EventRejected(f"catalog event {event.id}: {exc}") from exc
     deferred = _refresh_later(session, source, [product])
-    written = {} if deferred else await apply_products(session, source_id=source.id, products=[product])
+    written = bool(deferred) or bool(await _apply_isolated(session, source.id, [(event, product)]))
+    if event.status == EventStatus.failed:  # the database refused what the checks let by
+        raise EventRejected(f"catalog event {event.id}: {event.error}")
     event.external_id = product.external_id
-    event.status = EventStatus.processed if written or deferred else EventStatus.stale
+    event.status = EventStatus.processed if written else EventStatus.stale
     event.processed_at = utcnow()
     return event.status
 
 
-def _mark_failed(event: CatalogEvent, reason: MalformedPayload) -> None:
-    event.status, event.error, event.processed_at = EventStatus.failed, str(reason)[:2000], utcnow()
+def _parse(source: CatalogSource, event: CatalogEvent) -> NormalisedProduct:
+    """The event's product, checked against what our tables hold (limits.py); MalformedPayload
+    says why not. A parser that trips over an odd shape fails this event, not its source's drain."""
+    try:
+        product = parse_event(source.kind, event.body, topic=event.topic, triggered_at=event.triggered_at,
+                              received_at=event.received_at, default_currency=source.currency)
+    except MalformedPayload:
+        raise
+    except Exception as exc:
+        logger.exception("catalog event could not be parsed", extra={"event_id": str(event.id)})
+        raise MalformedPayload(f"could not be read ({type(exc).__name__}: {str(exc)[:200]})") from exc
+    return check_product(product)
+
+
+def _mark_failed(event: CatalogEvent, reason: str) -> None:
+    event.status, event.error, event.processed_at = EventStatus.failed, reason[:2000], utcnow()
 
 
 async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str, int]:
@@ -70,9 +87,10 @@ async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str,
 
     The intake enqueues one drain per source and batch it commits; a drain takes every
     event pending by then, so under load one drain applies many and the drains after it
-    find little or nothing. A malformed event is marked failed with its reason and handed
-    to `catalog.process_event`, which dead-letters it (replayable) without holding up
-    the others. Safe to run twice: only pending events are taken.
+    find little or nothing. An event that cannot be applied (malformed, or a value our
+    tables cannot hold) is marked failed with its reason and handed to
+    `catalog.process_event`, which dead-letters it (replayable) without holding up the
+    others. Safe to run twice: only pending events are taken.
     """
     events = EventRepository(session)
     await events.lock_source_drain(source_id)
@@ -83,25 +101,64 @@ async def drain_events(session: AsyncSession, source_id: uuid.UUID) -> dict[str,
     parsed: list[tuple[CatalogEvent, NormalisedProduct]] = []
     for event in pending:
         try:
-            parsed.append((event, parse_event(source.kind, event.body, topic=event.topic,
-                                              triggered_at=event.triggered_at, received_at=event.received_at,
-                                              default_currency=source.currency)))
+            parsed.append((event, _parse(source, event)))
         except MalformedPayload as exc:
-            _mark_failed(event, exc)
-            enqueue(session, "catalog.process_event", event_id=event.id)
+            _mark_failed(event, str(exc))
     products = [product for _, product in parsed]
     deferred = {id(product) for product in _refresh_later(session, source, products)}
-    applied = [product for product in products if id(product) not in deferred]
-    written = await apply_products(session, source_id=source.id, products=applied)
-    chosen = {id(product) for product in newest_per_id(applied) if product.external_id in written} | deferred
+    chosen = deferred | await _apply_isolated(
+        session, source.id, [(event, product) for event, product in parsed if id(product) not in deferred])
     now = utcnow()
     for event, product in parsed:
-        # Of several versions of one product in the drain only the newest was written.
-        event.external_id, event.processed_at = product.external_id, now
-        event.status = EventStatus.processed if id(product) in chosen else EventStatus.stale
+        if event.status != EventStatus.failed:
+            # Of several versions of one product in the drain only the newest was written.
+            event.external_id, event.processed_at = product.external_id, now
+            event.status = EventStatus.processed if id(product) in chosen else EventStatus.stale
+    for event in pending:
+        if event.status == EventStatus.failed:
+            enqueue(session, "catalog.process_event", event_id=event.id)
     if len(pending) == DRAIN_LIMIT:
         enqueue(session, "catalog.drain_events", source_id=source_id)
     return dict(Counter(event.status for event in pending))
+
+
+async def _apply_isolated(session: AsyncSession, source_id: uuid.UUID,
+                          items: list[tuple[CatalogEvent, NormalisedProduct]]) -> set[int]:
+    """Apply the events' products; the `id()`s of those written.
+
+    All in one upsert, under a savepoint. Should the database refuse it (a value that got
+    past limits.py), each event's product is applied again under its own savepoint, and an
+    event the database refuses is marked failed with the database's reason while the others
+    apply. Transient errors (a deadlock, a lost connection) still fail the job, to be retried.
+    """
+    products = [product for _, product in items]
+    if not products:
+        return set()
+    await session.flush()  # earlier changes (failed events) must not ride on the savepoint
+    try:
+        async with session.begin_nested():
+            written = await apply_products(session, source_id=source_id, products=products)
+        return {id(product) for product in newest_per_id(products) if product.external_id in written}
+    except DBAPIError as exc:
+        if is_transient(exc):
+            raise
+        logger.warning("a drain's upsert was refused; applying its events one by one",
+                       extra={"source_id": str(source_id), "reason": _refusal(exc)})
+    newest: dict[str, int] = {}
+    for event, product in items:
+        try:
+            async with session.begin_nested():
+                if await apply_products(session, source_id=source_id, products=[product]):
+                    newest[product.external_id] = id(product)
+        except DBAPIError as exc:
+            if is_transient(exc):
+                raise
+            _mark_failed(event, f"the database refused it: {_refusal(exc)}")
+    return set(newest.values())
+
+
+def _refusal(exc: DBAPIError) -> str:
+    return (str(exc.orig).strip().splitlines() or ["?"])[0][:500]
 
 
 def _refresh_later(session: AsyncSession, source: CatalogSource,
