@@ -25,6 +25,7 @@ QUESTIONS = [
 
 async def test_a_burst_is_classified_and_filed_on_its_conversations(committed_db, celery_worker):
     owner = await make_user(committed_db)
+    owner_id = owner.id
     channel = await make_channel(committed_db, owner=owner)
     pubsub = get_redis().pubsub()
     await pubsub.subscribe(events.CHANNEL)
@@ -39,13 +40,16 @@ async def test_a_burst_is_classified_and_filed_on_its_conversations(committed_db
             rows = list(await committed_db.scalars(select(Message).where(Message.id.in_(ids))))
             return rows if all(r.processed_at and r.classification_id for r in rows) else None
 
-        rows = await eventually(all_processed, within=120, interval=0.2)
+        try:  # the first message also trains version 1 of the classifier (about half a minute)
+            rows = await eventually(all_processed, within=240, interval=0.2)
+        except AssertionError:
+            raise AssertionError(celery_worker.output()[-3000:]) from None
         intents = {}
         for row in rows:
             classification = await committed_db.get(Classification, row.classification_id)
             conversation = await committed_db.get(Conversation, row.conversation_id)
             assert (conversation.intent, conversation.priority) == (classification.intent, classification.priority)
-            assert classification.owner_id == owner.id
+            assert classification.owner_id == owner_id
             intents[row.text] = classification.intent
         right = sum(intents[text] == label for text, label in QUESTIONS)
         assert right >= 4, intents  # the shipped model, on plain customer questions
@@ -59,9 +63,9 @@ async def test_a_burst_is_classified_and_filed_on_its_conversations(committed_db
                        for i in ids)
 
         await eventually(heard_every_step, within=10)
-        assert all(e["audience"] == str(owner.id) for e in heard if e["topic"].startswith("message."))
+        assert all(e["audience"] == str(owner_id) for e in heard if e["topic"].startswith("message."))
     finally:
         await pubsub.aclose()
         await committed_db.execute(delete(Message).where(Message.id.in_(ids)))
-        await committed_db.execute(delete(Classification).where(Classification.owner_id == owner.id))
+        await committed_db.execute(delete(Classification).where(Classification.owner_id == owner_id))
         await committed_db.commit()
