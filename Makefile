@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint backend-test clean
+.PHONY: run test install lint backend-test fuzz clean
 
 $(INSTALLED): backend/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed"; exit 1; }
@@ -29,6 +29,11 @@ backend-test: install
 	cd backend && ../$(PY) -m pytest -q -p no:cacheprovider
 
 test: lint backend-test frontend-test e2e
+
+# Schemathesis over the whole OpenAPI as an admin and as a rep, on its own embedded servers:
+# fails on any 5xx or response outside the schema. FUZZ_EXAMPLES per operation (default 25), FUZZ_SEED.
+fuzz: install
+	cd backend && ../$(PY) tests/fuzz/openapi_fuzz.py
 
 # Web app (frontend/): npm ci once per lockfile, a build only when a source changed, and the
 # Playwright journeys against a real `mancrel run` (Debian's Chromium, installed when missing).

@@ -197,3 +197,17 @@ async def test_a_known_api_path_with_the_wrong_method_is_still_a_405(client):
     response = await client.put("/api/v1/contacts")
     assert response.status_code == 405
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+# --- references ---------------------------------------------------------------------------------
+
+async def test_an_id_that_names_no_record_is_a_422_naming_the_field(client, db):
+    admin = await quick_user(db, role=Role.admin)
+    nobody = "5b2c8f0e-9d1a-4c3b-8e7f-000000000001"
+    for path, body, field in (
+        ("/api/v1/contacts", {"first_name": "Ada", "owner_id": nobody}, "owner_id"),
+        ("/api/v1/activities", {"type": "task", "subject": "Call", "assignee_id": nobody}, "assignee_id"),
+    ):
+        response = await client.post(path, headers=auth_headers(admin), json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
