@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 
 class TimelineEntry(BaseModel):
-    kind: str = Field(description="activity, stage_change (and message once the inbox adds it).")
+    kind: str = Field(description="activity, stage_change or message.")
     id: uuid.UUID
     at: datetime
     data: Any = Field(description="The entry in its own shape: ActivityRead, StageChangeRead, ...")
