@@ -1,6 +1,7 @@
 """IMAP polling against a real Dovecot: backfill, new mail, a poll killed half way, a re-numbered
 mailbox (UIDVALIDITY change): every mail stored exactly once, each with its ingest job."""
 
+import asyncio
 import time
 
 import aioimaplib
@@ -93,7 +94,7 @@ async def test_uidvalidity_change_resyncs_without_duplicates(committed_db, dovec
 
     dovecot.reset_mailbox(SHOP_USER)
     # Dovecot takes a new mailbox's UIDVALIDITY from the clock in seconds: let it move on.
-    time.sleep(1.1)
+    await asyncio.sleep(1.1)
     # Renumbered: UID 1 is a new mail, 2 and 3 the two stored ones. A poller that ignored
     # UIDVALIDITY would fetch only UID 3 (a duplicate) and never see the new mail.
     await _append(dovecot, 5, 1, 2)
