@@ -16,6 +16,9 @@ from mancrel.auth.router import router as auth_router
 from mancrel.catalog.router import router as catalog_router
 from mancrel.catalog.webhook_router import lean_route as catalog_webhook_lean_route
 from mancrel.catalog.webhook_router import router as catalog_webhook_router
+from mancrel.channel.router import router as channel_router
+from mancrel.channel.webhook_router import lean_route as email_webhook_lean_route
+from mancrel.channel.webhook_router import router as email_webhook_router
 from mancrel.company.router import router as company_router
 from mancrel.contact.router import router as contact_router
 from mancrel.core.config import get_settings
@@ -63,6 +66,7 @@ API_ROUTERS: list[APIRouter] = [
     ai_router,
     search_router,
     inbox_router,
+    channel_router,
 ]
 
 
@@ -96,7 +100,9 @@ def create_app() -> FastAPI:
     # Webhooks first: routes are matched in order, and a shop's burst of deliveries should not
     # try the ~150 /api/v1 patterns before its own (45% of the API's time per delivery).
     app.router.routes.insert(0, catalog_webhook_lean_route)
+    app.router.routes.insert(1, email_webhook_lean_route)
     app.include_router(catalog_webhook_router)
+    app.include_router(email_webhook_router)
     api = APIRouter(prefix="/api/v1")
     for router in API_ROUTERS:
         api.include_router(router)

@@ -30,6 +30,7 @@ TASK_MODULES = [
     "mancrel.catalog.tasks",
     "mancrel.ai.tasks",
     "mancrel.inbox.tasks",
+    "mancrel.channel.tasks",
 ]
 
 
