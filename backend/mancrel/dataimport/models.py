@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +21,8 @@ class ImportJob(UUIDPrimaryKey, Timestamps, Base):
     """One uploaded CSV: its mapping, the file itself, and how far the job got."""
 
     __tablename__ = "imports"
+    __table_args__ = (Index("ix_imports_unfinished_updated_at", "updated_at",
+                            postgresql_where=text("status IN ('queued', 'running')")),)
 
     object_type: Mapped[str] = mapped_column(String(30))
     status: Mapped[ImportStatus] = mapped_column(Enum(ImportStatus, name="import_status"),
@@ -37,6 +39,8 @@ class ImportJob(UUIDPrimaryKey, Timestamps, Base):
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
     failure: Mapped[str | None] = mapped_column(Text)
+    # Restarts by the sweeper since the last committed chunk (dataimport/sweeper.py).
+    resumes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                             index=True)
     started_at: Mapped[datetime | None]

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.core.db import unit_of_work, utcnow
 from mancrel.deadletter import failures as dead_letter_failures
 from mancrel.worker import runtime
-from mancrel.worker.app import TASK_TIME_LIMIT, celery_app
+from mancrel.worker.app import TASK_TIME_LIMIT, VISIBILITY_TIMEOUT, celery_app
 from mancrel.worker.errors import backoff_seconds, is_transient
 from mancrel.worker.metrics import TASK_DURATION, TASKS
 from mancrel.worker.models import TaskCompletion
@@ -132,6 +132,11 @@ def _execute(task: Task, fn: JobFunction, kwargs: dict[str, Any], typed: dict[st
 def job(name: str, *, time_limit: int = TASK_TIME_LIMIT, max_retries: int = DEFAULT_MAX_RETRIES,
         retry_base: float = 2.0, retry_max: float = 600.0, once: bool = True,
         dead_letter: bool = True) -> Callable[[JobFunction], Task]:
+    # A job still running (or waiting for its retry countdown) when the broker's visibility
+    # timeout passes is handed to a second worker while the first goes on.
+    if time_limit >= VISIBILITY_TIMEOUT or retry_max >= VISIBILITY_TIMEOUT:
+        raise ValueError(f"{name}: time limit {time_limit} s and longest retry wait {retry_max} s must stay "
+                         f"below the broker's visibility timeout ({VISIBILITY_TIMEOUT} s); split the job")
     policy = RetryPolicy(max_retries=max_retries, base=retry_base, maximum=retry_max, dead_letter=dead_letter)
 
     def decorate(fn: JobFunction) -> Task:
