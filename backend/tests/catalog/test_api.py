@@ -1,11 +1,13 @@
 """Products and sources over the API: roles, filters, write-only secrets, health and metrics."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from mancrel.catalog import service
 from mancrel.catalog.demo import seed
 from mancrel.catalog.normalise import NormalisedProduct, NormalisedVariant
+from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
 from tests.catalog.factories import STANDARD_SECRET, make_source
 from tests.factories import auth_headers, make_user
@@ -125,15 +127,19 @@ async def test_health_and_freshness_gauge(client, db) -> None:
 
     source = await _catalogue(db)
     admin = await make_user(db, role=Role.admin)
-    source.last_poll_at = source.created_at
+    # Last in step with the shop ten minutes ago (its last poll; no event since): the lag an
+    # admin reads is those ten minutes, not merely some number.
+    source.last_poll_at = utcnow() - timedelta(minutes=10)
     await db.flush()
     figures = await tasks.refresh_freshness.run_async(db)
-    assert figures[source.name] >= 0
+    assert 600 <= figures[source.name] < 660
 
     health = (await client.get(f"/api/v1/catalog/sources/{source.id}/health", headers=auth_headers(admin))).json()
-    assert health["live_products"] == 4 and health["freshness_lag_seconds"] >= 0
+    assert health["live_products"] == 4 and 600 <= health["freshness_lag_seconds"] < 660
     metrics = (await client.get("/metrics")).text
-    assert f'mancrel_catalog_freshness_seconds{{source="{source.name}"}}' in metrics
+    gauge = next(line for line in metrics.splitlines()
+                 if line.startswith(f'mancrel_catalog_freshness_seconds{{source="{source.name}"}}'))
+    assert 600 <= float(gauge.split()[-1]) < 660
 
 
 async def test_demo_catalogue_has_merino_socks_and_a_standard_source(client, db) -> None:

@@ -20,6 +20,13 @@ async def eventually(check: Callable, *, within: float = 30, interval: float = 0
         await asyncio.sleep(interval)
 
 
+async def broker_is_idle(redis) -> bool:
+    """Nothing waiting in the queue and nothing delivered but unacknowledged (kombu's Redis
+    transport keeps those in "unacked"; jobs are acknowledged after their commit). Once this
+    holds after a job's effect showed, any duplicate sent with it has run too."""
+    return await redis.llen("default") == 0 and await redis.hlen("unacked") == 0
+
+
 async def enqueue_committed(session, task_name: str, **kwargs):
     """Enqueue in the session's transaction and commit: the job is published after commit."""
     message = enqueue(session, task_name, **kwargs)

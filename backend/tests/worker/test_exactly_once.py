@@ -9,12 +9,7 @@ from sqlalchemy import select
 from mancrel.core.redis import get_redis
 from mancrel.worker.models import TaskCompletion
 from tests.conftest import start_worker
-from tests.worker.helpers import enqueue_committed, eventually
-
-
-async def _broker_is_done(redis) -> bool:
-    # kombu's Redis transport keeps a delivered, unacknowledged message in "unacked".
-    return await redis.llen("default") == 0 and await redis.hlen("unacked") == 0
+from tests.worker.helpers import broker_is_idle, enqueue_committed, eventually
 
 
 @pytest.mark.parametrize(("stall", "runs"), [
@@ -34,7 +29,7 @@ async def test_job_killed_mid_task_is_redelivered_and_its_effect_happens_once(
 
     # reject_on_worker_lost hands the job back to the queue; a new child takes it.
     await eventually(lambda: celery_worker.output().count(f"tests.slow_record[{message.id}] received") == 2)
-    await eventually(lambda: _broker_is_done(redis))
+    await eventually(lambda: broker_is_idle(redis))
     completed = await committed_db.scalar(
         select(TaskCompletion.task_id).where(TaskCompletion.task_id == str(message.id)))
     assert completed == str(message.id)
@@ -63,7 +58,7 @@ async def test_a_whole_worker_killed_mid_task_leaves_the_job_to_the_next_worker(
     try:
         await eventually(lambda: committed_db.scalar(
             select(TaskCompletion.task_id).where(TaskCompletion.task_id == str(message.id))), within=60)
-        await eventually(lambda: _broker_is_done(redis))
+        await eventually(lambda: broker_is_idle(redis))
     finally:
         second.stop()
     assert await effects("power-cut") == 1
