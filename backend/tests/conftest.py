@@ -4,6 +4,7 @@ Each test runs in a transaction that is rolled back (the API's commits release a
 savepoint inside it), and starts with an empty Redis.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -24,7 +25,13 @@ from mancrel.core.embedded import EmbeddedPostgres, EmbeddedValkey
 _servers: dict = {}
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # pytest then finishes the session, and the hooks below stop the servers
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _signal.getsignal(_signal.SIGTERM) is _signal.SIG_DFL:  # `kill`, a CI timeout: stop like Ctrl-C
+        _signal.signal(_signal.SIGTERM, _interrupt)
     root = Path(tempfile.mkdtemp(prefix="mancrel-test-"))
     postgres = EmbeddedPostgres(root / "postgres")
     postgres.start()
@@ -49,10 +56,44 @@ def pytest_configure(config: pytest.Config) -> None:
     upgrade_to_head(postgres.url)
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
+def _left_running(folders: list[Path]) -> list[str]:
+    """Processes still running from the test folders (embedded servers, `mancrel run`, workers)."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "cwd", "status"]):
+        if proc.info["pid"] == os.getpid() or proc.info["status"] == psutil.STATUS_ZOMBIE:
+            continue
+        places = [proc.info["cwd"] or "", *(proc.info["cmdline"] or [])]
+        if any(place == str(folder) or place.startswith(f"{folder}/") for folder in folders for place in places):
+            found.append(f"{proc.info['pid']}: {' '.join(proc.info['cmdline'] or [])[:120]}")
+    return found
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the servers, then fail the run if anything the tests started is still alive."""
     if not _servers:
         return
     _servers["valkey"].stop()
+    _servers["postgres"].stop()
+    folders = [_servers["root"]]
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None and factory._basetemp is not None:
+        folders.append(factory._basetemp)
+    left = _left_running(folders)
+    if left:
+        print("\nprocesses left running by the tests (an error; stopping them):\n  " + "\n  ".join(left))
+        for line in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(line.split(":")[0]), _signal.SIGKILL)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not _servers:
+        return
+    _servers["valkey"].stop()  # no-ops when the session finished normally
     _servers["postgres"].stop()
     shutil.rmtree(_servers["root"], ignore_errors=True)
 

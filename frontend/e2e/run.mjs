@@ -2,7 +2,7 @@
 // Valkey, worker, beat, demo data) on a free port with a throwaway data folder, drives Debian's
 // Chromium through playwright-core, saves screenshots, and always stops the backend.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -76,14 +76,39 @@ async function waitReady(url, backend, seconds = 180) {
 
 function stop(backend) {
   return new Promise((ok) => {
-    if (backend.exitCode !== null) return ok();
-    const killer = setTimeout(() => backend.kill("SIGKILL"), 30_000);
+    if (backend.exitCode !== null || backend.signalCode !== null) return ok();
+    // mancrel run stops its children and embedded servers on SIGTERM, within 30 s.
+    const killer = setTimeout(() => backend.kill("SIGKILL"), 40_000);
     backend.once("exit", () => {
       clearTimeout(killer);
       ok();
     });
-    backend.kill("SIGTERM"); // mancrel run stops its children and embedded servers on SIGTERM
+    backend.kill("SIGTERM");
   });
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+/** Embedded servers of this run still alive after the backend stopped: each is an error, and is stopped. */
+function leftovers(dataDir) {
+  const left = [];
+  for (const [name, pidFile] of [["PostgreSQL", "postgres/pgdata/postmaster.pid"], ["Valkey", "valkey/valkey.pid"]]) {
+    const path = join(dataDir, pidFile);
+    if (!existsSync(path)) continue;
+    const pid = Number.parseInt(readFileSync(path, "utf8").split("\n")[0], 10);
+    if (pid > 0 && alive(pid)) {
+      left.push(`${name} (pid ${pid})`);
+      process.kill(pid, "SIGKILL");
+    }
+  }
+  return left;
 }
 
 async function main() {
@@ -108,6 +133,20 @@ async function main() {
     stdio: ["ignore", "pipe", "pipe"],
   });
   for (const stream of [backend.stdout, backend.stderr]) stream.on("data", (chunk) => log.push(chunk.toString()));
+  // Interrupted (Ctrl-C, a CI timeout): stop the backend before leaving, as after a failure.
+  let interrupted = false;
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      interrupted = true;
+      console.error(`${signal}: stopping the backend`);
+      stop(backend).then(() => {
+        const left = leftovers(dataDir);
+        if (left.length) console.error(`FAIL left running after the run: ${left.join(", ")}`);
+        rmSync(dataDir, { recursive: true, force: true });
+        process.exit(130);
+      });
+    });
+  }
 
   let browser;
   let failed = 0;
@@ -146,8 +185,15 @@ async function main() {
     console.error(log.join("").slice(-4000));
   } finally {
     await browser?.close();
-    await stop(backend);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!interrupted) {
+      await stop(backend);
+      const left = leftovers(dataDir);
+      if (left.length) {
+        failed += 1;
+        console.error(`FAIL left running after mancrel run stopped: ${left.join(", ")}`);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
   console.log(`${passed} of ${journeys.length} journeys passed; screenshots in ${screenshots}`);
   process.exit(failed ? 1 : 0);

@@ -190,7 +190,7 @@ class EmbeddedPostgres:
             return None
 
     def alive(self) -> bool:
-        return _pid_alive(self.pid)
+        return self._own_postmaster() is not None
 
     def stop_stale(self) -> None:
         """A server left by a killed run would hold the data folder: stop it first."""
@@ -209,7 +209,30 @@ class EmbeddedPostgres:
                                      "WHERE backend_type = 'autoprewarm worker'").fetchone()[0])
 
     def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop", check=False)
+        """A fast shutdown (what `pg_ctl -m fast stop` sends), signalled from here: pg_ctl runs as
+        the PostgreSQL user, which loses its way to the folder when a parent turns private after
+        the start (pytest makes its temporary root 0700 at every session start)."""
+        pid = self._own_postmaster()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGINT)
+        deadline = time.monotonic() + 60
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGQUIT)  # immediate shutdown; crash recovery at the next start
+
+    def _own_postmaster(self) -> int | None:
+        """The pid in postmaster.pid, if that process is this folder's server (pids get reused)."""
+        pid = self.pid
+        if not _pid_alive(pid):
+            return None
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                arguments = cmdline.read().decode(errors="replace").split("\0")
+        except OSError:
+            return None
+        return pid if str(self.pgdata) in arguments else None
 
     def _ensure_database(self) -> None:
         import psycopg

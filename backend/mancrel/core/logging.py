@@ -31,12 +31,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class RoutineAtDebug(logging.Filter):
+    """Beat says "Sending due task" at INFO for every schedule, every few seconds: that is its
+    routine, so it is DEBUG here, shown only when the level is DEBUG."""
+
+    ROUTINE = ("Scheduler: Sending due task",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(self.ROUTINE):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.captureWarnings(True)  # Python warnings become JSON lines too, not bare stderr text
+    beat = logging.getLogger("celery.beat")
+    if not any(isinstance(f, RoutineAtDebug) for f in beat.filters):
+        beat.addFilter(RoutineAtDebug())
     # uvicorn's access log would duplicate ours; its error log stays, in JSON.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error", "celery"):

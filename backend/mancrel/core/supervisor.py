@@ -2,55 +2,42 @@
 
 Starts the embedded servers (unless DATABASE_URL / REDIS_URL point elsewhere), migrates,
 creates the first admin, loads demo data on first start, queues the classifier's preparation,
-then runs api, worker and beat
-as child processes and supervises them. SIGINT/SIGTERM stop every child and then the
-embedded servers. A lock on the data folder keeps a second run off the same data.
+then runs api, worker and beat as child processes and supervises them:
+
+- a child that exits is restarted, after a pause that doubles with each failure in a row
+  (1 s, 2 s, 4 s ... up to a minute) and starts over once it has stayed up for a minute; the
+  others keep running, so the API keeps taking webhooks while the worker crash-loops;
+- an embedded server that dies is started again on its port, with its data;
+- `run-state.json` (core/runstate) tells /api/v1/system/status what happened.
+
+SIGINT/SIGTERM stop, in order, the API, beat and the worker, then Valkey and PostgreSQL:
+only what this run started. A lock on the data folder keeps a second run off the same data.
+Each child's output goes to `logs/` (core/logfiles); the console gets the steps, a box with
+what a newcomer needs, and warnings.
 """
 
 import asyncio
-import ctypes
-import fcntl
 import os
 import secrets
 import shutil
 import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
-from typing import IO
 
+from mancrel.core import console
 from mancrel.core.config import Settings, get_settings
 from mancrel.core.embedded import EmbeddedPostgres, EmbeddedValkey
+from mancrel.core.logfiles import rotate_copytruncate
+from mancrel.core.run_checks import acquire_lock, check_port
+from mancrel.core.run_children import Child, ChildSet
+from mancrel.core.runstate import write_state
 
-CHILDREN = {"api": ["serve"], "worker": ["worker"], "beat": ["beat"]}
 STOP_TIMEOUT = 30
-MAX_RESTARTS = 5
+WATCH_INTERVAL = 0.5
 
 
 class Stop(Exception):
     """Raised by the signal handler to unwind into the orderly shutdown."""
-
-
-def _say(message: str) -> None:
-    print(f"mancrel: {message}", flush=True)
-
-
-def _acquire_lock(data_dir: Path) -> IO[str]:
-    lock_file = open(data_dir / "run.lock", "a+")  # noqa: SIM115 - held for the whole run
-    try:
-        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock_file.seek(0)
-        pid = lock_file.read().strip() or "unknown"
-        _say(f"Mancrel is already running on the data folder {data_dir} (pid {pid}). "
-             "Stop it first (Ctrl-C in its terminal), or set MANCREL_DATA_DIR to another folder.")
-        sys.exit(1)
-    lock_file.truncate(0)
-    lock_file.write(str(os.getpid()))
-    lock_file.flush()
-    return lock_file
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -60,47 +47,6 @@ def _secret_key(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def _die_with_parent() -> None:
-    # Children get SIGTERM if the supervisor itself is killed, so nothing is orphaned.
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _spawn(name: str, env: dict[str, str]) -> subprocess.Popen:
-    # A session of their own: Ctrl-C reaches only the supervisor, which then stops them in order.
-    return subprocess.Popen([sys.executable, "-m", "mancrel", *CHILDREN[name]], env=env,
-                            start_new_session=True, preexec_fn=_die_with_parent)
-
-
-def _stop_children(children: dict[str, subprocess.Popen]) -> None:
-    for process in children.values():
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    for name, process in children.items():
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            _say(f"{name} did not stop in {STOP_TIMEOUT}s; killing it")
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def _wait_ready(url: str, children: dict[str, subprocess.Popen], timeout: float = 90) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if children["api"].poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.3)
-    return False
 
 
 async def _bootstrap(settings: Settings) -> tuple[str | None, bool]:
@@ -120,97 +66,187 @@ async def _bootstrap(settings: Settings) -> tuple[str | None, bool]:
         await dispose_engine()
 
 
-def _prepare_environment(settings: Settings, data_dir: Path, servers: list) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("MANCREL_SECRET_KEY", _secret_key(data_dir))
-    env["MANCREL_DATA_DIR"] = str(data_dir)
-    if not settings.database_url:
-        postgres = EmbeddedPostgres(data_dir / "postgres")
-        _say("starting embedded PostgreSQL")
-        postgres.start()
-        servers.append(postgres)
-        env["DATABASE_URL"] = postgres.url
-    if not settings.redis_url:
-        valkey = EmbeddedValkey(data_dir / "valkey")
-        _say("starting embedded Valkey")
-        valkey.start()
-        servers.append(valkey)
-        env["REDIS_URL"] = valkey.url
-    metrics_dir = data_dir / "metrics"
-    shutil.rmtree(metrics_dir, ignore_errors=True)  # samples of a previous run's dead processes
-    metrics_dir.mkdir()
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    return env
+class Server:
+    """An embedded server this run started, watched like a child."""
+
+    def __init__(self, name: str, server: EmbeddedPostgres | EmbeddedValkey) -> None:
+        self.name, self.server = name, server
+        self.record = Child(name)
+
+    def start(self) -> None:
+        self.server.start()
+        self.record.started(self.server.pid)
 
 
-def _supervise(children: dict[str, subprocess.Popen], env: dict[str, str]) -> int:
-    restarts: list[float] = []
-    while True:
-        time.sleep(0.5)
-        for name, process in list(children.items()):
-            code = process.poll()
-            if code is None:
-                continue
-            now = time.monotonic()
-            restarts = [t for t in restarts if now - t < 60] + [now]
-            if len(restarts) > MAX_RESTARTS:
-                _say(f"{name} keeps exiting (last code {code}); stopping everything")
-                return 1
-            _say(f"{name} exited with code {code}; restarting it")
-            children[name] = _spawn(name, env)
+class Supervisor:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.data_dir = settings.data_dir.resolve()
+        self.logs = self.data_dir / "logs"
+        self.servers: list[Server] = []
+        self.children: ChildSet | None = None
+        self.url = f"http://{settings.host}:{settings.port}"
+
+    # -- start ------------------------------------------------------------------------
+    def prepare_environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.setdefault("MANCREL_SECRET_KEY", _secret_key(self.data_dir))
+        env["MANCREL_DATA_DIR"] = str(self.data_dir)
+        if not self.settings.database_url:
+            with console.step("PostgreSQL started"):
+                postgres = Server("postgres", EmbeddedPostgres(self.data_dir / "postgres",
+                                                              log_path=self.logs / "postgres.log"))
+                postgres.start()
+                self.servers.append(postgres)
+            env["DATABASE_URL"] = postgres.server.url
+        if not self.settings.redis_url:
+            with console.step("Valkey started"):
+                valkey = Server("valkey", EmbeddedValkey(self.data_dir / "valkey",
+                                                         log_path=self.logs / "valkey.log"))
+                valkey.start()
+                self.servers.append(valkey)
+            env["REDIS_URL"] = valkey.server.url
+        metrics_dir = self.data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)  # samples of a previous run's dead processes
+        metrics_dir.mkdir()
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        return env
+
+    def start(self) -> tuple[str | None, bool]:
+        env = self.prepare_environment()
+        os.environ.update(env)
+        get_settings.cache_clear()
+        self.settings = get_settings()
+        from mancrel.core.migrate import upgrade_to_head
+
+        with console.step("migrations applied"):
+            upgrade_to_head(self.settings.database_url)
+        with console.step("first admin and demo data"):
+            generated, demo_loaded = asyncio.run(_bootstrap(self.settings))
+        self.children = ChildSet(env, self.logs, self.write_state)
+        with console.step("API ready"):
+            self.children.start("api")
+            if not self.children.wait_api(self.url):
+                raise RuntimeError(f"the API did not become ready; see {self.logs / 'api.log'}")
+        with console.step("worker ready"):
+            self.children.start("worker")
+            self.children.start("beat")  # both start at once; their readiness is reported in turn
+            if not self.children.wait_worker():
+                console.say(f"  ! the worker is slow to start; see {self.logs / 'worker.log'}")
+        with console.step("beat ready"):
+            if not self.children.wait_beat():
+                console.say(f"  ! beat is slow to start; see {self.logs / 'beat.log'}")
+        self.write_state()
+        return generated, demo_loaded
+
+    # -- watch ------------------------------------------------------------------------
+    def watch(self) -> None:
+        last_rotation = 0.0
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            for server in self.servers:
+                self._watch_server(server)
+            self.children.watch()
+            if time.monotonic() - last_rotation > 30:
+                last_rotation = time.monotonic()
+                for server in self.servers:
+                    rotate_copytruncate(server.server.log_path)
+
+    def _watch_server(self, server: Server) -> None:
+        record = server.record
+        if record.state == "running" and not server.server.alive():
+            record.exited(None)
+            self.children.note(f"{server.name} stopped unexpectedly; starting it again in "
+                               f"{record.delay():.0f} s (log: {server.server.log_path})", "ERROR")
+            self.write_state()
+        if record.state == "restarting" and time.monotonic() >= record.next_start_at:
+            try:
+                server.start()
+                self.children.note(f"{server.name} is running again", "WARNING")
+            except Exception as exc:  # a port still held, a slow disk: try again, later
+                record.exited(None)
+                self.children.note(f"{server.name} did not start ({exc}); trying again in "
+                                   f"{record.delay():.0f} s", "ERROR")
+            self.write_state()
+
+    def write_state(self) -> None:
+        processes = [s.record.as_dict() for s in self.servers]
+        if self.children is not None:
+            processes = self.children.as_dicts() + processes
+        write_state(self.data_dir, {"pid": os.getpid(), "url": self.url, "processes": processes})
+
+    # -- stop -------------------------------------------------------------------------
+    def stop(self) -> None:
+        """API, beat, worker, then Valkey and PostgreSQL; all within STOP_TIMEOUT."""
+        deadline = time.monotonic() + STOP_TIMEOUT
+        if self.children is not None:
+            self.children.stop(deadline - 5)  # the servers' share: a few seconds
+        for server in reversed(self.servers):
+            if server.server.alive():
+                server.server.stop()
+                if self.children is not None:
+                    self.children.note(f"{server.name} stopped")
+            server.record.stopped()
+        if self.children is not None:
+            self.children.close()
+        self.write_state()
+
+
+def _welcome(supervisor: Supervisor, generated: str | None, demo_loaded: bool) -> None:
+    settings = supervisor.settings
+    lines = [f"Mancrel is running at {supervisor.url}", ""]
+    if generated:
+        lines.append(f"admin:  {settings.admin_email} / {generated}  (shown once: keep it safe)")
+    else:
+        lines.append(f"admin:  {settings.admin_email} (password as set on the first start)")
+    if settings.demo:
+        from mancrel.user.demo import DEMO_PASSWORD, DEMO_TEAM
+
+        lines.append(f"demo:   {', '.join(email for email, _, _ in DEMO_TEAM)}")
+        lines.append(f"        password {DEMO_PASSWORD}")
+    lines += [f"logs:   {supervisor.logs}  (mancrel logs api|worker|beat|postgres|valkey -f)",
+              "stop:   Ctrl-C"]
+    console.box(lines)
+    if demo_loaded:
+        console.say("  demo data loaded (first start)")
 
 
 def run(settings: Settings) -> int:
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    lock = _acquire_lock(data_dir)
+    lock = acquire_lock(data_dir)
+    if not check_port(settings.host, settings.port):
+        lock.close()
+        return 1
 
     def on_signal(signum: int, _frame) -> None:
         raise Stop(signal.Signals(signum).name)
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    servers: list[EmbeddedPostgres | EmbeddedValkey] = []
-    children: dict[str, subprocess.Popen] = {}
+    console.say(f"Mancrel: starting (data folder {data_dir})")
+    if os.geteuid() == 0:
+        console.say("  running as root: fine for a container or a trial machine; in production, run "
+                    "each process as a dedicated user")
+    supervisor = Supervisor(settings)
+    started = time.monotonic()
     try:
-        env = _prepare_environment(settings, data_dir, servers)
-        os.environ.update(env)
-        get_settings.cache_clear()
-        settings = get_settings()
-
-        from mancrel.core.migrate import upgrade_to_head
-
-        _say("applying migrations")
-        upgrade_to_head(settings.database_url)
-        generated, demo_loaded = asyncio.run(_bootstrap(settings))
-
-        for name in CHILDREN:
-            children[name] = _spawn(name, env)
-        url = f"http://{settings.host}:{settings.port}"
-        if not _wait_ready(url, children):
-            _say("the API did not become ready; see the log above")
-            return 1
-        _print_welcome(url, settings, generated, demo_loaded)
-        return _supervise(children, env)
+        generated, demo_loaded = supervisor.start()
+        console.done("started", time.monotonic() - started)
+        _welcome(supervisor, generated, demo_loaded)
+        supervisor.children.announce_classifier()
+        supervisor.watch()
     except Stop as stop:
-        _say(f"{stop}: stopping")
+        console.say(f"Mancrel: {stop}: stopping")
         return 0
+    except Exception as exc:
+        console.say(f"Mancrel could not start: {exc}")
+        return 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        _stop_children(children)
-        for server in reversed(servers):
-            server.stop()
+        stopping = time.monotonic()
+        supervisor.stop()
         lock.close()
-        _say("stopped")
-
-
-def _print_welcome(url: str, settings: Settings, generated: str | None, demo_loaded: bool) -> None:
-    _say(f"Mancrel is running at {url}  (Ctrl-C to stop)")
-    if generated:
-        _say(f"first admin: {settings.admin_email} / {generated}  (shown once: keep it safe)")
-    if demo_loaded:
-        from mancrel.user.demo import DEMO_PASSWORD, DEMO_TEAM
-
-        logins = ", ".join(email for email, _, _ in DEMO_TEAM)
-        _say(f"demo users ({logins}) sign in with the password {DEMO_PASSWORD}")
+        console.say(f"Mancrel: stopped ({time.monotonic() - stopping:.1f} s)")
+    return 0

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.core.config import get_settings
 from mancrel.core.db import unit_of_work
 from mancrel.core.redis import get_redis
+from mancrel.core.runstate import read_state
 from mancrel.deadletter import service as dead_letter_service
-from mancrel.system.schemas import ScheduleStatus, SystemStatus, WorkerStatus
+from mancrel.system.schemas import ProcessStatus, ScheduleStatus, SystemStatus, WorkerStatus
 from mancrel.worker import repository as worker_repository
 from mancrel.worker.app import BEAT_SCHEDULE, QUEUES, load_task_modules
 from mancrel.worker.heartbeat import BEAT_KEY, WORKER_KEY
@@ -69,6 +71,12 @@ async def _schedules() -> list[ScheduleStatus]:
             for name, entry in sorted(BEAT_SCHEDULE.items())]
 
 
+def _processes() -> list[ProcessStatus]:
+    """What `mancrel run` says of its processes (restarts, backoff), read from the data folder."""
+    state = read_state(get_settings().data_dir.resolve()) or {}
+    return [ProcessStatus.model_validate(p) for p in state.get("processes", [])]
+
+
 async def status(session: AsyncSession) -> SystemStatus:
     load_task_modules()  # every module's beat entries, not only those this process imported yet
     measures = await measure(session)
@@ -80,4 +88,5 @@ async def status(session: AsyncSession) -> SystemStatus:
         except Exception:
             logger.warning("worker heartbeats unavailable", exc_info=True)
     return SystemStatus(queues=measures.queues, workers=workers, outbox_backlog=measures.outbox_backlog,
-                        dead_letters=measures.dead_letters, schedules=schedules, redis_ok=measures.redis_ok)
+                        dead_letters=measures.dead_letters, schedules=schedules, redis_ok=measures.redis_ok,
+                        processes=_processes())

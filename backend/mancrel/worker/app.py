@@ -1,12 +1,17 @@
 """The Celery application: broker settings, queues and routing by task name."""
 
 import importlib
+import logging
 import os
+import warnings
 
 from celery import Celery
+from celery.exceptions import SecurityWarning
+from celery.signals import setup_logging, worker_init
 from kombu import Queue
 
 from mancrel.core.config import get_settings
+from mancrel.core.logging import configure_logging
 
 QUEUES = ("webhooks", "ai", "email", "catalog", "default")
 # A task named "<domain>.<action>" goes to its domain's queue.
@@ -105,3 +110,22 @@ def _configuration() -> dict:
 
 celery_app = Celery("mancrel")
 celery_app.add_defaults(_configuration)
+
+# Root in a container or a trial VM is normal here, and we accept JSON only (the reason Celery
+# refuses pickle as root), so its "absolutely not recommended" warning is noise on every start.
+warnings.filterwarnings("ignore", category=SecurityWarning)
+
+
+@setup_logging.connect
+def _json_logging(**_: object) -> None:
+    # Connected, this replaces Celery's own coloured handlers in the worker and beat: their
+    # lines are JSON like the API's, and `mancrel run` files them under logs/.
+    configure_logging(get_settings().log_level)
+
+
+@worker_init.connect
+def _say_root_once(**_: object) -> None:
+    if os.geteuid() == 0:
+        logging.getLogger("mancrel.worker").info(
+            "running as root; fine for a container or a trial, but production should run the "
+            "worker as a dedicated user")
