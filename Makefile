@@ -7,12 +7,15 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test install lint backend-test fuzz clean
 
+# One line per slow step, with a spinner and its time; a step's output is shown only if it fails.
+STEP = $(PYTHON) -P backend/mancrel/core/console.py
+
 $(INSTALLED): backend/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e "backend[dev]"
-	touch $(INSTALLED)
+	@test -x $(PY) || $(STEP) "Python environment created" -- $(PYTHON) -m venv $(VENV)
+	@$(STEP) "pip upgraded" -- $(PY) -m pip install --quiet --upgrade pip
+	@$(STEP) "Python packages installed" -- $(PY) -m pip install --quiet -e "backend[dev]"
+	@touch $(INSTALLED)
 
 install: $(INSTALLED)
 
@@ -43,13 +46,13 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 .PHONY: frontend-install frontend-build frontend-test e2e
 
 $(FRONTEND_STAMP): frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund
-	touch $(FRONTEND_STAMP)
+	@$(STEP) "web app packages installed" -- npm --prefix frontend ci --no-audit --no-fund
+	@touch $(FRONTEND_STAMP)
 
 frontend-install: $(FRONTEND_STAMP)
 
 frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
-	cd frontend && npm run build
+	@$(STEP) "web app built" -- npm --prefix frontend run build
 
 frontend-build: frontend/dist/index.html
 
