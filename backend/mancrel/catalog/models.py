@@ -137,6 +137,11 @@ class CatalogEvent(UUIDPrimaryKey, Base):
         UniqueConstraint("source_id", "delivery_id", name="uq_catalog_events_source_id_delivery_id"),
         Index("ix_catalog_events_source_id_received_at", "source_id", "received_at"),
         Index("ix_catalog_events_pending", "source_id", "received_at", postgresql_where=text("status = 'pending'")),
+        # Millions of processed events stay (until the retention job): these keep an admin's
+        # failed-events page and the freshness figure's last-processed time off them (0014).
+        Index("ix_catalog_events_failed", "source_id", "received_at", postgresql_where=text("status = 'failed'")),
+        Index("ix_catalog_events_processed", "source_id", "processed_at",
+              postgresql_where=text("status IN ('processed', 'stale')")),
     )
 
     source_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("catalog_sources.id", ondelete="CASCADE"))
