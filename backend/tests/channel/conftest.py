@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from mancrel.core.permissions import Role
+from mancrel.inbox import service as inbox_service
+from mancrel.inbox.inbound import InboundEmail
+from mancrel.inbox.models import Conversation
+from tests.channel.factories import make_channel
 from tests.channel.mailservers import Dovecot, SmtpServer
+from tests.factories import make_user
 
 SHOP_USER, SHOP_PASSWORD = "shop@example.com", "imap-secret"
 
@@ -47,3 +53,19 @@ def smtp_server() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+async def reply(committed_db, smtp_server):
+    """A customer's mail and a rep's queued reply to it, committed."""
+    channel = await make_channel(committed_db, settings={"smtp": {
+        "host": "127.0.0.1", "port": smtp_server.port, "username": "shop@example.com", "security": "none"}},
+        secrets={"signing_key": "k", "smtp_password": "smtp-secret"})
+    rep = await make_user(committed_db, role=Role.rep)
+    inbound = await inbox_service.receive_email(committed_db, channel=channel, email=InboundEmail(
+        from_address="ann@customer.example", from_name="Ann", to=["orders@shop.example"], subject="Socks",
+        text="Do you have socks?", message_id="q1@customer.example", references=["older@customer.example"]))
+    conversation = await committed_db.get(Conversation, inbound.conversation_id)
+    answer = await inbox_service.reply(committed_db, conversation=conversation, text="Yes, in M.", actor=rep)
+    await committed_db.commit()
+    return answer.id  # the service's rows were flushed by committed_db: it deletes them afterwards

@@ -115,6 +115,7 @@ class Inbox:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         self.arrived = asyncio.Event()
         self.answer: str | None = None  # a forced reply to DATA ("451 ..." / "550 ..."), else accept
+        self.answer_delay = 0.0  # seconds between keeping a message and saying so (a slow server)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.answer:
@@ -122,6 +123,8 @@ class Inbox:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
         self.arrived.set()
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return "250 Message accepted for delivery"
 
 
