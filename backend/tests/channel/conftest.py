@@ -6,13 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mancrel.core.permissions import Role
-from mancrel.inbox import service as inbox_service
-from mancrel.inbox.inbound import InboundEmail
-from mancrel.inbox.models import Conversation
-from tests.channel.factories import make_channel
 from tests.channel.mailservers import Dovecot, SmtpServer
-from tests.factories import make_user
 
 SHOP_USER, SHOP_PASSWORD = "shop@example.com", "imap-secret"
 
@@ -58,6 +52,14 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture
 async def reply(committed_db, smtp_server):
     """A customer's mail and a rep's queued reply to it, committed."""
+    # Imported here: this conftest loads before the test servers (and REDIS_URL) exist.
+    from mancrel.core.permissions import Role
+    from mancrel.inbox import service as inbox_service
+    from mancrel.inbox.inbound import InboundEmail
+    from mancrel.inbox.models import Conversation
+    from tests.channel.factories import make_channel
+    from tests.factories import make_user
+
     channel = await make_channel(committed_db, settings={"smtp": {
         "host": "127.0.0.1", "port": smtp_server.port, "username": "shop@example.com", "security": "none"}},
         secrets={"signing_key": "k", "smtp_password": "smtp-secret"})
