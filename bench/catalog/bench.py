@@ -2,12 +2,14 @@
 
     ../../.venv/bin/python bench.py ack [--seconds 15] [--rates 1500,2000] [--processes 2]
     ../../.venv/bin/python bench.py freshness [--rate 200] [--seconds 20] [--workers 2]
+                                              [--worker default|catalog]
     ../../.venv/bin/python bench.py reconcile [--products 100000]
 
 Each run starts its own embedded PostgreSQL and Valkey under /tmp/mancrel-bench-catalog,
-one API process (`mancrel serve`) and, for freshness, one worker (`mancrel worker`), all
-on this machine: the load generator shares the same 2 cores. `ack` offers a fixed rate
-with loadgen.py (open loop: latency counts from each delivery's scheduled time).
+one API process (`mancrel serve`) and, for freshness, the default worker (`mancrel worker`:
+every queue, so product embeddings compete with the drains) and beat, all on this machine:
+the load generator shares the same 2 cores. `ack` offers a fixed rate with loadgen.py
+(open loop: latency counts from each delivery's scheduled time).
 """
 
 import argparse
@@ -178,7 +180,11 @@ async def run_freshness(args, stack: "Stack") -> dict:
     try:
         source_id, admin = await setup_source()
         base = stack.serve()
-        stack.spawn("worker", "-Q", "catalog", "-c", str(args.workers), log="worker.log")
+        if args.worker == "default":  # as `mancrel run` starts it: every queue, embeddings included, and beat
+            stack.spawn("worker", "-c", str(args.workers), log="worker.log")
+            stack.spawn("beat", log="beat.log")
+        else:  # a worker of the catalogue's queue alone (the figures of issue #5)
+            stack.spawn("worker", "-Q", "catalog", "-c", str(args.workers), log="worker.log")
         token, _ = create_access_token(admin.id, admin.role)
         auth = {"Authorization": f"Bearer {token}"}
         await asyncio.sleep(8)  # let the worker come up before the clock starts
@@ -206,7 +212,9 @@ async def run_freshness(args, stack: "Stack") -> dict:
             step = max(1, int(args.sample_interval * share_rate))
             await asyncio.gather(*(sample(i) for i in range(0, int(share_rate * args.seconds), step)))
         acks = await sending
+        embedded = await sent_to_embedded(start_at, share_rate, expected=int(share_rate * args.seconds) * processes)
         return {"benchmark": "freshness", "rate_per_s": args.rate, "seconds": args.seconds, "workers": args.workers,
+                "worker": args.worker, "every_event_sent_to_embedded_ms": embedded,
                 "acks": {k: acks[k] for k in ("sent", "accepted_per_s", "statuses", "p50_ms", "p99_ms")},
                 "api_sampled": {"samples": len(freshness), "missed_after_60s": missed,
                                 "p50_ms": round(percentile(freshness, 50) * 1000, 1),
@@ -232,6 +240,32 @@ async def sent_to_applied(start_at: float, share_rate: float) -> dict[str, float
             " WHERE external_id LIKE 'fresh%' AND processed_at IS NOT NULL"))).all()
     lags = [float(applied) - (start_at + int(external_id.split("-")[1]) / share_rate) for external_id, applied in rows]
     return {"events": len(lags), "p50": round(percentile(lags, 50) * 1000, 1),
+            "p99": round(percentile(lags, 99) * 1000, 1), "max": round(max(lags) * 1000, 1)}
+
+
+async def sent_to_embedded(start_at: float, share_rate: float, *, expected: int,
+                           wait: float = 180.0) -> dict[str, float]:
+    """For every delivered product: from its scheduled send time to its vector's commit
+    (`embeddings.updated_at`), waiting up to `wait` s after sending for the embedding
+    backlog to clear. What semantic search and reply grounding wait for."""
+    from sqlalchemy import text
+
+    from mancrel.core.db import unit_of_work
+
+    query = text("SELECT p.external_id, extract(epoch FROM e.updated_at) FROM embeddings e"
+                 " JOIN products p ON p.id = e.entity_id WHERE e.entity_type = 'product'"
+                 " AND p.external_id LIKE 'fresh%'")
+    deadline = time.time() + wait
+    while True:
+        async with unit_of_work() as session:
+            rows = (await session.execute(query)).all()
+        if len(rows) >= expected or time.time() > deadline:
+            break
+        await asyncio.sleep(1)
+    lags = [float(at) - (start_at + int(external_id.split("-")[1]) / share_rate) for external_id, at in rows]
+    if not lags:
+        return {"embedded": 0, "of": expected}
+    return {"embedded": len(lags), "of": expected, "p50": round(percentile(lags, 50) * 1000, 1),
             "p99": round(percentile(lags, 99) * 1000, 1), "max": round(max(lags) * 1000, 1)}
 
 
@@ -286,7 +320,10 @@ def main() -> None:
     fresh = sub.add_parser("freshness")
     fresh.add_argument("--rate", type=int, default=200)
     fresh.add_argument("--seconds", type=int, default=20)
-    fresh.add_argument("--workers", type=int, default=2)
+    fresh.add_argument("--workers", type=int, default=2, help="worker children (mancrel worker's default: 2)")
+    fresh.add_argument("--worker", choices=["default", "catalog"], default="default",
+                       help="default: `mancrel worker` serving every queue, plus beat, as `mancrel run` starts "
+                            "them; catalog: a worker of the catalogue's queue only")
     fresh.add_argument("--sample-interval", type=float, default=0.25, help="seconds between sampled deliveries")
     fresh.add_argument("--poll-interval", type=float, default=0.05)
     reconcile = sub.add_parser("reconcile")

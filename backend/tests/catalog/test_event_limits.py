@@ -1,7 +1,9 @@
 """Signed but oddly shaped deliveries: values our tables cannot hold fail only their own
 event, with a reason, and the rest of the source's events apply."""
 
+import asyncio
 import json
+import time
 import uuid
 
 import pytest
@@ -10,8 +12,9 @@ from sqlalchemy import select
 from mancrel.catalog import sync, tasks
 from mancrel.catalog.models import CatalogEvent, Product
 from mancrel.core.db import utcnow
+from mancrel.deadletter.models import DeadLetter
 from mancrel.worker.models import OutboxMessage
-from tests.catalog.factories import events_of, make_source, shopify_headers, standard_payload
+from tests.catalog.factories import events_of, make_source, shopify_headers, standard_headers, standard_payload
 
 
 def _with(external_id: str, change) -> bytes:
@@ -119,3 +122,41 @@ async def test_a_shopify_delete_timed_off_the_calendar_is_stored_and_applied(cli
     [event] = await events_of(db, source.id)
     assert event.triggered_at is None  # the receipt time orders it instead
     assert await tasks.drain_events.run_async(db, source_id=source.id) == {"processed": 1}
+
+
+async def _settled(session, source_id) -> dict[str, str]:
+    rows = (await session.execute(select(CatalogEvent.delivery_id, CatalogEvent.status)
+                                  .where(CatalogEvent.source_id == source_id))).all()
+    await session.commit()  # end the read so the next one sees the worker's commits
+    return dict(rows)
+
+
+async def test_with_a_real_worker_an_odd_delivery_never_holds_up_its_source(committed_db, committed_client,
+                                                                            celery_worker) -> None:
+    source = await make_source(committed_db)
+    await committed_db.commit()
+    sent = {}
+    for name, change in (("good-1", lambda d: None), ("odd", lambda d: d.update(title="Socks\x00")),
+                         ("good-2", lambda d: None)):
+        body = _with(name, change)
+        headers = standard_headers(body, msg_id=f"msg-{name}-{uuid.uuid4().hex}")
+        response = await committed_client.post(f"/webhook/catalog/{source.id}", content=body, headers=headers)
+        assert response.status_code == 200, response.text
+        sent[name] = headers["webhook-id"]
+
+    deadline = time.monotonic() + 60
+    while "pending" in (statuses := await _settled(committed_db, source.id)).values() or len(statuses) < 3:
+        assert time.monotonic() < deadline, (statuses, celery_worker.output()[-3000:])
+        await asyncio.sleep(0.2)
+
+    assert statuses == {sent["good-1"]: "processed", sent["odd"]: "failed", sent["good-2"]: "processed"}
+    assert await _products(committed_db, source) == {"good-1", "good-2"}
+    odd = await committed_db.scalar(select(CatalogEvent).where(CatalogEvent.delivery_id == sent["odd"]))
+    assert "title contains a NUL character" in odd.error
+    # Only the odd event goes to the dead letters (replayable), never the source's drain.
+    deadline = time.monotonic() + 30
+    while not (letters := (await committed_db.execute(select(DeadLetter.task_name, DeadLetter.kwargs))).all()):
+        await committed_db.commit()
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.2)
+    assert letters == [("catalog.process_event", {"event_id": str(odd.id)})]
