@@ -62,6 +62,14 @@ class ContactRepository:
         stmt = select(Contact).where(Contact.id == contact_id, visible_filter(Contact, actor))
         return await self.session.scalar(_live(stmt, deleted))
 
+    async def lock_identities(self, emails: Sequence[str], phones: Sequence[str]) -> None:
+        """Wait for any other transaction checking or writing the same emails or phones, until
+        it ends. Without it two requests creating the same person both find no duplicate and
+        both insert (tests/realcommit). Sorted, so two writers never wait on each other."""
+        keys = {f"contact-identity:email:{e}" for e in emails} | {f"contact-identity:phone:{p}" for p in phones}
+        for key in sorted(keys):
+            await self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
     async def find_duplicate(self, emails: Sequence[str], phones: Sequence[str], *,
                              exclude_id: uuid.UUID | None = None) -> Contact | None:
         """A live contact with any of these emails or phones, whoever owns it."""

@@ -31,7 +31,9 @@ async def check_duplicate(session: AsyncSession, *, emails: list[str], phones: l
                           exclude_id: uuid.UUID | None = None) -> None:
     """409 naming the existing contact. Its id is given even if the caller cannot see it:
     it is what lets a rep ask its owner instead of creating a second record."""
-    existing = await ContactRepository(session).find_duplicate(emails, phones, exclude_id=exclude_id)
+    repository = ContactRepository(session)
+    await repository.lock_identities(emails, phones)  # a concurrent twin waits, then sees this one
+    existing = await repository.find_duplicate(emails, phones, exclude_id=exclude_id)
     if existing is None:
         return
     shared = sorted(set(existing.emails) & set(emails)) + sorted(set(existing.phones) & set(phones))
