@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from celery import current_task
 from redis.exceptions import LockError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,8 @@ logger = logging.getLogger("mancrel.channel")
 
 POLL_LOCK_SECONDS = 300      # longer than any poll; a crashed poller's lock expires by itself
 REFUSED_MARK_SECONDS = 86400
+SEND_RETRIES = 8  # with a 5 s base, about an hour of a server refusing for now (4xx) or unreachable
+GAVE_UP = "gave up after"  # a failure that a replay from the dead letters may send again
 UNCERTAIN = ("delivery uncertain: the attempt was interrupted after the mail was handed to the server and "
              "before it answered, so it is not sent again automatically; check with the customer before resending")
 
@@ -120,6 +123,8 @@ async def _send_allowed(session: AsyncSession, outbound) -> bool:
     server refuse the DATA with a 4xx and left a mark saying so."""
     if outbound.status == DeliveryStatus.queued:
         return True
+    if outbound.status == DeliveryStatus.failed and (outbound.failure_reason or "").startswith(GAVE_UP):
+        return True  # replayed from the dead letters after the server kept refusing for now: try again
     if outbound.status != DeliveryStatus.sending:
         return False  # sent or failed already
     if await get_redis().get(_refused_key(outbound.message_id)):
@@ -138,7 +143,13 @@ async def _finish(message_id: uuid.UUID, channel_id: uuid.UUID, *, failure: str 
             await ChannelRepository(session).record_health(channel_id, error=f"sending failed: {failure}")
 
 
-@job("email.send_message", max_retries=8, retry_base=5.0, retry_max=900.0)
+def _retries_spent() -> bool:
+    """Whether this run is the job's last (its retries are used up); False outside a worker."""
+    request = getattr(current_task, "request", None)
+    return request is not None and (request.retries or 0) >= SEND_RETRIES
+
+
+@job("email.send_message", max_retries=SEND_RETRIES, retry_base=5.0, retry_max=900.0)
 async def send_message(session: AsyncSession, message_id: uuid.UUID) -> str:
     """Send a queued reply through its channel's SMTP server; the server's acceptance is the commit point."""
     async with unit_of_work() as check:
@@ -159,9 +170,11 @@ async def send_message(session: AsyncSession, message_id: uuid.UUID) -> str:
     try:
         await smtp.send(smtp.build(outbound), settings=settings, password=password, before_data=record_attempt)
     except smtp.Refused as exc:
-        if exc.transient:
+        if exc.transient and not _retries_spent():
             await get_redis().set(_refused_key(message_id), "1", ex=REFUSED_MARK_SECONDS)
             raise TransientError(str(exc)) from exc
+        if exc.transient:  # the last try: it is dead-lettered now, so the message must not stay "queued"
+            exc = smtp.Refused(f"{GAVE_UP} {SEND_RETRIES + 1} attempts: {exc}", transient=True)
         await _finish(message_id, outbound.channel_id, failure=str(exc))
         raise PermanentError(str(exc)) from exc
     except smtp.Uncertain as exc:

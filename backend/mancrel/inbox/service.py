@@ -233,6 +233,7 @@ class OutboundEmail:
     message_id: uuid.UUID
     channel_id: uuid.UUID
     status: str
+    failure_reason: str | None
     from_address: str
     to: list[str]
     cc: list[str]
@@ -305,7 +306,8 @@ async def outbound_email(session: AsyncSession, message_id: uuid.UUID) -> Outbou
     if message is None or message.direction != Direction.outbound:
         return None
     return OutboundEmail(
-        message_id=message.id, channel_id=message.channel_id, status=message.status, from_address=message.sender,
+        message_id=message.id, channel_id=message.channel_id, status=message.status,
+        failure_reason=message.failure_reason, from_address=message.sender,
         to=list(message.recipients.get("to", [])), cc=list(message.recipients.get("cc", [])),
         subject=message.subject, text=message.text, rfc_message_id=message.provider_message_id,
         in_reply_to=message.in_reply_to, references=list(message.references))

@@ -48,3 +48,16 @@ async def test_an_attempt_found_in_flight_is_not_sent_again(committed_db, smtp_s
     assert smtp_server.inbox.received == []
     status, reason = await _status(committed_db, reply)
     assert status == "failed" and reason.startswith("delivery uncertain")
+
+
+async def test_a_server_refusing_for_now_on_the_last_try_fails_the_message_and_a_replay_sends_it(
+        committed_db, smtp_server, reply, monkeypatch) -> None:
+    smtp_server.inbox.answer = "451 try again later"
+    monkeypatch.setattr(tasks, "_retries_spent", lambda: True)  # as in the job's last retry in a worker
+    with pytest.raises(PermanentError):
+        await tasks.send_message.run_async(committed_db, message_id=reply)
+    status, reason = await _status(committed_db, reply)
+    assert status == "failed" and reason.startswith("gave up after 9 attempts") and "451" in reason
+    smtp_server.inbox.answer = None  # the server is back; an admin replays the dead letter
+    assert await tasks.send_message.run_async(committed_db, message_id=reply) == "sent"
+    assert len(smtp_server.inbox.received) == 1
