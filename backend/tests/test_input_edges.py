@@ -211,3 +211,22 @@ async def test_an_id_that_names_no_record_is_a_422_naming_the_field(client, db):
         response = await client.post(path, headers=auth_headers(admin), json=body)
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
+
+
+# --- found by `make fuzz` -------------------------------------------------------------------------
+
+async def test_a_poll_url_longer_than_its_column_is_a_422(client, db):
+    admin = await quick_user(db, role=Role.admin)
+    long_url = "https://shop.example/products.json?" + "a" * 2000
+    response = await client.post("/api/v1/catalog/sources", headers=auth_headers(admin), json={
+        "name": "Shop", "kind": "shopify", "webhook_secret": "whsec_long_enough", "poll_url": long_url})
+    assert_invalid(response, "poll_url")
+
+
+async def test_an_explicit_null_email_in_a_user_update_changes_nothing(client, db):
+    admin = await quick_user(db, role=Role.admin)
+    rep = await quick_user(db)
+    response = await client.patch(f"/api/v1/users/{rep.id}", headers=auth_headers(admin),
+                                  json={"email": None, "full_name": "Rita Rep"})
+    assert response.status_code == 200, response.text
+    assert response.json()["email"] == rep.email and response.json()["full_name"] == "Rita Rep"

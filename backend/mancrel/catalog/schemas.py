@@ -1,9 +1,9 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_serializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_serializer
 
 from mancrel.catalog.models import ProductStatus, SourceKind
 from mancrel.core.types import Text
@@ -57,12 +57,22 @@ POLL_CREDENTIALS = ("Write-only. Shopify access token; WooCommerce consumer key 
                     "feed bearer token.")
 
 
+def _fits_column(url: HttpUrl) -> HttpUrl:
+    # Normalising (punycode, percent-encoding) can lengthen a URL: check what will be stored.
+    if len(str(url)) > 2000:
+        raise ValueError("URL too long (at most 2000 characters)")
+    return url
+
+
+PollUrl = Annotated[HttpUrl, AfterValidator(_fits_column)]
+
+
 class SourceCreate(BaseModel):
     name: Text = Field(min_length=1, max_length=120)
     kind: SourceKind
     webhook_secret: Text | None = Field(default=None, min_length=8, max_length=500,
                                        description="Write-only. `whsec_...` for standard and feed sources.")
-    poll_url: HttpUrl | None = Field(default=None, description=POLL_URL)
+    poll_url: PollUrl | None = Field(default=None, description=POLL_URL)
     poll_credentials: Text | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
     poll_interval_seconds: int = Field(default=300, ge=30, le=86400)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
@@ -73,7 +83,7 @@ class SourceUpdate(BaseModel):
     name: Text | None = Field(default=None, min_length=1, max_length=120)
     webhook_secret: Text | None = Field(default=None, min_length=8, max_length=500,
                                        description="A new secret; the old one stays valid for a grace period.")
-    poll_url: HttpUrl | None = Field(default=None, description=POLL_URL)
+    poll_url: PollUrl | None = Field(default=None, description=POLL_URL)
     poll_credentials: Text | None = Field(default=None, max_length=2000, description=POLL_CREDENTIALS)
     poll_interval_seconds: int | None = Field(default=None, ge=30, le=86400)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")

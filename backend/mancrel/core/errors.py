@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -150,13 +150,16 @@ def _column(exc: DBAPIError) -> str | None:
     return match.group(1) if match else None
 
 
-async def _integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
-    # The last line of defence for references the service did not check itself: an id in the
-    # request that names no row (an owner, an assignee) is the client's mistake, a 422 naming the
-    # field, not a 500. Constraints a service maps to its own error never get here.
-    sqlstate = getattr(exc.orig, "sqlstate", None)
+async def _database_refused(request: Request, exc: DBAPIError) -> JSONResponse:
+    """The last line of defence for values the schemas and services did not check themselves.
+
+    An id in the request that names no row (an owner, an assignee) or a value a column cannot
+    hold (too long, out of range) is the client's mistake: a 422 naming the field when PostgreSQL
+    names it, not a 500. Constraints a service maps to its own error never get here; anything
+    else (a lost connection, a bug in a query) stays a 500.
+    """
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
     column = _column(exc)
-    logger.warning("constraint refused a write on %s: %s", request.url.path, str(exc.orig).splitlines()[0])
     if sqlstate == "23503":
         body = problem(422, "Invalid reference", f"{column or 'A referenced record'}: no such record.",
                        slug="invalid-reference", instance=request.url.path,
@@ -164,24 +167,18 @@ async def _integrity_error(request: Request, exc: IntegrityError) -> JSONRespons
     elif sqlstate == "23505":
         body = problem(409, "Conflict", f"{column or 'A value'} is already taken.", slug="conflict",
                        instance=request.url.path)
+    elif sqlstate.startswith("22") or isinstance(exc, DataError):  # data exceptions; DataError: the driver's own
+        body = problem(422, "Invalid input", "A value is too long or out of the range that can be stored.",
+                       slug="validation-error", instance=request.url.path, errors=[])
     else:
         raise exc
-    return problem_response(body)
-
-
-async def _data_error(request: Request, exc: DataError) -> JSONResponse:
-    # PostgreSQL (or the driver) could not hold a value: too long, out of range, not encodable.
-    # The schemas bound what they know; this keeps anything they miss a 422 rather than a 500.
-    logger.warning("database refused a value on %s: %s", request.url.path, str(exc.orig).splitlines()[0])
-    body = problem(422, "Invalid input", "A value is out of the range that can be stored.",
-                   slug="validation-error", instance=request.url.path, errors=[])
+    logger.warning("database refused a write on %s: %s", request.url.path, str(exc.orig).splitlines()[0])
     return problem_response(body)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StaleDataError, _stale_write)
-    app.add_exception_handler(IntegrityError, _integrity_error)
-    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(DBAPIError, _database_refused)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -7,8 +7,9 @@ from mancrel.core.permissions import Role
 from mancrel.core.types import Text
 
 
-def _normalise_email(value: str) -> str:
-    return value.strip().lower()
+def _normalise_email(value: str | None) -> str | None:
+    # An explicit `"email": null` in an update reaches here too.
+    return value.strip().lower() if value is not None else None
 
 
 class UserRead(BaseModel):
