@@ -229,6 +229,12 @@ async def _activities(db, w: World, owners: dict, contact, company, deal) -> Non
         activity = await activity_service.create(db, data=data, actor=owner or w.users["manager"])
         activity.owner_id = activity.assignee_id = getattr(owner, "id", None)
         w.add("activity", activity, *seen)
+    # Logged by nobody but handed to B: B's, not everyone's (both people must be empty for that).
+    data = ActivityCreate(type="task", subject="Handed to b", due_at=due, contact_id=contact.id,
+                          company_id=company.id, deal_id=deal.id)
+    handed = await activity_service.create(db, data=data, actor=w.users["manager"])
+    handed.owner_id, handed.assignee_id = None, w.users["b"].id
+    w.add("activity", handed, "b")
     await db.flush()
 
 
