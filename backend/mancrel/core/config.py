@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -45,23 +45,35 @@ class Settings(BaseSettings):
 
     access_token_minutes: int = 15
     refresh_token_days: int = 30
-    login_max_failures_per_email: int = 5
+    # Failed sign-ins slow the caller down rather than lock the account (auth.ratelimit): a
+    # few free tries per email and address, then growing waits; and a ceiling per address.
+    login_free_attempts: int = 3
+    login_max_delay_seconds: int = 5 * 60
     login_max_failures_per_ip: int = 50
     login_failure_window_seconds: int = 15 * 60
+    # Two tabs refreshing with one token at the same moment both get the same new pair.
+    refresh_reuse_grace_seconds: int = 5
 
     db_pool_size: int = 10
+    # Customer messages classified together in one forward pass by `ai.process_message`.
+    ai_message_batch: int = Field(default=64, ge=1, le=512)
     frontend_dist: Path | None = None
     # Server-side fetches of URLs admins set (catalogue poll URLs) go to public addresses
     # only (core.outbound), and into these networks besides: a self-hosted shop on the LAN
     # ("10.20.0.5/32"), or loopback for the tests' and `make run`'s stand-in shops. Written
     # comma-separated, as the environment gives it (NoDecode: not JSON).
-    # Customer messages classified together in one forward pass by `ai.process_message`.
-    ai_message_batch: int = Field(default=64, ge=1, le=512)
     fetch_allowed_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (core.middleware);
+    # from anyone else those headers are ignored, so a client cannot pick its own address.
+    trusted_proxies: Annotated[tuple[IPNetwork, ...], NoDecode] = ()
+    # Who may read /metrics: callers from these networks, or with MANCREL_METRICS_TOKEN as bearer.
+    metrics_allowed_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = (
+        ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+    metrics_token: str | None = None
 
-    @field_validator("fetch_allowed_networks", mode="before")
+    @field_validator("fetch_allowed_networks", "trusted_proxies", "metrics_allowed_networks", mode="before")
     @classmethod
-    def _parse_networks(cls, value: object) -> object:
+    def _parse_networks(cls, value: object, info: ValidationInfo) -> object:
         """CIDR entries; a bare address is that one host. A bad entry stops the start rather
         than being skipped, and 10.20.0.5/24 (host bits set) is refused rather than read as
         10.20.0.0/24: whoever wrote it may have meant the one host."""
@@ -72,9 +84,19 @@ class Settings(BaseSettings):
             try:
                 networks.append(ipaddress.ip_network(entry))
             except ValueError as exc:
-                raise ValueError(f"MANCREL_FETCH_ALLOWED_NETWORKS: {exc} (write networks in CIDR, "
+                raise ValueError(f"MANCREL_{info.field_name.upper()}: {exc} (write networks in CIDR, "
                                  "e.g. 10.20.0.0/16, or single addresses)") from exc
         return tuple(networks)
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_metrics_token(cls, value: str | None) -> str | None:
+        # Unset means "no token"; an empty string in .env is the same thing, not a secret.
+        if not value:
+            return None
+        if len(value) < 24:
+            raise ValueError("MANCREL_METRICS_TOKEN must be at least 24 random characters")
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "Settings":

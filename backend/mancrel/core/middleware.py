@@ -8,6 +8,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mancrel.core import client_address
+from mancrel.core.config import get_settings
 from mancrel.core.errors import PROBLEM_JSON, internal_error_problem
 from mancrel.core.logging import request_id_var
 from mancrel.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -38,6 +40,8 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Before anything reads the client address (login limits, /metrics, the access log).
+        client_address.resolve(scope, get_settings().trusted_proxies)
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)

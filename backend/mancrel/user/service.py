@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.audit import service as audit_service
-from mancrel.auth import service as auth_service
+from mancrel.auth import passwords
+from mancrel.auth import sessions as auth_sessions
 from mancrel.core.errors import Conflict
 from mancrel.core.permissions import Role
 from mancrel.core.security import hash_password
@@ -26,6 +27,7 @@ async def create(session: AsyncSession, *, data: UserCreate, actor: User | None 
     repo = UserRepository(session)
     if await repo.get_by_email(data.email):
         raise EmailTaken(f"A user with email {data.email} already exists.")
+    passwords.check(data.password, email=data.email)
     user = User(email=data.email, password_hash=hash_password(data.password), full_name=data.full_name,
                 role=data.role, is_active=data.is_active)
     session.add(user)
@@ -51,6 +53,8 @@ async def update(session: AsyncSession, *, user: User, data: UserUpdate, actor: 
         raise LastAdmin("Make another user an admin first.")
 
     password = changes.pop("password", None)
+    if password:
+        passwords.check(password, email=changes.get("email") or user.email)
     for field, value in changes.items():
         if value is not None:
             setattr(user, field, value)
@@ -59,7 +63,7 @@ async def update(session: AsyncSession, *, user: User, data: UserUpdate, actor: 
     if password or changes.get("is_active") is False:
         # Existing sessions end: access tokens are checked against is_active on every request,
         # and refresh tokens are revoked here.
-        await auth_service.revoke_all_for_user(session, user_id=user.id)
+        await auth_sessions.revoke_all_for_user(session, user_id=user.id)
     await session.flush()
     old, new = audit_service.changed(before, audit_service.snapshot(user))
     if password:
