@@ -57,6 +57,7 @@ def test_crashes_are_restarted_with_backoff_and_the_api_stays_up(tmp_path):
                          and w["pid"] not in killed and w["pid"], what="a new worker")
             os.kill(pid, signal.SIGKILL)
             killed.add(pid)
+        _until(lambda: _state(data_dir)["worker"]["restarts"] >= 6, what="the sixth exit noticed")
         assert run.process.poll() is None
         assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
         worker = next(p for p in _status(port, token)["processes"] if p["name"] == "worker")
