@@ -45,3 +45,29 @@ def test_an_invalid_fetch_allowed_network_stops_the_start(monkeypatch, entry, co
     with pytest.raises(ValidationError) as raised:
         Settings(_env_file=None)
     assert f"MANCREL_FETCH_ALLOWED_NETWORKS: {complaint}" in str(raised.value)
+
+
+@pytest.mark.parametrize("variable", ["MANCREL_TRUSTED_PROXIES", "MANCREL_METRICS_ALLOWED_NETWORKS"])
+def test_proxy_and_metrics_networks_are_read_and_checked_like_fetch_networks(monkeypatch, variable):
+    monkeypatch.setenv(variable, "10.0.0.2, fd00:1::/64")
+    field = variable.removeprefix("MANCREL_").lower()
+    assert [str(n) for n in getattr(Settings(_env_file=None), field)] == ["10.0.0.2/32", "fd00:1::/64"]
+    monkeypatch.setenv(variable, "10.0.0.2,proxy.lan")
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None)
+    assert f"{variable}: 'proxy.lan' does not appear to be an IPv4 or IPv6 network" in str(raised.value)
+
+
+def test_no_proxy_is_trusted_and_metrics_stay_on_loopback_by_default(monkeypatch):
+    for variable in ("MANCREL_TRUSTED_PROXIES", "MANCREL_METRICS_ALLOWED_NETWORKS", "MANCREL_METRICS_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    settings = Settings(_env_file=None)
+    assert settings.trusted_proxies == ()
+    assert [str(n) for n in settings.metrics_allowed_networks] == ["127.0.0.0/8", "::1/128"]
+    assert settings.metrics_token is None
+
+
+def test_a_short_metrics_token_stops_the_start(monkeypatch):
+    monkeypatch.setenv("MANCREL_METRICS_TOKEN", "secret")
+    with pytest.raises(ValidationError, match="MANCREL_METRICS_TOKEN must be at least 24"):
+        Settings(_env_file=None)
