@@ -4,7 +4,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
 from mancrel import __version__
@@ -26,7 +26,7 @@ from mancrel.core.db import dispose_engine, init_engine
 from mancrel.core.errors import install_error_handlers
 from mancrel.core.input_guard import RefuseNulMiddleware
 from mancrel.core.logging import configure_logging
-from mancrel.core.metrics import render_metrics
+from mancrel.core.metrics import ensure_scrape_allowed, render_metrics
 from mancrel.core.middleware import RequestContextMiddleware
 from mancrel.core.redis import close_redis
 from mancrel.core.spa import mount_spa
@@ -110,7 +110,8 @@ def create_app() -> FastAPI:
     app.include_router(health_router)
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        ensure_scrape_allowed(request)  # before the gauges: a refused scrape costs no queries
         await refresh_system_gauges(system_service.measure)
         body, content_type = render_metrics()
         return Response(body, media_type=content_type)
