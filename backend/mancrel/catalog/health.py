@@ -1,7 +1,5 @@
 """Sync health per source, and the `mancrel_catalog_freshness_seconds{source}` gauge."""
 
-from datetime import timedelta
-
 from prometheus_client import Gauge
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,7 +37,7 @@ async def freshness_lag(session: AsyncSession, source: CatalogSource) -> float |
 
 async def source_health(session: AsyncSession, source: CatalogSource) -> SourceHealth:
     events = EventRepository(session)
-    counts = await events.counts_since(source.id, utcnow() - timedelta(hours=24))
+    counts = await events.counts_last_hours(source.id, 24)
     lag = await freshness_lag(session, source)
     return SourceHealth(
         source_id=source.id, name=source.name, enabled=source.enabled,

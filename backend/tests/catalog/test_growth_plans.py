@@ -1,7 +1,8 @@
 """Old rows pile up (processed events and published jobs are kept until a retention job
 prunes them): every query the sync's read paths send must reach its rows through an index,
 not by reading the pile. The statements are captured as the real code sends them and
-explained with their own parameters; bench/growth measures the same paths at millions of rows."""
+explained with their own parameters, as the generic plan a prepared statement settles on;
+bench/growth measures the same paths at millions of rows."""
 
 import json
 from contextlib import contextmanager
@@ -44,10 +45,20 @@ def _problems(node: dict, found: list[str]) -> list[str]:
     return found
 
 
+def _literal(value) -> str:
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+
+
 async def _explain(db, statement: str, parameters) -> list[str]:
+    """The plan PostgreSQL settles on for the prepared statement (its generic plan)."""
     connection = await db.connection()
-    result = await connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
-    plan = result.scalar_one()
+    await connection.exec_driver_sql("PREPARE probe AS " + statement)
+    try:
+        result = await connection.exec_driver_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE probe(" + ", ".join(map(_literal, parameters)) + ")")
+        plan = result.scalar_one()
+    finally:
+        await connection.exec_driver_sql("DEALLOCATE probe")
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return _problems(plan[0]["Plan"], [])
 
@@ -81,6 +92,9 @@ async def test_the_sync_reads_no_pile_of_old_events_or_jobs(db) -> None:
         await sync.drain_events(db, source.id)
 
     assert len(statements) >= 10
+    # As a prepared statement is planned from its sixth run on: for any parameter values.
+    # A partial index whose condition is a parameter's (status = $2) cannot serve that plan.
+    await db.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
     problems = {statement.split("FROM", 1)[1][:160]: found for statement, parameters in statements
                 if "catalog_events" in statement or "outbox_messages" in statement
                 for found in [await _explain(db, statement, parameters)] if found}
