@@ -49,9 +49,12 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-async def _bootstrap(settings: Settings) -> tuple[str | None, bool]:
+async def _bootstrap(settings: Settings) -> tuple[str | None, bool, str | None]:
+    """The first admin's generated password (first start only), whether the demo was loaded now,
+    and how to post mail to the demo's email channel."""
     from mancrel.core.db import dispose_engine, unit_of_work
     from mancrel.demo import load_demo_data
+    from mancrel.inbox.demo import webhook_hint
     from mancrel.user import service as user_service
     from mancrel.worker.outbox import enqueue
 
@@ -61,7 +64,9 @@ async def _bootstrap(settings: Settings) -> tuple[str | None, bool]:
                 session, email=settings.admin_email, password=settings.admin_password)
             demo_loaded = await load_demo_data(session) if settings.demo else False
             enqueue(session, "ai.prepare_classifier")
-        return generated, demo_loaded
+            base_url = f"http://{settings.host}:{settings.port}"
+            mail_hint = await webhook_hint(session, base_url) if settings.demo else None
+        return generated, demo_loaded, mail_hint
     finally:
         await dispose_engine()
 
@@ -85,6 +90,7 @@ class Supervisor:
         self.logs = self.data_dir / "logs"
         self.servers: list[Server] = []
         self.children: ChildSet | None = None
+        self.demo_mail: str | None = None  # "POST /webhook/email/<id> ..." for the demo channel, shown in the box
         self.url = f"http://{settings.host}:{settings.port}"
 
     # -- start ------------------------------------------------------------------------
@@ -122,7 +128,7 @@ class Supervisor:
         with console.step("migrations applied"):
             upgrade_to_head(self.settings.database_url)
         with console.step("first admin and demo data"):
-            generated, demo_loaded = asyncio.run(_bootstrap(self.settings))
+            generated, demo_loaded, self.demo_mail = asyncio.run(_bootstrap(self.settings))
         self.children = ChildSet(env, self.logs, self.write_state)
         with console.step("API ready"):
             self.children.start("api")
@@ -204,6 +210,8 @@ def _welcome(supervisor: Supervisor, generated: str | None, demo_loaded: bool) -
 
         lines.append(f"demo:   {', '.join(email for email, _, _ in DEMO_TEAM)}")
         lines.append(f"        password {DEMO_PASSWORD}")
+        if supervisor.demo_mail:
+            lines.append(f"mail:   {supervisor.demo_mail}")
     lines += [f"logs:   {supervisor.logs}  (mancrel logs api|worker|beat|postgres|valkey -f)",
               "stop:   Ctrl-C"]
     console.box(lines)

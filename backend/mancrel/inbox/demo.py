@@ -85,10 +85,10 @@ def _mail(address: str, name: str, subject: str, text: str, now, hours: float, n
                         date=now - timedelta(hours=hours))
 
 
-async def webhook_hint(session: AsyncSession) -> str | None:
+async def webhook_hint(session: AsyncSession, base_url: str = "") -> str | None:
     """What `mancrel run` prints so a newcomer can post mail to the demo channel."""
     channel = await session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
     if channel is None or not channel.secrets_encrypted:
         return None
     key = json.loads(decrypt_secret(channel.secrets_encrypted)).get("signing_key")
-    return f"demo mail channel: POST /webhook/email/{channel.id} (Mailgun format, signing key {key})"
+    return f"POST {base_url}/webhook/email/{channel.id} (Mailgun format, signing key {key})"

@@ -102,6 +102,10 @@ def test_first_and_second_run_speak_plainly_and_stop_cleanly(tmp_path):
         assert f"logs:   {data_dir.resolve() / 'logs'}" in output and "Ctrl-C" in output
         assert _login(port, ADMIN, password)["token_type"] == "bearer"
         assert _login(port, "rita.rep@example.com", "mancrel-demo-2026")["access_token"]
+        # The demo's mail channel, as the box tells a newcomer to use it: a signed Mailgun forward.
+        mail = re.search(r"mail:\s+POST (\S+) \(Mailgun format, signing key (\w+)\)", output)
+        assert mail, output
+        assert _post_mailgun(mail.group(1), mail.group(2)) == 200
 
         # The first model: announced once the worker has it (it trains from the shipped data).
         output = first.wait_for("✓ classifier model ready", timeout=300)
@@ -163,3 +167,23 @@ def test_port_check_names_a_process_that_holds_the_port(tmp_path):
     assert taken.returncode == 1
     assert f"port {port} on 127.0.0.1 is already taken by pid {os.getpid()}" in taken.stdout
     assert f"MANCREL_PORT={port + 1}" in taken.stdout
+
+
+def _post_mailgun(url: str, signing_key: str) -> int:
+    import hashlib
+    import hmac
+    import time
+    import uuid
+    from urllib.parse import urlencode
+    from urllib.request import Request, urlopen
+
+    timestamp, token = str(int(time.time())), uuid.uuid4().hex
+    fields = {"sender": "new.customer@example.org", "from": "New Customer <new.customer@example.org>",
+              "recipient": "hello@trailhead-outfitters.example", "subject": "Hello",
+              "body-plain": "Do you ship to Iceland?", "timestamp": timestamp, "token": token,
+              "signature": hmac.new(signing_key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest(),
+              "message-headers": '[["Message-Id", "<first-run@example.org>"]]'}
+    request = Request(url, data=urlencode(fields).encode(), method="POST",  # noqa: S310 (our own local server)
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.status

@@ -31,5 +31,5 @@ async def test_the_demo_inbox_has_a_dozen_conversations_waiting_for_the_classifi
     jobs = await db.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.task_name == "ai.process_message"))
     assert customer_mail == jobs == 12
-    hint = await inbox_demo.webhook_hint(db)
-    assert hint.startswith("demo mail channel: POST /webhook/email/") and "signing key" in hint
+    hint = await inbox_demo.webhook_hint(db, "http://127.0.0.1:8000")
+    assert hint.startswith("POST http://127.0.0.1:8000/webhook/email/") and "signing key" in hint
