@@ -1,7 +1,7 @@
 """the inbox: channels, their raw inbound deliveries and IMAP cursors, conversations, messages, attachments
 
 Revision ID: 0012_inbox
-Revises: 0010_classification_language
+Revises: 0011_classification_parts
 Create Date: 2026-12-05 18:09:36
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0012_inbox'
-down_revision: str | Sequence[str] | None = '0010_classification_language'
+down_revision: str | Sequence[str] | None = '0011_classification_parts'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,7 +12,7 @@ Audit snapshots copied `poll_credentials_encrypted` before models declared their
 the append-only log gets, with its trigger held off for the statement.
 
 Revision ID: 0014_growth_indexes
-Revises: 0010_classification_language
+Revises: 0013_import_resumes
 Create Date: 2026-12-05 18:30:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014_growth_indexes"
-down_revision: str | Sequence[str] | None = "0010_classification_language"
+down_revision: str | Sequence[str] | None = "0013_import_resumes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

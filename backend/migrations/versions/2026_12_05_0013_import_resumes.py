@@ -3,8 +3,8 @@
 An import whose worker died resumes from `processed_rows` (dataimport/sweeper.py); after a
 few resumes in a row without progress it fails with its reason instead of staying `running`.
 
-Revision ID: 0024e_import_resumes
-Revises: 0010_classification_language
+Revision ID: 0013_import_resumes
+Revises: 0012_inbox
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0024e_import_resumes"
-down_revision: str | Sequence[str] | None = "0010_classification_language"
+revision: str = "0013_import_resumes"
+down_revision: str | Sequence[str] | None = "0012_inbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
