@@ -1,9 +1,12 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { useMe } from "@/features/auth/api/get-me";
+import { useUnreadBadge } from "@/features/inbox/api/get-unread";
+import { useLiveInbox } from "@/features/inbox/api/use-live-inbox";
 import { logout } from "@/lib/auth/session";
 
-// Inbox, Catalogue, Analytics and Settings join this list as their screens land.
+// Catalogue and Analytics join this list as their screens land.
 const NAV_ITEMS = [
+  { to: "/inbox", label: "Inbox" },
   { to: "/deals", label: "Deals" },
   { to: "/contacts", label: "Contacts" },
   { to: "/companies", label: "Companies" },
@@ -13,6 +16,9 @@ const NAV_ITEMS = [
 export function AppLayout() {
   const me = useMe();
   const navigate = useNavigate();
+  const unread = useUnreadBadge();
+  useLiveInbox(); // keeps the unread badge current on every screen
+  const items = me.data?.role === "admin" ? [...NAV_ITEMS, { to: "/settings", label: "Settings" }] : NAV_ITEMS;
 
   const signOut = async () => {
     await logout();
@@ -26,9 +32,14 @@ export function AppLayout() {
         <span className="brand">Mancrel</span>
         <nav aria-label="Main" className="main-nav">
           <ul>
-            {NAV_ITEMS.map((item) => (
+            {items.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to}>{item.label}</NavLink>
+                <NavLink to={item.to}>
+                  {item.label}
+                  {item.to === "/inbox" && unread && (
+                    <span className="nav-badge"><span className="visually-hidden">, </span>{unread}<span className="visually-hidden"> unread</span></span>
+                  )}
+                </NavLink>
               </li>
             ))}
           </ul>

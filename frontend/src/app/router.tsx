@@ -8,8 +8,10 @@ import { ContactRoute } from "./routes/contact";
 import { ContactsRoute } from "./routes/contacts";
 import { ContactsDuplicatesRoute } from "./routes/contacts-duplicates";
 import { DealsRoute } from "./routes/deals";
+import { InboxRoute } from "./routes/inbox";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
+import { SettingsChannelsRoute } from "./routes/settings-channels";
 import { TasksRoute } from "./routes/tasks";
 
 export const routes: RouteObject[] = [
@@ -34,6 +36,10 @@ export const routes: RouteObject[] = [
           { path: "companies", element: <CompaniesRoute /> },
           { path: "companies/:companyId", element: <CompanyRoute /> },
           { path: "tasks", element: <TasksRoute /> },
+          { path: "inbox", element: <InboxRoute /> },
+          { path: "inbox/:conversationId", element: <InboxRoute /> },
+          { path: "settings", element: <Navigate to="/settings/channels" replace /> },
+          { path: "settings/channels", element: <SettingsChannelsRoute /> },
           { path: "*", element: <NotFoundRoute /> },
         ],
       },

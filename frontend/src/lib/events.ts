@@ -16,7 +16,10 @@ let source: EventSource | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let failuresBeforeOpen = 0;
 // Topics the stream may send as named events; unnamed messages carry their topic in the data.
-const NAMED = ["deal.moved", "deal.created", "deal.updated", "deal.won", "deal.lost", "deal.deleted", "deal.restored"];
+const NAMED = [
+  "deal.moved", "deal.created", "deal.updated", "deal.won", "deal.lost", "deal.deleted", "deal.restored",
+  "message.created", "message.classified", "message.updated", "conversation.updated",
+];
 
 function dispatch(topic: string, data: string): void {
   let payload: Record<string, unknown> = {};

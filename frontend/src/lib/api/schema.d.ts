@@ -373,6 +373,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Channels */
+        get: operations["list_channels_api_v1_channels_get"];
+        put?: never;
+        /** Create Channel */
+        post: operations["create_channel_api_v1_channels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Channel */
+        get: operations["get_channel_api_v1_channels__channel_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Channel */
+        delete: operations["delete_channel_api_v1_channels__channel_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Channel */
+        patch: operations["update_channel_api_v1_channels__channel_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/channels/{channel_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Channel Health */
+        get: operations["get_channel_health_api_v1_channels__channel_id__health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies": {
         parameters: {
             query?: never;
@@ -577,6 +631,76 @@ export interface paths {
         get: operations["get_contact_timeline_api_v1_contacts__contact_id__timeline_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Conversations */
+        get: operations["list_conversations_api_v1_conversations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Conversation */
+        get: operations["get_conversation_api_v1_conversations__conversation_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Conversation */
+        patch: operations["update_conversation_api_v1_conversations__conversation_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Attachment */
+        get: operations["download_attachment_api_v1_conversations__conversation_id__attachments__attachment_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Messages */
+        get: operations["list_messages_api_v1_conversations__conversation_id__messages_get"];
+        put?: never;
+        /** Reply To Conversation */
+        post: operations["reply_to_conversation_api_v1_conversations__conversation_id__messages_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1223,6 +1347,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook/email/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive Email Webhook */
+        post: operations["receive_email_webhook_webhook_email__channel_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1355,6 +1496,25 @@ export interface components {
             /** Intent */
             intent: string;
         };
+        /** AttachmentRead */
+        AttachmentRead: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Size */
+            size: number;
+            /**
+             * Stored
+             * @description False when the file was over the size cap: only its metadata was kept.
+             */
+            stored: boolean;
+        };
         /** AuditEntryRead */
         AuditEntryRead: {
             /** Action */
@@ -1483,6 +1643,128 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** ChannelCreate */
+        ChannelCreate: {
+            /** Default Owner Id */
+            default_owner_id?: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            kind: components["schemas"]["ChannelKind"];
+            /** Name */
+            name: string;
+            /**
+             * Secrets
+             * @description Write-only; never returned.
+             */
+            secrets?: {
+                [key: string]: unknown;
+            };
+            /** Settings */
+            settings: {
+                [key: string]: unknown;
+            };
+        };
+        /** ChannelHealth */
+        ChannelHealth: {
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Inbound Failed */
+            inbound_failed: number;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Error At */
+            last_error_at: string | null;
+            /** Last Polled At */
+            last_polled_at: string | null;
+            /** Last Received At */
+            last_received_at: string | null;
+            /** Messages In 24H */
+            messages_in_24h: number;
+            /** Messages Out 24H */
+            messages_out_24h: number;
+            /** Outbound Failed */
+            outbound_failed: number;
+            /** Outbound Queued */
+            outbound_queued: number;
+        };
+        /**
+         * ChannelKind
+         * @enum {string}
+         */
+        ChannelKind: "email" | "whatsapp" | "messenger" | "lead_ads";
+        /** ChannelPage */
+        ChannelPage: {
+            /** Items */
+            items: components["schemas"]["ChannelRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** ChannelRead */
+        ChannelRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Default Owner Id */
+            default_owner_id: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Secrets Set */
+            secrets_set: string[];
+            /** Settings */
+            settings: {
+                [key: string]: unknown;
+            };
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Webhook Path */
+            webhook_path: string | null;
+        };
+        /**
+         * ChannelUpdate
+         * @description Settings are merged key by key (a key set to null is removed); each secret given replaces
+         *     the stored one (null removes it); secrets not named stay as they are.
+         */
+        ChannelUpdate: {
+            /** Default Owner Id */
+            default_owner_id?: string | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Secrets
+             * @description Write-only; never returned.
+             */
+            secrets?: {
+                [key: string]: unknown;
+            } | null;
+            /** Settings */
+            settings?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** ClassificationPage */
         ClassificationPage: {
             /** Items */
@@ -1509,6 +1791,11 @@ export interface components {
              */
             created_at: string;
             /**
+             * Head Probability
+             * @description The intent head's temperature-calibrated probability of `intent` (null: classified before the parts were kept).
+             */
+            head_probability: number | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -1520,8 +1807,18 @@ export interface components {
              * @description ISO 639-1 code of the message's language. The models read English: a message in another language gets confidence 0.5 at most (a human's) and never low priority.
              */
             language: string;
+            /**
+             * Margin
+             * @description `head_probability` minus the runner-up intent's probability.
+             */
+            margin: number | null;
             /** Model Version */
             model_version: number;
+            /**
+             * Oos Score
+             * @description The head's probability that the message is out of scope.
+             */
+            oos_score: number | null;
             /** Out Of Scope */
             out_of_scope: boolean;
             /**
@@ -1533,6 +1830,21 @@ export interface components {
             sentiment: ("negative" | "neutral" | "positive") | null;
             /** Text */
             text: string;
+        };
+        /** ClassificationSummary */
+        ClassificationSummary: {
+            /** Confidence */
+            confidence: number;
+            /** Intent */
+            intent: string;
+            /** Language */
+            language: string;
+            /** Model Version */
+            model_version: number;
+            /** Priority */
+            priority: string;
+            /** Sentiment */
+            sentiment: string | null;
         };
         /** ClassifyRequest */
         ClassifyRequest: {
@@ -1743,6 +2055,22 @@ export interface components {
             /** Whatsapp Id */
             whatsapp_id: string | null;
         };
+        /** ContactSummary */
+        ContactSummary: {
+            /** Emails */
+            emails: string[];
+            /** First Name */
+            first_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Name */
+            last_name: string;
+            /** Owner Id */
+            owner_id: string | null;
+        };
         /** ContactUpdate */
         ContactUpdate: {
             /** Company Id */
@@ -1777,6 +2105,84 @@ export interface components {
             title?: string | null;
             /** Whatsapp Id */
             whatsapp_id?: string | null;
+        };
+        /** ConversationPage */
+        ConversationPage: {
+            /** Items */
+            items: components["schemas"]["ConversationRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ConversationRead */
+        ConversationRead: {
+            /** Assignee Id */
+            assignee_id: string | null;
+            /**
+             * Channel Id
+             * Format: uuid
+             */
+            channel_id: string;
+            contact?: components["schemas"]["ContactSummary"] | null;
+            /** Contact Id */
+            contact_id: string | null;
+            /** Counterpart */
+            counterpart: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Intent */
+            intent: string | null;
+            /** Is Junk */
+            is_junk: boolean;
+            /** Last Inbound At */
+            last_inbound_at: string | null;
+            /**
+             * Last Message At
+             * Format: date-time
+             */
+            last_message_at: string;
+            /** Priority */
+            priority: string | null;
+            /** Snoozed Until */
+            snoozed_until: string | null;
+            status: components["schemas"]["ConversationStatus"];
+            /** Subject */
+            subject: string;
+            /** Unread Count */
+            unread_count: number;
+        };
+        /**
+         * ConversationSort
+         * @enum {string}
+         */
+        ConversationSort: "activity" | "priority";
+        /**
+         * ConversationStatus
+         * @enum {string}
+         */
+        ConversationStatus: "open" | "pending" | "closed";
+        /** ConversationUpdate */
+        ConversationUpdate: {
+            /**
+             * Assignee Id
+             * @description null unassigns.
+             */
+            assignee_id?: string | null;
+            /**
+             * Read
+             * @description true marks every message read.
+             */
+            read?: boolean | null;
+            /** Snoozed Until */
+            snoozed_until?: string | null;
+            status?: components["schemas"]["ConversationStatus"] | null;
         };
         /** CurrencyTotal */
         CurrencyTotal: {
@@ -2349,6 +2755,73 @@ export interface components {
             contact: components["schemas"]["ContactRead"];
             merge: components["schemas"]["MergeRead"];
         };
+        /** MessagePage */
+        MessagePage: {
+            /** Items */
+            items: components["schemas"]["MessageRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** MessageRead */
+        MessageRead: {
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["AttachmentRead"][];
+            /** Author Id */
+            author_id: string | null;
+            classification?: components["schemas"]["ClassificationSummary"] | null;
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /** Direction */
+            direction: string;
+            /** Failure Reason */
+            failure_reason: string | null;
+            /** Html */
+            html: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** In Reply To */
+            in_reply_to: string | null;
+            /** Is Junk */
+            is_junk: boolean;
+            /** Junk Reason */
+            junk_reason: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Own Words */
+            own_words: string;
+            /** Provider Message Id */
+            provider_message_id: string;
+            /** Recipients */
+            recipients: {
+                [key: string]: string[];
+            };
+            /** References */
+            references: string[];
+            /** Sender */
+            sender: string;
+            /** Sender Name */
+            sender_name: string;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Subject */
+            subject: string;
+            /** Text */
+            text: string;
+        };
         /** ModelVersionPage */
         ModelVersionPage: {
             /** Items */
@@ -2427,6 +2900,29 @@ export interface components {
             is_default?: boolean | null;
             /** Name */
             name?: string | null;
+        };
+        /**
+         * ProcessStatus
+         * @description A process `mancrel run` supervises (api, worker, beat, and the embedded postgres and valkey).
+         */
+        ProcessStatus: {
+            /** Last Exit At */
+            last_exit_at?: string | null;
+            /** Last Exit Code */
+            last_exit_code?: number | null;
+            /** Name */
+            name: string;
+            /** Next Restart At */
+            next_restart_at?: string | null;
+            /** Pid */
+            pid?: number | null;
+            /**
+             * Restarts
+             * @default 0
+             */
+            restarts: number;
+            /** State */
+            state: string;
         };
         /** ProductPage */
         ProductPage: {
@@ -2517,6 +3013,11 @@ export interface components {
             items: components["schemas"]["DeadLetterSummary"][];
             /** Replayed */
             replayed: number;
+        };
+        /** ReplyCreate */
+        ReplyCreate: {
+            /** Text */
+            text: string;
         };
         /** RetrainAccepted */
         RetrainAccepted: {
@@ -2772,6 +3273,11 @@ export interface components {
             dead_letters: number;
             /** Outbox Backlog */
             outbox_backlog: number;
+            /**
+             * Processes
+             * @default []
+             */
+            processes: components["schemas"]["ProcessStatus"][];
             /** Queues */
             queues: {
                 [key: string]: number | null;
@@ -2802,7 +3308,7 @@ export interface components {
             id: string;
             /**
              * Kind
-             * @description activity, stage_change (and message once the inbox adds it).
+             * @description activity, stage_change or message.
              */
             kind: string;
         };
@@ -3875,6 +4381,199 @@ export interface operations {
             };
         };
     };
+    list_channels_api_v1_channels_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_channel_api_v1_channels_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_channel_api_v1_channels__channel_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_channel_api_v1_channels__channel_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_channel_api_v1_channels__channel_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_channel_health_api_v1_channels__channel_id__health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelHealth"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_companies_api_v1_companies_get: {
         parameters: {
             query?: {
@@ -4527,6 +5226,227 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TimelinePage"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_conversations_api_v1_conversations_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+                status?: components["schemas"]["ConversationStatus"] | null;
+                channel_id?: string | null;
+                /** @description A user id, `me` or `none`. */
+                assignee_id?: string | null;
+                intent?: string | null;
+                priority?: string | null;
+                /** @description Subject, message text, contact name. */
+                q?: string | null;
+                /** @description Automated mail (bulk, auto-replies, bounces) instead. */
+                junk?: boolean;
+                sort?: components["schemas"]["ConversationSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_conversation_api_v1_conversations__conversation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_conversation_api_v1_conversations__conversation_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_attachment_api_v1_conversations__conversation_id__attachments__attachment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_messages_api_v1_conversations__conversation_id__messages_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reply_to_conversation_api_v1_conversations__conversation_id__messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageRead"];
+                };
+            };
+            /** @description The channel cannot send (disabled, or no SMTP server). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -6103,6 +7023,79 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_email_webhook_webhook_email__channel_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Acceptable */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,67 @@
+import { useState } from "react";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { formatDateTime } from "@/lib/format";
+import { useUpdateConversation } from "../api/update-conversation";
+import { isSnoozed, snoozeChoices } from "../inbox-logic";
+import type { Conversation } from "../types";
+
+interface Props {
+  conversation: Conversation;
+  meId: string | undefined;
+}
+
+/** Triage: take it, hand it back, close or reopen, snooze until later. */
+export function ConversationActions({ conversation: c, meId }: Props) {
+  const update = useUpdateConversation(c.id);
+  const [snoozing, setSnoozing] = useState(false);
+  const [done, setDone] = useState("");
+  const act = (body: Parameters<typeof update.mutate>[0], said: string) => {
+    setDone("");
+    update.mutate(body, { onSuccess: () => setDone(said) });
+  };
+  const snoozed = isSnoozed(c);
+
+  return (
+    <section className="conversation-actions" aria-label="Conversation actions">
+      <div className="button-row">
+        {c.assignee_id !== meId && meId && (
+          <button type="button" className="button button-secondary" disabled={update.isPending}
+            onClick={() => act({ assignee_id: meId }, "Assigned to you.")}>Assign to me</button>
+        )}
+        {c.assignee_id && (
+          <button type="button" className="button button-secondary" disabled={update.isPending}
+            onClick={() => act({ assignee_id: null }, "Unassigned.")}>Unassign</button>
+        )}
+        {c.status === "closed" ? (
+          <button type="button" className="button button-secondary" disabled={update.isPending}
+            onClick={() => act({ status: "open" }, "Reopened.")}>Reopen</button>
+        ) : (
+          <button type="button" className="button button-secondary" disabled={update.isPending}
+            onClick={() => act({ status: "closed" }, "Closed.")}>Close</button>
+        )}
+        <button type="button" className="button button-secondary" aria-expanded={snoozing} aria-controls={`snooze-${c.id}`}
+          onClick={() => setSnoozing((v) => !v)}>Snooze</button>
+        {snoozed && (
+          <button type="button" className="button button-ghost" disabled={update.isPending}
+            onClick={() => act({ snoozed_until: null }, "Snooze ended.")}>End snooze</button>
+        )}
+      </div>
+      {snoozing && (
+        <div id={`snooze-${c.id}`} className="snooze-choices button-row" role="group" aria-label="Snooze until">
+          {snoozeChoices(new Date()).map((choice) => (
+            <button key={choice.label} type="button" className="button button-ghost" disabled={update.isPending}
+              onClick={() => {
+                setSnoozing(false);
+                act({ snoozed_until: choice.until.toISOString() }, `Snoozed until ${formatDateTime(choice.until.toISOString())}.`);
+              }}>
+              {choice.label} <span className="muted">({formatDateTime(choice.until.toISOString())})</span>
+            </button>
+          ))}
+        </div>
+      )}
+      {snoozed && !done && <p className="muted">Snoozed until {formatDateTime(c.snoozed_until)}.</p>}
+      <p role="status" className="live-line">{done}</p>
+      {update.error && <ErrorMessage error={update.error} />}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import { Link } from "react-router";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { QueryState } from "@/components/ui/query-state";
+import { Spinner } from "@/components/ui/spinner";
+import { useConversation } from "../api/get-conversation";
+import { useMessages } from "../api/list-messages";
+import { useUpdateConversation } from "../api/update-conversation";
+import { counterpartName } from "../inbox-logic";
+import { STATUS_LABELS, type Conversation } from "../types";
+import { ConversationActions } from "./conversation-actions";
+import { MessageItem } from "./message-item";
+import { ReplyComposer } from "./reply-composer";
+
+interface Props {
+  conversationId: string;
+  meId: string | undefined;
+  userNames: Record<string, string>;
+  /** The list, with its filters: the way back on a phone, where list and conversation are separate views. */
+  backTo: string;
+  /** What goes beside the thread (the contact card), composed by the page. */
+  side: (conversation: Conversation) => ReactNode;
+}
+
+export function ConversationView({ conversationId, meId, userNames, backTo, side }: Props) {
+  const conversation = useConversation(conversationId);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useMarkRead(conversation.data);
+
+  // Opening a conversation moves focus to it, so keyboard and screen reader users land on it.
+  const loaded = Boolean(conversation.data);
+  useEffect(() => {
+    if (loaded) heading.current?.focus();
+  }, [conversationId, loaded]);
+
+  return (
+    <QueryState query={conversation} loadingLabel="Loading the conversation…">
+      {(c) => (
+        <div className="conversation-layout">
+          <div className="conversation-main">
+            <Link className="back-link" to={backTo}>← All conversations</Link>
+            <header className="conversation-header">
+              <h2 ref={heading} tabIndex={-1}>{c.subject || "(no subject)"}</h2>
+              <p className="muted">
+                {counterpartName(c)} · {STATUS_LABELS[c.status]} ·{" "}
+                {c.assignee_id ? `Assigned to ${c.assignee_id === meId ? "you" : userNames[c.assignee_id] ?? "a colleague"}` : "Unassigned"}
+              </p>
+            </header>
+            <ConversationActions conversation={c} meId={meId} />
+            <Thread conversationId={c.id} userNames={userNames} />
+            <ReplyComposer conversationId={c.id} to={c.counterpart} />
+          </div>
+          <aside className="conversation-side" aria-label="Contact">{side(c)}</aside>
+        </div>
+      )}
+    </QueryState>
+  );
+}
+
+function Thread({ conversationId, userNames }: { conversationId: string; userNames: Record<string, string> }) {
+  const messages = useMessages(conversationId);
+  if (messages.isPending) return <Spinner label="Loading messages…" />;
+  if (messages.error) return <ErrorMessage error={messages.error} onRetry={() => messages.refetch()} />;
+  const items = messages.data.pages.flatMap((p) => p.items);
+  return (
+    <section className="thread" aria-label="Messages">
+      {items.length === 0 && <p className="muted">No messages in this conversation.</p>}
+      {items.map((m) => <MessageItem key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />)}
+      {messages.hasNextPage && (
+        <button type="button" className="button button-secondary" disabled={messages.isFetchingNextPage}
+          onClick={() => messages.fetchNextPage()}>
+          {messages.isFetchingNextPage ? "Loading…" : "Show later messages"}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** Opening a conversation with unread messages marks them read, once per new arrival. */
+function useMarkRead(conversation: Conversation | undefined) {
+  const update = useUpdateConversation(conversation?.id ?? "");
+  const marked = useRef("");
+  const mark = update.mutate;
+  useEffect(() => {
+    if (!conversation || conversation.unread_count === 0) return;
+    const key = `${conversation.id}:${conversation.last_message_at}`;
+    if (marked.current === key) return;
+    marked.current = key;
+    mark({ read: true });
+  }, [conversation, mark]);
+}

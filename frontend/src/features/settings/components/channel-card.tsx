@@ -1,0 +1,90 @@
+import { useState } from "react";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { Spinner } from "@/components/ui/spinner";
+import { formatDateTime } from "@/lib/format";
+import { useChannelHealth } from "../api/get-channel-health";
+import { webhookUrl } from "../channel-form-logic";
+import { INBOUND_LABELS, SECRET_LABELS, type Channel, type Inbound } from "../types";
+
+interface Props {
+  channel: Channel;
+  origin: string;
+  onEdit: () => void;
+}
+
+/** One channel: how mail gets in and out, which secrets are set, where to point the provider, health. */
+export function ChannelCard({ channel, origin, onEdit }: Props) {
+  const settings = channel.settings as { address?: string; inbound?: Inbound; smtp?: { host: string; port: number } | null };
+  const url = webhookUrl(channel, origin);
+  const headingId = `channel-${channel.id}`;
+  return (
+    <section className="card channel-card" aria-labelledby={headingId}>
+      <header className="card-header">
+        <h2 id={headingId}>{channel.name}</h2>
+        <button type="button" className="button button-secondary" onClick={onEdit} aria-label={`Edit ${channel.name}`}>Edit</button>
+      </header>
+      <dl className="details">
+        <dt>Status</dt>
+        <dd>{channel.enabled ? "Enabled" : "Disabled"}</dd>
+        <dt>Address</dt>
+        <dd>{settings.address}</dd>
+        <dt>Incoming</dt>
+        <dd>{settings.inbound ? INBOUND_LABELS[settings.inbound] : "—"}</dd>
+        <dt>Outgoing</dt>
+        <dd>{settings.smtp ? `${settings.smtp.host}:${settings.smtp.port}` : "No SMTP server: replies cannot be sent"}</dd>
+        <dt>Secrets set</dt>
+        <dd>{channel.secrets_set.length ? channel.secrets_set.map((s) => SECRET_LABELS[s] ?? s).join(", ") : "None"}</dd>
+      </dl>
+      {url && <WebhookUrl url={url} basicAuth={settings.inbound === "postmark" || settings.inbound === "sendgrid"} />}
+      <ChannelHealthPanel channelId={channel.id} />
+    </section>
+  );
+}
+
+function WebhookUrl({ url, basicAuth }: { url: string; basicAuth: boolean }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied(true);
+    } catch {
+      setCopied(false); // no clipboard permission: the field stays selectable by hand
+    }
+  };
+  return (
+    <div className="webhook-url">
+      <label className="inline-field grow">
+        Webhook URL to paste into the provider
+        <input type="text" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+      </label>
+      <button type="button" className="button button-secondary" onClick={copy}>Copy</button>
+      <span role="status" className="live-line">{copied ? "Copied." : ""}</span>
+      {basicAuth && <p className="muted">Replace PASSWORD with the webhook password you set.</p>}
+    </div>
+  );
+}
+
+function ChannelHealthPanel({ channelId }: { channelId: string }) {
+  const health = useChannelHealth(channelId);
+  if (health.isPending) return <Spinner label="Checking health…" />;
+  if (health.error) return <ErrorMessage error={health.error} onRetry={() => health.refetch()} />;
+  const h = health.data;
+  const troubled = Boolean(h.last_error) || h.outbound_failed > 0 || h.inbound_failed > 0;
+  return (
+    <div className={`channel-health ${troubled ? "channel-health-bad" : "channel-health-ok"}`} aria-label="Health">
+      <h3>Health: {troubled ? "needs attention" : "good"}</h3>
+      <dl className="details">
+        <dt>Last mail received</dt>
+        <dd>{h.last_received_at ? formatDateTime(h.last_received_at) : "Never"}</dd>
+        {h.last_polled_at && (<><dt>Last polled</dt><dd>{formatDateTime(h.last_polled_at)}</dd></>)}
+        <dt>Last 24 hours</dt>
+        <dd>{h.messages_in_24h} in, {h.messages_out_24h} out</dd>
+        <dt>Replies waiting</dt>
+        <dd>{h.outbound_queued}</dd>
+        <dt>Failed</dt>
+        <dd>{h.outbound_failed} outgoing, {h.inbound_failed} incoming</dd>
+        {h.last_error && (<><dt>Last error</dt><dd>{h.last_error} ({formatDateTime(h.last_error_at)})</dd></>)}
+      </dl>
+    </div>
+  );
+}
