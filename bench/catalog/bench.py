@@ -212,7 +212,8 @@ async def run_freshness(args, stack: "Stack") -> dict:
             step = max(1, int(args.sample_interval * share_rate))
             await asyncio.gather(*(sample(i) for i in range(0, int(share_rate * args.seconds), step)))
         acks = await sending
-        embedded = await sent_to_embedded(start_at, share_rate, expected=int(share_rate * args.seconds) * processes)
+        embedded = (await sent_to_embedded(start_at, share_rate, expected=int(share_rate * args.seconds) * processes)
+                    if args.worker == "default" else "not run: no worker serves the ai queue")
         return {"benchmark": "freshness", "rate_per_s": args.rate, "seconds": args.seconds, "workers": args.workers,
                 "worker": args.worker, "every_event_sent_to_embedded_ms": embedded,
                 "acks": {k: acks[k] for k in ("sent", "accepted_per_s", "statuses", "p50_ms", "p99_ms")},

@@ -14,6 +14,7 @@ millions of rows go in at the database's speed without crossing the wire:
 Then VACUUM ANALYZE, as autovacuum would have done by then.
 """
 
+import sys
 import time
 import uuid
 
@@ -74,7 +75,7 @@ def _chunks(conn: psycopg.Connection, sql: str, total: int, params: dict, label:
     for start in range(0, total, CHUNK):
         with conn.transaction():
             conn.execute(sql, params | {"start": start, "stop": min(total, start + CHUNK) - 1, "total": total})
-        print(f"  {label}: {min(total, start + CHUNK):,} / {total:,}", flush=True)
+        print(f"  {label}: {min(total, start + CHUNK):,} / {total:,}", file=sys.stderr, flush=True)
     return time.perf_counter() - began
 
 
