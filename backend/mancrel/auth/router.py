@@ -10,7 +10,12 @@ from mancrel.core.db import SessionDep
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=TokenPair)
+@router.post("/login", response_model=TokenPair, responses={
+    401: {"description": "Wrong email or password (one answer for both)."},
+    429: {"description": "Too many failed attempts for this email from this address, or from this address; "
+                         "wait `Retry-After` seconds."},
+    503: {"description": "Sign-in limits cannot be kept right now (Valkey unreachable); retry after `Retry-After`."},
+})
 async def login(data: LoginRequest, session: SessionDep, ip: Annotated[str, Depends(client_ip)]) -> TokenPair:
     return await auth_service.login(session, email=data.email, password=data.password, client_ip=ip)
 
