@@ -9,7 +9,6 @@ instead of all sharing the proxy's.
 """
 
 import ipaddress
-from collections.abc import Iterable
 
 from starlette.types import Scope
 
@@ -26,7 +25,9 @@ def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
         return None
 
 
-def _trusted(address: str, proxies: Iterable[IPNetwork]) -> bool:
+def _trusted(address: str, proxies: tuple[IPNetwork, ...]) -> bool:
+    if not proxies:  # the usual case, on every request: no parsing
+        return False
     ip = _parse_ip(address)
     return ip is not None and any(ip in network for network in proxies)
 
