@@ -1,4 +1,4 @@
-"""Every inbox query. Conversation visibility is applied here, once (`conversation_visible`)."""
+"""Every inbox query. Conversation visibility is core/permissions' conversations rule (`visible_filter`)."""
 
 import uuid
 from collections.abc import Sequence
@@ -11,21 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.models import Classification
 from mancrel.contact.models import Contact
-from mancrel.core.permissions import SEES_EVERYTHING, Actor
+from mancrel.core.permissions import Actor, visible_filter
 from mancrel.inbox.models import Attachment, Conversation, Direction, Message
 
 UNRANKED = 9  # conversations not classified yet sort after every priority
-
-
-def conversation_visible(actor: Actor) -> Any:
-    """A rep sees conversations of contacts they own or that are unassigned, and conversations
-    assigned to them; managers and admins see all. (Junk without a contact counts as unassigned.)"""
-    if actor.role in SEES_EVERYTHING:
-        return true()
-    contact_visible = select(Contact.id).where(
-        Contact.id == Conversation.contact_id, or_(Contact.owner_id == actor.id, Contact.owner_id.is_(None)))
-    return or_(Conversation.assignee_id == actor.id, Conversation.contact_id.is_(None),
-               exists(contact_visible.correlate(Conversation)))
 
 
 class InboxRepository:
@@ -89,10 +78,10 @@ class InboxRepository:
     # --- reads --------------------------------------------------------------------------
     async def get_visible_conversation(self, conversation_id: uuid.UUID, actor: Actor) -> Conversation | None:
         return await self.session.scalar(select(Conversation).where(
-            Conversation.id == conversation_id, conversation_visible(actor)))
+            Conversation.id == conversation_id, visible_filter(Conversation, actor)))
 
     def conversations(self, actor: Actor, where: Sequence[Any]) -> Select:
-        return select(Conversation).where(conversation_visible(actor), *where)
+        return select(Conversation).where(visible_filter(Conversation, actor), *where)
 
     async def messages_of(self, conversation_id: uuid.UUID, *, limit: int,
                           after: tuple[datetime, uuid.UUID] | None) -> list[Message]:

@@ -1,7 +1,7 @@
 """Messages on contact, company and deal timelines (the `message` kind the timeline reserves).
 
 A deal's timeline shows its contact's messages; a company's, the messages of its contacts. Junk
-never appears; visibility is the conversation's (repository.conversation_visible).
+never appears; visibility is the conversation's (core/permissions).
 """
 
 import uuid
@@ -11,10 +11,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.contact.models import Contact
-from mancrel.core.permissions import Actor
+from mancrel.core.permissions import Actor, visible_filter
 from mancrel.deal.models import Deal
 from mancrel.inbox.models import Conversation, Message
-from mancrel.inbox.repository import conversation_visible
 from mancrel.inbox.schemas import MessageRead
 from mancrel.timeline.sources import EntityType, Source, register
 
@@ -22,7 +21,7 @@ from mancrel.timeline.sources import EntityType, Source, register
 def _messages(entity_type: EntityType, entity_id: uuid.UUID, actor: Actor) -> Select:
     stmt = (select(Message.occurred_at.label("at"), Message.id.label("id"))
             .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(Message.is_junk.is_(False), conversation_visible(actor)))
+            .where(Message.is_junk.is_(False), visible_filter(Conversation, actor)))
     if entity_type == "contact":
         return stmt.where(Conversation.contact_id == entity_id)
     if entity_type == "company":
