@@ -27,7 +27,8 @@ def write_csv(path: Path, pairs: list[list[str]]) -> None:
         writer.writerows(pairs)
 
 
-def reliability_plot(predictions: Path, out: Path, threshold: float) -> None:
+def reliability_plot(predictions: Path, out: Path, threshold: float, name: str = "CLINC150",
+                     rows_label: str = "CLINC150 test (in-scope + out-of-scope)") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -47,10 +48,10 @@ def reliability_plot(predictions: Path, out: Path, threshold: float) -> None:
             counts.append(int(mask.sum()))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 7), gridspec_kw={"height_ratios": [3, 1]}, sharex=True)
     top.plot([0, 1], [0, 1], "--", color="grey", label="perfect calibration")
-    top.plot(centers, accuracy, "o-", label="CLINC150 test (in-scope + out-of-scope)")
+    top.plot(centers, accuracy, "o-", label=rows_label)
     top.axvline(threshold, color="red", alpha=0.4, label=f"auto threshold {threshold}")
     top.set_ylabel("accuracy")
-    top.set_title("Mancrel intent classifier: reliability on CLINC150")
+    top.set_title(f"Mancrel intent classifier: reliability on {name}")
     top.legend(loc="upper left")
     bottom.bar(centers, counts, width=1 / 16, alpha=0.6)
     bottom.set_xlabel("confidence")

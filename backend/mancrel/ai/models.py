@@ -105,6 +105,10 @@ class Classification(UUIDPrimaryKey, Base):
     priority: Mapped[str] = mapped_column(String(16))
     sentiment: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # ISO 639-1
+    # The parts behind `confidence` (null for rows classified before they were kept).
+    head_probability: Mapped[float | None] = mapped_column(Float)
+    margin: Mapped[float | None] = mapped_column(Float)
+    oos_score: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[int] = mapped_column(Integer)
     model_version_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("ai_model_versions.id", ondelete="SET NULL"))

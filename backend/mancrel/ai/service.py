@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 from threadpoolctl import ThreadpoolController
 
-from mancrel.ai import classifier, language, repository, taxonomy, training_data
+from mancrel.ai import acceptance, classifier, language, repository, taxonomy, training_data
 from mancrel.ai.classifier import IntentClassifier
 from mancrel.ai.embeddings import MODEL_ID, MODEL_VERSION, get_embedder
 from mancrel.ai.exceptions import ClassificationNotFound, ExampleNotFound, UnknownIntent
@@ -67,21 +67,33 @@ async def _rows_with_examples(session: AsyncSession) -> list[training_data.Row]:
 
 
 async def retrain(session: AsyncSession, *, actor: Any | None = None) -> ModelVersion:
-    """Train on the shipped data plus every example, store it as the next version and serve it."""
+    """Train on the shipped data plus every example and store it as the next version. It serves
+    unless its out-of-fold calibration is worse than the serving model's (acceptance.py): then
+    it is kept inactive, with the reasons in its metrics and in the audit trail."""
     await repository.lock_training(session)
     rows = await _rows_with_examples(session)
     model, report = await asyncio.to_thread(train_rows, rows)
+    ref = await repository.active_model_ref(session, KIND)
+    serving = await repository.get_model(session, ref[0]) if ref else None
+    refused = acceptance.refusal(report, serving.metrics) if serving else None
     version = ModelVersion(kind=KIND, version=await repository.next_model_version(session, KIND),
-                           is_active=True, artifact=model.to_bytes(), metrics=report, training_rows=len(rows),
+                           is_active=refused is None, artifact=model.to_bytes(),
+                           metrics=report | ({"refused": refused} if refused else {}), training_rows=len(rows),
                            embedding_model=f"{MODEL_ID} ({MODEL_VERSION})", created_by_id=getattr(actor, "id", None))
-    await repository.deactivate_models(session, KIND)
-    await session.flush()
+    if refused is None:
+        await repository.deactivate_models(session, KIND)
+        await session.flush()
     session.add(version)
     await session.flush()
-    _loaded[version.id] = model
-    await audit_service.record(session, actor=actor, action="ai_model.trained", entity_type="ai_model",
-                               entity_id=version.id, after={"version": version.version, "metrics": report,
-                                                            "training_rows": len(rows)})
+    after = {"version": version.version, "metrics": report, "training_rows": len(rows)}
+    if refused is None:
+        _loaded[version.id] = model
+        await audit_service.record(session, actor=actor, action="ai_model.trained", entity_type="ai_model",
+                                   entity_id=version.id, after=after)
+    else:
+        await audit_service.record(session, actor=actor, action="ai_model.refused", entity_type="ai_model",
+                                   entity_id=version.id, after=after | {"refused": refused,
+                                                                        "serving_version": serving.version})
     return version
 
 
@@ -131,16 +143,31 @@ def _result(p: classifier.Prediction, text: str, lang: str) -> dict[str, Any]:
         "intent": p.label, "confidence": round(confidence, 4), "out_of_scope": p.out_of_scope,
         "alternatives": [{"intent": label, "confidence": round(c, 4)} for label, c in p.alternatives],
         "sentiment": p.sentiment, "priority": priority, "language": lang,
+        "head_probability": round(p.head_probability, 4), "margin": round(p.margin, 4),
+        "oos_score": round(p.oos_score, 4),
     }
 
 
-async def classify(session: AsyncSession, *, text: str, actor: Any) -> Classification:
+async def classify_many(session: AsyncSession, *, texts: list[str],
+                        owner_ids: list[uuid.UUID | None]) -> list[Classification]:
+    """Classify many messages in one batched forward pass (the embedder runs them sorted by
+    length, so short messages are not padded to the longest), store a Classification per text
+    and return them in input order; `owner_ids[i]` is whose message `texts[i]` is."""
+    if len(texts) != len(owner_ids):
+        raise ValueError("texts and owner_ids must have the same length")
+    if not texts:
+        return []
     model_id, number, model = await active_classifier(session)
-    (result,) = await asyncio.to_thread(predict, model, [text])
-    row = Classification(text=text, model_version=number, model_version_id=model_id,
-                         owner_id=getattr(actor, "id", None), **result)
-    session.add(row)
+    results = await asyncio.to_thread(predict, model, texts)
+    rows = [Classification(text=text, model_version=number, model_version_id=model_id, owner_id=owner_id, **result)
+            for text, owner_id, result in zip(texts, owner_ids, results, strict=True)]
+    session.add_all(rows)
     await session.flush()
+    return rows
+
+
+async def classify(session: AsyncSession, *, text: str, actor: Any) -> Classification:
+    (row,) = await classify_many(session, texts=[text], owner_ids=[getattr(actor, "id", None)])
     return row
 
 

@@ -101,15 +101,23 @@ class _Adam:
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """The temperature minimising held-out negative log-likelihood (a 1-D grid search)."""
-    best_nll, best_t = np.inf, 1.0
+    """The temperature minimising held-out negative log-likelihood: a coarse log-spaced grid over
+    [0.05, 20], then a fine one around its best point (62 evaluations instead of 300 for a finer
+    step: calibration is refitted per fold when a model is assessed)."""
     rows = np.arange(len(y))
     w = np.ones(len(y)) if weights is None else weights
-    for t in np.exp(np.linspace(np.log(0.05), np.log(20.0), 300)):
-        nll = -(w * np.log(softmax(logits / t)[rows, y] + 1e-12)).sum() / w.sum()
-        if nll < best_nll:
-            best_nll, best_t = nll, float(t)
-    return best_t
+
+    def nll(t: float) -> float:
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        log_p = z[rows, y] - np.log(np.exp(z).sum(axis=1))
+        return float(-(w * log_p).sum() / w.sum())
+
+    coarse = np.linspace(np.log(0.05), np.log(20.0), 31)
+    best = coarse[int(np.argmin([nll(float(np.exp(c))) for c in coarse]))]
+    step = coarse[1] - coarse[0]
+    fine = np.linspace(best - step, best + step, 31)
+    return float(np.exp(fine[int(np.argmin([nll(float(np.exp(f))) for f in fine]))]))
 
 
 def fit_binary(x: np.ndarray, y: np.ndarray, *, l2: float = 1e-3, steps: int = 2000, lr: float = 0.1,

@@ -83,16 +83,23 @@ def test_calibration_on_a_held_out_split(shipped_model):
 
 
 def test_the_top_end_is_never_inflated():
-    scores = np.array([0.2, 0.7, 0.93, 0.97, 0.99])
-    assert np.allclose(classifier.top_end_map(scores, anchor=0.85), scores)
-    mapped = classifier.top_end_map(scores, anchor=0.97)
-    assert mapped[3] == 0.90 and mapped[2] < 0.90 and mapped[0] == 0.2
-    assert mapped[1] == 0.7  # below the top end, scores keep their calibrated value
-    assert np.all(np.diff(mapped) > 0)
+    scores = np.array([0.2, 0.7, 0.89, 0.93, 0.97, 0.99])
+    for above in ("keep", "stretch"):
+        top = classifier.TopEnd(precision=0.99, above=above, keep_below=0.88)
+        assert np.allclose(classifier.top_end_map(scores, anchor=0.85, top=top), scores)
+        mapped = classifier.top_end_map(scores, anchor=0.97, top=top)
+        assert mapped[4] == 0.90 if above == "stretch" else mapped[4] == 0.97
+        assert mapped[3] < 0.90 and mapped[2] < 0.90 and mapped[0] == 0.2
+        assert mapped[1] == 0.7  # below the top end, scores keep their calibrated value
+        assert np.all(np.diff(mapped) > 0)
+        assert np.all(mapped <= scores)
+    # "keep": what earned the top end is shown as calibrated, not pulled down towards 0.90.
+    kept = classifier.top_end_map(scores, anchor=0.97, top=classifier.TopEnd(0.99, "keep", 0.88))
+    assert kept[5] == 0.99
     # The anchor is where held-out precision reaches 99.5%: 40 right above, wrong ones below.
     held_scores = np.linspace(0.85, 1.0, 60)
     correct = np.r_[np.zeros(20), np.ones(40)]
-    assert abs(classifier.find_anchor(held_scores, correct) - held_scores[20]) < 1e-9
+    assert abs(classifier.find_anchor(held_scores, correct, 0.995) - held_scores[20]) < 1e-9
 
 
 def test_a_stored_model_predicts_what_it_did_before_storing(shipped_model):

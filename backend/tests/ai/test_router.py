@@ -27,6 +27,28 @@ async def test_classify_returns_intent_confidence_alternatives_priority_sentimen
     assert stored.model_version_id == active_model.id and stored.owner_id == rep.id
 
 
+async def test_the_answer_and_the_stored_classification_carry_the_parts_behind_the_confidence(
+        client, db, active_model):
+    rep = await make_user(db, role=Role.rep)
+    headers = auth_headers(rep)
+    clear, stray = [(await client.post("/api/v1/ai/classify", headers=headers, json={"text": text})).json()
+                    for text in ("Do you ship to Norway, and how long does delivery take?",
+                                 "Who won the basketball game yesterday?")]
+    # A clear shop question: the head is sure of it, well ahead of the runner-up, not out of scope.
+    assert clear["intent"] == "shipping" and clear["head_probability"] > 0.5
+    assert abs(clear["margin"] - (clear["head_probability"] - clear["alternatives"][0]["confidence"])) < 1e-3
+    assert clear["oos_score"] < 0.1
+    # A stranger's question: the out-of-scope score is what put it there.
+    assert stray["out_of_scope"] is True and stray["oos_score"] > 0.5
+    assert stray["oos_score"] > clear["oos_score"]
+    stored = await db.get(Classification, clear["id"])
+    assert (stored.head_probability, stored.margin, stored.oos_score) == (
+        clear["head_probability"], clear["margin"], clear["oos_score"])
+    listed = (await client.get("/api/v1/ai/classifications", headers=headers)).json()["items"]
+    assert {item["id"]: item["oos_score"] for item in listed} == {clear["id"]: clear["oos_score"],
+                                                                 stray["id"]: stray["oos_score"]}
+
+
 async def test_a_message_in_another_language_is_left_to_a_human(client, db, active_model):
     # The models read English: unread, this order question came back out-of-scope at 0.90, low priority.
     rep = await make_user(db, role=Role.rep)
