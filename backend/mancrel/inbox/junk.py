@@ -35,6 +35,8 @@ def is_bounce(email: InboundEmail) -> bool:
 
 def judge(email: InboundEmail, *, shop_addresses: set[str]) -> Verdict | None:
     """Why this mail is automated, or None for a person's mail."""
+    if "@" not in email.from_address:
+        return Verdict("no sender address to answer")
     if is_bounce(email):
         return Verdict("bounce (delivery status report or empty return path)", is_bounce=True)
     auto_submitted = (email.header("auto-submitted") or "").strip().lower()

@@ -65,10 +65,10 @@ async def receive_email(session: AsyncSession, *, channel: Any, email: InboundEm
     """Store an inbound email in its conversation; None when this channel already has it."""
     repo = InboxRepository(session)
     key = provider_id(email)
+    sender = email.from_address.strip().lower()[:320]
+    await repo.lock_counterpart(channel.id, sender)  # before the check: a concurrent copy has committed by now
     if await repo.message_by_provider_id(channel.id, [key]) is not None:
         return None
-    sender = email.from_address.strip().lower()[:320]
-    await repo.lock_counterpart(channel.id, sender)
     verdict = junk.judge(email, shop_addresses=shop_addresses(channel))
     if verdict is not None and verdict.is_bounce:
         await _fail_bounced(session, channel.id, email)
@@ -189,7 +189,8 @@ async def _fail_bounced(session: AsyncSession, channel_id: uuid.UUID, email: Inb
         message.status, message.failure_reason = DeliveryStatus.failed, f"bounced: {reason}"
         conversation = await InboxRepository(session).get_conversation(message.conversation_id)
         if conversation is not None:
-            publish_message_event(session, "message.updated", conversation, message)
+            publish_message_event(session, "message.updated", conversation, message,
+                                  await _owner_of(session, conversation))
 
 
 # --- live events --------------------------------------------------------------------------

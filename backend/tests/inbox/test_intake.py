@@ -111,6 +111,7 @@ async def test_automated_mail_is_junk_and_never_a_lead(db):
         {"sender": "no-reply@shopify.example"},
         {"sender": "MAILER-DAEMON@mx.example", "return_path": ""},
         {"sender": SHOP},
+        {"sender": "undisclosed-recipients"},
     ]
     contacts_before = await db.scalar(select(func.count()).select_from(Contact))
     for case in cases:
