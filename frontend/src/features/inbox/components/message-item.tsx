@@ -52,7 +52,7 @@ function ClassificationBadges({ classification }: { classification: NonNullable<
 
 function DeliveryStatus({ status, reason }: { status: string; reason: string | null }) {
   return (
-    <span className={`delivery delivery-${status}`} role={status === "failed" ? "alert" : undefined}>
+    <span className={`delivery delivery-${status}`}>
       <span className="badge">{DELIVERY_LABELS[status] ?? status}</span>
       {status === "failed" && reason && <span className="delivery-reason">{reason}</span>}
     </span>

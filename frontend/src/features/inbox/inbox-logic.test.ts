@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, unreadBadge } from "./inbox-logic";
+
+describe("inbox filters", () => {
+  it("asks the API for my conversations as assignee_id=me and unassigned ones as none", () => {
+    expect(listQuery({ view: "mine", sort: "activity" }).assignee_id).toBe("me");
+    expect(listQuery({ view: "unassigned", sort: "activity" }).assignee_id).toBe("none");
+    expect(listQuery({ view: "all", sort: "priority" })).toMatchObject({ assignee_id: undefined, sort: "priority" });
+    expect(listQuery({ view: "all", sort: "activity", q: "   ", junk: false })).toMatchObject({ q: undefined, junk: undefined });
+  });
+
+  it("survives a trip through the URL, leaving defaults out of it", () => {
+    const filters = { view: "mine" as const, sort: "priority" as const, status: "open" as const, intent: "pricing", junk: true };
+    const params = filtersToParams(filters);
+    expect(params).toEqual({ view: "mine", sort: "priority", status: "open", intent: "pricing", junk: "true" });
+    expect(filtersFromParams(new URLSearchParams(params))).toEqual(filters);
+    expect(filtersToParams({ view: "all", sort: "activity" })).toEqual({});
+    expect(filtersFromParams(new URLSearchParams("view=bogus&sort=bogus"))).toEqual({ view: "all", sort: "activity" });
+  });
+});
+
+describe("snoozing", () => {
+  it("offers three hours from now, tomorrow at 9:00 and the next Monday at 9:00", () => {
+    const wednesday = new Date(2026, 11, 9, 15, 30); // Wed 9 Dec 2026, 15:30 local
+    const [later, tomorrow, monday] = snoozeChoices(wednesday).map((c) => c.until);
+    expect(later.getTime() - wednesday.getTime()).toBe(3 * 3_600_000);
+    expect([tomorrow.getDate(), tomorrow.getHours(), tomorrow.getMinutes()]).toEqual([10, 9, 0]);
+    expect([monday.getDay(), monday.getDate(), monday.getHours()]).toEqual([1, 14, 9]);
+  });
+
+  it("on a Monday, 'next Monday' is a week away, not today", () => {
+    const monday = new Date(2026, 11, 7, 8, 0);
+    const next = snoozeChoices(monday)[2].until;
+    expect(next.getDate()).toBe(14);
+  });
+});
+
+describe("quoted email text", () => {
+  it("is there only when the customer's own words are a part of the whole text", () => {
+    expect(hasQuotedText({ own_words: "Any news?", text: "Any news?\n\n> On Monday you wrote:\n> Hi" })).toBe(true);
+    expect(hasQuotedText({ own_words: "Hi there", text: "Hi there\n" })).toBe(false);
+    expect(hasQuotedText({ own_words: "", text: "> only a quote" })).toBe(false);
+  });
+});
+
+describe("the unread badge", () => {
+  it("sums unread messages, hides at zero, caps at 99+", () => {
+    expect(unreadBadge([{ unread_count: 2 }, { unread_count: 0 }, { unread_count: 1 }], false)).toBe("3");
+    expect(unreadBadge([{ unread_count: 0 }], true)).toBeNull();
+    expect(unreadBadge([{ unread_count: 60 }, { unread_count: 60 }], false)).toBe("99+");
+  });
+
+  it("adds + only when more pages exist and the last one loaded is still unread", () => {
+    expect(unreadBadge([{ unread_count: 2 }, { unread_count: 1 }], true)).toBe("3+");
+    expect(unreadBadge([{ unread_count: 2 }, { unread_count: 0 }], true)).toBe("2");
+  });
+});
