@@ -39,6 +39,8 @@ from mancrel.health.router import router as health_router
 from mancrel.inbox import timeline as inbox_timeline  # noqa: F401  (registers the `message` timeline entries)
 from mancrel.inbox.router import router as inbox_router
 from mancrel.pipeline.router import router as pipeline_router
+from mancrel.reply.router import ai_router as reply_ai_router
+from mancrel.reply.router import router as suggestion_router
 from mancrel.system import service as system_service
 from mancrel.system.router import router as system_router
 from mancrel.timeline.router import router as timeline_router
@@ -67,6 +69,8 @@ API_ROUTERS: list[APIRouter] = [
     search_router,
     inbox_router,
     channel_router,
+    reply_ai_router,
+    suggestion_router,
 ]
 
 

@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     # Customer messages classified together in one forward pass by `ai.process_message`.
     ai_message_batch: int = Field(default=64, ge=1, le=512)
+    # The `openai` reply provider (reply/openai_provider.py): any OpenAI-compatible chat endpoint.
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
+    llm_max_retries: int = Field(default=2, ge=0, le=6)
+    llm_max_tokens: int = Field(default=400, ge=16, le=4000)
     frontend_dist: Path | None = None
     # Server-side fetches of URLs admins set (catalogue poll URLs) go to public addresses
     # only (core.outbound), and into these networks besides: a self-hosted shop on the LAN

@@ -17,6 +17,7 @@ from mancrel.core.config import get_settings
 from mancrel.core.db import utcnow
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.repository import InboxRepository
+from mancrel.worker.outbox import enqueue
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
@@ -45,6 +46,7 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
         owner_id = owners[message.conversation_id]
         inbox_service.publish_message_event(session, "message.classified", conversation, message, owner_id)
         inbox_service.publish_conversation_event(session, conversation, owner_id)
+        enqueue(session, "reply.decide", message_id=message.id)  # reply/decision.py: draft, gate, send
     await session.flush()
     return len(messages)
 

@@ -261,7 +261,8 @@ def _thread_ids(messages: list[Message]) -> list[str]:
 
 
 async def reply(session: AsyncSession, *, conversation: Conversation, text: str, actor: Any) -> Message:
-    """A rep's reply: stored as queued and handed to the channel's email job after commit."""
+    """A rep's reply (or, with `actor=None`, the reply step's own): stored as queued and handed to the
+    channel's email job after commit."""
     channel = await session.get(Channel, conversation.channel_id)
     if channel is None or not channel.enabled:
         raise CannotReply("The conversation's channel is disabled or gone.")
@@ -280,7 +281,7 @@ async def reply(session: AsyncSession, *, conversation: Conversation, text: str,
         own_words=text, provider_message_id=junk.bare_id(make_msgid(domain=domain)),
         in_reply_to=(thread[-1].provider_message_id if thread and not thread[-1].provider_message_id
                      .startswith("sha256:") else None),
-        references=_thread_ids(thread), status=DeliveryStatus.queued, author_id=actor.id,
+        references=_thread_ids(thread), status=DeliveryStatus.queued, author_id=getattr(actor, "id", None),
         processed_at=utcnow(), occurred_at=utcnow())
     session.add(message)
     _touch(conversation, message.occurred_at, inbound=False)

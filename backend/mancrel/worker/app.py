@@ -22,6 +22,7 @@ ROUTES_BY_PREFIX = {
     "inbox": "email",
     "catalog": "catalog",
     "channel": "webhooks",
+    "reply": "ai",
 }
 # Longest task time limit plus headroom: a job unacknowledged for longer than the
 # visibility timeout is handed to another worker, so this must exceed every task.
@@ -36,6 +37,7 @@ TASK_MODULES = [
     "mancrel.ai.tasks",
     "mancrel.inbox.tasks",
     "mancrel.channel.tasks",
+    "mancrel.reply.tasks",
 ]
 
 

@@ -1,0 +1,28 @@
+from mancrel.core.errors import Conflict, InvalidInput, NotFound
+
+
+class SuggestionNotFound(NotFound):
+    title = "Suggestion not found"
+    slug = "suggestion-not-found"
+
+
+class SuggestionNotPending(Conflict):
+    title = "This suggestion is not waiting for approval"
+    slug = "suggestion-not-pending"
+
+
+class UngroundedReply(InvalidInput):
+    """The reply states something the catalogue or the knowledge entries do not: `failed_claims` lists it."""
+
+    title = "The reply is not grounded in the facts"
+    slug = "ungrounded-reply"
+
+
+class KnowledgeEntryNotFound(NotFound):
+    title = "Knowledge entry not found"
+    slug = "knowledge-entry-not-found"
+
+
+class KnowledgeTopicTaken(Conflict):
+    title = "A knowledge entry with this topic exists"
+    slug = "knowledge-topic-taken"

@@ -1,0 +1,44 @@
+"""The gate: from confidence, grounding and policy to a decision. Pure, so its edges (0.59, 0.60,
+0.89, 0.90) are tested without a database.
+
+    never_reply intent                                  -> ignore
+    confidence < approval_threshold                     -> escalate (no draft is sent)
+    no draft (nothing to say from the facts)            -> escalate
+    >= auto_send_threshold, grounded, intent rule auto,
+       and no loop/cap rule against it                  -> auto_send
+    anything else                                       -> approval (the reasons say why)
+"""
+
+from dataclasses import dataclass, field
+
+from mancrel.reply.models import Decision
+from mancrel.reply.policy import IntentRule, Policy
+
+
+@dataclass
+class Verdict:
+    decision: Decision
+    reasons: list[str] = field(default_factory=list)
+
+
+def decide(policy: Policy, *, intent: str, confidence: float, has_draft: bool, grounded: bool,
+           blockers: list[str] | None = None, no_draft_reason: str | None = None) -> Verdict:
+    rule = policy.rule(intent)
+    if rule == IntentRule.never_reply:
+        return Verdict(Decision.ignore, [f"the policy never answers '{intent}' messages"])
+    if confidence < policy.approval_threshold:
+        return Verdict(Decision.escalate, [f"confidence {confidence:.4f} is below the approval threshold "
+                                           f"{policy.approval_threshold:.2f}"])
+    if not has_draft:
+        return Verdict(Decision.escalate, [no_draft_reason or "no draft could be written from the facts"])
+    reasons = list(blockers or [])
+    if confidence < policy.auto_send_threshold:
+        reasons.append(f"confidence {confidence:.4f} is below the auto-send threshold "
+                       f"{policy.auto_send_threshold:.2f}")
+    if not grounded:
+        reasons.append("the draft makes claims the facts do not support")
+    if rule != IntentRule.auto:
+        reasons.append(f"the policy sends '{intent}' replies only after approval")
+    return Verdict(Decision.approval, reasons) if reasons else Verdict(
+        Decision.auto_send, [f"confidence {confidence:.4f} at or above {policy.auto_send_threshold:.2f}, "
+                             "grounded, and allowed"])

@@ -1,0 +1,102 @@
+"""Every reply query: knowledge entries, suggestions (visibility through their conversation), and
+the reads loop protection and the daily cap make."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.core.permissions import Actor, visible_filter
+from mancrel.inbox.models import Conversation, Direction, Message
+from mancrel.reply.models import (
+    Decision,
+    KnowledgeEntry,
+    KnowledgeVersion,
+    Suggestion,
+    SuggestionAudit,
+    SuggestionStatus,
+)
+
+
+class KnowledgeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_live(self, entry_id: uuid.UUID) -> KnowledgeEntry | None:
+        return await self.session.scalar(select(KnowledgeEntry).where(
+            KnowledgeEntry.id == entry_id, KnowledgeEntry.deleted_at.is_(None)))
+
+    async def topic_taken(self, topic: str, *, other_than: uuid.UUID | None = None) -> bool:
+        stmt = select(KnowledgeEntry.id).where(KnowledgeEntry.topic == topic, KnowledgeEntry.deleted_at.is_(None))
+        if other_than is not None:
+            stmt = stmt.where(KnowledgeEntry.id != other_than)
+        return await self.session.scalar(stmt.limit(1)) is not None
+
+    async def list_live(self) -> list[KnowledgeEntry]:
+        return list(await self.session.scalars(select(KnowledgeEntry).where(KnowledgeEntry.deleted_at.is_(None))
+                                               .order_by(KnowledgeEntry.topic)))
+
+    async def for_intent(self, intent: str) -> list[KnowledgeEntry]:
+        return list(await self.session.scalars(select(KnowledgeEntry).where(
+            KnowledgeEntry.deleted_at.is_(None), KnowledgeEntry.intents.any(intent)).order_by(KnowledgeEntry.topic)))
+
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[KnowledgeEntry]:
+        """Live entries among `ids`, as they read now."""
+        if not ids:
+            return []
+        return list(await self.session.scalars(select(KnowledgeEntry).where(
+            KnowledgeEntry.id.in_(list(ids)), KnowledgeEntry.deleted_at.is_(None))))
+
+    async def versions(self, entry_id: uuid.UUID) -> list[KnowledgeVersion]:
+        return list(await self.session.scalars(select(KnowledgeVersion).where(KnowledgeVersion.entry_id == entry_id)
+                                               .order_by(KnowledgeVersion.version.desc())))
+
+
+class SuggestionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def for_message(self, message_id: uuid.UUID) -> Suggestion | None:
+        return await self.session.scalar(select(Suggestion).where(Suggestion.message_id == message_id))
+
+    async def get_for_update(self, suggestion_id: uuid.UUID) -> Suggestion | None:
+        return await self.session.scalar(select(Suggestion).where(Suggestion.id == suggestion_id)
+                                         .with_for_update().execution_options(populate_existing=True))
+
+    async def get_visible(self, suggestion_id: uuid.UUID, actor: Actor) -> Suggestion | None:
+        return await self.session.scalar(
+            select(Suggestion).join(Conversation, Conversation.id == Suggestion.conversation_id)
+            .where(Suggestion.id == suggestion_id, visible_filter(Conversation, actor)))
+
+    def visible(self, actor: Actor, where: Sequence[Any]) -> Select:
+        return (select(Suggestion).join(Conversation, Conversation.id == Suggestion.conversation_id)
+                .where(visible_filter(Conversation, actor), *where))
+
+    async def page(self, stmt: Select, *, limit: int, after: tuple[datetime, uuid.UUID] | None) -> list[Suggestion]:
+        if after is not None:
+            stmt = stmt.where(tuple_(Suggestion.created_at, Suggestion.id) < tuple_(*after))
+        stmt = stmt.order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(limit + 1)
+        return list(await self.session.scalars(stmt))
+
+    async def audit_of(self, suggestion_id: uuid.UUID) -> list[SuggestionAudit]:
+        return list(await self.session.scalars(select(SuggestionAudit).where(
+            SuggestionAudit.suggestion_id == suggestion_id).order_by(SuggestionAudit.occurred_at, SuggestionAudit.id)))
+
+    async def auto_sent_since(self, contact_id: uuid.UUID, since: datetime) -> int:
+        return await self.session.scalar(select(func.count()).select_from(Suggestion).where(
+            Suggestion.contact_id == contact_id, Suggestion.decision == Decision.auto_send,
+            Suggestion.status == SuggestionStatus.sent, Suggestion.created_at >= since)) or 0
+
+    async def last_outbound_was_automatic(self, conversation_id: uuid.UUID) -> bool:
+        """Whether the conversation's latest message from us was sent by the reply step on its own."""
+        last = await self.session.scalar(
+            select(Message.id).where(Message.conversation_id == conversation_id,
+                                     Message.direction == Direction.outbound)
+            .order_by(Message.occurred_at.desc(), Message.created_at.desc()).limit(1))
+        if last is None:
+            return False
+        return await self.session.scalar(select(Suggestion.id).where(
+            Suggestion.sent_message_id == last, Suggestion.decision == Decision.auto_send).limit(1)) is not None

@@ -1,0 +1,108 @@
+"""The reply API: knowledge entries and the policy (admins), suggestions and their audit."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from mancrel.auth.dependencies import AdminUser, CurrentUser
+from mancrel.core.db import SessionDep
+from mancrel.core.pagination import CursorParam, LimitParam, page_of
+from mancrel.reply import knowledge, suggestions
+from mancrel.reply import policy as reply_policy
+from mancrel.reply.models import KnowledgeEntry, Suggestion, SuggestionStatus
+from mancrel.reply.policy import Policy, PolicyUpdate
+from mancrel.reply.schemas import (
+    Approve,
+    AuditRead,
+    KnowledgeCreate,
+    KnowledgeRead,
+    KnowledgeUpdate,
+    KnowledgeVersionRead,
+    Reject,
+    SuggestionPage,
+    SuggestionRead,
+)
+
+ai_router = APIRouter(prefix="/ai", tags=["ai replies"])
+router = APIRouter(prefix="/suggestions", tags=["ai replies"])
+
+
+@ai_router.get("/knowledge", response_model=list[KnowledgeRead])
+async def list_knowledge(_: AdminUser, session: SessionDep) -> list[KnowledgeEntry]:
+    return await knowledge.list_live(session)
+
+
+@ai_router.post("/knowledge", response_model=KnowledgeRead, status_code=201)
+async def create_knowledge(data: KnowledgeCreate, user: AdminUser, session: SessionDep) -> KnowledgeEntry:
+    return await knowledge.create(session, data=data, actor=user)
+
+
+@ai_router.get("/knowledge/{entry_id}", response_model=KnowledgeRead)
+async def get_knowledge(entry_id: uuid.UUID, _: AdminUser, session: SessionDep) -> KnowledgeEntry:
+    return await knowledge.get(session, entry_id)
+
+
+@ai_router.patch("/knowledge/{entry_id}", response_model=KnowledgeRead)
+async def update_knowledge(entry_id: uuid.UUID, data: KnowledgeUpdate, user: AdminUser,
+                           session: SessionDep) -> KnowledgeEntry:
+    return await knowledge.update(session, entry_id=entry_id, data=data, actor=user)
+
+
+@ai_router.delete("/knowledge/{entry_id}", status_code=204)
+async def delete_knowledge(entry_id: uuid.UUID, user: AdminUser, session: SessionDep) -> Response:
+    await knowledge.delete(session, entry_id=entry_id, actor=user)
+    return Response(status_code=204)
+
+
+@ai_router.get("/knowledge/{entry_id}/versions", response_model=list[KnowledgeVersionRead])
+async def list_knowledge_versions(entry_id: uuid.UUID, _: AdminUser, session: SessionDep):
+    return await knowledge.versions(session, entry_id)
+
+
+@ai_router.get("/policy", response_model=Policy)
+async def get_policy(_: AdminUser, session: SessionDep) -> Policy:
+    return await reply_policy.load(session)
+
+
+@ai_router.patch("/policy", response_model=Policy)
+async def update_policy(data: PolicyUpdate, user: AdminUser, session: SessionDep) -> Policy:
+    return await reply_policy.update(session, data=data, actor=user)
+
+
+@router.get("", response_model=SuggestionPage)
+async def list_suggestions(user: CurrentUser, session: SessionDep, limit: LimitParam = 50, cursor: CursorParam = None,
+                           status: SuggestionStatus | None = None, conversation_id: uuid.UUID | None = None,
+                           intent: Annotated[str | None, Query(max_length=64)] = None,
+                           assignee_id: uuid.UUID | None = None) -> SuggestionPage:
+    rows = await suggestions.list_page(session, actor=user, status=status, conversation_id=conversation_id,
+                                       intent=intent, assignee_id=assignee_id, limit=limit, cursor=cursor)
+    items, next_cursor = page_of(rows, limit, key=lambda s: (s.created_at.isoformat(), s.id))
+    return SuggestionPage(items=[SuggestionRead.model_validate(s) for s in items], next_cursor=next_cursor)
+
+
+@router.get("/{suggestion_id}", response_model=SuggestionRead)
+async def get_suggestion(suggestion_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> Suggestion:
+    return await suggestions.get_visible(session, suggestion_id, user)
+
+
+@router.post("/{suggestion_id}/approve", response_model=SuggestionRead)
+async def approve_suggestion(suggestion_id: uuid.UUID, data: Approve, user: CurrentUser,
+                             session: SessionDep) -> Suggestion:
+    """Send the draft, or the edited `text`; either is checked for grounding against the catalogue as
+    synced now first (422 `ungrounded-reply` with `failed_claims` when it does not hold)."""
+    suggestion = await suggestions.get_visible(session, suggestion_id, user)
+    return await suggestions.approve(session, suggestion=suggestion, text=data.text, actor=user)
+
+
+@router.post("/{suggestion_id}/reject", response_model=SuggestionRead)
+async def reject_suggestion(suggestion_id: uuid.UUID, data: Reject, user: CurrentUser,
+                            session: SessionDep) -> Suggestion:
+    suggestion = await suggestions.get_visible(session, suggestion_id, user)
+    return await suggestions.reject(session, suggestion=suggestion, reason=data.reason, actor=user)
+
+
+@router.get("/{suggestion_id}/audit", response_model=list[AuditRead])
+async def get_suggestion_audit(suggestion_id: uuid.UUID, user: CurrentUser, session: SessionDep):
+    suggestion = await suggestions.get_visible(session, suggestion_id, user)
+    return await suggestions.audit_trail(session, suggestion)

@@ -1,0 +1,114 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mancrel.reply.policy import INTENTS
+
+
+class KnowledgeBase(BaseModel):
+    topic: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$",
+                       description="shipping, returns, opening_hours, payment, warranty, ...")
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=4000)
+    intents: list[str] = Field(default_factory=list, max_length=len(INTENTS),
+                               description="The intents whose replies may quote this entry.")
+
+    @field_validator("intents")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [i for i in value if i not in INTENTS]
+        if unknown:
+            raise ValueError(f"unknown intents: {', '.join(unknown)}")
+        return list(dict.fromkeys(value))
+
+
+class KnowledgeCreate(KnowledgeBase):
+    pass
+
+
+class KnowledgeUpdate(BaseModel):
+    topic: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    body: str | None = Field(default=None, min_length=1, max_length=4000)
+    intents: list[str] | None = None
+
+    _known = field_validator("intents")(KnowledgeBase._known.__func__)
+
+
+class KnowledgeRead(KnowledgeBase):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class KnowledgeVersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    topic: str
+    title: str
+    body: str
+    intents: list[str]
+    created_by_id: uuid.UUID | None
+    created_at: datetime
+
+
+class GroundingRead(BaseModel):
+    ok: bool | None = None
+    failed_claims: list[dict[str, Any]] = []
+
+
+class SuggestionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    message_id: uuid.UUID
+    conversation_id: uuid.UUID
+    intent: str
+    confidence: float
+    confidence_parts: dict[str, Any]
+    decision: str
+    reasons: list[str]
+    status: str
+    draft_text: str | None
+    sent_text: str | None
+    facts: list[dict[str, Any]]
+    grounding: GroundingRead
+    provider: str | None
+    model_version: str | None
+    prompt_version: str | None
+    sent_message_id: uuid.UUID | None
+    reviewed_by_id: uuid.UUID | None
+    reviewed_at: datetime | None
+    reject_reason: str | None
+    created_at: datetime
+
+
+class SuggestionPage(BaseModel):
+    items: list[SuggestionRead]
+    next_cursor: str | None
+
+
+class Approve(BaseModel):
+    text: str | None = Field(default=None, min_length=1, max_length=20000,
+                             description="The reply as edited; omitted, the draft is sent as it is.")
+
+
+class Reject(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AuditRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    action: str
+    actor_id: uuid.UUID | None
+    actor_email: str | None
+    data: dict[str, Any]
+    occurred_at: datetime
