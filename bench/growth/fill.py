@@ -36,7 +36,7 @@ SELECT gen_random_uuid(),
        CASE WHEN mod(g, 20000) = 7 THEN 'failed' WHEN mod(g, 100) < 3 THEN 'stale' ELSE 'processed' END,
        CASE WHEN mod(g, 20000) = 7 THEN 'data.variants[0].price is not a number' END,
        t + interval '50 milliseconds', 'p-' || (mod(g, 100000))
-FROM generate_series(%(start)s, %(stop)s) AS g,
+FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g,
      LATERAL (SELECT now() - interval '90 days' + (g::float8 / %(total)s) * interval '90 days'
                      - interval '1 minute' AS t) AS times
 """
@@ -45,7 +45,7 @@ INSERT INTO outbox_messages (id, task_name, kwargs, created_at, published_at, pu
 SELECT gen_random_uuid(),
        CASE WHEN mod(g, 2) = 0 THEN 'catalog.drain_events' ELSE 'ai.embed_product' END,
        jsonb_build_object('product_id', gen_random_uuid()), t, t + interval '10 milliseconds', 0
-FROM generate_series(%(start)s, %(stop)s) AS g,
+FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g,
      LATERAL (SELECT now() - interval '90 days' + (g::float8 / %(total)s) * interval '90 days'
                      - interval '1 minute' AS t) AS times
 """
@@ -53,7 +53,7 @@ _COMPLETIONS = """
 INSERT INTO task_completions (task_id, task_name, completed_at)
 SELECT gen_random_uuid()::text, CASE WHEN mod(g, 2) = 0 THEN 'catalog.drain_events' ELSE 'ai.embed_product' END,
        now() - interval '7 days' + (g::float8 / %(total)s) * interval '7 days' - interval '1 minute'
-FROM generate_series(%(start)s, %(stop)s) AS g
+FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
 """
 
 
