@@ -75,7 +75,7 @@ async def decide_message(session: AsyncSession, message_id: uuid.UUID) -> Sugges
     if ignored is not None:
         verdict = gate.Verdict(Decision.ignore, [ignored])
     else:
-        verdict, _ = await _draft_and_gate(session, suggestion, message, contact, policy)
+        verdict = await _draft_and_gate(session, suggestion, message, contact, policy)
     suggestion.decision, suggestion.reasons = verdict.decision, verdict.reasons
     suggestion.status = SuggestionStatus.shadow if policy.mode == Mode.shadow else STATUS[verdict.decision]
     if not await _insert(session, suggestion):

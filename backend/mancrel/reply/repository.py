@@ -41,7 +41,8 @@ class KnowledgeRepository:
 
     async def for_intent(self, intent: str) -> list[KnowledgeEntry]:
         return list(await self.session.scalars(select(KnowledgeEntry).where(
-            KnowledgeEntry.deleted_at.is_(None), KnowledgeEntry.intents.any(intent)).order_by(KnowledgeEntry.topic)))
+            KnowledgeEntry.deleted_at.is_(None), KnowledgeEntry.intents.contains([intent]))
+            .order_by(KnowledgeEntry.topic)))
 
     async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[KnowledgeEntry]:
         """Live entries among `ids`, as they read now."""
