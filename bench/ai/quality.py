@@ -48,6 +48,7 @@ def run(name: str, threshold: float) -> dict:
         started = time.monotonic()
         done = subprocess.run(command, cwd=BACKEND, stdout=subprocess.PIPE, text=True, check=True)
         report = json.loads(done.stdout) | {"wall_s": round(time.monotonic() - started, 1)}
+        print(f"{name}: {json.dumps(report)}", flush=True)  # before the plot: the test is read once
         label = "CLINC150 test (in-scope + out-of-scope)" if oos else "HWU64 test"
         reliability_plot(predictions, HERE / f"{name}_reliability.png", threshold,
                          name="CLINC150" if oos else "HWU64", rows_label=label)
@@ -74,14 +75,13 @@ def main() -> int:
     if cv.exists():
         chosen = json.loads(cv.read_text())
         row = next(r for r in chosen["settings"] if r["setting"] == chosen["chosen"])
-        print(f"chosen by {chosen['folds']}-fold nested cross-validation on the train files: {chosen['chosen']}")
+        print(f"chosen by {chosen['folds']}-fold cross-validation on the train files: {chosen['chosen']}")
         for name in ("clinc150", "hwu64"):
             figures = {k: row[name][k] for k in ("accuracy", "ece", "precision", "coverage", "oos_auto_rate")
                        if k in row[name]}
             print(f"  cross-validated on {name} train: {figures}")
     for name in args.sets.split(","):
         report = run(name, args.threshold)
-        print(f"{name}: {json.dumps(report)}")
         print(f"{name}: {verdict(report, GOALS[name])}; reliability plot {HERE / f'{name}_reliability.png'}")
     return 0
 
