@@ -1,5 +1,7 @@
 // The journeys a rep takes every day, each in a fresh browser context (so each signs in).
 import assert from "node:assert/strict";
+import { createHmac, randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 
 export const REP = { email: "erin.journey@example.com", password: "e2e-rep-password-1234" };
 const unique = () => Date.now().toString(36);
@@ -31,6 +33,102 @@ async function addDealFromContact(page, title) {
   await form.getByRole("button", { name: "Create deal" }).click();
   await page.getByRole("link", { name: title }).waitFor();
 }
+
+// run.mjs starts the backend with this admin (MANCREL_ADMIN_PASSWORD); the inbox journeys use it
+// through the API to point the demo mail channel at a signing key and an SMTP server of their own.
+const ADMIN = { email: "admin@example.com", password: "e2e-admin-password-1234" };
+
+async function apiAs(url, who) {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(who),
+  });
+  assert.equal(login.status, 200, `sign-in as ${who.email}`);
+  const { access_token } = await login.json();
+  return async (method, path, body) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${access_token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+/**
+ * A minimal SMTP server (RFC 5321 without extensions) that keeps every mail it is given: the
+ * outgoing side of the demo channel, so a reply's "Sent" is checked on the receiving end too.
+ */
+function startSmtp() {
+  const mails = [];
+  const server = createServer((socket) => {
+    let buffer = "";
+    let inData = false;
+    let envelope = { to: [] };
+    socket.write("220 journey-smtp ready\r\n");
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("utf8");
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf("\r\n.\r\n");
+          if (end < 0) return;
+          mails.push({ ...envelope, data: buffer.slice(0, end) });
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          envelope = { to: [] };
+          socket.write("250 2.0.0 queued\r\n");
+          continue;
+        }
+        const eol = buffer.indexOf("\r\n");
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === "EHLO") socket.write("250-journey-smtp\r\n250 8BITMIME\r\n");
+        else if (verb === "HELO") socket.write("250 journey-smtp\r\n");
+        else if (verb === "MAIL") socket.write("250 2.1.0 ok\r\n");
+        else if (verb === "RCPT") { envelope.to.push(line.slice(8)); socket.write("250 2.1.5 ok\r\n"); }
+        else if (verb === "DATA") { inData = true; socket.write("354 end with <CRLF>.<CRLF>\r\n"); }
+        else if (verb === "QUIT") { socket.end("221 bye\r\n"); return; }
+        else socket.write(verb === "RSET" || verb === "NOOP" ? "250 ok\r\n" : "502 not implemented\r\n");
+      }
+    });
+    socket.on("error", () => {});
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok({ port: server.address().port, mails, close: () => server.close() })));
+}
+
+/** The demo mail channel, with a signing key the journey knows and (optionally) an SMTP server. */
+async function prepareDemoChannel(url, smtpPort) {
+  const admin = await apiAs(url, ADMIN);
+  const { items } = await admin("GET", "/api/v1/channels?limit=100");
+  const demo = items.find((c) => c.name === "Shop mailbox (demo)");
+  assert.ok(demo, "the demo data has the channel Shop mailbox (demo)");
+  const signingKey = randomBytes(24).toString("hex");
+  const settings = smtpPort ? { smtp: { host: "127.0.0.1", port: smtpPort, security: "none", username: null } } : undefined;
+  await admin("PATCH", `/api/v1/channels/${demo.id}`, { secrets: { signing_key: signingKey }, settings });
+  return { channel: demo, signingKey };
+}
+
+/** A customer email as Mailgun forwards it: a signed multipart form, with one attachment. */
+async function postMailgun(url, { channel, signingKey }, mail) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const token = randomBytes(16).toString("hex");
+  const form = new FormData();
+  const fields = {
+    sender: mail.from, from: `${mail.name} <${mail.from}>`, recipient: channel.settings.address, subject: mail.subject,
+    "body-plain": mail.text, "Message-Id": `<${randomBytes(8).toString("hex")}@example.org>`,
+    "message-headers": JSON.stringify([["Subject", mail.subject], ["To", channel.settings.address]]),
+    timestamp, token, signature: createHmac("sha256", signingKey).update(timestamp + token).digest("hex"),
+  };
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  form.append("attachment-1", new Blob(["EU 42: 27 cm\nEU 43: 27.7 cm\n"], { type: "text/plain" }), "size-chart.txt");
+  const response = await fetch(`${url}/webhook/email/${channel.id}`, { method: "POST", body: form });
+  assert.ok(response.ok, `the webhook took the mail: ${response.status} ${await response.text()}`);
+}
+
+const overflowOf = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 const column = (page, stage) => page.locator("section.stage-column", { has: page.getByRole("heading", { name: stage, exact: true }) });
 
@@ -264,6 +362,124 @@ export const journeys = [
       // No reload here: the SSE event brings the change.
       await column(page, "Proposal").getByRole("button", { name: new RegExp(title) }).waitFor({ timeout: 20_000 });
       await shot("10-live-board");
+    },
+  },
+  {
+    name: "inbox: a customer email arrives live, the rep opens it and replies, and the reply is sent",
+    async run({ page, url, shot, audit }) {
+      const smtp = await startSmtp();
+      try {
+        const demo = await prepareDemoChannel(url, smtp.port);
+        await signIn(page, url);
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ }).click();
+        await page.getByRole("heading", { level: 1, name: "Inbox" }).waitFor();
+        await page.getByRole("list", { name: "Conversations" }).waitFor();
+
+        const id = unique();
+        const subject = `Trail shoes for the Dolomites ${id}`;
+        await postMailgun(url, demo, {
+          from: `nora.${id}@example.org`, name: "Nora Quist", subject,
+          text: `Hello, do the Trail Runner shoes come in 43 wide?\n\nOn Mon, the shop wrote:\n> Thanks for your order ${id}.\n> Kind regards`,
+        });
+        // No reload: the SSE event brings the conversation into the open list.
+        const row = page.getByRole("list", { name: "Conversations" }).getByRole("link", { name: new RegExp(subject) });
+        // The worker takes the delivery in (and classifies the demo mail first on a busy machine).
+        await row.waitFor({ timeout: 120_000 }).catch(async (error) => {
+          const admin = await apiAs(url, ADMIN);
+          const found = await admin("GET", `/api/v1/conversations?q=${id}`);
+          throw new Error(`${error.message}\nthe API has ${found.items.length} conversation(s) for it: ${JSON.stringify(found.items)}`);
+        });
+        await row.getByText("1 unread").waitFor();
+        await shot("12-inbox");
+        await audit("the inbox");
+
+        await row.click();
+        await page.getByRole("heading", { level: 2, name: subject }).waitFor();
+        const inbound = page.getByRole("article", { name: "From Nora Quist" });
+        await inbound.getByText("do the Trail Runner shoes come in 43 wide?").waitFor();
+        assert.equal(await inbound.getByText(`Thanks for your order ${id}`).count(), 0, "the quoted text starts collapsed");
+        await inbound.getByRole("button", { name: "Show quoted text" }).click();
+        await inbound.getByText(`Thanks for your order ${id}`).waitFor();
+        await inbound.getByRole("list", { name: "Attachments" }).getByText("size-chart.txt").waitFor();
+        // Opening it marked it read.
+        await row.getByText("1 unread").waitFor({ state: "detached" });
+        await page.getByRole("complementary", { name: "Contact" }).getByText(`nora.${id}@example.org`).first().waitFor();
+        // The worker's classification arrives live as well.
+        await inbound.getByLabel("Classification").waitFor({ timeout: 120_000 });
+
+        await page.getByRole("button", { name: "Assign to me" }).click();
+        await page.getByText("Assigned to you.").waitFor();
+        const reply = `Yes, the Trail Runner comes in 43 wide. ${id}`;
+        await page.getByLabel(`Reply to nora.${id}@example.org`).fill(reply);
+        await page.getByRole("button", { name: "Send reply" }).click();
+        const outbound = page.getByRole("article", { name: "Reply by Erin Journey" }).filter({ hasText: reply });
+        await outbound.waitFor();
+        await outbound.locator(".delivery-sent").getByText("Sent").waitFor({ timeout: 120_000 });
+        const delivered = smtp.mails.find((m) => m.data.includes(id) && m.to.some((to) => to.includes(`nora.${id}@example.org`)));
+        assert.ok(delivered, "the SMTP server received the reply, addressed to the customer");
+        assert.match(delivered.data, /In-Reply-To: /i, "the reply threads under the customer's mail");
+        await shot("13-inbox-conversation");
+        await audit("a conversation with a sent reply");
+      } finally {
+        smtp.close();
+      }
+    },
+  },
+  {
+    name: "phone width: the inbox shows the list, then the conversation on its own, at 390 px",
+    viewport: { width: 390, height: 844 },
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ }).click();
+      const list = page.getByRole("list", { name: "Conversations" });
+      await list.waitFor();
+      assert.ok((await overflowOf(page)) <= 1, "the inbox list scrolls sideways");
+      await shot("14-phone-inbox");
+      await audit("the inbox at phone width");
+      await list.getByRole("link").first().click();
+      await page.getByRole("article").first().waitFor();
+      assert.equal(await list.isVisible(), false, "on a phone the conversation replaces the list");
+      assert.ok((await overflowOf(page)) <= 1, "the conversation scrolls sideways");
+      await shot("15-phone-conversation");
+      await audit("a conversation at phone width");
+      await page.getByRole("link", { name: "← All conversations" }).click();
+      await list.waitFor();
+    },
+  },
+  {
+    name: "settings: an admin sees the channels' webhook URL and health, creates a channel and rotates its secret",
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url, ADMIN);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      await page.getByRole("heading", { level: 1, name: "Channels" }).waitFor();
+      const demo = page.getByRole("region", { name: "Shop mailbox (demo)" });
+      const webhook = await demo.getByLabel("Webhook URL to paste into the provider").inputValue();
+      assert.match(webhook, new RegExp(`^${url}/webhook/email/[0-9a-f-]{36}$`));
+      await demo.getByText(/^Health: /).waitFor();
+      await demo.getByText("Mailgun signing key").waitFor();
+
+      const name = `Support ${unique()}`;
+      await page.getByRole("button", { name: "New email channel" }).click();
+      const form = page.getByRole("form", { name: "New email channel" });
+      await form.getByLabel("Name").fill(name);
+      await form.getByLabel("Shop email address").fill("support@trailhead-outfitters.example");
+      await form.getByLabel("Mail arrives through").selectOption("postmark");
+      await form.getByLabel("Webhook user name").fill("postmark");
+      await form.getByLabel("Webhook password").fill("first-password-123");
+      await form.getByRole("button", { name: "Create channel" }).click();
+      await page.getByText(`Created ${name}.`).waitFor();
+      const created = page.getByRole("region", { name });
+      assert.match(await created.getByLabel("Webhook URL to paste into the provider").inputValue(), /^http:\/\/postmark:PASSWORD@/);
+      await created.getByText("Webhook password", { exact: true }).waitFor();
+      await shot("16-settings-channels");
+      await audit("Settings > Channels");
+
+      await created.getByRole("button", { name: `Edit ${name}` }).click();
+      const edit = page.getByRole("form", { name: `Edit ${name}` });
+      await edit.getByText("Set. Type a new one to replace it; leave blank to keep it.").waitFor();
+      await edit.getByLabel("Webhook password").fill("rotated-password-456");
+      await edit.getByRole("button", { name: "Save channel" }).click();
+      await page.getByText(`Saved ${name}.`).waitFor();
     },
   },
 ];
