@@ -1,38 +1,12 @@
-"""Sync health per source, and the `mancrel_catalog_freshness_seconds{source}` gauge."""
+"""Sync health per source (the admin's page) and beat's refresh of the freshness gauge."""
 
-from prometheus_client import Gauge
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.catalog import intake
+from mancrel.catalog.freshness import freshness_lag
 from mancrel.catalog.models import CatalogSource, EventStatus
 from mancrel.catalog.repository import EventRepository, ProductRepository, SourceRepository
 from mancrel.catalog.schemas import EventCounts, SourceHealth
-from mancrel.core.db import utcnow
-
-# "mostrecent": in multiprocess mode the last process to compute it (beat's job or an
-# admin's health read) wins, which is the freshest figure.
-FRESHNESS = Gauge("mancrel_catalog_freshness_seconds",
-                  "Seconds since the catalogue was last known in step with the source",
-                  ["source"], multiprocess_mode="mostrecent")
-
-
-async def freshness_lag(session: AsyncSession, source: CatalogSource) -> float | None:
-    """Seconds since the catalogue was last known in step with the source (and the gauge set).
-
-    Three index reads whatever the number of events kept: the oldest pending one (the
-    partial pending index) and the last processed one (ix_catalog_events_processed).
-    """
-    events = EventRepository(session)
-    oldest_pending = await events.oldest_pending(source.id)
-    if oldest_pending is not None:  # a backlog: we are as stale as its oldest event
-        in_step_at = oldest_pending
-    else:
-        known = [t for t in (await events.last_processed(source.id), source.last_poll_at) if t is not None]
-        in_step_at = max(known) if known else None
-    lag = (utcnow() - in_step_at).total_seconds() if in_step_at else None
-    if lag is not None:
-        FRESHNESS.labels(source=source.name).set(lag)
-    return lag
 
 
 async def source_health(session: AsyncSession, source: CatalogSource) -> SourceHealth:

@@ -10,7 +10,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from mancrel.catalog.health import freshness_lag
+from mancrel.catalog.freshness import freshness_lag
 from mancrel.catalog.models import CatalogSource, Product, ProductStatus, ProductVariant
 from mancrel.core.db import utcnow
 
