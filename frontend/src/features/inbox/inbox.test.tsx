@@ -52,6 +52,25 @@ describe("the inbox list", () => {
     await waitFor(() => expect(within(nav).getByRole("link", { name: /Inbox/ })).toHaveTextContent("Inbox, 2 unread"));
   });
 
+  it("steps through the list with the arrow keys and opens one with Enter", async () => {
+    installFakeApi({
+      ...baseRoutes, ...sideRoutes,
+      "GET /api/v1/conversations": () => page([conversation("cv-1", "Socks in size L?"), conversation("cv-2", "Return")]),
+      "GET /api/v1/conversations/cv-2": () => json(conversation("cv-2", "Return")),
+      "GET /api/v1/conversations/cv-2/messages": () => page([]),
+    });
+    await signIn();
+    renderApp("/inbox");
+    const first = await screen.findByRole("link", { name: /Socks in size L\?/ });
+    first.focus();
+    await userEvent.keyboard("{ArrowDown}");
+    expect(screen.getByRole("link", { name: /Return/ })).toHaveFocus();
+    await userEvent.keyboard("{ArrowUp}");
+    expect(first).toHaveFocus();
+    await userEvent.keyboard("{ArrowDown}{Enter}");
+    expect(await screen.findByRole("heading", { level: 2, name: "Return" })).toHaveFocus();
+  });
+
   it("narrows to mine, unassigned, a priority and a search, and loads more from the cursor", async () => {
     const api = installFakeApi({
       ...baseRoutes, ...sideRoutes,

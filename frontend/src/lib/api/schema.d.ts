@@ -174,6 +174,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Knowledge */
+        get: operations["list_knowledge_api_v1_ai_knowledge_get"];
+        put?: never;
+        /** Create Knowledge */
+        post: operations["create_knowledge_api_v1_ai_knowledge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/knowledge/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Knowledge */
+        get: operations["get_knowledge_api_v1_ai_knowledge__entry_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Knowledge */
+        delete: operations["delete_knowledge_api_v1_ai_knowledge__entry_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Knowledge */
+        patch: operations["update_knowledge_api_v1_ai_knowledge__entry_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/ai/knowledge/{entry_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Knowledge Versions */
+        get: operations["list_knowledge_versions_api_v1_ai_knowledge__entry_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ai/models": {
         parameters: {
             query?: never;
@@ -210,6 +264,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Policy */
+        get: operations["get_policy_api_v1_ai_policy_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Policy */
+        patch: operations["update_policy_api_v1_ai_policy_patch"];
         trace?: never;
     };
     "/api/v1/audit": {
@@ -1203,6 +1275,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Suggestions */
+        get: operations["list_suggestions_api_v1_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/{suggestion_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Suggestion */
+        get: operations["get_suggestion_api_v1_suggestions__suggestion_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/{suggestion_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Suggestion
+         * @description Send the draft, or the edited `text`; either is checked for grounding against the catalogue as
+         *     synced now first (422 `ungrounded-reply` with `failed_claims` when it does not hold).
+         */
+        post: operations["approve_suggestion_api_v1_suggestions__suggestion_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/{suggestion_id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Suggestion Audit */
+        get: operations["get_suggestion_audit_api_v1_suggestions__suggestion_id__audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/{suggestion_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Suggestion */
+        post: operations["reject_suggestion_api_v1_suggestions__suggestion_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/status": {
         parameters: {
             query?: never;
@@ -1496,6 +1657,14 @@ export interface components {
             /** Intent */
             intent: string;
         };
+        /** Approve */
+        Approve: {
+            /**
+             * Text
+             * @description The reply as edited; omitted, the draft is sent as it is.
+             */
+            text?: string | null;
+        };
         /** AttachmentRead */
         AttachmentRead: {
             /** Content Type */
@@ -1554,6 +1723,29 @@ export interface components {
             items: components["schemas"]["AuditEntryRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /** AuditRead */
+        AuditRead: {
+            /** Action */
+            action: string;
+            /** Actor Email */
+            actor_email: string | null;
+            /** Actor Id */
+            actor_id: string | null;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
         };
         /** BoardRead */
         BoardRead: {
@@ -2625,6 +2817,18 @@ export interface components {
          * @enum {string}
          */
         FieldType: "text" | "number" | "date" | "boolean" | "select";
+        /** GroundingRead */
+        GroundingRead: {
+            /**
+             * Failed Claims
+             * @default []
+             */
+            failed_claims: {
+                [key: string]: unknown;
+            }[];
+            /** Ok */
+            ok?: boolean | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -2692,6 +2896,93 @@ export interface components {
             description: string;
             /** Name */
             name: string;
+        };
+        /**
+         * IntentRule
+         * @enum {string}
+         */
+        IntentRule: "auto" | "approval_only" | "never_reply";
+        /** KnowledgeCreate */
+        KnowledgeCreate: {
+            /** Body */
+            body: string;
+            /**
+             * Intents
+             * @description The intents whose replies may quote this entry.
+             */
+            intents?: string[];
+            /** Title */
+            title: string;
+            /**
+             * Topic
+             * @description shipping, returns, opening_hours, payment, warranty, ...
+             */
+            topic: string;
+        };
+        /** KnowledgeRead */
+        KnowledgeRead: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Intents
+             * @description The intents whose replies may quote this entry.
+             */
+            intents?: string[];
+            /** Title */
+            title: string;
+            /**
+             * Topic
+             * @description shipping, returns, opening_hours, payment, warranty, ...
+             */
+            topic: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** KnowledgeUpdate */
+        KnowledgeUpdate: {
+            /** Body */
+            body?: string | null;
+            /** Intents */
+            intents?: string[] | null;
+            /** Title */
+            title?: string | null;
+            /** Topic */
+            topic?: string | null;
+        };
+        /** KnowledgeVersionRead */
+        KnowledgeVersionRead: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: string | null;
+            /** Intents */
+            intents: string[];
+            /** Title */
+            title: string;
+            /** Topic */
+            topic: string;
+            /** Version */
+            version: number;
         };
         /**
          * LifecycleStage
@@ -2822,6 +3113,11 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * Mode
+         * @enum {string}
+         */
+        Mode: "live" | "shadow" | "off";
         /** ModelVersionPage */
         ModelVersionPage: {
             /** Items */
@@ -2901,6 +3197,64 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** Policy */
+        Policy: {
+            /**
+             * Approval Threshold
+             * @default 0.6
+             */
+            approval_threshold: number;
+            /**
+             * Auto Send Threshold
+             * @default 0.9
+             */
+            auto_send_threshold: number;
+            /**
+             * Daily Auto Replies Per Contact
+             * @default 3
+             */
+            daily_auto_replies_per_contact: number;
+            /** Intent Rules */
+            intent_rules?: {
+                [key: string]: components["schemas"]["IntentRule"];
+            };
+            /**
+             * Max Catalog Lag Seconds
+             * @default 900
+             */
+            max_catalog_lag_seconds: number;
+            /** @default live */
+            mode: components["schemas"]["Mode"];
+            /** @default local */
+            provider: components["schemas"]["Provider"];
+            /**
+             * Signature
+             * @default The shop team
+             */
+            signature: string;
+        };
+        /**
+         * PolicyUpdate
+         * @description A partial change; `intent_rules` changes only the intents it names.
+         */
+        PolicyUpdate: {
+            /** Approval Threshold */
+            approval_threshold?: number | null;
+            /** Auto Send Threshold */
+            auto_send_threshold?: number | null;
+            /** Daily Auto Replies Per Contact */
+            daily_auto_replies_per_contact?: number | null;
+            /** Intent Rules */
+            intent_rules?: {
+                [key: string]: components["schemas"]["IntentRule"];
+            } | null;
+            /** Max Catalog Lag Seconds */
+            max_catalog_lag_seconds?: number | null;
+            mode?: components["schemas"]["Mode"] | null;
+            provider?: components["schemas"]["Provider"] | null;
+            /** Signature */
+            signature?: string | null;
+        };
         /**
          * ProcessStatus
          * @description A process `mancrel run` supervises (api, worker, beat, and the embedded postgres and valkey).
@@ -2976,10 +3330,20 @@ export interface components {
          * @enum {string}
          */
         ProductStatus: "active" | "draft" | "archived";
+        /**
+         * Provider
+         * @enum {string}
+         */
+        Provider: "local" | "openai";
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /** Reject */
+        Reject: {
+            /** Reason */
+            reason: string;
         };
         /** Relabel */
         Relabel: {
@@ -3267,6 +3631,78 @@ export interface components {
             /** Probability */
             probability?: number | null;
         };
+        /** SuggestionPage */
+        SuggestionPage: {
+            /** Items */
+            items: components["schemas"]["SuggestionRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** SuggestionRead */
+        SuggestionRead: {
+            /** Confidence */
+            confidence: number;
+            /** Confidence Parts */
+            confidence_parts: {
+                [key: string]: unknown;
+            };
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decision */
+            decision: string;
+            /** Draft Text */
+            draft_text: string | null;
+            /** Facts */
+            facts: {
+                [key: string]: unknown;
+            }[];
+            grounding: components["schemas"]["GroundingRead"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Intent */
+            intent: string;
+            /**
+             * Message Id
+             * Format: uuid
+             */
+            message_id: string;
+            /** Model Version */
+            model_version: string | null;
+            /** Prompt Version */
+            prompt_version: string | null;
+            /** Provider */
+            provider: string | null;
+            /** Reasons */
+            reasons: string[];
+            /** Reject Reason */
+            reject_reason: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By Id */
+            reviewed_by_id: string | null;
+            /** Sent Message Id */
+            sent_message_id: string | null;
+            /** Sent Text */
+            sent_text: string | null;
+            /** Status */
+            status: string;
+        };
+        /**
+         * SuggestionStatus
+         * @enum {string}
+         */
+        SuggestionStatus: "sent" | "pending" | "approved" | "edited" | "rejected" | "escalated" | "shadow" | "ignored";
         /** SystemStatus */
         SystemStatus: {
             /** Dead Letters */
@@ -3954,6 +4390,185 @@ export interface operations {
             };
         };
     };
+    list_knowledge_api_v1_ai_knowledge_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeRead"][];
+                };
+            };
+        };
+    };
+    create_knowledge_api_v1_ai_knowledge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_knowledge_api_v1_ai_knowledge__entry_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_knowledge_api_v1_ai_knowledge__entry_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_knowledge_api_v1_ai_knowledge__entry_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_knowledge_versions_api_v1_ai_knowledge__entry_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeVersionRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_models_api_v1_ai_models_get: {
         parameters: {
             query?: {
@@ -4004,6 +4619,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RetrainAccepted"];
+                };
+            };
+        };
+    };
+    get_policy_api_v1_ai_policy_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+        };
+    };
+    update_policy_api_v1_ai_policy_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -4070,6 +4738,13 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description Wrong email or password (one answer for both). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -4078,6 +4753,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description Too many failed attempts for this email from this address, or from this address; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sign-in limits cannot be kept right now (Valkey unreachable); retry after `Retry-After`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6739,6 +7428,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_suggestions_api_v1_suggestions_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+                status?: components["schemas"]["SuggestionStatus"] | null;
+                conversation_id?: string | null;
+                intent?: string | null;
+                assignee_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_suggestion_api_v1_suggestions__suggestion_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_suggestion_api_v1_suggestions__suggestion_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Approve"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_suggestion_audit_api_v1_suggestions__suggestion_id__audit_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reject_suggestion_api_v1_suggestions__suggestion_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reject"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionRead"];
                 };
             };
             /** @description Validation Error */

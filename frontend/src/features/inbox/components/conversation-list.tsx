@@ -1,3 +1,4 @@
+import type { KeyboardEvent } from "react";
 import { NavLink } from "react-router";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorMessage } from "@/components/ui/error-message";
@@ -29,12 +30,24 @@ export function ConversationList({ filters, linkTo }: Props) {
   }
   return (
     <>
-      <ul className="conversation-list" aria-label="Conversations" aria-busy={list.isFetching}>
+      <ul className="conversation-list" aria-label="Conversations" aria-busy={list.isFetching} onKeyDown={moveFocus}>
         {items.map((c) => <ConversationRow key={c.id} conversation={c} to={linkTo(c)} />)}
       </ul>
       <LoadMore hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onLoadMore={() => list.fetchNextPage()} />
     </>
   );
+}
+
+/** Up and down arrows step through the conversations; Enter opens the focused one (it is a link). */
+function moveFocus(event: KeyboardEvent<HTMLUListElement>) {
+  if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+  const links = Array.from(event.currentTarget.querySelectorAll<HTMLAnchorElement>("a.conversation-row"));
+  const index = links.indexOf(document.activeElement as HTMLAnchorElement);
+  if (index < 0) return;
+  const next = links[index + (event.key === "ArrowDown" ? 1 : -1)];
+  if (!next) return;
+  event.preventDefault(); // the page would scroll otherwise
+  next.focus();
 }
 
 function ConversationRow({ conversation: c, to }: { conversation: Conversation; to: string }) {
