@@ -34,7 +34,9 @@ def _start_servers(root: Path) -> tuple:
     valkey.start()
     os.environ.update(DATABASE_URL=postgres.url, REDIS_URL=valkey.url, MANCREL_ENV="test",
                       MANCREL_SECRET_KEY=secrets.token_urlsafe(48), MANCREL_DATA_DIR=str(root / "data"),
-                      MANCREL_DEMO="0")
+                      MANCREL_DEMO="0",
+                      # Tokens are made once, before the runs: they must outlive both of them.
+                      MANCREL_ACCESS_TOKEN_MINUTES="600")
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return postgres, valkey
 
@@ -44,6 +46,7 @@ async def _seed_and_tokens() -> dict[str, str]:
     the fuzzer must not be slowed by the login limits it is also probing)."""
     from sqlalchemy import select
 
+    from mancrel.ai import service as ai_service
     from mancrel.core.db import dispose_engine, init_engine, unit_of_work
     from mancrel.core.permissions import Role
     from mancrel.core.security import create_access_token
@@ -56,6 +59,10 @@ async def _seed_and_tokens() -> dict[str, str]:
     try:
         async with unit_of_work() as session:
             await load_demo_data(session)
+        async with unit_of_work() as session:
+            # As `mancrel run` does at start (ai.prepare_classifier): a fresh installation trains its
+            # first classifier on the first call, ~16 s, which would time out the first classify.
+            await ai_service.active_classifier(session)
         async with unit_of_work() as session:
             tokens = {}
             for role in (Role.admin, Role.rep):
