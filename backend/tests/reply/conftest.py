@@ -16,3 +16,14 @@ def llm(monkeypatch):
         get_settings.cache_clear()
         yield standin
     get_settings.cache_clear()  # monkeypatch restores the environment after this
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) that keeps what it is given."""
+    from tests.channel.mailservers import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
