@@ -21,7 +21,7 @@ from mancrel.core.db import utcnow
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.exceptions import CannotReply
 from mancrel.inbox.models import Conversation, Direction, Message
-from mancrel.reply import audit, gate, grounding, retrieval
+from mancrel.reply import audit, escalation, gate, grounding, retrieval
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.facts import Facts, flatten
 from mancrel.reply.local_provider import LocalProvider
@@ -88,7 +88,7 @@ async def decide_message(session: AsyncSession, message_id: uuid.UUID) -> Sugges
                  draft=suggestion.draft_text, grounding=suggestion.grounding, decision=suggestion.decision,
                  reasons=suggestion.reasons, mode=policy.mode, usage=suggestion.usage)
     if policy.mode == Mode.live:
-        await _act(session, suggestion, conversation, contact)
+        await _act(session, suggestion, conversation, contact, classification.priority)
     await session.flush()
     return suggestion
 
@@ -127,6 +127,10 @@ async def _blockers(session: AsyncSession, suggestion: Suggestion, facts: Facts,
     found: list[str] = []
     if facts.products and all(p.match == "search" for p in facts.products):
         found.append("the product was found by search, not named by the customer")
+    quiet = policy.quiet_hours
+    if quiet is not None and quiet.contains(utcnow()):
+        found.append(f"quiet hours ({quiet.start:%H:%M}-{quiet.end:%H:%M} {quiet.timezone}): nothing is sent "
+                     "automatically")
     if await repo.last_outbound_was_automatic(suggestion.conversation_id):
         found.append("the last reply in this conversation was automatic; a person answers next")
     if suggestion.contact_id is not None:
@@ -147,7 +151,8 @@ async def _insert(session: AsyncSession, suggestion: Suggestion) -> bool:
     return True
 
 
-async def _act(session: AsyncSession, suggestion: Suggestion, conversation: Conversation, contact: Any) -> None:
+async def _act(session: AsyncSession, suggestion: Suggestion, conversation: Conversation, contact: Any,
+               priority: str | None) -> None:
     owner_id = getattr(contact, "owner_id", None)
     if suggestion.decision == Decision.auto_send:
         try:
@@ -161,13 +166,11 @@ async def _act(session: AsyncSession, suggestion: Suggestion, conversation: Conv
             audit.append(session, suggestion, "sent", message_id=str(sent.id), text=sent.text)
             return
     if suggestion.decision == Decision.escalate:
-        if conversation.assignee_id is None and owner_id is not None:
-            conversation.assignee_id = owner_id
-            inbox_service.publish_conversation_event(session, conversation, owner_id)
-        audit.append(session, suggestion, "escalated", assignee_id=str(owner_id) if owner_id else None,
-                     reasons=suggestion.reasons)
-    if suggestion.decision in (Decision.escalate, Decision.approval):
-        topic = "reply.escalated" if suggestion.decision == Decision.escalate else "reply.suggested"
-        events.publish_after_commit(session, topic, {
+        task = await escalation.escalate(session, suggestion=suggestion, conversation=conversation,
+                                         contact=contact, priority=priority)
+        audit.append(session, suggestion, "escalated", assignee_id=str(task.assignee_id) if task.assignee_id else None,
+                     task_id=str(task.id), due_at=task.due_at.isoformat(), reasons=suggestion.reasons)
+    elif suggestion.decision == Decision.approval:
+        events.publish_after_commit(session, "reply.suggested", {
             "suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
             "message_id": str(suggestion.message_id), "intent": suggestion.intent}, audience=owner_id)

@@ -4,10 +4,12 @@ Stored whole (not a row per setting) because a decision must see one consistent 
 PATCH replaces it in one statement, and the next decision reads the new one.
 """
 
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai import taxonomy
@@ -45,6 +47,32 @@ DEFAULT_RULES: dict[str, IntentRule] = {intent: IntentRule.auto for intent in IN
 Threshold = Annotated[float, Field(ge=0, le=1)]
 
 
+class QuietHours(BaseModel):
+    """A daily window (in the shop's time zone) in which nothing is sent automatically: replies
+    wait for a person instead. `start` after `end` spans midnight (22:00 to 07:00)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: time
+    end: time
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}'") from exc
+        return value
+
+    def contains(self, at: datetime) -> bool:
+        local = at.astimezone(ZoneInfo(self.timezone)).time().replace(tzinfo=None)
+        if self.start <= self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+
 class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -57,6 +85,7 @@ class Policy(BaseModel):
     # Catalogue data older than this (the source's sync lag) is not quoted in an automatic reply.
     max_catalog_lag_seconds: int = Field(default=900, ge=1, le=30 * 86400)
     signature: str = Field(default="The shop team", min_length=1, max_length=200)
+    quiet_hours: QuietHours | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Policy":
@@ -85,6 +114,7 @@ class PolicyUpdate(BaseModel):
     daily_auto_replies_per_contact: int | None = Field(default=None, ge=0, le=1000)
     max_catalog_lag_seconds: int | None = Field(default=None, ge=1, le=30 * 86400)
     signature: str | None = Field(default=None, min_length=1, max_length=200)
+    quiet_hours: QuietHours | None = Field(default=None, description="null turns quiet hours off.")
 
 
 async def load(session: AsyncSession) -> Policy:
@@ -95,7 +125,7 @@ async def load(session: AsyncSession) -> Policy:
 async def update(session: AsyncSession, *, data: PolicyUpdate, actor: Any) -> Policy:
     """Merge `data` into the stored policy; a result that does not validate is a 422, nothing written."""
     before = await load(session)
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    changes = data.model_dump(exclude_unset=True)  # an explicit null clears quiet_hours; elsewhere it is a 422
     if "intent_rules" in changes:
         changes["intent_rules"] = before.intent_rules | changes["intent_rules"]
     try:

@@ -17,7 +17,9 @@ class KnowledgeBase(BaseModel):
 
     @field_validator("intents")
     @classmethod
-    def _known(cls, value: list[str]) -> list[str]:
+    def _known(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:  # KnowledgeUpdate reuses this check; null there means "unchanged"
+            return None
         unknown = [i for i in value if i not in INTENTS]
         if unknown:
             raise ValueError(f"unknown intents: {', '.join(unknown)}")

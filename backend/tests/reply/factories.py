@@ -44,14 +44,14 @@ async def make_knowledge(session: AsyncSession, *, topic: str = "shipping", inte
 async def classified_message(session: AsyncSession, *, text: str, intent: str = "pricing",
                              confidence: float = 0.95, language: str = "en", owner: Any = None,
                              channel: Any = None, sender: str | None = None, first_name: str = "Ada",
-                             subject: str | None = None) -> Message:
+                             subject: str | None = None, priority: str = "normal") -> Message:
     """A customer's mail stored by the inbox, with the classification the classifier would file."""
     channel = channel or await make_channel(session, owner=owner)
     sender = sender or f"buyer-{uuid.uuid4().hex[:8]}@customer.example"
     await make_contact(session, owner=owner, email=sender, first_name=first_name)
     subject = subject or f"Question {uuid.uuid4().hex[:6]}"
     message = await receive(session, channel, inbound(sender, text=text, subject=subject))
-    row = Classification(text=text, intent=intent, confidence=confidence, priority="normal", language=language,
+    row = Classification(text=text, intent=intent, confidence=confidence, priority=priority, language=language,
                          model_version=1, head_probability=confidence, margin=0.5, oos_score=0.1)
     session.add(row)
     await session.flush()

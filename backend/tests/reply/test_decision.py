@@ -1,12 +1,17 @@
 """`reply.decide` on one classified message (the job's function, on the test's transaction):
 what is sent, held for approval, escalated or ignored, and why."""
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import func, select
 
+from mancrel.activity.models import Activity
+from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
 from mancrel.inbox.models import Conversation, Direction, Message
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.decision import decide_message
+from mancrel.reply.escalation import due_at
 from mancrel.reply.models import SuggestionAudit
 from mancrel.reply.policy import PolicyUpdate
 from mancrel.worker.models import OutboxMessage
@@ -110,14 +115,40 @@ async def test_spam_is_ignored(db):
     assert (suggestion.decision, suggestion.status, suggestion.draft_text) == ("ignore", "ignored", None)
 
 
-async def test_low_confidence_escalates_to_the_contacts_owner_with_no_draft(db):
+async def test_low_confidence_escalates_to_the_contacts_owner_with_a_task_and_no_draft(db):
     rep = await make_user(db)
     await make_product(db)
-    message = await classified_message(db, text=QUESTION, confidence=0.59, owner=rep)
+    message = await classified_message(db, text=QUESTION, confidence=0.59, owner=rep, priority="urgent")
+    before = utcnow()
     suggestion = await decide_message(db, message.id)
     conversation = await db.get(Conversation, message.conversation_id)
     assert (suggestion.decision, suggestion.status, suggestion.draft_text) == ("escalate", "escalated", None)
     assert conversation.assignee_id == rep.id and await _outbound(db, message.conversation_id) == []
+    task = await db.scalar(select(Activity).where(Activity.contact_id == conversation.contact_id))
+    assert (task.type, task.assignee_id, task.owner_id, task.done_at) == ("task", rep.id, rep.id, None)
+    assert timedelta(minutes=59) < task.due_at - before < timedelta(minutes=61)  # urgent: one hour
+    assert "confidence 0.5900 is below the approval threshold" in task.body
+
+
+def test_due_times_follow_the_priority_in_business_days():
+    friday = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+    assert due_at("high", friday) == friday + timedelta(hours=4)
+    assert due_at("normal", friday) == datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # Monday
+    assert due_at("low", friday) == datetime(2026, 12, 9, 15, 0, tzinfo=UTC)     # Wednesday
+
+
+async def test_quiet_hours_hold_an_automatic_reply_for_a_person(db):
+    await make_product(db)
+    now = utcnow()
+    window = {"start": f"{now - timedelta(hours=1):%H:%M}", "end": f"{now + timedelta(hours=1):%H:%M}",
+              "timezone": "UTC"}
+    await _set(db, quiet_hours=window)
+    message = await classified_message(db, text=QUESTION, confidence=0.97)
+    suggestion = await decide_message(db, message.id)
+    assert suggestion.status == "pending" and suggestion.reasons[0].startswith("quiet hours")
+    await _set(db, quiet_hours=None)
+    later = await classified_message(db, text=QUESTION, confidence=0.97)
+    assert (await decide_message(db, later.id)).status == "sent"
 
 
 async def test_a_message_in_another_language_is_a_humans(db):
