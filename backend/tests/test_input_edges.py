@@ -230,3 +230,14 @@ async def test_an_explicit_null_email_in_a_user_update_changes_nothing(client, d
                                   json={"email": None, "full_name": "Rita Rep"})
     assert response.status_code == 200, response.text
     assert response.json()["email"] == rep.email and response.json()["full_name"] == "Rita Rep"
+
+
+async def test_an_explicit_null_in_a_knowledge_update_leaves_its_intents(client, db):
+    from tests.reply.factories import make_knowledge
+
+    admin = await quick_user(db, role=Role.admin)
+    entry = await make_knowledge(db, intents=("shipping",))
+    response = await client.patch(f"/api/v1/ai/knowledge/{entry.id}", headers=auth_headers(admin),
+                                  json={"title": "Shipping times", "intents": None})
+    assert response.status_code == 200, response.text
+    assert response.json()["intents"] == ["shipping"] and response.json()["title"] == "Shipping times"
