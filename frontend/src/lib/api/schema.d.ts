@@ -3227,6 +3227,7 @@ export interface components {
             mode: components["schemas"]["Mode"];
             /** @default local */
             provider: components["schemas"]["Provider"];
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
             /**
              * Signature
              * @default The shop team
@@ -3252,6 +3253,8 @@ export interface components {
             max_catalog_lag_seconds?: number | null;
             mode?: components["schemas"]["Mode"] | null;
             provider?: components["schemas"]["Provider"] | null;
+            /** @description null turns quiet hours off. */
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
             /** Signature */
             signature?: string | null;
         };
@@ -3335,6 +3338,28 @@ export interface components {
          * @enum {string}
          */
         Provider: "local" | "openai";
+        /**
+         * QuietHours
+         * @description A daily window (in the shop's time zone) in which nothing is sent automatically: replies
+         *     wait for a person instead. `start` after `end` spans midnight (22:00 to 07:00).
+         */
+        QuietHours: {
+            /**
+             * End
+             * Format: time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: time
+             */
+            start: string;
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
