@@ -48,6 +48,9 @@ async def _serve_lean(request: Request) -> JSONResponse:
     # stacks): at 1,500 deliveries/s in one process that machinery was the difference between
     # an ack p99 of 25 ms and 12 ms (bench/catalog). Errors still become problem+json through
     # the app's exception handlers; a dependency override (the tests') is honoured.
+    # A plain Starlette route leaves scope["route"] unset, and the metrics middleware would
+    # label every delivery "/other"; name the template as FastAPI's routes do.
+    request.scope["route"] = lean_route
     make_intake = request.app.dependency_overrides.get(webhook_intake, webhook_intake)
     return await receive_catalog_webhook(request.path_params["source_id"], request, await make_intake())
 

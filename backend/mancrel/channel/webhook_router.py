@@ -55,6 +55,9 @@ async def _serve_lean(request: Request) -> JSONResponse:
     # Without FastAPI's per-request machinery (dependency solving, exit stacks), as the
     # catalogue's webhook does (bench/catalog: half the ack p99 at high rates). Errors still
     # become problem+json through the app's exception handlers.
+    # A plain Starlette route leaves scope["route"] unset, and the metrics middleware would
+    # label every delivery "/other"; name the template as FastAPI's routes do.
+    request.scope["route"] = lean_route
     return await receive_email_webhook(request.path_params["channel_id"], request)
 
 
