@@ -29,6 +29,8 @@ lint: install
 
 backend-test: install
 	command -v dovecot >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update && $$SUDO apt-get install -y dovecot-imapd; }
+	# tests/infrastructure: nginx, Prometheus (promtool), its database and Redis exporters, shellcheck
+	{ command -v nginx && command -v promtool && command -v prometheus-postgres-exporter && command -v prometheus-redis-exporter && command -v shellcheck; } >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update && $$SUDO apt-get install -y nginx prometheus prometheus-postgres-exporter prometheus-redis-exporter shellcheck; }
 	cd backend && ../$(PY) -m pytest -q -p no:cacheprovider
 
 test: lint backend-test frontend-test e2e
