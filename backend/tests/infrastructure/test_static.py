@@ -100,3 +100,23 @@ def test_grafana_provisioning_and_dashboards_parse_and_are_built_from_their_sour
         assert board["uid"] and board["panels"]
         for panel in board["panels"]:
             assert panel["targets"] and all(t["datasource"]["uid"] == uid for t in panel["targets"])
+
+
+def test_systemd_units_run_real_commands_as_the_mancrel_user():
+    import configparser
+
+    from mancrel.cli import build_parser
+
+    commands = set(build_parser()._subparsers._group_actions[0].choices)
+    for name in ("mancrel-api", "mancrel-worker", "mancrel-beat"):
+        unit = configparser.ConfigParser(strict=False, interpolation=None)
+        unit.read(INFRA / f"systemd/{name}.service")
+        service = unit["Service"]
+        program, command = service["ExecStart"].split()[:2]
+        assert program == "/opt/mancrel/current/.venv/bin/mancrel" and command in commands, service["ExecStart"]
+        assert service["User"] == "mancrel" and service["Restart"] == "always"
+        assert service["EnvironmentFile"] == "/etc/mancrel/mancrel.env"
+    backup = configparser.ConfigParser(strict=False, interpolation=None)
+    backup.read(INFRA / "systemd/mancrel-backup.service")
+    script = backup["Service"]["ExecStart"].split()[0].removeprefix("/opt/mancrel/current/")
+    assert (ROOT / script).is_file()
