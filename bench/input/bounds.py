@@ -6,6 +6,7 @@ Before (issue #24): `int(Decimal(value))` ran on the event loop for every `cf.<k
 custom value; its cost grows with the exponent. Now `parse_decimal` refuses it by counting digits.
 """
 
+import contextlib
 import sys
 import time
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "backend"))
 
-from mancrel.core.types import parse_decimal  # noqa: E402
+from mancrel.core.types import parse_decimal
 
 
 def old_coerce(text: str) -> None:
@@ -29,10 +30,8 @@ def main() -> None:
     rounds = 10_000
     started = time.perf_counter()
     for _ in range(rounds):
-        try:
+        with contextlib.suppress(ValueError):
             parse_decimal("1e300000", max_digits=15)
-        except ValueError:
-            pass
     print(f"now: 1e300000 refused in {(time.perf_counter() - started) / rounds * 1e6:.1f} us")
 
 
