@@ -86,6 +86,22 @@ class SuggestionRepository:
         return list(await self.session.scalars(select(SuggestionAudit).where(
             SuggestionAudit.suggestion_id == suggestion_id).order_by(SuggestionAudit.occurred_at, SuggestionAudit.id)))
 
+    async def audit_between(self, since: datetime, until: datetime, *, batch: int = 1000):
+        """Every audit row in [since, until), oldest first, fetched in keyset batches."""
+        after: tuple[datetime, uuid.UUID] | None = None
+        while True:
+            stmt = select(SuggestionAudit).where(SuggestionAudit.occurred_at >= since,
+                                                 SuggestionAudit.occurred_at < until)
+            if after is not None:
+                stmt = stmt.where(tuple_(SuggestionAudit.occurred_at, SuggestionAudit.id) > tuple_(*after))
+            rows = list(await self.session.scalars(
+                stmt.order_by(SuggestionAudit.occurred_at, SuggestionAudit.id).limit(batch)))
+            for row in rows:
+                yield row
+            if len(rows) < batch:
+                return
+            after = (rows[-1].occurred_at, rows[-1].id)
+
     async def auto_sent_since(self, contact_id: uuid.UUID, since: datetime) -> int:
         return await self.session.scalar(select(func.count()).select_from(Suggestion).where(
             Suggestion.contact_id == contact_id, Suggestion.decision == Decision.auto_send,

@@ -4,11 +4,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
 
 from mancrel.auth.dependencies import AdminUser, CurrentUser
 from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
-from mancrel.reply import knowledge, suggestions
+from mancrel.core.types import UtcDateTime
+from mancrel.reply import audit_export, knowledge, suggestions
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.models import KnowledgeEntry, Suggestion, SuggestionStatus
 from mancrel.reply.policy import Policy, PolicyUpdate
@@ -79,6 +81,13 @@ async def list_suggestions(user: CurrentUser, session: SessionDep, limit: LimitP
                                        intent=intent, assignee_id=assignee_id, limit=limit, cursor=cursor)
     items, next_cursor = page_of(rows, limit, key=lambda s: (s.created_at.isoformat(), s.id))
     return SuggestionPage(items=[SuggestionRead.model_validate(s) for s in items], next_cursor=next_cursor)
+
+
+@router.get("/audit.csv", response_class=StreamingResponse)
+async def export_suggestion_audit(_: AdminUser, session: SessionDep, since: UtcDateTime,
+                                  until: UtcDateTime) -> StreamingResponse:
+    """Every suggestion's audit steps recorded in [since, until), oldest first."""
+    return audit_export.export_audit(session, since=since, until=until)
 
 
 @router.get("/{suggestion_id}", response_model=SuggestionRead)

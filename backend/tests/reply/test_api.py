@@ -1,11 +1,17 @@
 """The reply API: knowledge entries and policy (admins), suggestions with approval, edit and
 rejection, and an audit trail the database itself keeps append-only."""
 
+import csv
+import io
+import json
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from mancrel.catalog.models import ProductVariant
+from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
 from mancrel.inbox.models import Direction, Message
 from mancrel.reply.decision import decide_message
@@ -148,3 +154,27 @@ async def test_audit_rows_cannot_be_changed_or_removed_even_with_sql(db, stateme
             await db.execute(text(statement), {"id": suggestion.id})
     assert await db.scalar(text("SELECT count(*) FROM reply_suggestion_audit WHERE suggestion_id = :id"),
                            {"id": suggestion.id}) == 1
+
+
+async def test_admins_export_the_audit_of_a_date_range_as_csv(client, db):
+    admin, rep = await make_user(db, role=Role.admin), await make_user(db)
+    suggestion = await _pending(db, owner=rep)
+    await client.post(f"/api/v1/suggestions/{suggestion.id}/reject", headers=auth_headers(rep),
+                      json={"reason": "=HYPERLINK(\"http://evil.example\")"})
+    since, until = (utcnow() - timedelta(hours=1)).isoformat(), (utcnow() + timedelta(hours=1)).isoformat()
+    answer = await client.get("/api/v1/suggestions/audit.csv", headers=auth_headers(admin),
+                              params={"since": since, "until": until})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    assert lines[0] == ["occurred_at", "suggestion_id", "action", "actor_id", "actor_email", "data"]
+    mine = [line for line in lines[1:] if line[1] == str(suggestion.id)]
+    assert [line[2] for line in mine] == ["decided", "rejected"]
+    assert json.loads(mine[1][5]) == {"reason": "=HYPERLINK(\"http://evil.example\")"} and mine[1][3] == str(rep.id)
+    earlier = await client.get("/api/v1/suggestions/audit.csv", headers=auth_headers(admin),
+                               params={"since": "2020-01-01T00:00:00Z", "until": "2020-01-02T00:00:00Z"})
+    assert earlier.text.lstrip("\ufeff").splitlines()[1:] == []
+    backwards = await client.get("/api/v1/suggestions/audit.csv", headers=auth_headers(admin),
+                                 params={"since": until, "until": since})
+    assert backwards.status_code == 422
+    assert (await client.get("/api/v1/suggestions/audit.csv", headers=auth_headers(rep),
+                             params={"since": since, "until": until})).status_code == 403
