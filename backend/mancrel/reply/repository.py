@@ -102,6 +102,17 @@ class SuggestionRepository:
                 return
             after = (rows[-1].occurred_at, rows[-1].id)
 
+    async def reviewed(self) -> list[tuple[str, float, str]]:
+        """(intent, confidence, status) of every suggestion a person approved, edited or rejected."""
+        rows = await self.session.execute(select(Suggestion.intent, Suggestion.confidence, Suggestion.status).where(
+            Suggestion.status.in_([SuggestionStatus.approved, SuggestionStatus.edited, SuggestionStatus.rejected])))
+        return [(intent, float(confidence), status) for intent, confidence, status in rows]
+
+    async def decided_confidences(self) -> list[float]:
+        """The confidence of every message the reply step decided (not the ignored ones)."""
+        return [float(c) for c in await self.session.scalars(
+            select(Suggestion.confidence).where(Suggestion.decision != Decision.ignore))]
+
     async def auto_sent_since(self, contact_id: uuid.UUID, since: datetime) -> int:
         return await self.session.scalar(select(func.count()).select_from(Suggestion).where(
             Suggestion.contact_id == contact_id, Suggestion.decision == Decision.auto_send,

@@ -10,7 +10,7 @@ from mancrel.auth.dependencies import AdminUser, CurrentUser
 from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
 from mancrel.core.types import UtcDateTime
-from mancrel.reply import audit_export, knowledge, suggestions
+from mancrel.reply import audit_export, calibration, knowledge, suggestions
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.models import KnowledgeEntry, Suggestion, SuggestionStatus
 from mancrel.reply.policy import Policy, PolicyUpdate
@@ -60,6 +60,13 @@ async def delete_knowledge(entry_id: uuid.UUID, user: AdminUser, session: Sessio
 @ai_router.get("/knowledge/{entry_id}/versions", response_model=list[KnowledgeVersionRead])
 async def list_knowledge_versions(entry_id: uuid.UUID, _: AdminUser, session: SessionDep):
     return await knowledge.versions(session, entry_id)
+
+
+@ai_router.get("/calibration")
+async def get_calibration(_: AdminUser, session: SessionDep) -> dict:
+    """From the suggestions people reviewed: precision (approved or edited over reviewed) per
+    confidence band and intent, and at each threshold the auto-send share and its precision."""
+    return await calibration.report(session)
 
 
 @ai_router.get("/policy", response_model=Policy)
