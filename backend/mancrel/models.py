@@ -17,7 +17,7 @@ from mancrel.deadletter.models import DeadLetter
 from mancrel.deal.models import Deal, DealStageChange
 from mancrel.inbox.models import Attachment, Conversation, Message
 from mancrel.pipeline.models import Pipeline, PipelineStage
-from mancrel.reply.models import KnowledgeEntry, KnowledgeVersion, Suggestion, SuggestionAudit  # noqa: F401
+from mancrel.reply import models as reply_models  # noqa: F401  (registers every reply table)
 from mancrel.user.models import User
 from mancrel.worker.models import OutboxMessage, TaskCompletion
 

@@ -133,6 +133,8 @@ async def _blockers(session: AsyncSession, suggestion: Suggestion, facts: Facts,
                      "automatically")
     if await repo.last_outbound_was_automatic(suggestion.conversation_id):
         found.append("the last reply in this conversation was automatic; a person answers next")
+    if suggestion.contact_id is not None and await repo.never_auto_reply(suggestion.contact_id):
+        found.append("this contact is never answered automatically")
     if suggestion.contact_id is not None:
         sent = await repo.auto_sent_since(suggestion.contact_id, utcnow() - timedelta(days=1))
         if sent >= policy.daily_auto_replies_per_contact:

@@ -115,3 +115,15 @@ class SuggestionAudit(UUIDPrimaryKey, Base):
     actor_email: Mapped[str | None] = mapped_column(String(320))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContactReplyPreference(Base):
+    """Per-contact reply settings: a contact marked `never_auto_reply` is always answered by a person
+    (drafts still wait for approval). Kept here, not on contacts: it is the reply step's rule."""
+
+    __tablename__ = "reply_contact_preferences"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    never_auto_reply: Mapped[bool] = mapped_column(default=False)
+    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.core.permissions import Actor, visible_filter
 from mancrel.inbox.models import Conversation, Direction, Message
 from mancrel.reply.models import (
+    ContactReplyPreference,
     Decision,
     KnowledgeEntry,
     KnowledgeVersion,
@@ -112,6 +113,10 @@ class SuggestionRepository:
         """The confidence of every message the reply step decided (not the ignored ones)."""
         return [float(c) for c in await self.session.scalars(
             select(Suggestion.confidence).where(Suggestion.decision != Decision.ignore))]
+
+    async def never_auto_reply(self, contact_id: uuid.UUID) -> bool:
+        return bool(await self.session.scalar(select(ContactReplyPreference.never_auto_reply).where(
+            ContactReplyPreference.contact_id == contact_id)))
 
     async def auto_sent_since(self, contact_id: uuid.UUID, since: datetime) -> int:
         return await self.session.scalar(select(func.count()).select_from(Suggestion).where(

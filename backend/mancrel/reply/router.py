@@ -10,7 +10,7 @@ from mancrel.auth.dependencies import AdminUser, CurrentUser
 from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
 from mancrel.core.types import UtcDateTime
-from mancrel.reply import audit_export, calibration, knowledge, suggestions
+from mancrel.reply import audit_export, calibration, knowledge, preferences, suggestions
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.models import KnowledgeEntry, Suggestion, SuggestionStatus
 from mancrel.reply.policy import Policy, PolicyUpdate
@@ -22,6 +22,7 @@ from mancrel.reply.schemas import (
     KnowledgeUpdate,
     KnowledgeVersionRead,
     Reject,
+    ReplyPreferences,
     SuggestionPage,
     SuggestionRead,
 )
@@ -60,6 +61,19 @@ async def delete_knowledge(entry_id: uuid.UUID, user: AdminUser, session: Sessio
 @ai_router.get("/knowledge/{entry_id}/versions", response_model=list[KnowledgeVersionRead])
 async def list_knowledge_versions(entry_id: uuid.UUID, _: AdminUser, session: SessionDep):
     return await knowledge.versions(session, entry_id)
+
+
+@ai_router.get("/contacts/{contact_id}/reply-preferences", response_model=ReplyPreferences)
+async def get_reply_preferences(contact_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> ReplyPreferences:
+    return ReplyPreferences(never_auto_reply=await preferences.get(session, contact_id=contact_id, actor=user))
+
+
+@ai_router.put("/contacts/{contact_id}/reply-preferences", response_model=ReplyPreferences)
+async def put_reply_preferences(contact_id: uuid.UUID, data: ReplyPreferences, user: CurrentUser,
+                                session: SessionDep) -> ReplyPreferences:
+    """`never_auto_reply`: this contact's messages are always answered by a person."""
+    return ReplyPreferences(never_auto_reply=await preferences.put(
+        session, contact_id=contact_id, never_auto_reply=data.never_auto_reply, actor=user))
 
 
 @ai_router.get("/calibration")

@@ -114,3 +114,7 @@ class AuditRead(BaseModel):
     actor_email: str | None
     data: dict[str, Any]
     occurred_at: datetime
+
+
+class ReplyPreferences(BaseModel):
+    never_auto_reply: bool

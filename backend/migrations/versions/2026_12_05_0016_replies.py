@@ -1,4 +1,4 @@
-"""AI replies: knowledge entries (versioned), reply suggestions, and their append-only audit
+"""AI replies: knowledge entries (versioned), reply suggestions, their append-only audit, contact preferences
 
 Revision ID: 0016_replies
 Revises: 0012_inbox
@@ -97,6 +97,17 @@ def upgrade() -> None:
     op.create_index('ix_reply_suggestions_status', 'reply_suggestions', ['status', 'created_at'])
     op.create_index('ix_reply_suggestions_contact_sent', 'reply_suggestions', ['contact_id', 'created_at'],
                     postgresql_where=sa.text("decision = 'auto_send' AND status = 'sent'"))
+    op.create_table('reply_contact_preferences',
+    sa.Column('contact_id', sa.Uuid(), nullable=False),
+    sa.Column('never_auto_reply', sa.Boolean(), nullable=False),
+    sa.Column('updated_by_id', sa.Uuid(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'],
+                            name=op.f('fk_reply_contact_preferences_contact_id_contacts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'],
+                            name=op.f('fk_reply_contact_preferences_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('contact_id', name=op.f('pk_reply_contact_preferences'))
+    )
     op.create_table('reply_suggestion_audit',
     sa.Column('suggestion_id', sa.Uuid(), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
@@ -126,6 +137,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('reply_suggestion_audit')
     op.execute("DROP FUNCTION IF EXISTS reply_suggestion_audit_append_only()")
+    op.drop_table('reply_contact_preferences')
     op.drop_table('reply_suggestions')
     op.drop_table('knowledge_entry_versions')
     op.drop_table('knowledge_entries')

@@ -15,7 +15,7 @@ from mancrel.reply.escalation import due_at
 from mancrel.reply.models import SuggestionAudit
 from mancrel.reply.policy import PolicyUpdate
 from mancrel.worker.models import OutboxMessage
-from tests.factories import make_user
+from tests.factories import auth_headers, make_user
 from tests.inbox.factories import inbound, make_channel, receive
 from tests.reply.factories import classified_message, make_knowledge, make_product
 
@@ -171,3 +171,19 @@ async def test_our_own_address_writing_in_is_never_answered(db):
     message = await classified_message(db, text=QUESTION, channel=channel, sender=channel.settings["address"])
     suggestion = await decide_message(db, message.id)
     assert suggestion.decision == "ignore" and "own address" in suggestion.reasons[0]
+
+
+async def test_a_contact_marked_never_auto_reply_is_answered_by_a_person(client, db):
+    rep = await make_user(db)
+    await make_product(db)
+    message = await classified_message(db, text=QUESTION, confidence=0.97, owner=rep)
+    conversation = await db.get(Conversation, message.conversation_id)
+    url = f"/api/v1/ai/contacts/{conversation.contact_id}/reply-preferences"
+    assert (await client.get(url, headers=auth_headers(rep))).json() == {"never_auto_reply": False}
+    marked = await client.put(url, headers=auth_headers(rep), json={"never_auto_reply": True})
+    assert marked.status_code == 200
+    stranger = await make_user(db)
+    assert (await client.put(url, headers=auth_headers(stranger), json={"never_auto_reply": False})).status_code == 404
+    suggestion = await decide_message(db, message.id)
+    assert suggestion.status == "pending" and suggestion.reasons == ["this contact is never answered automatically"]
+    assert await _outbound(db, message.conversation_id) == []
