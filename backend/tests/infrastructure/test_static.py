@@ -120,3 +120,24 @@ def test_systemd_units_run_real_commands_as_the_mancrel_user():
     backup.read(INFRA / "systemd/mancrel-backup.service")
     script = backup["Service"]["ExecStart"].split()[0].removeprefix("/opt/mancrel/current/")
     assert (ROOT / script).is_file()
+
+
+def test_dockerfile_builds_from_files_that_exist_and_runs_as_a_user_with_a_healthcheck():
+    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().replace("\\\n", " ").splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    stages: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("FROM "):
+            current = stages.setdefault(line.split()[-1], [])
+        elif stages:
+            current.append(line)
+    assert list(stages) == ["web", "build", "nginx", "runtime"]  # runtime last: the default target
+    runtime = stages["runtime"]
+    assert any(line == "USER mancrel" for line in runtime)
+    assert any(line.startswith("HEALTHCHECK") and "/readyz" in line for line in runtime)
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for line in lines:  # a COPY from the build context names something that is there and not ignored
+        if line.startswith("COPY ") and "--from=" not in line:
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), source
+                assert source.rstrip("/") not in ignored, source
