@@ -66,7 +66,7 @@ def test_every_dashboard_and_alert_query_returns_series(stack):
     queries = _queries()
     with httpx.Client(base_url=f"http://127.0.0.1:{stack.prometheus_port}", timeout=30) as prometheus:
         empty = dict(queries)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 240  # the first mail waits for a worker busy with start-up jobs
         while empty and time.monotonic() < deadline:
             empty = {name: q for name, q in empty.items() if not _series(prometheus, q)}
             time.sleep(2)
