@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.ai import service as ai_service
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import decode_cursor
 from mancrel.core.permissions import Actor
@@ -85,8 +86,13 @@ async def approve(session: AsyncSession, *, suggestion: Suggestion, text: str | 
     suggestion.reviewed_by_id, suggestion.reviewed_at = actor.id, utcnow()
     diff = "\n".join(difflib.unified_diff((suggestion.draft_text or "").splitlines(), final.splitlines(),
                                           "draft", "sent", lineterm="")) if edited else ""
+    # Training signal: a person sent a reply to this message, so its intent is confirmed; the
+    # classifier learns it at its next retrain (the example's id in the audit is its provenance).
+    inbound = await session.get(Message, suggestion.message_id)
+    example = await ai_service.add_example(session, text=inbound.own_words or inbound.text, intent=suggestion.intent,
+                                           sentiment=None, actor=actor) if inbound is not None else None
     audit.append(session, suggestion, suggestion.status, actor=actor, message_id=str(sent.id), text=final,
-                 diff=diff, grounding=checked.as_json())
+                 diff=diff, grounding=checked.as_json(), training_example_id=str(example.id) if example else None)
     await session.flush()
     return suggestion
 

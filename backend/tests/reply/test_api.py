@@ -4,12 +4,14 @@ rejection, and an audit trail the database itself keeps append-only."""
 import csv
 import io
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from mancrel.ai.models import TrainingExample
 from mancrel.catalog.models import ProductVariant
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
@@ -118,6 +120,9 @@ async def test_an_edit_is_grounded_again_and_its_diff_audited(client, db):
     assert [e["action"] for e in trail] == ["decided", "edited"]
     assert trail[1]["actor_id"] == str(rep.id) and "+Thanks for asking!" in trail[1]["data"]["diff"]
     assert trail[0]["data"]["confidence"] == 0.75 and trail[0]["data"]["message"]["own_words"]
+    example = await db.get(TrainingExample, uuid.UUID(trail[1]["data"]["training_example_id"]))
+    assert (example.text, example.intent, example.created_by_id) == (
+        trail[0]["data"]["message"]["own_words"], "pricing", rep.id)  # the confirmed intent, for the next retrain
 
 
 async def test_a_draft_whose_price_changed_since_is_not_sent_as_it_was(client, db):
@@ -140,6 +145,7 @@ async def test_rejecting_records_the_reason_and_sends_nothing(client, db):
     assert (answer.json()["status"], answer.json()["reject_reason"]) == (
         "rejected", "The customer asked about the wool blend, not the price.")
     assert await _sent_texts(db, suggestion.conversation_id) == []
+    assert await db.scalar(select(func.count()).select_from(TrainingExample)) == 0  # no intent confirmed
     approve = await client.post(f"/api/v1/suggestions/{suggestion.id}/approve", headers=auth_headers(rep), json={})
     assert approve.status_code == 409
 
