@@ -28,8 +28,9 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
     messages = await repo.claim_unclassified(first, get_settings().ai_message_batch)
     if not messages:
         return 0
-    conversations = {m.conversation_id: await repo.get_conversation(m.conversation_id) for m in messages}
-    owners = {cid: await _owner(session, c.contact_id if c else None) for cid, c in conversations.items()}
+    conversations = await repo.conversations_by_id({m.conversation_id for m in messages})
+    contacts = await contact_service.get_many(session, [c.contact_id for c in conversations.values() if c.contact_id])
+    owners = {cid: getattr(contacts.get(c.contact_id), "owner_id", None) for cid, c in conversations.items()}
     rows = await ai_service.classify_many(session, texts=[m.text for m in messages],
                                           owner_ids=[owners[m.conversation_id] for m in messages])
     now = utcnow()
@@ -37,10 +38,12 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
         message.classification_id, message.processed_at = row.id, now
     await session.flush()
     for message, row in zip(messages, rows, strict=True):
-        conversation = conversations[message.conversation_id]
+        conversation = conversations.get(message.conversation_id)
         if conversation is None:
             continue
-        if message.occurred_at >= (await repo.latest_classified_inbound_at(conversation.id) or message.occurred_at):
+        # The conversation shows its newest customer message's intent: an older one classified late
+        # (a retry, a slow batch) does not overwrite it.
+        if message.occurred_at >= (conversation.last_inbound_at or message.occurred_at):
             conversation.intent, conversation.priority = row.intent, row.priority
             conversation.priority_rank = PRIORITY_RANK.get(row.priority, 2)
         owner_id = owners[message.conversation_id]
@@ -50,7 +53,3 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
     await session.flush()
     return len(messages)
 
-
-async def _owner(session: AsyncSession, contact_id: uuid.UUID | None) -> uuid.UUID | None:
-    contact = await contact_service.get(session, contact_id) if contact_id else None
-    return contact.owner_id if contact is not None else None

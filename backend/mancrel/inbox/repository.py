@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, text, true, tuple_, update
+from sqlalchemy import Select, and_, exists, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.models import Classification
@@ -62,18 +62,16 @@ class InboxRepository:
     async def claim_unclassified(self, first: uuid.UUID | None, limit: int) -> list[Message]:
         """Inbound customer messages waiting for classification, `first` among them when it still
         waits; rows another worker holds are skipped, so bursts are shared out in batches."""
+        order = [(Message.id == first).desc(), Message.created_at] if first else [Message.created_at]
         stmt = (select(Message)
                 .where(Message.processed_at.is_(None), Message.direction == Direction.inbound,
                        Message.is_junk.is_(False))
-                .order_by((Message.id == first).desc() if first else true(), Message.created_at)
-                .limit(limit).with_for_update(skip_locked=True))
+                .order_by(*order).limit(limit).with_for_update(skip_locked=True))
         return list(await self.session.scalars(stmt))
 
-    async def latest_classified_inbound_at(self, conversation_id: uuid.UUID) -> datetime | None:
-        return await self.session.scalar(
-            select(func.max(Message.occurred_at)).where(
-                Message.conversation_id == conversation_id, Message.direction == Direction.inbound,
-                Message.classification_id.is_not(None)))
+    async def conversations_by_id(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, Conversation]:
+        rows = await self.session.scalars(select(Conversation).where(Conversation.id.in_(list(ids))))
+        return {c.id: c for c in rows}
 
     # --- reads --------------------------------------------------------------------------
     async def get_visible_conversation(self, conversation_id: uuid.UUID, actor: Actor) -> Conversation | None:
