@@ -14,6 +14,7 @@ bench/catalog/loadgen.py (open loop: latency counts from each delivery's schedul
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import sys
@@ -21,10 +22,20 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "catalog"))
 sys.path.insert(0, str(HERE))
 
-from bench import Stack, dispose_engine, offered_load, percentile  # noqa: E402  (bench/catalog/bench.py)
+
+def _catalog_bench():
+    """bench/catalog/bench.py's stack of embedded servers and its open-loop load generator."""
+    spec = importlib.util.spec_from_file_location("catalog_bench", HERE.parent / "catalog" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_catalog = _catalog_bench()
+Stack, dispose_engine, offered_load, percentile = (_catalog.Stack, _catalog.dispose_engine, _catalog.offered_load,
+                                                   _catalog.percentile)
 
 SIGNING_KEY = "key-bench-mailgun-signing-0123456789abcdef"
 REQUEST = f"{HERE / 'mail.py'}:request"
@@ -89,7 +100,7 @@ async def run_classified(args, stack: Stack) -> dict:
         load = offered_load(stack.port, path, rate=args.rate, seconds=args.seconds, processes=1, prefix="run",
                             secret=SIGNING_KEY, request=REQUEST)
         await wait_processed(300)
-        lags = [r[0] for r in await rows(
+        lags = [float(r[0]) for r in await rows(
             "SELECT extract(epoch FROM m.processed_at - e.received_at) FROM inbound_events e "
             "JOIN messages m ON m.id = e.message_id WHERE m.sender LIKE '%@run%'")]
         return {"benchmark": "classified", "offered_per_s": args.rate, "ack": load, "messages": len(lags),

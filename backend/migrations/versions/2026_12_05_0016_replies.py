@@ -1,7 +1,7 @@
 """AI replies: knowledge entries (versioned), reply suggestions, their append-only audit, contact preferences
 
 Revision ID: 0016_replies
-Revises: 0012_inbox
+Revises: 0014_growth_indexes
 Create Date: 2026-12-05 20:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0016_replies'
-down_revision: str | Sequence[str] | None = '0012_inbox'
+down_revision: str | Sequence[str] | None = '0014_growth_indexes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
