@@ -45,14 +45,16 @@ async def test_many_messages_are_classified_in_one_call_and_come_back_in_input_o
 
 async def test_a_retrain_that_would_make_the_confidence_mean_less_is_refused(db, active_model, monkeypatch):
     manager = await make_user(db, role=Role.manager)
-    # A top end that says 0.90 where out-of-fold answers were right only 85% of the time: what a bad
-    # setting or bad data would do to the number the reply gate trusts.
-    monkeypatch.setattr(classifier, "DEFAULT_TOP_END", classifier.TopEnd(precision=0.85, above="keep"))
+    # A top end that squeezes everything from 0.30 up to the anchor under 0.90: answers right 90% of the
+    # time shown as 0.6-0.8, what a bad setting (or bad data) would do to the number the gate trusts.
+    # (A lower precision target alone cannot do it: the top end never inflates a calibrated score.)
+    monkeypatch.setattr(classifier, "DEFAULT_TOP_END", classifier.TopEnd(precision=0.992, above="keep",
+                                                                           keep_below=0.30))
     version = await ai_service.retrain(db, actor=manager)
     assert version.is_active is False and version.version == 2
     refused = version.metrics["refused"]
-    assert any(reason.startswith("precision at 0.90") for reason in refused["reasons"])
-    assert refused["new"]["precision"] < active_model.metrics["precision"]
+    assert any(reason.startswith("ECE") for reason in refused["reasons"])
+    assert refused["new"]["ece"] > active_model.metrics["ece"]
     # The serving model keeps serving.
     model_id, number, _ = await ai_service.active_classifier(db)
     assert (model_id, number) == (active_model.id, 1)
