@@ -71,6 +71,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/calibration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Calibration
+         * @description From the suggestions people reviewed: precision (approved or edited over reviewed) per
+         *     confidence band and intent, and at each threshold the auto-send share and its precision.
+         */
+        get: operations["get_calibration_api_v1_ai_calibration_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ai/classifications": {
         parameters: {
             query?: never;
@@ -116,6 +137,27 @@ export interface paths {
         put?: never;
         /** Classify Text */
         post: operations["classify_text_api_v1_ai_classify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/contacts/{contact_id}/reply-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Reply Preferences */
+        get: operations["get_reply_preferences_api_v1_ai_contacts__contact_id__reply_preferences_get"];
+        /**
+         * Put Reply Preferences
+         * @description `never_auto_reply`: this contact's messages are always answered by a person.
+         */
+        put: operations["put_reply_preferences_api_v1_ai_contacts__contact_id__reply_preferences_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1284,6 +1326,26 @@ export interface paths {
         };
         /** List Suggestions */
         get: operations["list_suggestions_api_v1_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Suggestion Audit
+         * @description Every suggestion's audit steps recorded in [since, until), oldest first.
+         */
+        get: operations["export_suggestion_audit_api_v1_suggestions_audit_csv_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3408,6 +3470,11 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** ReplyPreferences */
+        ReplyPreferences: {
+            /** Never Auto Reply */
+            never_auto_reply: boolean;
+        };
         /** RetrainAccepted */
         RetrainAccepted: {
             /**
@@ -4197,6 +4264,28 @@ export interface operations {
             };
         };
     };
+    get_calibration_api_v1_ai_calibration_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     list_classifications_api_v1_ai_classifications_get: {
         parameters: {
             query?: {
@@ -4286,6 +4375,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClassificationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_reply_preferences_api_v1_ai_contacts__contact_id__reply_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyPreferences"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_reply_preferences_api_v1_ai_contacts__contact_id__reply_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyPreferences"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyPreferences"];
                 };
             };
             /** @description Validation Error */
@@ -7492,6 +7647,36 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SuggestionPage"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_suggestion_audit_api_v1_suggestions_audit_csv_get: {
+        parameters: {
+            query: {
+                since: string;
+                until: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
