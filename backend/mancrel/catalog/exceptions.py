@@ -31,10 +31,6 @@ class InvalidSignature(Unauthorized):
         AppError.__init__(self, detail)
 
 
-class PayloadTooLarge(AppError):
-    status, title, slug = 413, "Payload too large", "payload-too-large"
-
-
 class PollInProgress(Conflict):
     title = "A poll of this source is already running"
     slug = "catalog-poll-in-progress"

@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from mancrel.catalog import intake
 from mancrel.catalog.dependencies import WebhookIntakeDep, webhook_intake
-from mancrel.catalog.exceptions import PayloadTooLarge
+from mancrel.core.request_body import read_limited
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -14,17 +14,7 @@ router = APIRouter(prefix="/webhook/catalog", tags=["webhooks"])
 
 
 async def read_body(request: Request) -> bytes:
-    """The raw body, refused past 1 MB without reading the rest."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("Webhook bodies are limited to 1 MB.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise PayloadTooLarge("Webhook bodies are limited to 1 MB.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await read_limited(request, MAX_BODY_BYTES, "Webhook bodies are limited to 1 MB.")
 
 
 @router.post("/{source_id}", responses={401: {}, 404: {}, 413: {}, 503: {}})

@@ -34,10 +34,6 @@ class ReplayedToken(AppError):
     status, title, slug = 406, "Signature token already used", "replayed-webhook-token"
 
 
-class PayloadTooLarge(AppError):
-    status, title, slug = 413, "Payload too large", "payload-too-large"
-
-
 class UnparseablePayload(AppError):
     status, title, slug = 400, "Unreadable payload", "unparseable-payload"
 

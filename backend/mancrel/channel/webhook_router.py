@@ -5,9 +5,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
-from mancrel.channel.exceptions import PayloadTooLarge
 from mancrel.channel.intake import EmailIntake, Outcome
 from mancrel.core.db import get_engine
+from mancrel.core.request_body import read_limited
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # the providers' own limit for a mail with its attachments
 
@@ -24,17 +24,7 @@ async def email_intake() -> EmailIntake:
 
 
 async def read_body(request: Request) -> bytes:
-    """The raw body, refused past 25 MB without reading the rest."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("Inbound mail is limited to 25 MB.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise PayloadTooLarge("Inbound mail is limited to 25 MB.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await read_limited(request, MAX_BODY_BYTES, "Inbound mail is limited to 25 MB.")
 
 
 @router.post("/{channel_id}", responses={400: {}, 401: {}, 404: {}, 406: {}, 413: {}, 503: {}})
