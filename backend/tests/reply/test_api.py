@@ -88,6 +88,7 @@ async def test_suggestions_are_listed_as_their_conversations_are_visible(client,
     assert item["decision"] == "approval" and item["grounding"] == {"ok": True, "failed_claims": []}
     assert any(f["field"] == "price" and f["value"] == "18.00 EUR" for f in item["facts"])
     assert (await client.get(f"/api/v1/suggestions/{theirs.id}", headers=auth_headers(rep))).status_code == 404
+    assert (await client.get(f"/api/v1/suggestions/{theirs.id}/audit", headers=auth_headers(rep))).status_code == 404
     by_conversation = (await client.get(f"/api/v1/suggestions?conversation_id={mine.conversation_id}",
                                         headers=auth_headers(rep))).json()["items"]
     assert [s["id"] for s in by_conversation] == [str(mine.id)]
