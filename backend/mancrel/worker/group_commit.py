@@ -16,6 +16,7 @@ Used by the catalogue's and the email channels' webhook intakes; it lives beside
 writes to.
 """
 
+import abc
 import asyncio
 import logging
 import uuid
@@ -43,7 +44,7 @@ ItemT = TypeVar("ItemT", bound=Item)
 OutcomeT = TypeVar("OutcomeT")
 
 
-class GroupCommitBatcher(Generic[ItemT, OutcomeT]):
+class GroupCommitBatcher(abc.ABC, Generic[ItemT, OutcomeT]):
     max_items = 500
     max_bytes = 8 * 1024 * 1024  # a few large bodies fill a batch; a larger one goes alone
     coalesce_jobs = False         # True when the jobs act on whatever is pending (drains)
@@ -53,15 +54,15 @@ class GroupCommitBatcher(Generic[ItemT, OutcomeT]):
         self._pending: list[tuple[ItemT, asyncio.Future[OutcomeT]]] = []
         self._writer: asyncio.Task | None = None
 
+    @abc.abstractmethod
     async def write(self, session: AsyncSession, items: list[ItemT]) -> tuple[dict[uuid.UUID, OutcomeT],
                                                                              list[OutboxMessage]]:
         """Store `items` in the session's open transaction: each item's outcome by id, and the
         outbox rows written (outbox.write_jobs) to publish once committed."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def not_stored(self) -> Exception:
         """The error every request of a failed batch gets."""
-        raise NotImplementedError
 
     async def store(self, item: ItemT) -> OutcomeT:
         """Store the item with its jobs; returns once the batch holding it has committed."""
