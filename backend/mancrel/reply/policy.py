@@ -126,7 +126,7 @@ async def update(session: AsyncSession, *, data: PolicyUpdate, actor: Any) -> Po
     """Merge `data` into the stored policy; a result that does not validate is a 422, nothing written."""
     before = await load(session)
     changes = data.model_dump(exclude_unset=True)  # an explicit null clears quiet_hours; elsewhere it is a 422
-    if "intent_rules" in changes:
+    if changes.get("intent_rules") is not None:  # null falls to the validation below: a 422
         changes["intent_rules"] = before.intent_rules | changes["intent_rules"]
     try:
         after = Policy.model_validate(before.model_dump() | changes)

@@ -68,6 +68,9 @@ async def test_policy_defaults_and_partial_changes(client, db):
         "out_of_scope": "approval_only", "spam": "never_reply", "pricing": "auto"}
     crossed = await client.patch("/api/v1/ai/policy", headers=auth_headers(admin), json={"approval_threshold": 0.95})
     assert crossed.status_code == 422 and crossed.headers["content-type"] == "application/problem+json"
+    for field in ("intent_rules", "mode", "auto_send_threshold"):  # found by `make fuzz`: null was a 500
+        nulled = await client.patch("/api/v1/ai/policy", headers=auth_headers(admin), json={field: None})
+        assert nulled.status_code == 422, (field, nulled.text)
     changed = await client.patch("/api/v1/ai/policy", headers=auth_headers(admin),
                                  json={"mode": "shadow", "intent_rules": {"pricing": "approval_only"}})
     assert changed.status_code == 200
