@@ -41,11 +41,7 @@ class WebhookIntake:
 
     async def source(self, raw_id: str) -> WebhookSource:
         """The enabled source the path names; 404 otherwise."""
-        try:
-            source_id = uuid.UUID(raw_id)
-        except ValueError as exc:
-            raise SourceNotFound() from exc
-        source = await self.sources.get(source_id)
+        source = await self.sources.named(raw_id)
         if source is None:
             raise SourceNotFound()
         return source

@@ -86,11 +86,7 @@ class EmailIntake:
 
     async def channel(self, raw_id: str) -> WebhookChannel:
         """The enabled, webhook-fed email channel the path names; 404 otherwise."""
-        try:
-            channel_id = uuid.UUID(raw_id)
-        except ValueError as exc:
-            raise ChannelNotFound() from exc
-        channel = await self.channels.get(channel_id)
+        channel = await self.channels.named(raw_id)
         if channel is None:
             raise ChannelNotFound()
         return channel

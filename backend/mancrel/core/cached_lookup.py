@@ -42,6 +42,15 @@ class CachedLookup(Generic[V]):
             loading.add_done_callback(lambda _: self._loading.pop(key, None))
         return await asyncio.shield(loading)
 
+    async def named(self, raw_id: str) -> V | None:
+        """The receiver a webhook path names (`/webhook/.../{id}`), or None: a path segment that is
+        not a UUID names no receiver, the same answer as an unknown one."""
+        try:
+            key = uuid.UUID(raw_id)
+        except ValueError:
+            return None
+        return await self.get(key)
+
     async def _refresh(self, key: uuid.UUID) -> V | None:
         value = await self._load(key)
         if value is None:

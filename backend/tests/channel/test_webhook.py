@@ -91,6 +91,7 @@ async def test_unknown_disabled_oversized_and_unreadable_deliveries_are_refused(
     assert (await client.post("/webhook/email/6c1b2b8e-0000-4000-8000-000000000000", content=body,
                               headers=headers)).status_code == 404
     assert (await client.post(f"/webhook/email/{imap_fed.id}", content=body, headers=headers)).status_code == 404
+    assert (await client.post("/webhook/email/not-a-uuid", content=body, headers=headers)).status_code == 404
     huge = await client.post(f"/webhook/email/{channel.id}", content=b"x" * (25 * 1024 * 1024 + 1), headers=headers)
     assert huge.status_code == 413
     garbled = await client.post(f"/webhook/email/{channel.id}", content=b"\xff\xfe=%%",
