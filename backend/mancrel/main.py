@@ -42,6 +42,7 @@ from mancrel.pipeline.router import router as pipeline_router
 from mancrel.reply.router import ai_router as reply_ai_router
 from mancrel.reply.router import router as suggestion_router
 from mancrel.system import service as system_service
+from mancrel.system.product_gauges import refresh_product_gauges
 from mancrel.system.router import router as system_router
 from mancrel.timeline.router import router as timeline_router
 from mancrel.user.router import router as user_router
@@ -117,6 +118,7 @@ def create_app() -> FastAPI:
     async def metrics(request: Request) -> Response:
         ensure_scrape_allowed(request)  # before the gauges: a refused scrape costs no queries
         await refresh_system_gauges(system_service.measure)
+        await refresh_product_gauges()
         body, content_type = render_metrics()
         return Response(body, media_type=content_type)
 

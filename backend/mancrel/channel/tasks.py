@@ -13,6 +13,7 @@ from mancrel.channel.models import Channel, InboundEvent, InboundStatus
 from mancrel.channel.providers import PARSERS
 from mancrel.channel.repository import ChannelRepository, InboundEventRepository
 from mancrel.channel.service import secrets_of
+from mancrel.core import product_metrics
 from mancrel.core.db import unit_of_work, utcnow
 from mancrel.core.redis import get_redis
 from mancrel.inbox import service as inbox_service
@@ -62,6 +63,7 @@ async def ingest_event(session: AsyncSession, event_id: uuid.UUID) -> str:
     if event is None or channel is None or event.status == InboundStatus.processed:
         return "skipped"
     message = await inbox_service.receive_email(session, channel=channel, email=email)
+    product_metrics.inbound(channel.kind, message)
     event.status, event.error, event.processed_at = InboundStatus.processed, None, utcnow()
     event.message_id = message.id if message is not None else None
     await ChannelRepository(session).record_health(channel.id, received=True)
@@ -135,6 +137,7 @@ async def _send_allowed(session: AsyncSession, outbound) -> bool:
 
 
 async def _finish(message_id: uuid.UUID, channel_id: uuid.UUID, *, failure: str | None = None) -> None:
+    product_metrics.outbound("email", sent=failure is None)  # send_message is the email channel's
     async with unit_of_work() as session:
         if failure is None:
             await inbox_service.mark_sent(session, message_id)

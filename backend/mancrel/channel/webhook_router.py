@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
 from mancrel.channel.intake import EmailIntake, Outcome
+from mancrel.core import product_metrics
 from mancrel.core.db import get_engine
 from mancrel.core.request_body import read_limited
 
@@ -37,6 +38,7 @@ async def receive_email_webhook(channel_id: str, request: Request) -> JSONRespon
     body = await read_body(request)
     delivery = desk.delivery(channel, request.headers, body)
     if await desk.store(delivery) is Outcome.duplicate:
+        product_metrics.inbound("email", None)  # a provider's retry, acknowledged and dropped
         return JSONResponse({"status": "duplicate"})
     return JSONResponse({"status": "accepted", "event_id": str(delivery.id)})
 

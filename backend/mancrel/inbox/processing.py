@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai import service as ai_service
 from mancrel.contact import service as contact_service
+from mancrel.core import product_metrics
 from mancrel.core.config import get_settings
 from mancrel.core.db import utcnow
 from mancrel.inbox import service as inbox_service
@@ -36,6 +37,7 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
     now = utcnow()
     for message, row in zip(messages, rows, strict=True):
         message.classification_id, message.processed_at = row.id, now
+        product_metrics.classified(message.created_at)
     await session.flush()
     for message, row in zip(messages, rows, strict=True):
         conversation = conversations.get(message.conversation_id)

@@ -17,6 +17,7 @@ from mancrel import events
 from mancrel.ai.models import Classification
 from mancrel.channel.models import Channel
 from mancrel.contact import service as contact_service
+from mancrel.core import product_metrics
 from mancrel.core.db import utcnow
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.exceptions import CannotReply
@@ -89,6 +90,8 @@ async def decide_message(session: AsyncSession, message_id: uuid.UUID) -> Sugges
                  reasons=suggestion.reasons, mode=policy.mode, usage=suggestion.usage)
     if policy.mode == Mode.live:
         await _act(session, suggestion, conversation, contact, classification.priority)
+    product_metrics.decided(decision=suggestion.decision, intent=suggestion.intent, mode=policy.mode,
+                            grounded=suggestion.grounding.get("ok"), received_at=message.created_at)
     await session.flush()
     return suggestion
 
@@ -173,6 +176,10 @@ async def _act(session: AsyncSession, suggestion: Suggestion, conversation: Conv
         audit.append(session, suggestion, "escalated", assignee_id=str(task.assignee_id) if task.assignee_id else None,
                      task_id=str(task.id), due_at=task.due_at.isoformat(), reasons=suggestion.reasons)
     elif suggestion.decision == Decision.approval:
-        events.publish_after_commit(session, "reply.suggested", {
-            "suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
-            "message_id": str(suggestion.message_id), "intent": suggestion.intent}, audience=owner_id)
+        # The draft waits for a person: routing names them (the conversation's assignee).
+        chosen = await escalation.assign(session, suggestion=suggestion, conversation=conversation, owner_id=owner_id)
+        payload = {"suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
+                   "message_id": str(suggestion.message_id), "intent": suggestion.intent,
+                   "assignee_id": str(chosen.user_id) if chosen.user_id else None}
+                for audience in escalation.audiences(owner_id, chosen.user_id):
+            events.publish_after_commit(session, "reply.suggested", payload, audience=audience)

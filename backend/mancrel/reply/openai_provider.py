@@ -12,6 +12,7 @@ import time
 
 import openai
 
+from mancrel.core import product_metrics
 from mancrel.core.config import get_settings
 from mancrel.reply.facts import Facts
 from mancrel.reply.provider import Draft, DraftRequest, closing, greeting
@@ -79,6 +80,7 @@ class OpenAIProvider:
                     temperature=0)
         except openai.OpenAIError as exc:
             logger.warning("reply provider call failed", extra={"provider": NAME, "error": repr(exc)})
+            product_metrics.llm_call(NAME, failed=True)
             return no(f"the LLM endpoint failed: {type(exc).__name__}",
                       {"seconds": round(time.perf_counter() - started, 3)})
         usage = {"seconds": round(time.perf_counter() - started, 3), "model": response.model or model}
@@ -86,6 +88,7 @@ class OpenAIProvider:
             usage |= {"prompt_tokens": response.usage.prompt_tokens,
                       "completion_tokens": response.usage.completion_tokens,
                       "total_tokens": response.usage.total_tokens}
+        product_metrics.llm_call(NAME, usage=usage)
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "").strip() if choice is not None else ""
         if not text:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai import service as ai_service
+from mancrel.core import product_metrics
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import decode_cursor
 from mancrel.core.permissions import Actor
@@ -91,6 +92,7 @@ async def approve(session: AsyncSession, *, suggestion: Suggestion, text: str | 
     inbound = await session.get(Message, suggestion.message_id)
     example = await ai_service.add_example(session, text=inbound.own_words or inbound.text, intent=suggestion.intent,
                                            sentiment=None, actor=actor) if inbound is not None else None
+    product_metrics.reviewed(suggestion.status)
     audit.append(session, suggestion, suggestion.status, actor=actor, message_id=str(sent.id), text=final,
                  diff=diff, grounding=checked.as_json(), training_example_id=str(example.id) if example else None)
     await session.flush()
@@ -102,5 +104,6 @@ async def reject(session: AsyncSession, *, suggestion: Suggestion, reason: str, 
     suggestion.status, suggestion.reject_reason = SuggestionStatus.rejected, reason
     suggestion.reviewed_by_id, suggestion.reviewed_at = actor.id, utcnow()
     audit.append(session, suggestion, "rejected", actor=actor, reason=reason)
+    product_metrics.reviewed("rejected")
     await session.flush()
     return suggestion
