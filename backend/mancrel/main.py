@@ -19,6 +19,8 @@ from mancrel.catalog.webhook_router import router as catalog_webhook_router
 from mancrel.channel.router import router as channel_router
 from mancrel.channel.webhook_router import lean_route as email_webhook_lean_route
 from mancrel.channel.webhook_router import router as email_webhook_router
+from mancrel.channel.meta_webhook import lean_route as meta_webhook_lean_route
+from mancrel.channel.meta_webhook import router as meta_webhook_router
 from mancrel.company.router import router as company_router
 from mancrel.contact.router import router as contact_router
 from mancrel.core.config import get_settings
@@ -44,6 +46,7 @@ from mancrel.reply.router import router as suggestion_router
 from mancrel.system import service as system_service
 from mancrel.system.product_gauges import refresh_product_gauges
 from mancrel.system.router import router as system_router
+from mancrel.team.router import router as team_router
 from mancrel.timeline.router import router as timeline_router
 from mancrel.user.router import router as user_router
 from mancrel.worker.metrics import refresh_system_gauges
@@ -72,6 +75,7 @@ API_ROUTERS: list[APIRouter] = [
     channel_router,
     reply_ai_router,
     suggestion_router,
+    team_router,
 ]
 
 
@@ -106,8 +110,10 @@ def create_app() -> FastAPI:
     # try the ~150 /api/v1 patterns before its own (45% of the API's time per delivery).
     app.router.routes.insert(0, catalog_webhook_lean_route)
     app.router.routes.insert(1, email_webhook_lean_route)
+    app.router.routes.insert(2, meta_webhook_lean_route)
     app.include_router(catalog_webhook_router)
     app.include_router(email_webhook_router)
+    app.include_router(meta_webhook_router)
     api = APIRouter(prefix="/api/v1")
     for router in API_ROUTERS:
         api.include_router(router)

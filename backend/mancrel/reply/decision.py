@@ -176,6 +176,10 @@ async def _act(session: AsyncSession, suggestion: Suggestion, conversation: Conv
         audit.append(session, suggestion, "escalated", assignee_id=str(task.assignee_id) if task.assignee_id else None,
                      task_id=str(task.id), due_at=task.due_at.isoformat(), reasons=suggestion.reasons)
     elif suggestion.decision == Decision.approval:
-        events.publish_after_commit(session, "reply.suggested", {
-            "suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
-            "message_id": str(suggestion.message_id), "intent": suggestion.intent}, audience=owner_id)
+        # The draft waits for a person: routing names them (the conversation's assignee).
+        chosen = await escalation.assign(session, suggestion=suggestion, conversation=conversation, owner_id=owner_id)
+        payload = {"suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
+                   "message_id": str(suggestion.message_id), "intent": suggestion.intent,
+                   "assignee_id": str(chosen.user_id) if chosen.user_id else None}
+        for audience in escalation.audiences(owner_id, chosen.user_id):
+            events.publish_after_commit(session, "reply.suggested", payload, audience=audience)

@@ -1,7 +1,12 @@
-"""Escalation: the conversation goes to a person with a deadline. It is assigned to the contact's
-owner (when it has no assignee yet), a task with a due time from the priority is created for
-them, and a live event tells them. With no owner, the task is nobody's and so open to everyone
-(activities' visibility rule) until someone takes it."""
+"""Escalation: the conversation goes to a person with a deadline. Routing (team/routing.py) picks
+the person: the contact's owner when in the intent's team, else the team's next available member;
+a task with a due time from the priority is created for them, and a live event tells them. With
+nobody to give it to (no team, no owner), the task is nobody's and so open to everyone
+(activities' visibility rule) until someone takes it.
+
+A task left undone past its due time is re-routed by the `reply.reroute_overdue` beat job: the
+next available member (not the one who let it lapse) gets the conversation and the task with a
+fresh due time, and the escalation counts it."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -18,10 +23,12 @@ from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Conversation
-from mancrel.reply.models import Suggestion
+from mancrel.reply.models import Escalation, Suggestion
+from mancrel.team import routing
+from mancrel.user import service as user_service
 
 # The reply step acts for the shop: it may hand work to anyone and link any contact.
-_SYSTEM = SimpleNamespace(id=None, role=Role.admin, email=None)
+SYSTEM = SimpleNamespace(id=None, role=Role.admin, email=None)
 HOURS = {"urgent": 1, "high": 4}
 BUSINESS_DAYS = {"normal": 1, "low": 3}
 
@@ -38,21 +45,44 @@ def due_at(priority: str | None, now: datetime) -> datetime:
     return due
 
 
+def audiences(owner_id: uuid.UUID | None, assignee_id: uuid.UUID | None) -> list[uuid.UUID | None]:
+    """Who hears of a routed message: an unowned contact's conversation is everyone's (None);
+    otherwise its contact's owner and its assignee."""
+    return [None] if owner_id is None else list(dict.fromkeys(a for a in (owner_id, assignee_id) if a))
+
+
+async def assign(session: AsyncSession, *, suggestion: Suggestion, conversation: Conversation,
+                 owner_id: uuid.UUID | None) -> routing.Route:
+    """Give the conversation a person when it has none (or its assignee left): its current active
+    assignee keeps it, so a customer talks to one person."""
+    if conversation.assignee_id is not None:
+        current = await user_service.get(session, conversation.assignee_id)
+        if current is not None and current.is_active:
+            return routing.Route(current.id, None, "the conversation's assignee")
+    chosen = await routing.route(session, intent=suggestion.intent, owner_id=owner_id, at=utcnow())
+    if chosen.user_id is not None and chosen.user_id != conversation.assignee_id:
+        conversation.assignee_id = chosen.user_id
+        inbox_service.publish_conversation_event(session, conversation, owner_id)
+    return chosen
+
+
 async def escalate(session: AsyncSession, *, suggestion: Suggestion, conversation: Conversation, contact: Any,
                    priority: str | None) -> Activity:
     owner_id: uuid.UUID | None = getattr(contact, "owner_id", None)
-    if conversation.assignee_id is None and owner_id is not None:
-        conversation.assignee_id = owner_id
-        inbox_service.publish_conversation_event(session, conversation, owner_id)
-    assignee = conversation.assignee_id or owner_id
+    chosen = await assign(session, suggestion=suggestion, conversation=conversation, owner_id=owner_id)
     reason = "; ".join(suggestion.reasons) or "needs a person"
-    task = await activity_service.create(session, actor=_SYSTEM, data=ActivityCreate(
+    now = utcnow()
+    task = await activity_service.create(session, actor=SYSTEM, data=ActivityCreate(
         type=ActivityType.task, subject=f"Answer: {(conversation.subject or 'customer message')[:250]}",
         body=f"Escalated by the AI reply step ({suggestion.intent}, confidence {float(suggestion.confidence):.2f}): "
-             f"{reason}", due_at=due_at(priority, utcnow()), owner_id=owner_id, assignee_id=assignee,
+             f"{reason}", due_at=due_at(priority, now), owner_id=owner_id, assignee_id=chosen.user_id,
         contact_id=getattr(contact, "id", None)))
-    events.publish_after_commit(session, "reply.escalated", {
-        "suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
-        "message_id": str(suggestion.message_id), "task_id": str(task.id), "due_at": task.due_at.isoformat()},
-        audience=owner_id)
+    session.add(Escalation(suggestion_id=suggestion.id, conversation_id=conversation.id, team_id=chosen.team_id,
+                           task_id=task.id, assignee_id=chosen.user_id, priority=priority or "normal",
+                           due_at=task.due_at))
+    payload = {"suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
+               "message_id": str(suggestion.message_id), "task_id": str(task.id), "due_at": task.due_at.isoformat(),
+               "assignee_id": str(chosen.user_id) if chosen.user_id else None, "routing": chosen.reason}
+    for audience in audiences(owner_id, chosen.user_id):
+        events.publish_after_commit(session, "reply.escalated", payload, audience=audience)
     return task

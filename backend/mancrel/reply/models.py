@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mancrel.core.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+from mancrel.team import models as team_models  # noqa: F401  (escalations name a team; registers its tables)
 
 
 class Decision(StrEnum):
@@ -127,3 +128,22 @@ class ContactReplyPreference(Base):
     never_auto_reply: Mapped[bool] = mapped_column(default=False)
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Escalation(UUIDPrimaryKey, Timestamps, Base):
+    """An escalated message's task and who holds it now. The beat job re-routes one whose task is
+    past due and not done to the next available member, and counts it (`reroutes`)."""
+
+    __tablename__ = "reply_escalations"
+    __table_args__ = (Index("ix_reply_escalations_open_due", "due_at", postgresql_where=text("resolved_at IS NULL")),)
+
+    suggestion_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reply_suggestions.id", ondelete="CASCADE"),
+                                                     unique=True)
+    conversation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    priority: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    reroutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    resolved_at: Mapped[datetime | None]  # the task was done or deleted: nothing left to chase

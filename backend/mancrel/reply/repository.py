@@ -14,6 +14,7 @@ from mancrel.inbox.models import Conversation, Direction, Message
 from mancrel.reply.models import (
     ContactReplyPreference,
     Decision,
+    Escalation,
     KnowledgeEntry,
     KnowledgeVersion,
     Suggestion,
@@ -133,3 +134,18 @@ class SuggestionRepository:
             return False
         return await self.session.scalar(select(Suggestion.id).where(
             Suggestion.sent_message_id == last, Suggestion.decision == Decision.auto_send).limit(1)) is not None
+
+
+class EscalationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def overdue(self, now: datetime, *, limit: int) -> list[Escalation]:
+        """Open escalations past due, oldest due first, locked; rows another worker holds are skipped,
+        so two beat runs never re-route the same one twice."""
+        return list(await self.session.scalars(
+            select(Escalation).where(Escalation.resolved_at.is_(None), Escalation.due_at < now)
+            .order_by(Escalation.due_at).limit(limit).with_for_update(skip_locked=True)))
+
+    async def for_suggestion(self, suggestion_id: uuid.UUID) -> Escalation | None:
+        return await self.session.scalar(select(Escalation).where(Escalation.suggestion_id == suggestion_id))

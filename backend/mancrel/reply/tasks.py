@@ -4,8 +4,11 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.core.db import utcnow
+
 # The module, not its function: importing the worker's task modules can start from decision.py itself.
-from mancrel.reply import decision
+from mancrel.reply import decision, overdue
+from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.task import job
 
 
@@ -15,3 +18,12 @@ async def decide(session: AsyncSession, message_id: uuid.UUID) -> str | None:
     allows. Idempotent: a message has at most one suggestion."""
     suggestion = await decision.decide_message(session, message_id)
     return suggestion.decision if suggestion is not None else None
+
+
+@job("reply.reroute_overdue", once=False, max_retries=0, dead_letter=False)
+async def reroute_overdue(session: AsyncSession) -> int:
+    """Escalations whose task is past due and undone go to the next available person."""
+    return await overdue.reroute_overdue(session, now=utcnow())
+
+
+BEAT_SCHEDULE["reply-reroute-overdue"] = {"task": "reply.reroute_overdue", "schedule": 60.0}
