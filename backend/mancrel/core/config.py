@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     metrics_allowed_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = (
         ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
     metrics_token: str | None = None
+    # Retention (system/retention.py, hourly): rows that are done with and older than this many
+    # days are deleted, a batch at a time. Only finished rows go: pending or failed events,
+    # unpublished outbox jobs stay whatever their age. 0 keeps them forever.
+    retention_catalog_events_days: int = Field(default=30, ge=0)   # processed or stale shop events
+    retention_inbound_events_days: int = Field(default=30, ge=0)   # processed mail deliveries (raw bodies)
+    retention_outbox_days: int = Field(default=7, ge=0)            # published outbox jobs
+    # Completion markers guard against a broker redelivering a finished job: it does so within
+    # its visibility timeout (30 minutes); a week leaves room for a replay investigated by hand.
+    retention_task_completions_days: int = Field(default=7, ge=0)
+    retention_batch_rows: int = Field(default=5000, ge=1, le=100_000)
 
     @field_validator("fetch_allowed_networks", "trusted_proxies", "metrics_allowed_networks", mode="before")
     @classmethod

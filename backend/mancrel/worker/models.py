@@ -27,7 +27,7 @@ class TaskCompletion(Base):
     """A job that committed its effects, written in the job's own transaction.
 
     A job redelivered after it committed (worker killed before the ack) finds its id
-    here and is skipped, so its effects happen once. Pruned after COMPLETION_RETENTION.
+    here and is skipped, so its effects happen once. Pruned by system/retention.py.
     """
 
     __tablename__ = "task_completions"

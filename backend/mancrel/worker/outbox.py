@@ -19,13 +19,13 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Uuid, any_, bindparam, delete, insert, inspect, select, text, update
+from sqlalchemy import Uuid, any_, bindparam, insert, inspect, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.db import after_commit, unit_of_work, utcnow
 from mancrel.worker.app import BEAT_SCHEDULE, celery_app
-from mancrel.worker.models import OutboxMessage, TaskCompletion
+from mancrel.worker.models import OutboxMessage
 from mancrel.worker.task import job
 
 logger = logging.getLogger("mancrel.outbox")
@@ -33,7 +33,6 @@ logger = logging.getLogger("mancrel.outbox")
 RELAY_GRACE = timedelta(seconds=5)  # leave the committing request time to publish first
 RELAY_BATCH = 500
 MIN_ROUND_INTERVAL = 0.02  # seconds between background publish rounds (publish_soon)
-COMPLETION_RETENTION = timedelta(days=7)
 
 
 def _jsonable(value: Any) -> Any:
@@ -209,14 +208,4 @@ async def relay_outbox(session: AsyncSession) -> int:
     return await relay_pending(session)
 
 
-@job("worker.prune_completions", once=False, max_retries=0, dead_letter=False)
-async def prune_completions(session: AsyncSession) -> int:
-    """Forget completed job ids long after any redelivery could arrive (the broker
-    redelivers within its visibility timeout; replays get new ids)."""
-    result = await session.execute(delete(TaskCompletion).where(
-        TaskCompletion.completed_at < utcnow() - COMPLETION_RETENTION))
-    return result.rowcount
-
-
 BEAT_SCHEDULE["outbox-relay"] = {"task": "outbox.relay", "schedule": 5.0}
-BEAT_SCHEDULE["prune-task-completions"] = {"task": "worker.prune_completions", "schedule": 3600.0}
