@@ -2,5 +2,6 @@
 
 from prometheus_client import Counter
 
-ESCALATIONS_OVERDUE = Counter("mancrel_escalations_rerouted_total",  # not _overdue: that is the gauge of open ones (core/product_metrics.py)
+# Not "_overdue": that name is the gauge of escalations overdue now (core/product_metrics.py).
+ESCALATIONS_OVERDUE = Counter("mancrel_escalations_rerouted_total",
                               "Escalations whose task passed its due time undone and were re-routed")

@@ -51,7 +51,7 @@ class TeamRepository:
         stmt = select(TeamIntent.intent, TeamIntent.team_id).where(TeamIntent.intent.in_(list(intents)))
         if other_than is not None:
             stmt = stmt.where(TeamIntent.team_id != other_than)
-        return dict((await self.session.execute(stmt)).tuples().all())
+        return {intent: team_id for intent, team_id in await self.session.execute(stmt)}
 
     async def team_for_intent(self, intent: str) -> uuid.UUID | None:
         return await self.session.scalar(select(TeamIntent.team_id).where(TeamIntent.intent == intent))
