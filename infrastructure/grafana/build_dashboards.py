@@ -95,21 +95,56 @@ CATALOG = dashboard("mancrel-catalog", "Mancrel: catalogue sync", [
 ])
 
 INBOX = dashboard("mancrel-inbox", "Mancrel: inbox and replies", [
+    # Volume: what came in (and what the junk gate and dedupe kept out), what went out.
+    panel("Messages in by channel and outcome",
+          f"sum by (channel_kind, outcome) (rate(mancrel_inbound_messages_total[{R}]))", unit="ops",
+          legend="{{channel_kind}} {{outcome}}",
+          description="accepted: a customer's message; duplicate: a provider's retry or a re-polled mail; "
+                      "junk: automated mail; bounced: a bounce of our own reply."),
+    panel("Replies out by channel and outcome",
+          f"sum by (channel_kind, outcome) (rate(mancrel_outbound_messages_total[{R}]))", unit="ops",
+          legend="{{channel_kind}} {{outcome}}"),
+    # Response times, from the customer's message arriving.
+    panel("Time to classify (p50 / p95)",
+          *(quantile(q, "mancrel_classification_latency_seconds") for q in (0.5, 0.95)), unit="s"),
+    panel("Time to a reply decision (p95 by decision)",
+          quantile(0.95, "mancrel_reply_latency_seconds", "decision"), unit="s", legend="{{decision}}",
+          description="From arrival to sent automatically, waiting for approval, or escalated."),
+    # The automation funnel: of the messages decided, how many were answered alone.
+    panel("Automation funnel (last hour)", "sum by (decision) (increase(mancrel_ai_decisions_total[1h]))",
+          kind="bargauge", legend="{{decision}}",
+          description="auto_send: answered alone; approval: a draft waits for a person; escalate: a person "
+                      "owns it; ignore: automated mail. Shadow mode decides without sending (mode label)."),
+    panel("Decisions by intent", f"sum by (intent, decision) (rate(mancrel_ai_decisions_total[{R}]))",
+          unit="ops", legend="{{intent}} {{decision}}"),
+    panel("Grounding failures",
+          f"sum(increase(mancrel_grounding_failures_total[{R}]))",
+          f'sum(increase(mancrel_grounding_failures_total[1h])) / '
+          f'clamp_min(sum(increase(mancrel_ai_decisions_total{{decision!="ignore"}}[1h])), 1)',
+          description="Drafts that stated a price, stock level or SKU the catalogue does not hold (A: count; "
+                      "B: share of the last hour's decisions). Such a draft is never sent automatically."),
+    panel("Draft reviews by people (last hour)",
+          "sum by (outcome) (increase(mancrel_suggestion_reviews_total[1h]))", kind="bargauge",
+          legend="{{outcome}}", description="approved as drafted, edited, or rejected."),
+    panel("Escalations open and overdue", "max(mancrel_escalations_open)", "max(mancrel_escalations_overdue)",
+          kind="stat", description="A: escalated conversations whose task is not done; B: those past their due "
+                                   "time (alert MancrelEscalationsOverdue)."),
+    panel("Channels failing", "max by (channel, kind) (mancrel_channel_failing)", kind="stat",
+          legend="{{channel}}", description="1: the channel's last error is newer than its last success (alert "
+                                             "MancrelChannelDown). Settings > Channels > health shows the error."),
+    panel("IMAP poll lag per channel", "max by (channel) (mancrel_imap_poll_lag_seconds)", unit="s",
+          legend="{{channel}}", description="Seconds since the mailbox was last polled successfully."),
+    panel("LLM calls and errors", f"sum(rate(mancrel_llm_calls_total[{R}]))",
+          f"sum(rate(mancrel_llm_errors_total[{R}]))", unit="ops",
+          description="The openai reply provider's calls (A) and failures (B): a failed call means no draft, "
+                      "so the message goes to a person."),
+    panel("LLM tokens", f"sum by (kind) (rate(mancrel_llm_tokens_total[{R}]))", legend="{{kind}}"),
     panel("Inbound email webhooks by answer",
           f'sum by (status) (rate(mancrel_http_requests_total{{route=~"/webhook/email/.*"}}[{R}]))',
           unit="reqps", legend="{{status}}"),
-    panel("Messages taken in and processed",
-          f'sum by (task, state) (rate(mancrel_tasks_total{{task=~"channel.ingest_event|ai.process_message"}}[{R}]))',
-          unit="ops", legend="{{task}} {{state}}",
-          description="Intake of each provider delivery, then classification, routing and drafting."),
-    panel("Time to classify and draft (p50 / p95)",
-          *(quantile(q, "mancrel_task_duration_seconds", "", '{task="ai.process_message"}') for q in (0.5, 0.95)),
-          unit="s"),
     panel("Channel jobs failing", f'sum by (task) (increase(mancrel_tasks_total{{task=~"channel\\\\..*|email\\\\..*",'
           f'state=~"retried|dead_lettered"}}[{R}])) or vector(0)', legend="{{task}}",
           description="A mailbox or provider refusing us (alert MancrelChannelFailing)."),
-    panel("Mailbox polls", f'sum by (task, state) (increase(mancrel_tasks_total{{task=~"channel.poll_imap.*"}}[{R}]))',
-          legend="{{task}} {{state}}"),
     panel("AI and email queues", 'max by (queue) (mancrel_queue_depth{queue=~"ai|email|webhooks"})',
           legend="{{queue}}"),
 ])

@@ -11,11 +11,14 @@ from urllib.parse import urlencode
 import httpx
 import yaml
 
+from mancrel.core.embedded import free_port
 from tests.catalog.factories import STANDARD_SECRET, standard_headers, standard_payload
 from tests.core.test_run import ADMIN
 from tests.infrastructure.stack import Stack
 from tests.infrastructure.test_nginx import _mailgun_form
 from tests.infrastructure.tools import INFRA
+
+BROKEN_MAILBOX = "Broken mailbox"
 
 # The threshold an alert compares with is its last part (alerts.yml says so); what is left is
 # the measurement, which must exist whether or not the alert fires.
@@ -53,6 +56,27 @@ def _drive_the_product(stack: Stack) -> None:
                            headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert mail.status_code == 200
         assert client.get("/api/v1/no-such-thing").status_code == 404
+        # A mailbox whose server is gone: its polls fail, and the channel shows as failing.
+        broken = client.post("/api/v1/channels", headers={"Authorization": f"Bearer {token}"}, json={
+            "kind": "email", "name": BROKEN_MAILBOX, "secrets": {"imap_password": "secret"},
+            "settings": {"address": "broken@shop.example", "inbound": "imap", "imap": {
+                "host": "127.0.0.1", "port": free_port(), "username": "shop", "tls": False,
+                "poll_interval_seconds": 5}}})
+        assert broken.status_code == 201, broken.text
+
+
+# What the traffic above must show on the product metrics, beyond "a series exists": the mail
+# counted as accepted, decided by the reply step after classification, the broken mailbox failing
+# and its lag measured. A filter comparison returns nothing until it holds.
+PRODUCT_EXPECTATIONS = {
+    "mail accepted": 'sum(mancrel_inbound_messages_total{channel_kind="email", outcome="accepted"}) >= 1',
+    "mail classified": "sum(mancrel_classification_latency_seconds_count) >= 1",
+    "reply step decided": "sum(mancrel_ai_decisions_total) >= 1",
+    "reply latency observed": "sum(mancrel_reply_latency_seconds_count) >= 1",
+    "broken mailbox failing": f'max(mancrel_channel_failing{{channel="{BROKEN_MAILBOX}"}}) == 1',
+    "demo channel healthy": f'max(mancrel_channel_failing{{channel!="{BROKEN_MAILBOX}"}}) == 0',
+    "broken mailbox lag": f'max(mancrel_imap_poll_lag_seconds{{channel="{BROKEN_MAILBOX}"}}) >= 0',
+}
 
 
 def _series(prometheus: httpx.Client, query: str) -> list:
@@ -65,7 +89,7 @@ def test_every_dashboard_and_alert_query_returns_series(stack):
     _drive_the_product(stack)
     queries = _queries()
     with httpx.Client(base_url=f"http://127.0.0.1:{stack.prometheus_port}", timeout=30) as prometheus:
-        empty = dict(queries)
+        empty = dict(queries) | {f"product: {name}": q for name, q in PRODUCT_EXPECTATIONS.items()}
         deadline = time.monotonic() + 240  # the first mail waits for a worker busy with start-up jobs
         while empty and time.monotonic() < deadline:
             empty = {name: q for name, q in empty.items() if not _series(prometheus, q)}
