@@ -35,11 +35,13 @@ from mancrel.core.spa import mount_spa
 from mancrel.customfield.router import router as customfield_router
 from mancrel.dataimport.router import router as dataimport_router
 from mancrel.deadletter.router import router as dead_letter_router
+from mancrel.deal.line_items_router import router as line_items_router
 from mancrel.deal.router import router as deal_router
 from mancrel.events.router import router as events_router
 from mancrel.health.router import router as health_router
 from mancrel.inbox import timeline as inbox_timeline  # noqa: F401  (registers the `message` timeline entries)
 from mancrel.inbox.router import router as inbox_router
+from mancrel.insights.recommendations_router import router as recommendations_router
 from mancrel.pipeline.router import router as pipeline_router
 from mancrel.reply.router import ai_router as reply_ai_router
 from mancrel.reply.router import router as suggestion_router
@@ -59,6 +61,8 @@ API_ROUTERS: list[APIRouter] = [
     audit_router,
     pipeline_router,
     deal_router,
+    line_items_router,
+    recommendations_router,
     activity_router,
     timeline_router,
     company_router,

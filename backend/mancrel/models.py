@@ -14,8 +14,10 @@ from mancrel.core.state import AppState
 from mancrel.customfield.models import CustomField
 from mancrel.dataimport.models import ImportJob
 from mancrel.deadletter.models import DeadLetter
+from mancrel.deal import line_items_models  # noqa: F401  (registers deal_line_items)
 from mancrel.deal.models import Deal, DealStageChange
 from mancrel.inbox.models import Attachment, Conversation, Message
+from mancrel.insights import profile_models as insight_models  # noqa: F401  (registers the insights tables)
 from mancrel.pipeline.models import Pipeline, PipelineStage
 from mancrel.reply import models as reply_models  # noqa: F401  (registers every reply table)
 from mancrel.user.models import User

@@ -18,6 +18,7 @@ from mancrel.core.db import utcnow
 from mancrel.core.errors import Forbidden, NotFound
 from mancrel.core.permissions import Actor, can_assign_to
 from mancrel.deal import service as deal_service
+from mancrel.insights.profile_signal import request_refresh
 
 LINKS = (("contact_id", contact_service), ("company_id", company_service), ("deal_id", deal_service))
 
@@ -47,6 +48,7 @@ async def create(session: AsyncSession, *, data: ActivityCreate, actor: Any) -> 
     await audit_service.record(session, actor=actor, action="activity.created", entity_type="activity",
                                entity_id=activity.id, after=audit_service.snapshot(activity))
     await _record_contact_made(session, activity)
+    request_refresh(session, activity.contact_id)  # a logged call or note feeds the interest profile
     return activity
 
 

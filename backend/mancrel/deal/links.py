@@ -12,6 +12,7 @@ from mancrel.core.errors import NotFound
 from mancrel.customfield import service as customfield_service
 from mancrel.deal.exceptions import InvalidDeal
 from mancrel.deal.models import Deal
+from mancrel.insights.profile_signal import request_refresh
 
 
 async def check(session: AsyncSession, *, actor: Any, contact_id: uuid.UUID | None,
@@ -48,5 +49,6 @@ def publish(session: AsyncSession, topic: str, deal: Deal, *, previous_owner_id:
                "status": deal.status.value, "version": deal.version, "deleted": deal.deleted_at is not None,
                **{k: str(v) if v is not None else None for k, v in facts.items()}}
     events.publish_after_commit(session, topic, payload, audience=deal.owner_id)
+    request_refresh(session, deal.contact_id)  # quoted and bought products shape recommendations
     if previous_owner_id is not None and previous_owner_id != deal.owner_id:
         events.publish_after_commit(session, topic, payload, audience=previous_owner_id)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Enum, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Date, Enum, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +37,8 @@ class Deal(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, VersionedMix
     rank: Mapped[int] = mapped_column(BigInteger)
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # When set, the amount is the sum of the line items (deal/line_items_service.py), not typed in.
+    amount_from_line_items: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     expected_close_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[DealStatus] = mapped_column(Enum(DealStatus, name="deal_status"), default=DealStatus.open)
     lost_reason: Mapped[str | None] = mapped_column(Text)

@@ -27,6 +27,7 @@ class DealCreate(BaseModel):
     stage_id: uuid.UUID | None = Field(default=None, description="The pipeline's first stage if omitted.")
     amount: Money = Decimal("0")
     currency: Currency = "EUR"
+    amount_from_line_items: bool = Field(default=False, description="The amount is the line items' total.")
     expected_close_date: date | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="The caller if omitted.")
     custom_fields: dict[Text, Any] = Field(default_factory=dict)
@@ -42,6 +43,7 @@ class DealUpdate(BaseModel):
     company_id: uuid.UUID | None = None
     amount: Money | None = None
     currency: Currency | None = None
+    amount_from_line_items: bool | None = Field(default=None, description="The amount is the line items' total.")
     expected_close_date: date | None = None
     owner_id: uuid.UUID | None = None
     custom_fields: dict[Text, Any] | None = None
@@ -70,6 +72,7 @@ class DealRead(BaseModel):
     stage_id: uuid.UUID
     amount: Amount
     currency: str
+    amount_from_line_items: bool
     expected_close_date: date | None
     owner_id: uuid.UUID | None
     status: DealStatus

@@ -1,6 +1,7 @@
 """Deals: create, edit, move through stages, win, lose, delete and restore. Flushes, never commits."""
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,7 +10,7 @@ from mancrel.audit import service as audit_service
 from mancrel.core.db import utcnow
 from mancrel.core.errors import Forbidden
 from mancrel.core.permissions import Actor, can_assign_to
-from mancrel.deal import links
+from mancrel.deal import line_items_repository, links
 from mancrel.deal.exceptions import DealNotDeleted, DealNotFound, InvalidDeal
 from mancrel.deal.models import Deal, DealStageChange, DealStatus
 from mancrel.deal.ranking import rank_between
@@ -41,7 +42,9 @@ async def create(session: AsyncSession, *, data: DealCreate, actor: Any) -> Deal
     await links.check(session, actor=actor, contact_id=data.contact_id, company_id=data.company_id)
     custom = await links.validate_custom_fields(session, data.custom_fields)
     deal = Deal(id=uuid.uuid4(), title=data.title, contact_id=data.contact_id, company_id=data.company_id,
-                pipeline_id=pipeline.id, stage_id=stage.id, amount=data.amount, currency=data.currency,
+                pipeline_id=pipeline.id, stage_id=stage.id, currency=data.currency,
+                amount=Decimal("0") if data.amount_from_line_items else data.amount,
+                amount_from_line_items=data.amount_from_line_items,
                 expected_close_date=data.expected_close_date, owner_id=owner_id, custom_fields=custom,
                 status=STATUS_OF_KIND[stage.kind], stage_changed_at=utcnow())
     deal.rank = rank_between(*await DealRepository(session).neighbour_ranks(
@@ -70,6 +73,7 @@ async def update(session: AsyncSession, *, deal: Deal, data: DealUpdate, actor: 
     if "custom_fields" in changes:
         changes["custom_fields"] = await links.validate_custom_fields(
             session, changes["custom_fields"], current=deal.custom_fields)
+    await _amount_rule(session, deal, changes)
     before = audit_service.snapshot(deal)
     for field, value in changes.items():
         setattr(deal, field, value)
@@ -166,6 +170,24 @@ async def _close(session: AsyncSession, *, deal: Deal, kind: StageKind, reason: 
     await _audit_change(session, actor, f"deal.{kind.value}", deal, before)
     links.publish(session, "deal.updated", deal)
     return deal
+
+
+async def _amount_rule(session: AsyncSession, deal: Deal, changes: dict[str, Any]) -> None:
+    """While the line items drive the amount, it is their total: typing one in is refused, and
+    turning the option on (or changing the currency, which items must share) takes the total."""
+    follows = changes.get("amount_from_line_items", deal.amount_from_line_items)
+    if changes.get("amount_from_line_items") is None:
+        changes.pop("amount_from_line_items", None)
+    if not follows:
+        return
+    if "amount" in changes:
+        raise InvalidDeal("The amount is the line items' total while amount_from_line_items is on.",
+                          errors=[{"field": "amount", "message": "follows the line items"}])
+    if changes.get("currency") not in (None, deal.currency) and await line_items_repository.LineItemRepository(
+            session).total(deal.id):
+        raise InvalidDeal("Line items are in the deal's currency: remove them before changing it.",
+                          errors=[{"field": "currency", "message": "the line items use the current one"}])
+    changes["amount"] = await line_items_repository.LineItemRepository(session).total(deal.id)
 
 
 def _set_status(deal: Deal, status: DealStatus, lost_reason: str | None) -> None:

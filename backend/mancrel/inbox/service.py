@@ -36,6 +36,7 @@ from mancrel.inbox.models import (
 )
 from mancrel.inbox.repository import InboxRepository
 from mancrel.inbox.text import html_to_text, subject_key
+from mancrel.insights.profile_signal import request_refresh
 from mancrel.worker.outbox import enqueue
 
 SUBJECT_THREAD_WINDOW = timedelta(days=30)
@@ -98,6 +99,7 @@ async def receive_email(session: AsyncSession, *, channel: Any, email: InboundEm
     if contact is not None:
         await contact_service.record_contact_made(session, contact_id=contact.id, at=occurred)
         enqueue(session, "ai.process_message", message_id=message.id)
+        request_refresh(session, contact.id)  # what they ask about shapes their recommendations
     _announce(session, conversation, message, contact)
     return message
 

@@ -1,0 +1,41 @@
+""""This contact's data changed": the one call other domains make so the interest profile follows.
+
+A floor below the domains (it imports only the worker's outbox and its own table), so the deal,
+inbox and activity services can call it without importing the insights services that read them.
+
+Debounced per contact: each change writes a request row in the changing transaction and enqueues
+`ai.refresh_contact_profile`. The job deletes every committed request of the contact first thing,
+then recomputes from what is committed; a job that deletes none finds its work already done by an
+earlier one and returns at once. So a burst of changes (ten messages in a thread, a deal and its
+line items saved together) costs one recomputation, while a change committed after a job's read
+still has its own row, and its own job, and is never lost. Synchronous on purpose: `deal/links.py`
+calls it from the place every deal change already passes through.
+"""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.core.db import utcnow
+from mancrel.insights.profile_models import ProfileRequest
+from mancrel.worker.outbox import enqueue
+
+TASK = "ai.refresh_contact_profile"
+
+
+def request_refresh(session: AsyncSession, contact_id: uuid.UUID | None) -> None:
+    """Ask for the contact's profile to be recomputed after this transaction commits."""
+    if contact_id is None:
+        return
+    # One request per contact and transaction is enough; the set is per transaction (a session
+    # that commits and goes on, like a job's or a test's, must ask again in the next one).
+    transaction = session.get_transaction()
+    held = session.info.get("profile_refresh_asked")
+    if held is None or held[0] is not transaction:
+        held = session.info["profile_refresh_asked"] = (transaction, set())
+    asked: set[uuid.UUID] = held[1]
+    if contact_id in asked:
+        return
+    asked.add(contact_id)
+    session.add(ProfileRequest(id=uuid.uuid4(), contact_id=contact_id, requested_at=utcnow()))
+    enqueue(session, TASK, contact_id=contact_id)
