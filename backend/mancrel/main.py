@@ -41,6 +41,7 @@ from mancrel.events.router import router as events_router
 from mancrel.health.router import router as health_router
 from mancrel.inbox import timeline as inbox_timeline  # noqa: F401  (registers the `message` timeline entries)
 from mancrel.inbox.router import router as inbox_router
+from mancrel.insights.router import router as insights_router
 from mancrel.insights.recommendations_router import router as recommendations_router
 from mancrel.pipeline.router import router as pipeline_router
 from mancrel.reply.router import ai_router as reply_ai_router
@@ -80,6 +81,7 @@ API_ROUTERS: list[APIRouter] = [
     reply_ai_router,
     suggestion_router,
     team_router,
+    insights_router,
 ]
 
 

@@ -17,6 +17,7 @@ from mancrel.deadletter.models import DeadLetter
 from mancrel.deal import line_items_models  # noqa: F401  (registers deal_line_items)
 from mancrel.deal.models import Deal, DealStageChange
 from mancrel.inbox.models import Attachment, Conversation, Message
+from mancrel.insights import lead_score_models as insights_models  # noqa: F401  (lead scores, churn, opportunities)
 from mancrel.insights import profile_models as insight_models  # noqa: F401  (registers the insights tables)
 from mancrel.pipeline.models import Pipeline, PipelineStage
 from mancrel.reply import models as reply_models  # noqa: F401  (registers every reply table)

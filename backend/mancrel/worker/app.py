@@ -38,6 +38,7 @@ TASK_MODULES = [
     "mancrel.inbox.tasks",
     "mancrel.channel.tasks",
     "mancrel.reply.tasks",
+    "mancrel.insights.tasks_insights",
     "mancrel.insights.profile_tasks",
     "mancrel.system.retention",
 ]

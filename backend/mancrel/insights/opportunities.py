@@ -1,0 +1,138 @@
+"""Opportunities: something a rep could sell now, found in the CRM's own data.
+
+- intent_no_deal: a buying or pricing question (classified intent) from a contact with no open
+  deal; `create_deal` makes the deal in one click.
+- back_in_stock: a product the contact asked about while the reply step saw every variant out of
+  stock (its facts keep the stock it saw), active and in stock again now.
+- repeat_purchase: a customer with two purchases or more whose usual interval says the next one
+  is due within REPEAT_LEAD_DAYS (or recently overdue), and who has no open deal.
+
+Each is stored once per (contact, kind, key): a dismissed one is kept as dismissed, so it is
+never raised again.
+"""
+
+import itertools
+import statistics
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.core.db import utcnow
+from mancrel.core.errors import Conflict, NotFound
+from mancrel.core.pagination import decode_cursor, encode_cursor
+from mancrel.core.permissions import Actor, can_assign_to
+from mancrel.deal import service as deal_service
+from mancrel.deal.schemas import DealCreate
+from mancrel.insights.lead_score_models import Opportunity
+from mancrel.insights.lead_score_schemas import OpportunityPage, OpportunityRead
+from mancrel.insights.leads import brief
+from mancrel.insights.opportunities_repository import OpportunityRepository
+
+ASKED_DAYS = 14
+STOCK_QUESTION_DAYS = 120
+REPEAT_LEAD_DAYS = 14
+INTENT_WORDS = {"purchase_intent": "wants to buy", "pricing": "asked about prices"}
+
+
+class OpportunityNotFound(NotFound):
+    title = "Opportunity not found"
+
+
+class OpportunityClosed(Conflict):
+    title = "Opportunity already acted on"
+
+
+def _asked(row: Any) -> dict[str, Any]:
+    subject = (row.subject or "no subject")[:200]
+    return {"contact_id": row.contact_id, "kind": "intent_no_deal", "key": f"conversation:{row.conversation_id}",
+            "title": f"{INTENT_WORDS.get(row.intent, 'asked')}: {subject}"[:300],
+            "reasons": [f"{INTENT_WORDS.get(row.intent, 'asked')} on {row.occurred_at:%d %b %Y}", "no open deal"],
+            "value": float(row.price) if row.price is not None else None, "message_id": row.message_id}
+
+
+def _stock(row: Any) -> dict[str, Any]:
+    return {"contact_id": row.contact_id, "kind": "back_in_stock", "key": f"product:{row.product_id}",
+            "title": f"Back in stock: {row.title}"[:300], "product_id": row.product_id, "message_id": row.message_id,
+            "reasons": [f"asked about it on {row.created_at:%d %b %Y} while it was out of stock",
+                        f"{int(row.stock)} in stock now"],
+            "value": float(row.price) if row.price is not None else None}
+
+
+def _repeat(row: Any, now: datetime) -> dict[str, Any] | None:
+    purchases = list(row.purchases)
+    gaps = [(b - a).days for a, b in itertools.pairwise(purchases) if (b - a).days > 0]
+    if not gaps:
+        return None
+    usual = statistics.median(gaps)
+    due = purchases[-1] + timedelta(days=usual)
+    # Due soon, or overdue by less than half an interval: later than that it is a churn sign instead.
+    if not due - timedelta(days=REPEAT_LEAD_DAYS) <= now <= due + timedelta(days=usual / 2):
+        return None
+    return {"contact_id": row.contact_id, "kind": "repeat_purchase", "key": f"after:{purchases[-1]:%Y-%m-%d}",
+            "title": f"Next purchase due {due:%d %b %Y}", "due_at": due,
+            "reasons": [f"buys about every {usual:.0f} days ({len(purchases)} purchases)",
+                        f"last purchase {purchases[-1]:%d %b %Y}"],
+            "value": float(row.typical_amount) if row.typical_amount is not None else None}
+
+
+async def run(session: AsyncSession, *, now: datetime | None = None) -> dict[str, int]:
+    """Find new opportunities of every kind; returns how many were added per kind."""
+    now = now or utcnow()
+    repo = OpportunityRepository(session)
+    await repo.expire_asked_with_deal()
+    found = [_asked(r) for r in await repo.asked_without_deal(now - timedelta(days=ASKED_DAYS))]
+    found += [_stock(r) for r in await repo.back_in_stock(now - timedelta(days=STOCK_QUESTION_DAYS))]
+    found += [o for o in (_repeat(r, now) for r in await repo.repeat_buyers(now)) if o is not None]
+    added: dict[str, int] = {}
+    for row in found:
+        if await repo.add_once({"id": uuid.uuid4(), "created_at": now, "status": "open", **row}):
+            added[row["kind"]] = added.get(row["kind"], 0) + 1
+    return added
+
+
+def opportunity_read(row: Opportunity, contact: Any) -> OpportunityRead:
+    return OpportunityRead(id=row.id, contact=brief(contact), kind=row.kind, title=row.title, reasons=row.reasons,
+                           value=row.value, product_id=row.product_id, message_id=row.message_id,
+                           deal_id=row.deal_id, due_at=row.due_at, status=row.status, created_at=row.created_at)
+
+
+async def visible(session: AsyncSession, *, actor: Actor, limit: int, cursor: str | None = None) -> OpportunityPage:
+    after_key = tuple(decode_cursor(cursor, (datetime.fromisoformat, uuid.UUID))) if cursor else None
+    rows = await OpportunityRepository(session).visible_open(actor, limit=limit + 1, after_key=after_key)
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    return OpportunityPage(items=[opportunity_read(o, c) for o, c in rows[:limit]],
+                           next_cursor=encode_cursor((last.created_at.isoformat(), last.id)) if last else None)
+
+
+async def _open_one(session: AsyncSession, opportunity_id: uuid.UUID, actor: Actor) -> tuple[Opportunity, Any]:
+    found = await OpportunityRepository(session).get_visible(opportunity_id, actor)
+    if found is None:
+        raise OpportunityNotFound(f"No opportunity with id {opportunity_id}.")
+    if found[0].status != "open":
+        raise OpportunityClosed(f"This opportunity is already {found[0].status}.")
+    return found
+
+
+async def dismiss(session: AsyncSession, *, opportunity_id: uuid.UUID, actor: Actor) -> OpportunityRead:
+    opportunity, contact = await _open_one(session, opportunity_id, actor)
+    opportunity.status, opportunity.acted_by_id, opportunity.acted_at = "dismissed", actor.id, utcnow()
+    await session.flush()
+    return opportunity_read(opportunity, contact)
+
+
+async def create_deal(session: AsyncSession, *, opportunity_id: uuid.UUID, actor: Any) -> OpportunityRead:
+    """One click: a deal on the contact in the default pipeline's first stage, for the contact's
+    owner when the caller may hand it to them (else the caller), priced from what was asked."""
+    opportunity, contact = await _open_one(session, opportunity_id, actor)
+    owner_id = contact.owner_id if contact.owner_id and can_assign_to(actor, contact.owner_id) else actor.id
+    deal = await deal_service.create(session, actor=actor, data=DealCreate(
+        title=f"{brief(contact).name}: {opportunity.title}"[:300], contact_id=contact.id,
+        company_id=contact.company_id, owner_id=owner_id,
+        amount=Decimal(str(round(opportunity.value or 0, 2)))))
+    opportunity.status, opportunity.deal_id = "converted", deal.id
+    opportunity.acted_by_id, opportunity.acted_at = actor.id, utcnow()
+    await session.flush()
+    return opportunity_read(opportunity, contact)
