@@ -155,3 +155,17 @@ async def _audit_change(session: AsyncSession, actor: Any, action: str, activity
     old, new = audit_service.changed(before, audit_service.snapshot(activity))
     await audit_service.record(session, actor=actor, action=action, entity_type="activity",
                                entity_id=activity.id, before=old, after=new)
+
+
+async def record_system_note(session: AsyncSession, *, subject: str, body: str, occurred_at: datetime,
+                             owner_id: uuid.UUID | None, contact_id: uuid.UUID | None = None,
+                             deal_id: uuid.UUID | None = None) -> Activity:
+    """A note the system writes on records' timelines (a lead form's answers), with no acting
+    user: the links were made by the system itself, so there is no visibility to check."""
+    activity = Activity(id=uuid.uuid4(), type=ActivityType.note, subject=subject[:300], body=body,
+                        occurred_at=occurred_at, owner_id=owner_id, contact_id=contact_id, deal_id=deal_id)
+    session.add(activity)
+    await session.flush()
+    await audit_service.record(session, actor=None, action="activity.created", entity_type="activity",
+                               entity_id=activity.id, after=audit_service.snapshot(activity))
+    return activity

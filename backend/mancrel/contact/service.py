@@ -187,3 +187,57 @@ async def create_from_channel(session: AsyncSession, *, email: str, name: str, s
 async def get_many(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
     """Contacts by id (for lists of other records that show their contact)."""
     return await ContactRepository(session).get_many(ids)
+
+
+# --- contacts from a lead form (Meta Lead Ads) ---------------------------------------------
+async def find_by_identity(session: AsyncSession, *, emails: list[str], phones: list[str]) -> Contact | None:
+    """The oldest live contact holding any of these (normalised) emails or phones, whoever owns it.
+    Holds the identities' locks until the transaction ends, so a caller that finds none may create
+    the contact without a concurrent twin doing the same."""
+    repository = ContactRepository(session)
+    await repository.lock_identities(emails, phones)
+    return await repository.find_duplicate(emails, phones)
+
+
+async def create_from_lead(session: AsyncSession, *, first_name: str, last_name: str, emails: list[str],
+                           phones: list[str], custom_fields: dict[str, Any], source: str,
+                           owner_id: uuid.UUID | None) -> Contact:
+    """A contact made by the system from a lead form's answers (no acting user, no role checks).
+    `custom_fields` are values `customfield_service.validate_values` already accepted."""
+    contact = Contact(first_name=first_name[:100], last_name=last_name[:100], emails=emails, phones=phones,
+                      custom_fields=custom_fields, source=source, owner_id=owner_id,
+                      lifecycle_stage=LifecycleStage.lead)
+    session.add(contact)
+    await session.flush()
+    await session.refresh(contact, ["search_text"])  # the trigger wrote it
+    await audit_service.record(session, actor=None, action="contact.created", entity_type="contact",
+                               entity_id=contact.id, after=_snapshot(contact))
+    enqueue(session, "ai.embed_contact", contact_id=contact.id)
+    return contact
+
+
+async def complete_from_lead(session: AsyncSession, *, contact: Contact, emails: list[str], phones: list[str],
+                             custom_fields: dict[str, Any]) -> Contact:
+    """Add what a lead form told about a known contact: emails and phones no other live contact
+    holds (their locks are held by `find_by_identity`), and custom values the contact has none of.
+    Nothing the contact has is overwritten: a rep's edits win over a form typed in a hurry."""
+    repository = ContactRepository(session)
+    await repository.lock_identities(emails, phones)
+    new_emails = [e for e in emails if e not in contact.emails
+                  and await repository.find_duplicate([e], [], exclude_id=contact.id) is None]
+    new_phones = [p for p in phones if p not in contact.phones
+                  and await repository.find_duplicate([], [p], exclude_id=contact.id) is None]
+    new_custom = {k: v for k, v in custom_fields.items() if contact.custom_fields.get(k) in (None, "")}
+    if not (new_emails or new_phones or new_custom):
+        return contact
+    before = _snapshot(contact)
+    contact.emails = [*contact.emails, *new_emails]
+    contact.phones = [*contact.phones, *new_phones]
+    contact.custom_fields = {**contact.custom_fields, **new_custom}
+    await session.flush()
+    await session.refresh(contact, ["search_text"])
+    old, new = audit_service.changed(before, _snapshot(contact))
+    await audit_service.record(session, actor=None, action="contact.updated", entity_type="contact",
+                               entity_id=contact.id, before=old, after=new)
+    enqueue(session, "ai.embed_contact", contact_id=contact.id)
+    return contact

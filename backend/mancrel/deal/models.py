@@ -26,6 +26,9 @@ class Deal(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, VersionedMix
         Index("ix_deals_board", "stage_id", "rank", "id", postgresql_where=text("deleted_at IS NULL")),
         Index("ix_deals_list", "created_at", "id", postgresql_where=text("deleted_at IS NULL")),
         Index("ix_deals_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
+        # One deal per record of an outside source (a Meta lead), deleted deals included.
+        Index("uq_deals_source_ref", "source", "source_ref", unique=True,
+              postgresql_where=text("source_ref IS NOT NULL")),
     )
 
     title: Mapped[str] = mapped_column(String(300))
@@ -45,6 +48,11 @@ class Deal(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, VersionedMix
     closed_at: Mapped[datetime | None]
     stage_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    # Where a deal made by the system came from ("lead_ads"), the source's id for the record
+    # (Meta's leadgen id) and what the source said about it (form, ad, campaign ids).
+    source: Mapped[str | None] = mapped_column(String(40))
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    source_details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
 
 
 class DealStageChange(UUIDPrimaryKey, Base):

@@ -94,6 +94,19 @@ class DealRepository:
                                   Deal.company_id.is_not_distinct_from(company_id)).limit(1)
         return await self.session.scalar(stmt)
 
+    async def lock_source(self, source: str, source_ref: str) -> None:
+        """Until this transaction ends, others making a deal for the same source record wait here,
+        then find this one's deal instead of failing on the unique index."""
+        key = f"deal-source:{source}:{source_ref}"
+        await self.session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+    async def by_source(self, source: str, source_ref: str) -> Deal | None:
+        """The deal made for this source record, deleted or not."""
+        return await self.session.scalar(select(Deal).where(Deal.source == source, Deal.source_ref == source_ref))
+
+    async def last_rank(self, stage_id: uuid.UUID) -> int | None:
+        return await self.session.scalar(select(func.max(Deal.rank)).where(Deal.stage_id == stage_id))
+
 
 def list_query(filters: Any, actor: Actor, custom_clause: Any = None) -> Select:
     """The deals `actor` may see that match `filters` (a DealFilters), unordered."""

@@ -80,6 +80,9 @@ class DealRead(BaseModel):
     closed_at: datetime | None
     stage_changed_at: datetime
     custom_fields: dict[str, Any]
+    source: str | None = Field(default=None, description="Where the system got the deal, e.g. lead_ads.")
+    source_details: dict[str, Any] = Field(default_factory=dict,
+                                           description="The source's ids for it (Meta: leadgen, form, ad, campaign).")
     version: int
     deleted_at: datetime | None
     created_at: datetime

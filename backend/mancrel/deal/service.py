@@ -256,3 +256,33 @@ async def find_duplicate(session: AsyncSession, *, title: str, pipeline_id: uuid
 async def oldest(session: AsyncSession, *, limit: int) -> list[Deal]:
     """The first `limit` live deals by creation (demo seeding and small internal jobs)."""
     return await DealRepository(session).oldest(limit)
+
+
+# --- deals the system makes for a record of an outside source (a Meta lead) ---------------
+async def find_by_source(session: AsyncSession, *, source: str, source_ref: str) -> Deal | None:
+    """The deal made for this source record (deleted ones too), after waiting for any transaction
+    making it right now: a caller that finds none may create it before its transaction ends."""
+    repository = DealRepository(session)
+    await repository.lock_source(source, source_ref)
+    return await repository.by_source(source, source_ref)
+
+
+async def create_from_source(session: AsyncSession, *, title: str, contact_id: uuid.UUID | None,
+                             pipeline_id: uuid.UUID | None, stage_id: uuid.UUID | None, owner_id: uuid.UUID | None,
+                             source: str, source_ref: str, source_details: dict[str, Any]) -> Deal:
+    """A deal made by the system (no acting user, no role checks), last in its stage.
+    Call `find_by_source` first in the same transaction: the unique index refuses a second one."""
+    pipeline, stage = await _placement(session, pipeline_id, stage_id)
+    deal = Deal(id=uuid.uuid4(), title=title[:300], contact_id=contact_id, pipeline_id=pipeline.id,
+                stage_id=stage.id, owner_id=owner_id, custom_fields={}, status=STATUS_OF_KIND[stage.kind],
+                stage_changed_at=utcnow(), source=source, source_ref=source_ref, source_details=source_details)
+    deal.rank = rank_between(await DealRepository(session).last_rank(stage.id), None) or 0
+    if deal.status != DealStatus.open:
+        deal.closed_at = deal.stage_changed_at
+    session.add(deal)
+    session.add(_history(deal, None, None, None))
+    await session.flush()
+    await audit_service.record(session, actor=None, action="deal.created", entity_type="deal",
+                               entity_id=deal.id, after=audit_service.snapshot(deal))
+    links.publish(session, "deal.created", deal)
+    return deal
