@@ -100,6 +100,8 @@ class Suggestion(UUIDPrimaryKey, Timestamps, Base):
     reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    # The intent a reviewer confirmed or corrected (training signal; reply/training.py).
+    confirmed_intent: Mapped[str | None] = mapped_column(String(64))
 
 
 class SuggestionAudit(UUIDPrimaryKey, Base):

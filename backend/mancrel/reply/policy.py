@@ -86,6 +86,8 @@ class Policy(BaseModel):
     max_catalog_lag_seconds: int = Field(default=900, ge=1, le=30 * 86400)
     signature: str = Field(default="The shop team", min_length=1, max_length=200)
     quiet_hours: QuietHours | None = None
+    # Reviewed messages with a confirmed intent since the newest model that queue a retrain.
+    retrain_after_reviews: int = Field(default=50, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Policy":
@@ -115,6 +117,7 @@ class PolicyUpdate(BaseModel):
     max_catalog_lag_seconds: int | None = Field(default=None, ge=1, le=30 * 86400)
     signature: str | None = Field(default=None, min_length=1, max_length=200)
     quiet_hours: QuietHours | None = Field(default=None, description="null turns quiet hours off.")
+    retrain_after_reviews: int | None = Field(default=None, ge=1, le=100_000)
 
 
 async def load(session: AsyncSession) -> Policy:

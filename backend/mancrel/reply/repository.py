@@ -110,6 +110,13 @@ class SuggestionRepository:
             Suggestion.status.in_([SuggestionStatus.approved, SuggestionStatus.edited, SuggestionStatus.rejected])))
         return [(intent, float(confidence), status) for intent, confidence, status in rows]
 
+    async def confirmed_since(self, since: datetime | None) -> int:
+        """Reviews that confirmed an intent after `since` (all of them when None)."""
+        stmt = select(func.count()).select_from(Suggestion).where(Suggestion.confirmed_intent.is_not(None))
+        if since is not None:
+            stmt = stmt.where(Suggestion.reviewed_at > since)
+        return await self.session.scalar(stmt) or 0
+
     async def decided_confidences(self) -> list[float]:
         """The confidence of every message the reply step decided (not the ignored ones)."""
         return [float(c) for c in await self.session.scalars(

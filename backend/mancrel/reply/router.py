@@ -122,14 +122,15 @@ async def approve_suggestion(suggestion_id: uuid.UUID, data: Approve, user: Curr
     """Send the draft, or the edited `text`; either is checked for grounding against the catalogue as
     synced now first (422 `ungrounded-reply` with `failed_claims` when it does not hold)."""
     suggestion = await suggestions.get_visible(session, suggestion_id, user)
-    return await suggestions.approve(session, suggestion=suggestion, text=data.text, actor=user)
+    return await suggestions.approve(session, suggestion=suggestion, text=data.text, actor=user, intent=data.intent)
 
 
 @router.post("/{suggestion_id}/reject", response_model=SuggestionRead)
 async def reject_suggestion(suggestion_id: uuid.UUID, data: Reject, user: CurrentUser,
                             session: SessionDep) -> Suggestion:
     suggestion = await suggestions.get_visible(session, suggestion_id, user)
-    return await suggestions.reject(session, suggestion=suggestion, reason=data.reason, actor=user)
+    return await suggestions.reject(session, suggestion=suggestion, reason=data.reason, actor=user,
+                                   intent=data.intent)
 
 
 @router.get("/{suggestion_id}/audit", response_model=list[AuditRead])

@@ -88,6 +88,7 @@ class SuggestionRead(BaseModel):
     reviewed_by_id: uuid.UUID | None
     reviewed_at: datetime | None
     reject_reason: str | None
+    confirmed_intent: str | None
     created_at: datetime
 
 
@@ -96,13 +97,27 @@ class SuggestionPage(BaseModel):
     next_cursor: str | None
 
 
+def _one_intent(value: str | None) -> str | None:
+    if value is not None and value not in INTENTS:
+        raise ValueError(f"unknown intent '{value}'")
+    return value
+
+
 class Approve(BaseModel):
     text: str | None = Field(default=None, min_length=1, max_length=20000,
                              description="The reply as edited; omitted, the draft is sent as it is.")
+    intent: str | None = Field(default=None, max_length=64, description=(
+        "The message's right intent when the classifier's was wrong; the message is learnt with it."))
+
+    _intent = field_validator("intent")(_one_intent)
 
 
 class Reject(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
+    intent: str | None = Field(default=None, max_length=64, description=(
+        "The message's intent as the reviewer reads it; given, the message is learnt with it."))
+
+    _intent = field_validator("intent")(_one_intent)
 
 
 class AuditRead(BaseModel):

@@ -8,14 +8,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.ai import service as ai_service
 from mancrel.core import product_metrics
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import decode_cursor
 from mancrel.core.permissions import Actor
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Conversation, Message
-from mancrel.reply import audit, grounding, retrieval
+from mancrel.reply import audit, grounding, retrieval, training
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.exceptions import SuggestionNotFound, SuggestionNotPending, UngroundedReply
 from mancrel.reply.facts import knowledge_ids, product_ids
@@ -70,7 +69,9 @@ async def regrounded(session: AsyncSession, suggestion: Suggestion, text: str) -
                                  max_age_seconds=policy.max_catalog_lag_seconds)
 
 
-async def approve(session: AsyncSession, *, suggestion: Suggestion, text: str | None, actor: Any) -> Suggestion:
+async def approve(session: AsyncSession, *, suggestion: Suggestion, text: str | None, actor: Any,
+                  intent: str | None = None) -> Suggestion:
+    """Send the draft (or `text`); `intent` corrects the message's intent when the classifier was wrong."""
     suggestion = await _pending(session, suggestion)
     final = (text if text is not None else suggestion.draft_text or "").strip()
     if not final:
@@ -87,23 +88,27 @@ async def approve(session: AsyncSession, *, suggestion: Suggestion, text: str | 
     suggestion.reviewed_by_id, suggestion.reviewed_at = actor.id, utcnow()
     diff = "\n".join(difflib.unified_diff((suggestion.draft_text or "").splitlines(), final.splitlines(),
                                           "draft", "sent", lineterm="")) if edited else ""
-    # Training signal: a person sent a reply to this message, so its intent is confirmed; the
-    # classifier learns it at its next retrain (the example's id in the audit is its provenance).
-    inbound = await session.get(Message, suggestion.message_id)
-    example = await ai_service.add_example(session, text=inbound.own_words or inbound.text, intent=suggestion.intent,
-                                           sentiment=None, actor=actor) if inbound is not None else None
+    # Training signal: a person sent a reply to this message, so its intent (the suggestion's, or
+    # the one they corrected it to) is confirmed; the classifier learns it at its next retrain.
+    learned = await training.learn(session, suggestion=suggestion, intent=intent or suggestion.intent, actor=actor)
     product_metrics.reviewed(suggestion.status)
     audit.append(session, suggestion, suggestion.status, actor=actor, message_id=str(sent.id), text=final,
-                 diff=diff, grounding=checked.as_json(), training_example_id=str(example.id) if example else None)
+                 diff=diff, grounding=checked.as_json(), training=learned,
+                 training_example_id=learned.get("example_id"))
     await session.flush()
     return suggestion
 
 
-async def reject(session: AsyncSession, *, suggestion: Suggestion, reason: str, actor: Any) -> Suggestion:
+async def reject(session: AsyncSession, *, suggestion: Suggestion, reason: str, actor: Any,
+                 intent: str | None = None) -> Suggestion:
+    """A rejected draft says nothing of the intent, unless the reviewer names it (`intent`):
+    then the message is a training example like an approved one."""
     suggestion = await _pending(session, suggestion)
     suggestion.status, suggestion.reject_reason = SuggestionStatus.rejected, reason
     suggestion.reviewed_by_id, suggestion.reviewed_at = actor.id, utcnow()
-    audit.append(session, suggestion, "rejected", actor=actor, reason=reason)
+    learned = await training.learn(session, suggestion=suggestion, intent=intent, actor=actor) if intent else None
+    audit.append(session, suggestion, "rejected", actor=actor, reason=reason,
+                 **({"training": learned} if learned else {}))
     product_metrics.reviewed("rejected")
     await session.flush()
     return suggestion

@@ -1,4 +1,4 @@
-"""Teams (members, intents, working hours, round-robin turn) and reply escalations with re-route counts
+"""Teams (members, intents, working hours, round-robin turn), reply escalations with re-route counts, suggestions' confirmed intent
 
 Revision ID: 0022_teams
 Revises: 0016_replies
@@ -74,9 +74,11 @@ def upgrade() -> None:
     )
     op.create_index('ix_reply_escalations_open_due', 'reply_escalations', ['due_at'], unique=False,
                     postgresql_where=sa.text('resolved_at IS NULL'))
+    op.add_column('reply_suggestions', sa.Column('confirmed_intent', sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('reply_suggestions', 'confirmed_intent')
     op.drop_index('ix_reply_escalations_open_due', table_name='reply_escalations',
                   postgresql_where=sa.text('resolved_at IS NULL'))
     op.drop_table('reply_escalations')
