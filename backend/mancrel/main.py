@@ -16,11 +16,11 @@ from mancrel.auth.router import router as auth_router
 from mancrel.catalog.router import router as catalog_router
 from mancrel.catalog.webhook_router import lean_route as catalog_webhook_lean_route
 from mancrel.catalog.webhook_router import router as catalog_webhook_router
+from mancrel.channel.meta_webhook import lean_route as meta_webhook_lean_route
+from mancrel.channel.meta_webhook import router as meta_webhook_router
 from mancrel.channel.router import router as channel_router
 from mancrel.channel.webhook_router import lean_route as email_webhook_lean_route
 from mancrel.channel.webhook_router import router as email_webhook_router
-from mancrel.channel.meta_webhook import lean_route as meta_webhook_lean_route
-from mancrel.channel.meta_webhook import router as meta_webhook_router
 from mancrel.company.router import router as company_router
 from mancrel.contact.router import router as contact_router
 from mancrel.core.config import get_settings
@@ -41,8 +41,8 @@ from mancrel.events.router import router as events_router
 from mancrel.health.router import router as health_router
 from mancrel.inbox import timeline as inbox_timeline  # noqa: F401  (registers the `message` timeline entries)
 from mancrel.inbox.router import router as inbox_router
-from mancrel.insights.router import router as insights_router
 from mancrel.insights.recommendations_router import router as recommendations_router
+from mancrel.insights.router import router as insights_router
 from mancrel.pipeline.router import router as pipeline_router
 from mancrel.reply.router import ai_router as reply_ai_router
 from mancrel.reply.router import router as suggestion_router

@@ -34,4 +34,5 @@ async def channel_health(session: AsyncSession, channel: Channel) -> ChannelHeal
         last_polled_at=channel.last_polled_at, last_error=channel.last_error, last_error_at=channel.last_error_at,
         messages_in_24h=counts["in"], messages_out_24h=counts["out"], outbound_queued=counts["queued"],
         outbound_failed=counts["failed"],
-        inbound_failed=await InboundEventRepository(session).count_failed_since(channel.id, since))
+        inbound_failed=await InboundEventRepository(session).count_failed_since(channel.id, since),
+        token_error=channel.token_error, token_error_at=channel.token_error_at)

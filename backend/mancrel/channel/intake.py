@@ -1,7 +1,11 @@
-"""Taking an email provider's webhook delivery: find the channel (cached), let its adapter verify
-the delivery and name its dedupe key, and hand it to the group-committing batcher, which stores it
-with its `channel.ingest_event` job before the provider gets its 2xx. Everything slow (parsing the
-whole mail, threading, contacts) happens in that job."""
+"""Taking a provider's webhook delivery: find the channel (cached), let its adapter verify the
+delivery and name its dedupe key(s), and hand it to the group-committing batcher, which stores it
+with its job (`channel.ingest_event`, or Lead Ads' `channel.fetch_lead`) before the provider gets its
+2xx. Everything slow (parsing the whole mail, threading, contacts) happens in that job.
+
+`ChannelIntake` is the part every webhook channel shares (cache, batcher, storing); `EmailIntake`
+and `MetaIntake` say which channels they serve and how a delivery is verified and cut up. A Meta
+delivery may carry many items: each is stored as its own event under its own key."""
 
 import json
 import time
@@ -14,8 +18,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.channel import messenger, meta, whatsapp
 from mancrel.channel.exceptions import ChannelNotFound, DeliveryNotStored, ReplayedToken
-from mancrel.channel.models import ChannelKind
+from mancrel.channel.models import Channel, ChannelKind
 from mancrel.channel.providers import WEBHOOK_ADAPTERS
 from mancrel.channel.repository import ChannelRepository, InboundEventRepository
 from mancrel.core.cached_lookup import DEFAULT_TTL_SECONDS, CachedLookup
@@ -46,6 +51,7 @@ class Delivery:
     content_type: str
     body: bytes
     received_at: datetime
+    job: str = meta.INGEST_JOB  # the task that reads the stored event (its only argument: event_id)
 
 
 class Outcome(StrEnum):
@@ -63,7 +69,7 @@ class EventBatcher(GroupCommitBatcher[Delivery, Outcome]):
                     deliveries: list[Delivery]) -> tuple[dict[uuid.UUID, Outcome], list[OutboxMessage]]:
         events = InboundEventRepository(session)
         new_ids = await events.insert_batch(deliveries)
-        jobs = await write_jobs(session, [("channel.ingest_event", {"event_id": d.id})
+        jobs = await write_jobs(session, [(d.job, {"event_id": d.id})
                                           for d in deliveries if d.id in new_ids])
         not_new = [d for d in deliveries if d.id not in new_ids]
         stored = await events.stored_keys({(d.channel_id, d.dedupe_key) for d in not_new})
@@ -75,17 +81,21 @@ class EventBatcher(GroupCommitBatcher[Delivery, Outcome]):
         return outcomes, jobs
 
 
-class EmailIntake:
-    """The API process's intake: cached channels and the batcher, on connections from `connect`
-    (the process's engine; the test's connection in tests)."""
+class ChannelIntake:
+    """The API process's intake for some kinds of channel: cached channels and the batcher, on
+    connections from `connect` (the process's engine; the test's connection in tests)."""
 
     def __init__(self, connect: Connect, *, ttl: float = DEFAULT_TTL_SECONDS) -> None:
         self._connect = connect
         self.channels: CachedLookup[WebhookChannel] = CachedLookup(self._load, ttl=ttl)
         self.batcher = EventBatcher(connect)
 
+    def provider_of(self, channel: Channel) -> str | None:
+        """The adapter serving this channel's webhook deliveries here; None: not served here."""
+        raise NotImplementedError
+
     async def channel(self, raw_id: str) -> WebhookChannel:
-        """The enabled, webhook-fed email channel the path names; 404 otherwise."""
+        """The enabled channel the path names, if this intake serves it; 404 otherwise."""
         channel = await self.channels.named(raw_id)
         if channel is None:
             raise ChannelNotFound()
@@ -94,21 +104,17 @@ class EmailIntake:
     async def _load(self, channel_id: uuid.UUID) -> WebhookChannel | None:
         async with self._connect() as connection, AsyncSession(bind=connection) as session:
             channel = await ChannelRepository(session).get(channel_id)
-            provider = (channel.settings or {}).get("inbound") if channel is not None else None
-            if channel is None or not channel.enabled or channel.kind != ChannelKind.email or \
-                    provider not in WEBHOOK_ADAPTERS:
+            provider = self.provider_of(channel) if channel is not None and channel.enabled else None
+            if channel is None or provider is None:
                 return None
             secrets = json.loads(decrypt_secret(channel.secrets_encrypted)) if channel.secrets_encrypted else {}
             return WebhookChannel(id=channel.id, provider=provider, settings=dict(channel.settings), secrets=secrets)
 
-    def delivery(self, channel: WebhookChannel, headers: Mapping[str, str], body: bytes) -> Delivery:
-        """A verified delivery, described for storage (WebhookRefused / UnparseablePayload otherwise)."""
-        content_type = headers.get("content-type", "")
-        accepted = WEBHOOK_ADAPTERS[channel.provider].accept(
-            headers, body, content_type, secrets=channel.secrets, settings=channel.settings, now=time.time())
-        return Delivery(id=uuid.uuid4(), channel_id=channel.id, dedupe_key=accepted.dedupe_key,
-                        replay_token=accepted.replay_token, provider=channel.provider,
-                        content_type=content_type[:200], body=body, received_at=utcnow())
+    def _delivery(self, channel: WebhookChannel, key: str, body: bytes, content_type: str, *,
+                  replay_token: str | None = None, job: str = meta.INGEST_JOB) -> Delivery:
+        return Delivery(id=uuid.uuid4(), channel_id=channel.id, dedupe_key=key, replay_token=replay_token,
+                        provider=channel.provider, content_type=content_type[:200], body=body,
+                        received_at=utcnow(), job=job)
 
     async def store(self, delivery: Delivery) -> Outcome:
         outcome = await self.batcher.store(delivery)
@@ -118,3 +124,38 @@ class EmailIntake:
             self.channels.forget(delivery.channel_id)
             raise ChannelNotFound()
         return outcome
+
+
+class EmailIntake(ChannelIntake):
+    """Email providers' webhooks (Mailgun, Postmark, SendGrid)."""
+
+    def provider_of(self, channel: Channel) -> str | None:
+        provider = (channel.settings or {}).get("inbound")
+        return provider if channel.kind == ChannelKind.email and provider in WEBHOOK_ADAPTERS else None
+
+    def delivery(self, channel: WebhookChannel, headers: Mapping[str, str], body: bytes) -> Delivery:
+        """A verified delivery, described for storage (WebhookRefused / UnparseablePayload otherwise)."""
+        content_type = headers.get("content-type", "")
+        accepted = WEBHOOK_ADAPTERS[channel.provider].accept(
+            headers, body, content_type, secrets=channel.secrets, settings=channel.settings, now=time.time())
+        return self._delivery(channel, accepted.dedupe_key, body, content_type, replay_token=accepted.replay_token)
+
+
+# Which items each Meta channel takes from a delivery; the rest (another product's events on the
+# same app subscription) are acknowledged and not stored.
+META_ITEMS = {ChannelKind.whatsapp: whatsapp.items, ChannelKind.messenger: messenger.items,
+              ChannelKind.lead_ads: meta.leadgen_items}
+
+
+class MetaIntake(ChannelIntake):
+    """`/webhook/meta/{channel_id}`: WhatsApp, Messenger and Lead Ads channels."""
+
+    def provider_of(self, channel: Channel) -> str | None:
+        return channel.kind if channel.kind in META_ITEMS else None
+
+    def deliveries(self, channel: WebhookChannel, headers: Mapping[str, str], body: bytes) -> list[Delivery]:
+        """The delivery's items, signature checked over the raw bytes first (WebhookRefused otherwise)."""
+        meta.verify_signature(headers, body, channel.secrets.get("app_secret"))
+        items = META_ITEMS[ChannelKind(channel.provider)](meta.payload(body))
+        return [self._delivery(channel, item.dedupe_key, item.encoded(), "application/json", job=item.job)
+                for item in items]

@@ -45,6 +45,9 @@ class Channel(UUIDPrimaryKey, Timestamps, Base):
     last_polled_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None]
+    # Meta channels: the Graph API refused the access token (401 / code 190); cleared by a send that works.
+    token_error: Mapped[str | None] = mapped_column(Text)
+    token_error_at: Mapped[datetime | None]
 
 
 class InboundEvent(UUIDPrimaryKey, Base):

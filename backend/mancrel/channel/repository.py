@@ -56,7 +56,8 @@ class ChannelRepository:
             Channel.enabled.is_(True), Channel.kind == "email", Channel.settings["inbound"].astext == "imap")))
 
     async def record_health(self, channel_id: uuid.UUID, *, received: bool = False, polled: bool = False,
-                            error: str | None = None, clear_error: bool = False) -> None:
+                            error: str | None = None, clear_error: bool = False,
+                            token_error: str | None = None, token_ok: bool = False) -> None:
         """One UPDATE, no row read: health is written by jobs that may run side by side."""
         now = utcnow()
         values: dict = {}
@@ -68,6 +69,10 @@ class ChannelRepository:
             values.update(last_error=error[:2000], last_error_at=now)
         elif clear_error:
             values["last_error"] = None
+        if token_error is not None:  # the Graph API refused the access token (Meta channels)
+            values.update(token_error=token_error[:2000], token_error_at=now)
+        elif token_ok:
+            values["token_error"] = None
         if values:
             await self.session.execute(update(Channel).where(Channel.id == channel_id).values(**values))
 

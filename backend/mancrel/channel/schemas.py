@@ -3,11 +3,12 @@ the Meta channels of a later issue add their own models without touching the ema
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from mancrel.channel.models import ChannelKind
+from mancrel.core.outbound import check_url
 from mancrel.core.types import Text
 
 EmailInbound = Literal["mailgun", "postmark", "sendgrid", "imap"]
@@ -60,10 +61,57 @@ class EmailSecrets(_Strict):
     smtp_password: Text | None = Field(default=None, min_length=1, max_length=500)
 
 
+# Meta's Graph API, at the version our adapters were written and tested against; a channel may point
+# elsewhere (a newer version, or the tests' local stand-in).
+GRAPH_BASE_URL = "https://graph.facebook.com/v21.0"
+MetaId = Field(min_length=1, max_length=64, pattern=r"^[0-9]+$")  # Meta's numeric object ids
+GraphUrl = Field(default=GRAPH_BASE_URL, min_length=8, max_length=300, pattern=r"^https?://[^\s]+[^/\s]$")
+
+
+def _fetchable(url: str) -> str:
+    check_url(url)  # an admin's URL: public addresses only (core/outbound), told when saved
+    return url
+
+
+GraphBase = Annotated[str, AfterValidator(_fetchable)]
+
+
+class WhatsAppSettings(_Strict):
+    phone_number_id: str = MetaId
+    display_phone_number: Text = Field(min_length=1, max_length=32)
+    graph_base_url: GraphBase = GraphUrl
+
+
+class MessengerSettings(_Strict):
+    page_id: str = MetaId
+    graph_base_url: GraphBase = GraphUrl
+
+
+class LeadAdsSettings(_Strict):
+    page_id: str = MetaId
+    pipeline_id: uuid.UUID  # the deals a lead creates go here
+    stage_id: uuid.UUID
+    owner_id: uuid.UUID | None = None
+    graph_base_url: GraphBase = GraphUrl
+
+
+class MetaSecrets(_Strict):
+    """All three are needed: the app secret signs deliveries, the verify token answers Meta's
+    subscription handshake, and the access token calls the Graph API."""
+
+    app_secret: Text = Field(min_length=1, max_length=500)
+    access_token: Text = Field(min_length=1, max_length=2000)
+    verify_token: Text = Field(min_length=1, max_length=500)
+
+
 # Per kind: the settings model, the secrets model, and which secret each inbound way requires.
 SETTINGS_BY_KIND: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
     ChannelKind.email: (EmailSettings, EmailSecrets),
+    ChannelKind.whatsapp: (WhatsAppSettings, MetaSecrets),
+    ChannelKind.messenger: (MessengerSettings, MetaSecrets),
+    ChannelKind.lead_ads: (LeadAdsSettings, MetaSecrets),
 }
+META_KINDS = frozenset({ChannelKind.whatsapp, ChannelKind.messenger, ChannelKind.lead_ads})
 REQUIRED_SECRETS = {"mailgun": "signing_key", "postmark": "basic_auth_password",
                     "sendgrid": "basic_auth_password", "imap": "imap_password"}
 
@@ -118,3 +166,6 @@ class ChannelHealth(BaseModel):
     outbound_queued: int  # queued or being handed to the mail server
     outbound_failed: int
     inbound_failed: int   # deliveries that could not be read (replayable from the dead letters)
+    # Meta channels: the Graph API refused the access token (HTTP 401 / error code 190) at this time.
+    token_error: str | None = None
+    token_error_at: datetime | None = None

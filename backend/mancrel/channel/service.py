@@ -17,6 +17,7 @@ from mancrel.channel.exceptions import ChannelNameTaken, ChannelNotFound, Invali
 from mancrel.channel.models import Channel
 from mancrel.channel.repository import ChannelRepository
 from mancrel.channel.schemas import (
+    META_KINDS,
     REQUIRED_SECRETS,
     SETTINGS_BY_KIND,
     WEBHOOK_INBOUND,
@@ -37,6 +38,8 @@ def secrets_of(channel: Channel) -> dict[str, str]:
 
 
 def webhook_path(channel: Channel) -> str | None:
+    if channel.kind in META_KINDS:  # one callback per channel: verification and deliveries
+        return f"/webhook/meta/{channel.id}"
     inbound = (channel.settings or {}).get("inbound")
     return f"/webhook/{channel.kind}/{channel.id}" if inbound in WEBHOOK_INBOUND else None
 

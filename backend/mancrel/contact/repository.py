@@ -90,6 +90,19 @@ class ContactRepository:
         return list(await self.session.scalars(stmt.order_by(
             func.greatest(Contact.last_contacted_at, Contact.updated_at).desc(), Contact.id)))
 
+    async def by_phone(self, phone: str) -> list[Contact]:
+        """Live contacts holding this E.164 number, most recently active first."""
+        stmt = _live(select(Contact).where(Contact.phones.contains([phone])), False)
+        return list(await self.session.scalars(stmt.order_by(
+            func.greatest(Contact.last_contacted_at, Contact.updated_at).desc(), Contact.id)))
+
+    async def by_chat_id(self, *, whatsapp_id: str | None = None, messenger_psid: str | None = None) -> Contact | None:
+        """The live contact a WhatsApp id or a page-scoped Messenger id belongs to, most recent first."""
+        column, value = (Contact.whatsapp_id, whatsapp_id) if whatsapp_id else (Contact.messenger_psid, messenger_psid)
+        stmt = _live(select(Contact).where(column == value), False)
+        return await self.session.scalar(stmt.order_by(
+            func.greatest(Contact.last_contacted_at, Contact.updated_at).desc(), Contact.id).limit(1))
+
     def _filtered(self, actor: Actor, filters: RecordFilters, custom: dict[str, Any], *,
                   lifecycle: LifecycleStage | None, company_id: uuid.UUID | None, deleted: bool) -> Select:
         stmt = _live(select(Contact).where(visible_filter(Contact, actor)), deleted)

@@ -170,12 +170,47 @@ async def find_by_email(session: AsyncSession, email: str) -> list[Contact]:
     return await ContactRepository(session).by_email(email)
 
 
-async def create_from_channel(session: AsyncSession, *, email: str, name: str, source: str,
-                              owner_id: uuid.UUID | None) -> Contact:
+async def find_by_phone(session: AsyncSession, phone: str) -> list[Contact]:
+    """Live contacts holding this E.164 number (normalise.phone), most recently active first."""
+    return await ContactRepository(session).by_phone(phone)
+
+
+async def find_by_chat_id(session: AsyncSession, *, whatsapp_id: str | None = None,
+                          messenger_psid: str | None = None) -> Contact | None:
+    """The contact a WhatsApp id or a Messenger page-scoped id (PSID) was met under before."""
+    return await ContactRepository(session).by_chat_id(whatsapp_id=whatsapp_id, messenger_psid=messenger_psid)
+
+
+async def link_chat_id(session: AsyncSession, contact: Contact, *, whatsapp_id: str | None = None,
+                       phone: str | None = None) -> None:
+    """Remember the WhatsApp id (and its number) on a contact found by phone, so the next
+    message finds it by id even if the phone list changes."""
+    if whatsapp_id and not contact.whatsapp_id:
+        contact.whatsapp_id = whatsapp_id[:64]
+    if phone and phone not in (contact.phones or []):
+        contact.phones = [*(contact.phones or []), phone]
+    await session.flush()
+
+
+async def name_if_blank(session: AsyncSession, contact_id: uuid.UUID, *, first: str, last: str) -> bool:
+    """Fill a channel-made contact's name (a Messenger profile fetched later); a name a rep or the
+    customer already gave is left alone."""
+    contact = await ContactRepository(session).get(contact_id)
+    if contact is None or contact.first_name or contact.last_name or not (first or last):
+        return False
+    contact.first_name, contact.last_name = first.strip()[:100], last.strip()[:100]
+    await session.flush()
+    return True
+
+
+async def create_from_channel(session: AsyncSession, *, email: str | None, name: str, source: str,
+                              owner_id: uuid.UUID | None, phone: str | None = None,
+                              whatsapp_id: str | None = None, messenger_psid: str | None = None) -> Contact:
     """A contact for an unknown sender, made by the system (no acting user, no role checks)."""
     first, _, last = name.strip().partition(" ")
-    contact = Contact(first_name=first[:100], last_name=last.strip()[:100], emails=[email], source=source,
-                      owner_id=owner_id, lifecycle_stage=LifecycleStage.lead)
+    contact = Contact(first_name=first[:100], last_name=last.strip()[:100], emails=[email] if email else [],
+                      phones=[phone] if phone else [], whatsapp_id=whatsapp_id, messenger_psid=messenger_psid,
+                      source=source, owner_id=owner_id, lifecycle_stage=LifecycleStage.lead)
     session.add(contact)
     await session.flush()
     await audit_service.record(session, actor=None, action="contact.created", entity_type="contact",

@@ -19,3 +19,10 @@ class CannotReply(Conflict):
 class InvalidAssignee(InvalidInput):
     title = "Invalid assignee"
     slug = "invalid-assignee"
+
+
+class ReplyWindowClosed(CannotReply):
+    """WhatsApp and Messenger take free-form replies only within 24 hours of the customer's last
+    message; after that only approved templates (a later step)."""
+
+    status, title, slug = 409, "Reply window closed", "reply-window-closed"

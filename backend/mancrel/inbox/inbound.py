@@ -39,3 +39,37 @@ class InboundEmail:
         """The first header of that name (case-insensitive), or None."""
         wanted = name.lower()
         return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+
+# --- chat channels (WhatsApp, Messenger) -----------------------------------------------------
+@dataclass
+class InboundChat:
+    """A customer's chat message as the WhatsApp and Messenger adapters hand it over."""
+
+    sender_id: str                 # the counterpart on the channel: WhatsApp's wa_id, Messenger's PSID
+    provider_message_id: str       # wamid / mid: what retries and threading are matched on
+    text: str                      # the words, or a placeholder line ("[image]") and the caption
+    occurred_at: datetime
+    kind: str = "text"             # the provider's message type (text, image, location, ...)
+    sender_name: str = ""
+    phone: str | None = None       # the sender's number in E.164 when the channel gives one (WhatsApp)
+    reply_to: str | None = None    # the provider id of the message this one answers
+    media: dict | None = None      # {"id" | "url", "mime_type", "filename", "sha256"}: fetched by a job
+    details: dict = field(default_factory=dict)  # kind-specific data kept on the message (location, ...)
+
+
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """The provider's news about one of our outbound messages (WhatsApp `statuses`)."""
+
+    provider_message_id: str
+    status: str                    # sent, delivered, read, failed
+    at: datetime
+    error: str | None = None       # the provider's error, for `failed`
+
+
+@dataclass(frozen=True)
+class NotAMessage:
+    """A delivery the junk gate drops: no customer wrote it (system notices, reactions, ...)."""
+
+    reason: str

@@ -27,8 +27,10 @@ class Direction(StrEnum):
 class DeliveryStatus(StrEnum):
     received = "received"  # inbound
     queued = "queued"      # outbound, waiting for the email job
-    sending = "sending"    # handed to the SMTP server; its answer not yet recorded
+    sending = "sending"    # handed to the SMTP server / Graph API; its answer not yet recorded
     sent = "sent"
+    delivered = "delivered"  # WhatsApp / Messenger: on the customer's phone
+    read = "read"            # WhatsApp / Messenger: the customer opened it
     failed = "failed"
 
 
@@ -105,6 +107,8 @@ class Message(UUIDPrimaryKey, Base):
     processed_at: Mapped[datetime | None]  # classified (or found to need no classification)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)  # the mail's Date, else when received
     sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]  # from WhatsApp's status updates
+    read_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -46,6 +46,20 @@ class InboxRepository:
                    Conversation.is_junk.is_(junk))
             .order_by(Conversation.last_message_at.desc()).limit(1))
 
+    async def conversation_by_counterpart(self, channel_id: uuid.UUID, counterpart: str) -> Conversation | None:
+        """A chat's one running conversation with this customer on this channel (closed ones reopen)."""
+        return await self.session.scalar(
+            select(Conversation)
+            .where(Conversation.channel_id == channel_id, Conversation.counterpart == counterpart,
+                   Conversation.is_junk.is_(False))
+            .order_by(Conversation.last_message_at.desc()).limit(1))
+
+    async def last_inbound(self, conversation_id: uuid.UUID) -> Message | None:
+        """The customer's newest message in the conversation (a chat reply quotes it)."""
+        return await self.session.scalar(
+            select(Message).where(Message.conversation_id == conversation_id, Message.direction == Direction.inbound)
+            .order_by(Message.occurred_at.desc(), Message.id.desc()).limit(1))
+
     async def get_conversation(self, conversation_id: uuid.UUID) -> Conversation | None:
         return await self.session.get(Conversation, conversation_id)
 

@@ -14,16 +14,16 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel import events
 from mancrel.ai.own_words import own_words
 from mancrel.channel.models import Channel
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
 from mancrel.inbox import junk
+from mancrel.inbox.chat import CHAT_KINDS, reply_chat
+from mancrel.inbox.chat import reply_window_open as reply_window_open  # the reply step asks before drafting
 from mancrel.inbox.exceptions import CannotReply
 from mancrel.inbox.inbound import InboundEmail
 from mancrel.inbox.models import (
@@ -35,6 +35,12 @@ from mancrel.inbox.models import (
     Message,
 )
 from mancrel.inbox.repository import InboxRepository
+from mancrel.inbox.store import announce as _announce
+from mancrel.inbox.store import insert_message as _insert
+from mancrel.inbox.store import new_conversation as _new_conversation
+from mancrel.inbox.store import owner_of as _owner_of
+from mancrel.inbox.store import publish_conversation_event, publish_message_event
+from mancrel.inbox.store import touch as _touch
 from mancrel.inbox.text import html_to_text, subject_key
 from mancrel.insights.profile_signal import request_refresh
 from mancrel.worker.outbox import enqueue
@@ -128,13 +134,6 @@ async def _thread(session: AsyncSession, channel_id: uuid.UUID, email: InboundEm
     return await repo.conversation_by_subject(channel_id, sender, key, now - SUBJECT_THREAD_WINDOW, junk=False)
 
 
-def _new_conversation(channel_id: uuid.UUID, counterpart: str, subject: str, *, contact_id: uuid.UUID | None,
-                      is_junk: bool = False) -> Conversation:
-    return Conversation(id=uuid.uuid4(), channel_id=channel_id, counterpart=counterpart, contact_id=contact_id,
-                        subject=(subject or "")[:998], subject_key=subject_key(subject), is_junk=is_junk,
-                        status=ConversationStatus.open, unread_count=0, last_message_at=utcnow())
-
-
 def _message(channel_id: uuid.UUID, email: InboundEmail, key: str, sender: str,
              verdict: junk.Verdict | None) -> Message:
     body = email.text if email.text and email.text.strip() else html_to_text(email.html or "")
@@ -154,33 +153,12 @@ def _message(channel_id: uuid.UUID, email: InboundEmail, key: str, sender: str,
         processed_at=utcnow() if verdict is not None else None)
 
 
-async def _insert(session: AsyncSession, message: Message) -> bool:
-    """Add the message; False when a concurrent intake stored the same one first."""
-    try:
-        async with session.begin_nested():
-            session.add(message)
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
 def _attachment(message_id: uuid.UUID, attachment) -> Attachment:
     content = attachment.content
     return Attachment(message_id=message_id, filename=(attachment.filename or "")[:255],
                       content_type=(attachment.content_type or "application/octet-stream")[:200],
                       size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                       content=content if len(content) <= ATTACHMENT_CONTENT_CAP else None)
-
-
-def _touch(conversation: Conversation, at: datetime, *, inbound: bool, junk: bool = False) -> None:
-    conversation.last_message_at = max(conversation.last_message_at or at, at)
-    if inbound and not junk:
-        conversation.last_inbound_at = max(conversation.last_inbound_at or at, at)
-        conversation.unread_count = (conversation.unread_count or 0) + 1
-        if conversation.status == ConversationStatus.closed:
-            conversation.status = ConversationStatus.open  # a customer writing again reopens it
-        conversation.snoozed_until = None
 
 
 async def _fail_bounced(session: AsyncSession, channel_id: uuid.UUID, email: InboundEmail) -> None:
@@ -193,39 +171,6 @@ async def _fail_bounced(session: AsyncSession, channel_id: uuid.UUID, email: Inb
         if conversation is not None:
             publish_message_event(session, "message.updated", conversation, message,
                                   await _owner_of(session, conversation))
-
-
-# --- live events --------------------------------------------------------------------------
-def _audiences(conversation: Conversation, owner_id: uuid.UUID | None) -> list[Any]:
-    """Who may hear of a conversation: its contact's owner (with managers), and its assignee."""
-    audiences: list[Any] = [owner_id]
-    if conversation.assignee_id is not None and owner_id is not None and conversation.assignee_id != owner_id:
-        audiences.append(conversation.assignee_id)
-    return audiences
-
-
-def publish_message_event(session: AsyncSession, topic: str, conversation: Conversation, message: Message,
-                          owner_id: uuid.UUID | None = None) -> None:
-    payload = {"conversation_id": str(conversation.id), "message_id": str(message.id),
-               "direction": message.direction, "status": message.status}
-    for audience in _audiences(conversation, owner_id):
-        events.publish_after_commit(session, topic, payload, audience=audience)
-
-
-def publish_conversation_event(session: AsyncSession, conversation: Conversation,
-                               owner_id: uuid.UUID | None) -> None:
-    payload = {"conversation_id": str(conversation.id), "status": conversation.status,
-               "assignee_id": str(conversation.assignee_id) if conversation.assignee_id else None,
-               "intent": conversation.intent, "priority": conversation.priority,
-               "unread_count": conversation.unread_count}
-    for audience in _audiences(conversation, owner_id):
-        events.publish_after_commit(session, "conversation.updated", payload, audience=audience)
-
-
-def _announce(session: AsyncSession, conversation: Conversation, message: Message, contact: Contact | None) -> None:
-    owner_id = contact.owner_id if contact is not None else None
-    publish_message_event(session, "message.created", conversation, message, owner_id)
-    publish_conversation_event(session, conversation, owner_id)
 
 
 # --- outbound -----------------------------------------------------------------------------
@@ -264,10 +209,13 @@ def _thread_ids(messages: list[Message]) -> list[str]:
 
 async def reply(session: AsyncSession, *, conversation: Conversation, text: str, actor: Any) -> Message:
     """A rep's reply (or, with `actor=None`, the reply step's own): stored as queued and handed to the
-    channel's email job after commit."""
+    channel's send job after commit (email: SMTP; WhatsApp / Messenger: the Graph API, and only
+    within 24 hours of the customer's last message, else ReplyWindowClosed)."""
     channel = await session.get(Channel, conversation.channel_id)
     if channel is None or not channel.enabled:
         raise CannotReply("The conversation's channel is disabled or gone.")
+    if channel.kind in CHAT_KINDS:  # WhatsApp / Messenger: through the Graph API, inside the 24-hour window
+        return await reply_chat(session, conversation=conversation, channel=channel, text=text, actor=actor)
     if channel.kind != "email" or not (channel.settings or {}).get("smtp"):
         raise CannotReply("The conversation's channel has no outgoing mail server (settings.smtp) to send through.")
     from_address = channel.settings.get("address") or ""
@@ -296,13 +244,6 @@ async def reply(session: AsyncSession, *, conversation: Conversation, text: str,
     publish_message_event(session, "message.created", conversation, message, owner_id)
     publish_conversation_event(session, conversation, owner_id)
     return message
-
-
-async def _owner_of(session: AsyncSession, conversation: Conversation) -> uuid.UUID | None:
-    if conversation.contact_id is None:
-        return None
-    contact = await contact_service.get(session, conversation.contact_id)
-    return contact.owner_id if contact is not None else None
 
 
 async def outbound_email(session: AsyncSession, message_id: uuid.UUID) -> OutboundEmail | None:
@@ -341,9 +282,35 @@ async def mark_sending(session: AsyncSession, message_id: uuid.UUID) -> Message 
     return await _set_delivery(session, message_id, DeliveryStatus.sending)
 
 
+async def mark_queued(session: AsyncSession, message_id: uuid.UUID, reason: str) -> Message | None:
+    """Back in the queue after an attempt that certainly did not reach the provider (a retry follows)."""
+    return await _set_delivery(session, message_id, DeliveryStatus.queued, reason[:2000])
+
+
 async def mark_sent(session: AsyncSession, message_id: uuid.UUID) -> Message | None:
     return await _set_delivery(session, message_id, DeliveryStatus.sent)
 
 
 async def mark_failed(session: AsyncSession, message_id: uuid.UUID, reason: str) -> Message | None:
     return await _set_delivery(session, message_id, DeliveryStatus.failed, reason[:2000])
+
+
+# --- chat media (the Meta channels' media job) ------------------------------------------------
+async def get_message(session: AsyncSession, message_id: uuid.UUID) -> Message | None:
+    return await InboxRepository(session).get_message(message_id)
+
+
+async def has_attachments(session: AsyncSession, message_id: uuid.UUID) -> bool:
+    return bool((await InboxRepository(session).attachments_of([message_id])).get(message_id))
+
+
+async def add_attachment(session: AsyncSession, message_id: uuid.UUID, *, filename: str, content_type: str,
+                         content: bytes | None, size: int) -> Attachment:
+    """A downloaded file on its message; `content` None when it was over the cap (size and type kept)."""
+    attachment = Attachment(message_id=message_id, filename=filename[:255],
+                            content_type=(content_type or "application/octet-stream")[:200], size=size,
+                            sha256=hashlib.sha256(content).hexdigest() if content is not None else "",
+                            content=content if content is not None and len(content) <= ATTACHMENT_CONTENT_CAP else None)
+    session.add(attachment)
+    await session.flush()
+    return attachment

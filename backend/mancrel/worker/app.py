@@ -37,6 +37,7 @@ TASK_MODULES = [
     "mancrel.ai.tasks",
     "mancrel.inbox.tasks",
     "mancrel.channel.tasks",
+    "mancrel.channel.meta_tasks",
     "mancrel.channel.lead_ads",
     "mancrel.reply.tasks",
     "mancrel.insights.tasks_insights",

@@ -55,7 +55,7 @@ async def test_invalid_settings_other_kinds_and_non_admins_are_refused(client, d
     imap_without = MAILGUN | {"settings": {"address": "orders@shop.example", "inbound": "imap"}}
     whatsapp = MAILGUN | {"kind": "whatsapp"}
     for payload, field in ((no_key, "secrets.signing_key"), (bad_port, "settings.smtp.port"),
-                           (imap_without, "settings"), (whatsapp, "kind")):
+                           (imap_without, "settings"), (whatsapp, "settings.phone_number_id")):
         response = await client.post("/api/v1/channels", json=payload, headers=auth_headers(admin))
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
@@ -74,6 +74,6 @@ async def test_health_and_delete(client, db) -> None:
     assert health.json() | {"channel_id": None} == {
         "channel_id": None, "enabled": True, "last_received_at": None, "last_polled_at": None, "last_error": None,
         "last_error_at": None, "messages_in_24h": 0, "messages_out_24h": 0, "outbound_queued": 0,
-        "outbound_failed": 0, "inbound_failed": 0}
+        "outbound_failed": 0, "inbound_failed": 0, "token_error": None, "token_error_at": None}
     assert (await client.delete(f"/api/v1/channels/{channel_id}", headers=auth_headers(admin))).status_code == 204
     assert (await client.get(f"/api/v1/channels/{channel_id}", headers=auth_headers(admin))).status_code == 404
