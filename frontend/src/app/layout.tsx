@@ -2,15 +2,18 @@ import { NavLink, Outlet, useNavigate } from "react-router";
 import { useMe } from "@/features/auth/api/get-me";
 import { useUnreadBadge } from "@/features/inbox/api/get-unread";
 import { useLiveInbox } from "@/features/inbox/api/use-live-inbox";
+import { CommandPalette } from "@/features/search/components/command-palette";
 import { logout } from "@/lib/auth/session";
 
-// Catalogue and Analytics join this list as their screens land.
+// Analytics joins this list when its screen lands.
 const NAV_ITEMS = [
   { to: "/inbox", label: "Inbox" },
+  { to: "/escalations", label: "Escalations" },
   { to: "/deals", label: "Deals" },
   { to: "/contacts", label: "Contacts" },
   { to: "/companies", label: "Companies" },
   { to: "/tasks", label: "Tasks" },
+  { to: "/catalog", label: "Catalogue" },
 ];
 
 export function AppLayout() {
@@ -45,6 +48,7 @@ export function AppLayout() {
           </ul>
         </nav>
         <div className="user-menu">
+          <CommandPalette />
           {me.data && <span className="user-name" title={me.data.email}>{me.data.full_name || me.data.email}</span>}
           <button type="button" className="button button-ghost" onClick={signOut}>Sign out</button>
         </div>

@@ -2,16 +2,22 @@ import { createBrowserRouter, createMemoryRouter, Navigate, type RouteObject } f
 import { AppLayout } from "./layout";
 import { RequireSession } from "./require-session";
 import { RouteError } from "./route-error";
+import { CatalogRoute } from "./routes/catalog";
 import { CompaniesRoute } from "./routes/companies";
 import { CompanyRoute } from "./routes/company";
 import { ContactRoute } from "./routes/contact";
 import { ContactsRoute } from "./routes/contacts";
 import { ContactsDuplicatesRoute } from "./routes/contacts-duplicates";
 import { DealsRoute } from "./routes/deals";
+import { EscalationsRoute } from "./routes/escalations";
 import { InboxRoute } from "./routes/inbox";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
+import { SettingsAiRoute } from "./routes/settings-ai";
 import { SettingsChannelsRoute } from "./routes/settings-channels";
+import { SettingsDeadLettersRoute } from "./routes/settings-dead-letters";
+import { SettingsSystemRoute } from "./routes/settings-system";
+import { SettingsUsersRoute } from "./routes/settings-users";
 import { TasksRoute } from "./routes/tasks";
 
 export const routes: RouteObject[] = [
@@ -40,6 +46,12 @@ export const routes: RouteObject[] = [
           { path: "inbox/:conversationId", element: <InboxRoute /> },
           { path: "settings", element: <Navigate to="/settings/channels" replace /> },
           { path: "settings/channels", element: <SettingsChannelsRoute /> },
+          { path: "settings/ai", element: <SettingsAiRoute /> },
+          { path: "settings/users", element: <SettingsUsersRoute /> },
+          { path: "settings/dead-letters", element: <SettingsDeadLettersRoute /> },
+          { path: "settings/system", element: <SettingsSystemRoute /> },
+          { path: "escalations", element: <EscalationsRoute /> },
+          { path: "catalog", element: <CatalogRoute /> },
           { path: "*", element: <NotFoundRoute /> },
         ],
       },

@@ -19,6 +19,7 @@ let failuresBeforeOpen = 0;
 const NAMED = [
   "deal.moved", "deal.created", "deal.updated", "deal.won", "deal.lost", "deal.deleted", "deal.restored",
   "message.created", "message.classified", "message.updated", "conversation.updated",
+  "reply.suggested", "reply.escalated",
 ];
 
 function dispatch(topic: string, data: string): void {

@@ -12,6 +12,7 @@ import { ConversationList } from "@/features/inbox/components/conversation-list"
 import { ConversationView } from "@/features/inbox/components/conversation-view";
 import { filtersFromParams, filtersToParams } from "@/features/inbox/inbox-logic";
 import type { InboxFilters } from "@/features/inbox/types";
+import { SuggestionPanel } from "@/features/replies/components/suggestion-panel";
 import { useChannels } from "@/features/settings/api/list-channels";
 import { useDebounced } from "@/lib/use-debounced";
 
@@ -54,6 +55,7 @@ export function InboxRoute() {
           {conversationId ? (
             <ConversationView key={conversationId} conversationId={conversationId} meId={me.data?.id} userNames={userNames}
               backTo={`/inbox${query}`}
+              assist={(c) => <SuggestionPanel conversationId={c.id} />}
               side={(c) => (
                 <ContactCard conversation={c}
                   ownerName={c.contact?.owner_id ? userNames[c.contact.owner_id] : undefined}

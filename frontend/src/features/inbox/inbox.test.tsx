@@ -28,6 +28,7 @@ const sideRoutes = {
   "GET /api/v1/ai/intents": () => json([{ name: "availability", description: "" }, { name: "pricing", description: "" }]),
   "GET /api/v1/pipelines": () => json([]),
   "GET /api/v1/deals": () => page([]),
+  "GET /api/v1/suggestions": () => page([]),
 };
 
 describe("the inbox list", () => {

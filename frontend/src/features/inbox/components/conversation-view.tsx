@@ -20,9 +20,11 @@ interface Props {
   backTo: string;
   /** What goes beside the thread (the contact card), composed by the page. */
   side: (conversation: Conversation) => ReactNode;
+  /** What goes between the thread and the composer (the AI's suggestions), composed by the page. */
+  assist?: (conversation: Conversation) => ReactNode;
 }
 
-export function ConversationView({ conversationId, meId, userNames, backTo, side }: Props) {
+export function ConversationView({ conversationId, meId, userNames, backTo, side, assist }: Props) {
   const conversation = useConversation(conversationId);
   const heading = useRef<HTMLHeadingElement>(null);
   useMarkRead(conversation.data);
@@ -48,6 +50,7 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
             </header>
             <ConversationActions conversation={c} meId={meId} />
             <Thread conversationId={c.id} userNames={userNames} />
+            {assist?.(c)}
             <ReplyComposer conversationId={c.id} to={c.counterpart} />
           </div>
           <aside className="conversation-side" aria-label="Contact">{side(c)}</aside>

@@ -1,0 +1,38 @@
+import type { Variant } from "./types";
+
+/** "size M, Blue", or the variant's own title when it has no options. */
+export function variantLabel(v: Pick<Variant, "options" | "title">): string {
+  const parts = Object.values(v.options ?? {}).filter((x) => x !== null && x !== "").map(String);
+  if (parts.length) return parts.join(", ");
+  return v.title && v.title.toLowerCase() !== "default title" ? v.title : "Standard";
+}
+
+export type StockLevel = "out" | "low" | "in" | "untracked";
+
+export function stockLevel(stock: number | null | undefined): StockLevel {
+  if (stock === null || stock === undefined) return "untracked";
+  if (stock <= 0) return "out";
+  return stock < 5 ? "low" : "in";
+}
+
+export const STOCK_WORDS: Record<StockLevel, string> = { out: "Out of stock", low: "Low stock", in: "In stock", untracked: "Not tracked" };
+
+/** The lowest and highest price over a product's variants, as one line ("€18–€48"). */
+export function priceRange(variants: Pick<Variant, "price" | "currency">[], format: (amount: string | null, currency: string) => string): string {
+  if (variants.length === 0) return "";
+  const sorted = [...variants].sort((a, b) => Number(a.price ?? 0) - Number(b.price ?? 0));
+  const low = format(sorted[0].price, sorted[0].currency);
+  const high = format(sorted[sorted.length - 1].price, sorted[sorted.length - 1].currency);
+  return low === high ? low : `${low}–${high}`;
+}
+
+/** How stale a synced time is, in words: "just now", "12 min ago", "3 h ago", "5 days ago". */
+export function ago(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "never";
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  const days = Math.floor(seconds / 86400);
+  return `${days} day${days === 1 ? "" : "s"} ago`;
+}

@@ -1,0 +1,66 @@
+import { useState } from "react";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { QueryState } from "@/components/ui/query-state";
+import { formatDateTime } from "@/lib/format";
+import { usePollNow, useSourceEvents, useSourceHealth } from "../api/sources";
+import { ago } from "../catalog-logic";
+import type { Source } from "../types";
+
+/** One source's sync health: freshness, counts, recent deliveries and failures, and "poll now". */
+export function SourceHealthCard({ source }: { source: Source }) {
+  const health = useSourceHealth(source.id);
+  const [failedOnly, setFailedOnly] = useState(false);
+  const events = useSourceEvents(source.id, failedOnly);
+  const poll = usePollNow(source.id);
+  const [notice, setNotice] = useState("");
+  return (
+    <section className="card source-card" aria-label={source.name}>
+      <div className="card-header">
+        <h2>{source.name}</h2>
+        <button type="button" className="button button-secondary button-small" disabled={!source.poll_url || poll.isPending}
+          title={source.poll_url ? undefined : "This source has no poll URL: it only receives webhooks."}
+          onClick={() => { setNotice(""); poll.mutate(undefined, { onSuccess: () => setNotice("Poll queued: changes appear within a minute.") }); }}>
+          Poll now
+        </button>
+      </div>
+      <p role="status" className="live-line notice">{notice}</p>
+      {poll.error ? <ErrorMessage error={poll.error} /> : null}
+      <QueryState query={health} loadingLabel="Loading sync health…">
+        {(h) => {
+          const bad = Boolean(h.last_poll_error) || h.events_24h.failed > 0 || !h.enabled;
+          return (
+            <div className={bad ? "channel-health-bad" : "channel-health-ok"}>
+              <h3>Sync: {bad ? "needs attention" : "healthy"}</h3>
+              <dl className="details">
+                <dt>Products</dt><dd>{h.live_products}</dd>
+                <dt>Last webhook</dt><dd>{ago(h.last_webhook_at)}</dd>
+                <dt>Last poll</dt><dd>{ago(h.last_successful_poll_at)}{h.last_poll_error ? ` · failed: ${h.last_poll_error}` : ""}</dd>
+                <dt>Behind the shop by</dt><dd>{h.freshness_lag_seconds === null ? "nothing pending" : `${Math.round(h.freshness_lag_seconds)} s`}</dd>
+                <dt>Deliveries (24 h)</dt><dd>{h.events_24h.processed} applied, {h.events_24h.failed} failed, {h.events_24h.pending} waiting, {h.events_24h.stale} stale</dd>
+              </dl>
+            </div>
+          );
+        }}
+      </QueryState>
+      <div className="source-events">
+        <div className="card-header">
+          <h3>{failedOnly ? "Recent failures" : "Recent deliveries"}</h3>
+          <label className="checkbox-field"><input type="checkbox" checked={failedOnly} onChange={(e) => setFailedOnly(e.target.checked)} /> Failures only</label>
+        </div>
+        <QueryState query={events} loadingLabel="Loading deliveries…">
+          {(page) => page.items.length === 0 ? <p className="muted">{failedOnly ? "No failures." : "No deliveries yet."}</p> : (
+            <ul className="record-list">
+              {page.items.map((e) => (
+                <li key={e.id} className={`source-event source-event-${e.status}`}>
+                  <span className="badge">{e.status}</span> {e.topic ?? "update"} {e.external_id ? `· product ${e.external_id}` : ""}{" "}
+                  <span className="muted">{formatDateTime(e.received_at)}</span>
+                  {e.error && <p className="delivery-reason">{e.error}</p>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryState>
+      </div>
+    </section>
+  );
+}

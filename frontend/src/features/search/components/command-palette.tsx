@@ -1,0 +1,101 @@
+import { useEffect, useId, useRef, useState } from "react";
+import { useNavigate } from "react-router";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { useDebounced } from "@/lib/use-debounced";
+import { useGlobalSearch } from "../api/search";
+import { hitPath, isPaletteShortcut, moveActive, TYPE_LABELS } from "../search-logic";
+
+/** Global search: Ctrl/Cmd-K (or the header button) opens it; arrows pick, Enter opens, Escape closes. */
+export function CommandPalette() {
+  const [open, setOpen] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isPaletteShortcut(e)) return;
+      e.preventDefault();
+      opener.current = document.activeElement as HTMLElement | null;
+      setOpen(true);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal?.();
+    if (!open && d.open) d.close?.();
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    opener.current?.focus?.();
+  };
+
+  return (
+    <>
+      <button type="button" className="button button-ghost search-button" aria-keyshortcuts="Control+K Meta+K"
+        onClick={(e) => { opener.current = e.currentTarget; setOpen(true); }}>
+        Search <kbd aria-hidden="true">Ctrl K</kbd>
+      </button>
+      <dialog ref={dialog} className="palette" aria-label="Search everything" onClose={() => setOpen(false)} onCancel={(e) => { e.preventDefault(); close(); }}>
+        {open && <PaletteBody onClose={close} />}
+      </dialog>
+    </>
+  );
+}
+
+function PaletteBody({ onClose }: { onClose: () => void }) {
+  const [text, setText] = useState("");
+  const [active, setActive] = useState(-1);
+  const q = useDebounced(text.trim(), 200);
+  const search = useGlobalSearch(q);
+  const navigate = useNavigate();
+  const listId = useId();
+  const hits = q ? search.data?.items ?? [] : [];
+
+  useEffect(() => setActive(hits.length ? 0 : -1), [search.data, hits.length]);
+
+  const go = (index: number) => {
+    const hit = hits[index];
+    if (!hit) return;
+    onClose();
+    navigate(hitPath(hit));
+  };
+
+  return (
+    <div className="palette-body">
+      <label htmlFor={`${listId}-input`} className="visually-hidden">Search contacts and products</label>
+      <input id={`${listId}-input`} type="text" autoFocus role="combobox" aria-expanded={hits.length > 0} aria-controls={listId} aria-autocomplete="list"
+        aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined} placeholder="Search contacts and products…"
+        value={text} onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (["ArrowDown", "ArrowUp", "Home", "End"].includes(e.key) && hits.length) {
+            e.preventDefault();
+            setActive(moveActive(e.key, active, hits.length));
+          } else if (e.key === "Enter") {
+            e.preventDefault();
+            go(active);
+          }
+        }} />
+      <p className="palette-status muted" role="status">
+        {!q ? "Type to search contacts and products, by name or by meaning." : search.isFetching && !search.data ? "Searching…" : search.data ? `${hits.length} result${hits.length === 1 ? "" : "s"}` : ""}
+      </p>
+      {search.error ? <ErrorMessage error={search.error} /> : null}
+      <ul id={listId} role="listbox" aria-label="Results" className="palette-results">
+        {hits.map((hit, i) => (
+          <li key={`${hit.type}-${hit.id}`} id={`${listId}-${i}`} role="option" aria-selected={i === active}
+            className={i === active ? "palette-hit palette-hit-active" : "palette-hit"}
+            onMouseEnter={() => setActive(i)} onClick={() => go(i)}>
+            <span className="badge">{TYPE_LABELS[hit.type] ?? hit.type}</span>
+            <span className="palette-title">{hit.title}</span>
+            {hit.snippet && <span className="palette-snippet muted">{hit.snippet}</span>}
+          </li>
+        ))}
+      </ul>
+      <p className="palette-help muted"><kbd>↑</kbd> <kbd>↓</kbd> to move, <kbd>Enter</kbd> to open, <kbd>Esc</kbd> to close</p>
+    </div>
+  );
+}
