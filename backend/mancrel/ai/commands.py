@@ -73,7 +73,7 @@ async def _reindex_all(types: list[str]) -> dict[str, int]:
     from mancrel.ai import indexing, repository
     from mancrel.core.db import dispose_engine, unit_of_work
 
-    indexers = {"product": indexing.index_product, "contact": indexing.index_contact}
+    indexers = indexing.INDEXERS
     counts: dict[str, int] = {}
     try:
         for entity_type in types:
@@ -115,7 +115,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = ai.add_subparsers(dest="ai_command", required=True)
 
     reindex = commands.add_parser("reindex", help="rebuild the search documents and vectors of every record")
-    reindex.add_argument("--types", default="product,contact")
+    reindex.add_argument("--types", default="product,contact,company,deal")
     reindex.set_defaults(handler=_reindex)
 
     train = commands.add_parser("train", help="train an intent model from a text,label CSV")

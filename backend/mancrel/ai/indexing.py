@@ -1,7 +1,10 @@
 """Keeping records searchable: what each record type puts in the search index (search_index.py).
 
-Products and contacts are read through their own domain's service (never its tables), so
-this module knows only the documented fields of each.
+Products, contacts, companies and deals are read through their own domain's service (never its
+tables), so this module knows only the documented fields of each. Customer messages are indexed
+by the inbox's classification batch (`index_messages`), as text only: the batch has just run the
+embedder for the classifier, and a second pass per message would double the inbox's AI cost, so
+messages are found by their words (full text and trigrams) rather than by paraphrase.
 """
 
 import html
@@ -11,10 +14,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.ai.search_index import index_record, remove_record
+from mancrel.ai import repository
+from mancrel.ai.search_index import BODY_CHARS, SNIPPET_CHARS, clip, index_record, remove_record
 from mancrel.catalog import service as catalog_service
 from mancrel.company import service as company_service
 from mancrel.contact import service as contact_service
+from mancrel.deal import service as deal_service
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
@@ -47,6 +52,36 @@ def contact_text(contact: Any, company_name: str | None) -> tuple[str, str, str]
     return name, snippet, body
 
 
+def company_text(company: Any) -> tuple[str, str, str]:
+    details = [company.domain, company.industry, company.address]
+    snippet = " · ".join(filter(None, details))
+    body = " ".join(filter(None, [*details, " ".join(company.tags or [])]))
+    return company.name or "", snippet, body
+
+
+def deal_text(deal: Any, company_name: str | None, contact_name: str | None) -> tuple[str, str, str]:
+    status = getattr(deal.status, "value", deal.status)
+    details = [f"{deal.amount} {deal.currency}", str(status), company_name, contact_name]
+    snippet = " · ".join(filter(None, details))
+    return deal.title or "", snippet, " ".join(filter(None, details))
+
+
+def message_document(message: Any, conversation: Any, owner_id: uuid.UUID | None) -> dict:
+    """A customer message's search document: its conversation's subject as the title (what the
+    hit list shows), the customer's own words as the snippet, the whole text to match."""
+    who = message.sender_name or message.sender
+    title = conversation.subject or message.subject or f"Message from {who}"
+    return dict(entity_type="message", entity_id=message.id, owner_id=owner_id, parent_id=conversation.id,
+                title=clip(title, SNIPPET_CHARS), snippet=clip(f"{who}: {message.own_words or message.text}",
+                                                                SNIPPET_CHARS),
+                body=clip(" ".join(filter(None, [who, message.sender, message.text])), BODY_CHARS))
+
+
+async def index_messages(session: AsyncSession, documents: list[dict]) -> None:
+    """Index a batch of customer messages' `message_document`s in one statement."""
+    await repository.upsert_documents(session, documents)
+
+
 async def index_product(session: AsyncSession, product_id: uuid.UUID) -> bool:
     """Index a live product, or drop it from search when it is gone or tombstoned."""
     product = await catalog_service.get_product(session, product_id)
@@ -72,5 +107,33 @@ async def index_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
     return True
 
 
-__all__ = ["contact_text", "index_contact", "index_product", "index_record", "plain", "product_text",
+async def index_company(session: AsyncSession, company_id: uuid.UUID) -> bool:
+    company = await company_service.get(session, company_id)
+    if company is None or company.deleted_at is not None:
+        await remove_record(session, entity_type="company", entity_id=company_id)
+        return False
+    title, snippet, body = company_text(company)
+    await index_record(session, entity_type="company", entity_id=company.id, owner_id=company.owner_id,
+                       title=title, snippet=snippet, body=body)
+    return True
+
+
+async def index_deal(session: AsyncSession, deal_id: uuid.UUID) -> bool:
+    deal = await deal_service.get(session, deal_id)
+    if deal is None or deal.deleted_at is not None:
+        await remove_record(session, entity_type="deal", entity_id=deal_id)
+        return False
+    company = await company_service.get(session, deal.company_id) if deal.company_id else None
+    contact = await contact_service.get(session, deal.contact_id) if deal.contact_id else None
+    contact_name = " ".join(filter(None, [contact.first_name, contact.last_name])) if contact else None
+    title, snippet, body = deal_text(deal, getattr(company, "name", None), contact_name)
+    await index_record(session, entity_type="deal", entity_id=deal.id, owner_id=deal.owner_id,
+                       title=title, snippet=snippet, body=body)
+    return True
+
+
+INDEXERS = {"product": index_product, "contact": index_contact, "company": index_company, "deal": index_deal}
+
+__all__ = ["INDEXERS", "company_text", "contact_text", "deal_text", "index_company", "index_contact", "index_deal",
+           "index_messages", "index_product", "index_record", "message_document", "plain", "product_text",
            "remove_record"]

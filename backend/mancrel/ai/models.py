@@ -14,9 +14,10 @@ from mancrel.core.db import Base, UUIDPrimaryKey, utcnow
 
 
 class SearchDocument(Base):
-    """The searchable text of a record (product, contact, later messages), kept by the ai tasks.
-    `owner_id` mirrors the record's owner so search can apply visibility without a join into
-    another domain's tables."""
+    """The searchable text of a record (product, contact, company, deal, customer message), kept
+    by the ai tasks. `owner_id` mirrors the record's owner so search can apply visibility without
+    a join into another domain's tables; `parent_id` is the record a hit opens in (a message's
+    conversation), whose own visibility search checks as well."""
 
     __tablename__ = "search_documents"
     __table_args__ = (
@@ -28,6 +29,7 @@ class SearchDocument(Base):
     entity_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     entity_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    parent_id: Mapped[uuid.UUID | None]
     title: Mapped[str] = mapped_column(Text, default="")
     snippet: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")

@@ -5,14 +5,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import delete, func, literal, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.models import Classification, Embedding, ModelVersion, SearchDocument, TrainingExample
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import after as after_clause
-from mancrel.core.permissions import Actor, visible_filter
+from mancrel.core.permissions import SEES_EVERYTHING, Actor, visible_filter
+from mancrel.inbox.models import Conversation
 
 if TYPE_CHECKING:
     from mancrel.ai.vectorstore import VectorItem
@@ -29,13 +30,21 @@ def _owner_clause(model, owner_ids: Sequence[uuid.UUID] | None):
 
 # --- search documents and embeddings -------------------------------------------------------
 async def upsert_document(session: AsyncSession, *, entity_type: str, entity_id: uuid.UUID,
-                          owner_id: uuid.UUID | None, title: str, snippet: str, body: str) -> None:
-    values = dict(entity_type=entity_type, entity_id=entity_id, owner_id=owner_id, title=title,
-                  snippet=snippet, body=body, updated_at=utcnow())
-    stmt = insert(SearchDocument).values(**values)
+                          owner_id: uuid.UUID | None, title: str, snippet: str, body: str,
+                          parent_id: uuid.UUID | None = None) -> None:
+    await upsert_documents(session, [dict(entity_type=entity_type, entity_id=entity_id, owner_id=owner_id,
+                                          parent_id=parent_id, title=title, snippet=snippet, body=body)])
+
+
+async def upsert_documents(session: AsyncSession, rows: list[dict]) -> None:
+    """Insert or overwrite many documents in one statement (a batch of classified messages)."""
+    if not rows:
+        return
+    now = utcnow()
+    stmt = insert(SearchDocument).values([{"parent_id": None, **row, "updated_at": now} for row in rows])
     await session.execute(stmt.on_conflict_do_update(
         index_elements=[SearchDocument.entity_type, SearchDocument.entity_id],
-        set_={k: stmt.excluded[k] for k in ("owner_id", "title", "snippet", "body", "updated_at")}))
+        set_={k: stmt.excluded[k] for k in ("owner_id", "parent_id", "title", "snippet", "body", "updated_at")}))
 
 
 async def delete_document(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> None:
@@ -85,7 +94,7 @@ async def keyword_matches(session: AsyncSession, query: str, *, entity_types: li
     tsquery = func.websearch_to_tsquery("english", query)
     rank = func.ts_rank_cd(SearchDocument.tsv, tsquery)
     similarity = func.word_similarity(func.lower(query), func.lower(SearchDocument.title))
-    base = [SearchDocument.entity_type.in_(entity_types), visible_filter(SearchDocument, actor)]
+    base = [SearchDocument.entity_type.in_(entity_types), document_visible(actor)]
     fulltext = await session.execute(
         select(SearchDocument.entity_type, SearchDocument.entity_id)
         .where(SearchDocument.tsv.op("@@")(tsquery), *base).order_by(rank.desc()).limit(limit))
@@ -104,8 +113,19 @@ async def documents(session: AsyncSession, keys: list[tuple[str, uuid.UUID]], *,
         return {}
     ids = [k[1] for k in keys]
     rows = await session.scalars(select(SearchDocument).where(
-        SearchDocument.entity_id.in_(ids), visible_filter(SearchDocument, actor)))
+        SearchDocument.entity_id.in_(ids), document_visible(actor)))
     return {(d.entity_type, d.entity_id): d for d in rows}
+
+
+def document_visible(actor: Actor) -> ColumnElement[bool]:
+    """Records follow the owner rule on the owner copied into their document. A message follows
+    its conversation's own rule (its contact's owner or its assignee), read now, so a contact
+    handed to another rep takes its messages' hits along at once."""
+    if actor.role in SEES_EVERYTHING:
+        return true()
+    conversations = select(Conversation.id).where(visible_filter(Conversation, actor))
+    return or_(and_(SearchDocument.entity_type != "message", visible_filter(SearchDocument, actor)),
+               and_(SearchDocument.entity_type == "message", SearchDocument.parent_id.in_(conversations)))
 
 
 # --- model versions ------------------------------------------------------------------------
@@ -182,9 +202,11 @@ async def record_ids(session: AsyncSession, entity_type: str) -> list[uuid.UUID]
     """Every id of a record type, for `mancrel ai reindex`. Ids only: each record is then read
     through its own domain's service, which decides what is live."""
     from mancrel.catalog.models import Product
+    from mancrel.company.models import Company
     from mancrel.contact.models import Contact
+    from mancrel.deal.models import Deal
 
-    model = {"product": Product, "contact": Contact}[entity_type]
+    model = {"product": Product, "contact": Contact, "company": Company, "deal": Deal}[entity_type]
     return list(await session.scalars(select(model.id).order_by(model.id)))
 
 

@@ -44,7 +44,7 @@ def _types(types: str) -> list[str]:
 @search_router.get("", response_model=SearchPage)
 async def search_records(user: CurrentUser, session: SessionDep,
                          q: Annotated[str, Query(min_length=1, max_length=500)],
-                         types: str = "product,contact", limit: LimitParam = 20) -> SearchPage:
+                         types: str = ",".join(search_service.SEARCH_TYPES), limit: LimitParam = 20) -> SearchPage:
     """Keyword and semantic search over the records the user may see, best first. One page:
     rank fusion has no stable cursor, so `next_cursor` is always null; ask for a larger limit."""
     hits = await search_service.search(session, query=q, types=_types(types), actor=user, limit=limit)

@@ -16,6 +16,7 @@ class SearchItem(BaseModel):
     title: str
     snippet: str
     score: float = Field(description="Reciprocal-rank fusion score of the keyword and vector rankings.")
+    parent_id: uuid.UUID | None = Field(None, description="The record the hit opens in: a message's conversation.")
 
 
 class SearchPage(BaseModel):

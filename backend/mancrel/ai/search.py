@@ -12,7 +12,7 @@ from mancrel.ai.embeddings import get_embedder
 from mancrel.ai.vectorstore import get_vector_store
 from mancrel.core.permissions import Actor, visible_owner_values
 
-SEARCH_TYPES = ("product", "contact")
+SEARCH_TYPES = ("product", "contact", "company", "deal", "message")
 RRF_K = 60  # the usual constant: damps the weight of the very first ranks
 CANDIDATES = 50
 # Vector hits below this cosine similarity are noise for short queries; keyword hits need none.
@@ -26,6 +26,7 @@ class SearchHit:
     title: str
     snippet: str
     score: float
+    parent_id: uuid.UUID | None = None  # the record the hit opens in: a message's conversation
 
 
 def visible_owner_ids(actor: Actor) -> list[uuid.UUID] | None:
@@ -55,5 +56,6 @@ async def search(session: AsyncSession, *, query: str, types: list[str], actor: 
         doc = docs.get(key)
         if doc is None:  # a vector whose document was removed since (Qdrant is not transactional)
             continue
-        results.append(SearchHit(doc.entity_type, doc.entity_id, doc.title, doc.snippet, round(score, 6)))
+        results.append(SearchHit(doc.entity_type, doc.entity_id, doc.title, doc.snippet, round(score, 6),
+                                 doc.parent_id))
     return results

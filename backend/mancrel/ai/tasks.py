@@ -17,6 +17,16 @@ async def embed_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
     return await indexing.index_contact(session, contact_id)
 
 
+@job("ai.embed_company")
+async def embed_company(session: AsyncSession, company_id: uuid.UUID) -> bool:
+    return await indexing.index_company(session, company_id)
+
+
+@job("ai.embed_deal")
+async def embed_deal(session: AsyncSession, deal_id: uuid.UUID) -> bool:
+    return await indexing.index_deal(session, deal_id)
+
+
 @job("ai.retrain")
 async def retrain(session: AsyncSession, actor_id: uuid.UUID | None = None) -> int:
     from mancrel.user import service as user_service

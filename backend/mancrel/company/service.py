@@ -17,6 +17,7 @@ from mancrel.core.listing import Sort
 from mancrel.core.permissions import Actor, can_assign_to
 from mancrel.core.record_filters import RecordFilters
 from mancrel.customfield import service as customfield_service
+from mancrel.worker.outbox import enqueue
 
 
 def _check_owner(actor: Actor, owner_id: uuid.UUID | None) -> None:
@@ -50,6 +51,7 @@ async def create(session: AsyncSession, *, data: CompanyCreate, actor: Actor) ->
     await _flush_unique(session, data.domain)
     await audit_service.record(session, actor=actor, action="company.created", entity_type="company",
                                entity_id=company.id, after=audit_service.snapshot(company))
+    enqueue(session, "ai.embed_company", company_id=company.id)  # global search follows the record
     return company
 
 
@@ -77,6 +79,7 @@ async def update(session: AsyncSession, *, company: Company, data: CompanyUpdate
     if new:
         await audit_service.record(session, actor=actor, action="company.updated", entity_type="company",
                                    entity_id=company.id, before=old, after=new)
+        enqueue(session, "ai.embed_company", company_id=company.id)
     return company
 
 
@@ -86,6 +89,7 @@ async def delete(session: AsyncSession, *, company: Company, actor: Actor) -> No
     await audit_service.record(session, actor=actor, action="company.deleted", entity_type="company",
                                entity_id=company.id, before={"deleted_at": None},
                                after={"deleted_at": company.deleted_at})
+    enqueue(session, "ai.embed_company", company_id=company.id)
 
 
 async def restore(session: AsyncSession, *, company: Company, actor: Actor) -> Company:
@@ -95,6 +99,7 @@ async def restore(session: AsyncSession, *, company: Company, actor: Actor) -> C
     await _flush_unique(session, company.domain)
     await audit_service.record(session, actor=actor, action="company.restored", entity_type="company",
                                entity_id=company.id, before={"deleted_at": deleted_at}, after={"deleted_at": None})
+    enqueue(session, "ai.embed_company", company_id=company.id)
     return company
 
 

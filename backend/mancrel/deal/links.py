@@ -1,4 +1,4 @@
-"""What a deal refers to in other domains: contacts, companies, custom fields, live events."""
+"""What a deal refers to in other domains: contacts, companies, custom fields, live events, search."""
 
 import uuid
 from typing import Any
@@ -13,6 +13,7 @@ from mancrel.customfield import service as customfield_service
 from mancrel.deal.exceptions import InvalidDeal
 from mancrel.deal.models import Deal
 from mancrel.insights.profile_signal import request_refresh
+from mancrel.worker.outbox import enqueue
 
 
 async def check(session: AsyncSession, *, actor: Any, contact_id: uuid.UUID | None,
@@ -50,5 +51,7 @@ def publish(session: AsyncSession, topic: str, deal: Deal, *, previous_owner_id:
                **{k: str(v) if v is not None else None for k, v in facts.items()}}
     events.publish_after_commit(session, topic, payload, audience=deal.owner_id)
     request_refresh(session, deal.contact_id)  # quoted and bought products shape recommendations
+    # Every change of a deal passes here, so global search follows it (title, owner, deletion).
+    enqueue(session, "ai.embed_deal", deal_id=deal.id)
     if previous_owner_id is not None and previous_owner_id != deal.owner_id:
         events.publish_after_commit(session, topic, payload, audience=previous_owner_id)

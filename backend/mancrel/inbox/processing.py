@@ -11,6 +11,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.ai import indexing
 from mancrel.ai import service as ai_service
 from mancrel.contact import service as contact_service
 from mancrel.core import product_metrics
@@ -52,6 +53,10 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
         inbox_service.publish_message_event(session, "message.classified", conversation, message, owner_id)
         inbox_service.publish_conversation_event(session, conversation, owner_id)
         enqueue(session, "reply.decide", message_id=message.id)  # reply/decision.py: draft, gate, send
+    # Customer messages join global search in the same batch (text only: see ai/indexing.py).
+    await indexing.index_messages(session, [
+        indexing.message_document(m, conversations[m.conversation_id], owners[m.conversation_id])
+        for m in messages if m.conversation_id in conversations])
     await session.flush()
     return len(messages)
 
