@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "mancrel.deadletter.commands",
     "mancrel.catalog.commands",
     "mancrel.ai.commands",
+    "mancrel.ops.commands",
 ]
 
 

@@ -35,13 +35,18 @@ async def _escalations(session: AsyncSession) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
+def channel_failing(channel: Channel) -> bool:
+    """Its last error is newer than its last success (mail received, mailbox polled). A send
+    failure followed by mail coming in counts as recovered: the channel works again."""
+    successes = [t for t in (channel.last_received_at, channel.last_polled_at) if t is not None]
+    return channel.last_error_at is not None and channel.last_error is not None and (
+        not successes or channel.last_error_at > max(successes))
+
+
 async def _channels(session: AsyncSession) -> None:
     now = utcnow()
     for channel in await session.scalars(select(Channel).where(Channel.enabled.is_(True))):
-        successes = [t for t in (channel.last_received_at, channel.last_polled_at) if t is not None]
-        failing = channel.last_error_at is not None and channel.last_error is not None and (
-            not successes or channel.last_error_at > max(successes))
-        metrics.CHANNEL_FAILING.labels(channel.name, channel.kind).set(1 if failing else 0)
+        metrics.CHANNEL_FAILING.labels(channel.name, channel.kind).set(1 if channel_failing(channel) else 0)
         if (channel.settings or {}).get("inbound") == "imap":
             polled = channel.last_polled_at or channel.created_at
             metrics.IMAP_POLL_LAG.labels(channel.name).set(max(0.0, (now - polled).total_seconds()))

@@ -1,0 +1,1 @@
+"""Operations commands: doctor, backup, restore (`mancrel doctor|backup|restore`)."""
