@@ -158,6 +158,13 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/products": Shared("the catalogue is the whole team's"),
     "/api/v1/products/{product_id}": Elsewhere("tests/catalog/test_api.py", "the shared catalogue; needs a product"),
     "/api/v1/ai/intents": Shared("the intent taxonomy"),
+    "/api/v1/insights/leads": Elsewhere("tests/insights/test_leads.py", "scores exist only after the scoring job; "
+                                        "the contacts' rule (reps: own and unassigned) checked there"),
+    "/api/v1/insights/churn": Elsewhere("tests/insights/test_churn.py", "alerts exist only after the nightly job; "
+                                        "the contacts' rule checked there"),
+    "/api/v1/insights/opportunities": Elsewhere("tests/insights/test_opportunities.py", "as the churn list"),
+    "/api/v1/insights/today": Elsewhere("tests/insights/test_today.py", "the three lists above and the caller's own "
+                                        "overdue tasks; another rep's records absent, checked there"),
     "/api/v1/events": Elsewhere("tests/events/test_sse.py", "a live stream: needs a real server; its filter "
                                 "(events.may_receive) is core.permissions.can_see"),
 }

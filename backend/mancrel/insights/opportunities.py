@@ -63,7 +63,8 @@ def _stock(row: Any) -> dict[str, Any]:
 
 def _repeat(row: Any, now: datetime) -> dict[str, Any] | None:
     purchases = list(row.purchases)
-    gaps = [(b - a).days for a, b in itertools.pairwise(purchases) if (b - a).days > 0]
+    gaps = [(b - a).total_seconds() / 86400 for a, b in itertools.pairwise(purchases)]
+    gaps = [g for g in gaps if g > 0.5]  # two deals closed the same day are one purchase
     if not gaps:
         return None
     usual = statistics.median(gaps)

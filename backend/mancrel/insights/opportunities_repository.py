@@ -13,8 +13,9 @@ from mancrel.core.pagination import after
 from mancrel.core.permissions import Actor, visible_filter
 from mancrel.insights.lead_score_models import Opportunity
 
-_NO_OPEN_DEAL = """NOT EXISTS (SELECT 1 FROM deals d WHERE d.contact_id = {contact} AND d.status = 'open'
-                              AND d.deleted_at IS NULL)"""
+# `open_deal`, not `d`: the fragment sits inside queries that name their own deals `d`.
+_NO_OPEN_DEAL = """NOT EXISTS (SELECT 1 FROM deals open_deal WHERE open_deal.contact_id = {contact}
+                              AND open_deal.status = 'open' AND open_deal.deleted_at IS NULL)"""
 
 # The newest buying or pricing question per conversation of a contact without an open deal.
 _ASKED = text(f"""
