@@ -329,7 +329,7 @@ async def test_meta_down_retries_then_dead_letters_and_a_replay_makes_the_contac
     assert health["inbound_failed"] == 0
 
 
-async def test_a_refused_token_is_on_the_channel_health_and_dead_lettered_without_retries(
+async def test_a_refused_token_is_on_the_channel_health_dead_lettered_without_retries_and_replayed_once_fixed(
         committed_client, setup, graph_api, worker):
     admin, channel = setup["admin"], setup["channel"]
     graph_api.leads["900100200305"] = meta_lead("900100200305")
@@ -346,6 +346,16 @@ async def test_a_refused_token_is_on_the_channel_health_and_dead_lettered_withou
     health = await _get(committed_client, admin, f"/channels/{channel.id}/health")
     assert "190" in health["token_error"] and health["token_error_at"] is not None
     assert await _lead_deals(committed_client, admin) == []
+
+    # An admin pastes the new token, then replays: the lead arrives and the warning goes.
+    patched = await committed_client.patch(f"/api/v1/channels/{channel.id}", headers=auth_headers(admin),
+                                           json={"secrets": {"access_token": graph_api.token}})
+    assert patched.status_code == 200, patched.text
+    replay = await committed_client.post(f"/api/v1/dead-letters/{letter['id']}/replay", headers=auth_headers(admin))
+    assert replay.status_code == 200, replay.text
+    (deal,) = await _deals_once_there(committed_client, admin, worker=worker)
+    assert deal["source_details"]["leadgen_id"] == "900100200305"
+    assert (await _get(committed_client, admin, f"/channels/{channel.id}/health"))["token_error"] is None
 
 
 # --- the job on its own ---------------------------------------------------------------------------
