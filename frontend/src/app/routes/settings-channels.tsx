@@ -1,44 +1,43 @@
 import { useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryState } from "@/components/ui/query-state";
-import { useMe } from "@/features/auth/api/get-me";
 import { useChannels } from "@/features/settings/api/list-channels";
 import { ChannelCard } from "@/features/settings/components/channel-card";
 import { ChannelForm } from "@/features/settings/components/channel-form";
 import { origin } from "@/lib/auth/session";
+import { SettingsPage } from "../settings-page";
 
 /** Settings > Channels: the mailboxes customer mail arrives through. Admins only. */
 export function SettingsChannelsRoute() {
-  const me = useMe();
-  const isAdmin = me.data?.role === "admin";
-  const channels = useChannels({ enabled: isAdmin });
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const [saved, setSaved] = useState("");
+  return (
+    <SettingsPage title="Channels" subtitle="where customer messages arrive and replies leave"
+      actions={
+        <button type="button" className="button button-primary" aria-expanded={editing === "new"}
+          onClick={() => { setSaved(""); setEditing(editing === "new" ? null : "new"); }}>New email channel</button>
+      }>
+      <Channels editing={editing} setEditing={setEditing} saved={saved} setSaved={setSaved} />
+    </SettingsPage>
+  );
+}
 
-  if (me.data && !isAdmin) {
-    return (
-      <div className="page">
-        <h1>Settings</h1>
-        <EmptyState title="Only admins can change settings." />
-      </div>
-    );
-  }
+interface Props {
+  editing: string | null;
+  setEditing: (id: string | "new" | null) => void;
+  saved: string;
+  setSaved: (message: string) => void;
+}
+
+// Rendered only for admins, so a rep's browser never asks for the channels.
+function Channels({ editing, setEditing, saved, setSaved }: Props) {
+  const channels = useChannels({ enabled: true });
   const done = (message: string) => {
     setEditing(null);
     setSaved(message);
   };
   return (
-    <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Channels</h1>
-          <p className="muted">Settings · where customer messages arrive and replies leave</p>
-        </div>
-        <div className="page-actions">
-          <button type="button" className="button button-primary" aria-expanded={editing === "new"}
-            onClick={() => { setSaved(""); setEditing(editing === "new" ? null : "new"); }}>New email channel</button>
-        </div>
-      </header>
+    <>
       <p role="status" className="live-line notice">{saved}</p>
       {editing === "new" && (
         <section className="card" aria-label="New email channel">
@@ -60,6 +59,6 @@ export function SettingsChannelsRoute() {
           </div>
         )}
       </QueryState>
-    </div>
+    </>
   );
 }

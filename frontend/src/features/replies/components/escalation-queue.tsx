@@ -23,7 +23,7 @@ export function EscalationQueue({ people }: { people: Person[] }) {
   if (items.length === 0) return <EmptyState title="Nothing escalated."><p>Messages the AI hands to a person appear here.</p></EmptyState>;
   const rows = sortQueue(items.map((s, i) => ({ suggestion: s, ...escalationStep(audits[i]?.data) })));
   return (
-    <ul className="escalation-list">
+    <ul className="escalation-list" aria-label="Escalated conversations">
       {rows.map((row) => <EscalationRow key={row.suggestion.id} row={row} people={people} />)}
     </ul>
   );
