@@ -397,6 +397,23 @@ async def test_answers_without_a_usable_phone_keep_it_in_the_note(committed_db, 
     assert "Phone number: 0151 2345678" in note.body and "Shirt size: XXL" in note.body
 
 
+async def test_a_lead_from_a_known_phone_joins_that_contact_and_adds_the_new_email(committed_db, setup, graph_api):
+    owner = await make_user(committed_db, role=Role.rep)
+    known = await make_contact(committed_db, actor=owner, first_name="Ann", last_name="B.", emails=[],
+                               phones=["+4915123456789"])
+    await commit(committed_db)
+    graph_api.leads["900100200309"] = meta_lead("900100200309", phone="0049 151 23456789",
+                                                email="ann.new@customer.example")
+    event = await _stored_event(committed_db, setup["channel"], "900100200309")
+
+    assert await lead_ads.fetch_lead.run_async(committed_db, event_id=event.id) == "stored"
+    await commit(committed_db)
+    deal = await committed_db.scalar(select(Deal).where(Deal.source_ref == "900100200309"))
+    await committed_db.refresh(known)
+    assert deal.contact_id == known.id and deal.owner_id == owner.id
+    assert known.emails == ["ann.new@customer.example"] and known.phones == ["+4915123456789"]
+
+
 async def test_a_deleted_stage_fails_the_job_for_good_with_the_reason_on_the_channel(committed_db, setup):
     channel = setup["channel"]
     await channel_service.update(committed_db, channel=channel, actor=None, data=ChannelUpdate(
