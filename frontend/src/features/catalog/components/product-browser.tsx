@@ -13,7 +13,7 @@ export function ProductBrowser({ initialQuery = "" }: { initialQuery?: string })
   const q = useDebounced(search.trim());
   return (
     <>
-      <form className="filters" role="search" aria-label="Search products" onSubmit={(e) => e.preventDefault()}>
+      <form className="filters" role="search" aria-label="Product search" onSubmit={(e) => e.preventDefault()}>
         <label className="inline-field grow">Search products
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, SKU or what it is for" />
         </label>

@@ -8,7 +8,6 @@ import { hitPath, isPaletteShortcut, moveActive, TYPE_LABELS } from "../search-l
 /** Global search: Ctrl/Cmd-K (or the header button) opens it; arrows pick, Enter opens, Escape closes. */
 export function CommandPalette() {
   const [open, setOpen] = useState(false);
-  const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
@@ -22,16 +21,9 @@ export function CommandPalette() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal?.();
-    if (!open && d.open) d.close?.();
-  }, [open]);
-
   const close = () => {
     setOpen(false);
-    opener.current?.focus?.();
+    opener.current?.focus?.(); // back where the user was
   };
 
   return (
@@ -40,10 +32,26 @@ export function CommandPalette() {
         onClick={(e) => { opener.current = e.currentTarget; setOpen(true); }}>
         Search <kbd aria-hidden="true">Ctrl K</kbd>
       </button>
-      <dialog ref={dialog} className="palette" aria-label="Search everything" onClose={() => setOpen(false)} onCancel={(e) => { e.preventDefault(); close(); }}>
-        {open && <PaletteBody onClose={close} />}
-      </dialog>
+      {open && <PaletteDialog onClose={close} />}
     </>
+  );
+}
+
+function PaletteDialog({ onClose }: { onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    // jsdom has no showModal; an open attribute is the same dialog without the backdrop.
+    if (typeof d.showModal === "function") d.showModal();
+    else d.setAttribute("open", "");
+  }, []);
+  return (
+    <dialog ref={dialog} className="palette" aria-label="Search everything"
+      onCancel={(e) => { e.preventDefault(); onClose(); }}
+      onClick={(e) => { if (e.target === dialog.current) onClose(); }}>
+      <PaletteBody onClose={onClose} />
+    </dialog>
   );
 }
 
@@ -78,6 +86,9 @@ function PaletteBody({ onClose }: { onClose: () => void }) {
           } else if (e.key === "Enter") {
             e.preventDefault();
             go(active);
+          } else if (e.key === "Escape") {
+            e.preventDefault();
+            onClose();
           }
         }} />
       <p className="palette-status muted" role="status">
