@@ -13,9 +13,10 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# Modules, not names: the worker loads every task module while mancrel.ai.indexing may still be
+# importing (worker/app.py), so its names are read when used.
+from mancrel.ai import indexing, search_index
 from mancrel.ai.embeddings import get_embedder
-from mancrel.ai.indexing import product_text
-from mancrel.ai.search_index import BODY_CHARS, clip
 from mancrel.catalog import matching
 from mancrel.contact import service as contact_service
 from mancrel.core.db import utcnow
@@ -69,8 +70,9 @@ async def _vector(session: AsyncSession, found: list[build.Interest], texts: lis
                   now: datetime) -> np.ndarray | None:
     weights = {i.product_id: i.weight for i in found}
     products = await matching.products_by_ids(session, list(weights))
-    product_texts = [clip(f"{title}. {body}", BODY_CHARS) for title, _, body in map(product_text, products)]
-    own_words = [clip(text, BODY_CHARS) for text, _, _ in texts]
+    clip, limit = search_index.clip, search_index.BODY_CHARS
+    product_texts = [clip(f"{title}. {body}", limit) for title, _, body in map(indexing.product_text, products)]
+    own_words = [clip(text, limit) for text, _, _ in texts]
     if not product_texts and not own_words:
         return None
     # The same model and text as the product search index: the profile lives in its space.

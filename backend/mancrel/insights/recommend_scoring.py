@@ -5,7 +5,7 @@ score = 0.45 x similarity (cosine of the product to the contact's profile vector
       + 0.35 x co-interest (what customers sharing the contact's products went on to buy; the
                best candidate scores 1)
       + 0.10 x popularity (log-scaled; the best candidate scores 1)
-      + 0.25 x decayed "asked about it" (the customer named it: a rep should follow that up)
+      + 0.50 x decayed "asked about it" (the customer named it: a rep should follow that up)
       + 0.20 when a consumable they bought is due again.
 A contact with no history yet is ranked by popularity alone.
 
@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from mancrel.insights.profile_build import Interest, decay
 
-WEIGHTS = {"similarity": 0.45, "co_interest": 0.35, "popularity": 0.10, "asked": 0.25, "due": 0.20}
+WEIGHTS = {"similarity": 0.45, "co_interest": 0.35, "popularity": 0.10, "asked": 0.50, "due": 0.20}
 DEFAULT_REPURCHASE_DAYS = 90
 _REPURCHASE_TAG = re.compile(r"^repurchase-(\d{1,4})d$")
 SIMILAR_REASON_MIN = 0.45  # below this cosine, "similar to" would not read as true
