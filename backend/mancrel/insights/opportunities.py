@@ -6,6 +6,9 @@
   stock (its facts keep the stock it saw), active and in stock again now.
 - repeat_purchase: a customer with two purchases or more whose usual interval says the next one
   is due within REPEAT_LEAD_DAYS (or recently overdue), and who has no open deal.
+- upsell: for an open deal, the contact's best recommendation (insights/recommend_service.py)
+  that customers with the same products went on to buy (a co-interest reason), not on the deal yet.
+  The most recently moved UPSELL_DEALS open deals are looked at per run, so a run stays bounded.
 
 Each is stored once per (contact, kind, key): a dismissed one is kept as dismissed, so it is
 never raised again.
@@ -16,6 +19,7 @@ import statistics
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,9 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.core.db import utcnow
 from mancrel.core.errors import Conflict, NotFound
 from mancrel.core.pagination import decode_cursor, encode_cursor
-from mancrel.core.permissions import Actor, can_assign_to
+from mancrel.core.permissions import Actor, Role, can_assign_to
 from mancrel.deal import service as deal_service
 from mancrel.deal.schemas import DealCreate
+from mancrel.insights import recommend_service
 from mancrel.insights.lead_score_models import Opportunity
 from mancrel.insights.lead_score_schemas import OpportunityPage, OpportunityRead
 from mancrel.insights.leads import brief
@@ -34,6 +39,10 @@ from mancrel.insights.opportunities_repository import OpportunityRepository
 ASKED_DAYS = 14
 STOCK_QUESTION_DAYS = 120
 REPEAT_LEAD_DAYS = 14
+UPSELL_DEALS = 200
+CO_INTEREST = "often bought with"
+# The job reads recommendations for the shop, not for one rep: every product and contact.
+_SYSTEM = SimpleNamespace(id=None, role=Role.admin, email=None)
 INTENT_WORDS = {"purchase_intent": "wants to buy", "pricing": "asked about prices"}
 
 
@@ -79,6 +88,21 @@ def _repeat(row: Any, now: datetime) -> dict[str, Any] | None:
             "value": float(row.typical_amount) if row.typical_amount is not None else None}
 
 
+async def _upsells(session: AsyncSession, repo: OpportunityRepository, now: datetime) -> list[dict[str, Any]]:
+    found = []
+    for deal in await repo.recent_open_deals(UPSELL_DEALS):
+        listing = await recommend_service.recommend(session, contact_id=deal.contact_id, actor=_SYSTEM, limit=5,
+                                                    now=now)
+        best = next((i for i in listing.items if any(r.startswith(CO_INTEREST) for r in i.reasons)), None)
+        if best is None:
+            continue
+        found.append({"contact_id": deal.contact_id, "kind": "upsell", "key": f"deal:{deal.id}:{best.product.id}",
+                      "title": f"Add {best.product.title} to {deal.title}"[:300], "product_id": best.product.id,
+                      "deal_id": deal.id, "value": float(best.product.price) if best.product.price else None,
+                      "reasons": [r for r in best.reasons if r.startswith(CO_INTEREST)] + [f"open deal {deal.title}"]})
+    return found
+
+
 async def run(session: AsyncSession, *, now: datetime | None = None) -> dict[str, int]:
     """Find new opportunities of every kind; returns how many were added per kind."""
     now = now or utcnow()
@@ -87,6 +111,7 @@ async def run(session: AsyncSession, *, now: datetime | None = None) -> dict[str
     found = [_asked(r) for r in await repo.asked_without_deal(now - timedelta(days=ASKED_DAYS))]
     found += [_stock(r) for r in await repo.back_in_stock(now - timedelta(days=STOCK_QUESTION_DAYS))]
     found += [o for o in (_repeat(r, now) for r in await repo.repeat_buyers(now)) if o is not None]
+    found += await _upsells(session, repo, now)
     added: dict[str, int] = {}
     for row in found:
         if await repo.add_once({"id": uuid.uuid4(), "created_at": now, "status": "open", **row}):

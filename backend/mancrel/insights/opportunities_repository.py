@@ -69,6 +69,12 @@ UPDATE opportunities SET status = 'expired'
 WHERE status = 'open' AND kind = 'intent_no_deal' AND NOT {_NO_OPEN_DEAL.format(contact="opportunities.contact_id")}
 """)  # noqa: S608
 
+_RECENT_OPEN_DEALS = text("""
+SELECT d.id, d.contact_id, d.title FROM deals d JOIN contacts c ON c.id = d.contact_id AND c.deleted_at IS NULL
+WHERE d.status = 'open' AND d.deleted_at IS NULL
+ORDER BY d.stage_changed_at DESC LIMIT :limit
+""")
+
 
 class OpportunityRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -82,6 +88,10 @@ class OpportunityRepository:
 
     async def repeat_buyers(self, now: datetime) -> list[Any]:
         return list(await self.session.execute(_REPEATS, {"now": now}))
+
+    async def recent_open_deals(self, limit: int) -> list[Any]:
+        """Open deals with a contact, most recently moved first: where an upsell is worth a look."""
+        return list(await self.session.execute(_RECENT_OPEN_DEALS, {"limit": limit}))
 
     async def add_once(self, row: dict[str, Any]) -> bool:
         """Insert unless this (contact, kind, key) was ever raised, dismissed ones included."""

@@ -5,17 +5,30 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
+from mancrel.ai import indexing
 from mancrel.catalog.models import ProductVariant
 from mancrel.core.permissions import Role
+from mancrel.deal import line_items_service
+from mancrel.deal.line_items_schemas import LineItemCreate
 from mancrel.deal.models import Deal
 from mancrel.inbox.models import Conversation
-from mancrel.insights import opportunities
+from mancrel.insights import opportunities, profile_service
 from mancrel.insights.lead_score_models import Opportunity
 from mancrel.reply.models import Suggestion
+from tests.catalog.factories import make_source
 from tests.contact.factories import quick_user
-from tests.factories import auth_headers
+from tests.deal.factories import make_contact, make_deal
+from tests.factories import auth_headers, make_user
 from tests.insights.crm_history import days_ago, deal, message, person, purchases
 from tests.reply.factories import make_product
+
+
+async def _won_with(db, rep, contact, *products):
+    won = await make_deal(db, actor=rep, owner=rep, contact_id=contact.id, stage="Won")
+    won.closed_at = days_ago(20)
+    for product in products:
+        await line_items_service.add(db, deal=won, data=LineItemCreate(product_id=product.id), actor=rep)
+    await db.flush()
 
 
 async def _listed(client, user) -> list[dict]:
@@ -119,3 +132,24 @@ async def test_opportunities_follow_the_visibility_rule(client, db):
     seen_a = {i["contact"]["id"] for i in await _listed(client, a)}
     assert ids["a"] in seen_a and ids["nobody"] in seen_a and ids["b"] not in seen_a
     assert set(ids.values()) <= {i["contact"]["id"] for i in await _listed(client, manager)}
+
+
+async def test_an_open_deal_gets_an_upsell_that_customers_with_the_same_products_bought(db):
+    rep = await make_user(db)
+    source = await make_source(db)
+    jacket = await make_product(db, title="Trail Jacket", sku="JKT-1", stock=10, source=source)
+    socks = await make_product(db, title="Alpine Merino Socks", sku="SOCK-1", stock=40, source=source)
+    for product in (jacket, socks):
+        await indexing.index_product(db, product.id)
+    hikers = [await make_contact(db, owner=rep, first_name=f"Hiker{n}") for n in range(2)]
+    for hiker in hikers:
+        await _won_with(db, rep, hiker, jacket, socks)
+    buyer = await make_contact(db, owner=rep, first_name="Ann")
+    await _won_with(db, rep, buyer, jacket)
+    open_deal = await make_deal(db, actor=rep, owner=rep, contact_id=buyer.id, stage="Proposal")
+    for contact in (*hikers, buyer):
+        await profile_service.refresh(db, contact_id=contact.id, force=True)
+    await opportunities.run(db)
+    [upsell] = [o for o in await _of(db, buyer) if o.kind == "upsell"]
+    assert upsell.deal_id == open_deal.id and upsell.product_id == socks.id
+    assert "often bought with the Trail Jacket" in upsell.reasons and upsell.title.startswith("Add Alpine Merino Socks")
