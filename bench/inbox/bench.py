@@ -2,6 +2,7 @@
 classification throughput through the worker at several batch sizes.
 
     ../../.venv/bin/python bench.py ack [--rates 300] [--seconds 15]
+    ../../.venv/bin/python bench.py wa-ack [--rates 300] [--seconds 15]
     ../../.venv/bin/python bench.py classified [--rate 50] [--seconds 20]
     ../../.venv/bin/python bench.py throughput [--batches 1,16,64] [--messages 1500]
 
@@ -9,7 +10,9 @@ Each run starts its own embedded PostgreSQL and Valkey, one API process (`mancre
 messages are classified, one default worker (`mancrel worker`, every queue), all on this machine's
 2 cores beside the load generator. Mail is the seller evaluation messages wrapped as real replies
 (mail.py: quoted history, signatures; about 660 characters), sent as signed Mailgun forwards by
-bench/catalog/loadgen.py (open loop: latency counts from each delivery's scheduled time).
+bench/catalog/loadgen.py (open loop: latency counts from each delivery's scheduled time). `wa-ack`
+sends signed WhatsApp Cloud API deliveries instead (whatsapp.py: one text message each) to
+`/webhook/meta/{id}`, where each message is stored as its own event with its ingest job.
 """
 
 import argparse
@@ -39,6 +42,8 @@ Stack, dispose_engine, offered_load, percentile = (_catalog.Stack, _catalog.disp
 
 SIGNING_KEY = "key-bench-mailgun-signing-0123456789abcdef"
 REQUEST = f"{HERE / 'mail.py'}:request"
+APP_SECRET = "bench-meta-app-secret-0123456789abcdef"
+WA_REQUEST = f"{HERE / 'whatsapp.py'}:request"
 
 
 async def setup_channel():
@@ -50,6 +55,19 @@ async def setup_channel():
         channel = await channel_service.create(session, actor=None, data=ChannelCreate(
             kind="email", name="bench mail", secrets={"signing_key": SIGNING_KEY},
             settings={"address": "orders@northwind-outfitters.example", "inbound": "mailgun"}))
+    return channel.id
+
+
+async def setup_whatsapp() -> str:
+    from mancrel.channel import service as channel_service
+    from mancrel.channel.schemas import ChannelCreate
+    from mancrel.core.db import unit_of_work
+
+    async with unit_of_work() as session:
+        channel = await channel_service.create(session, actor=None, data=ChannelCreate(
+            kind="whatsapp", name="bench whatsapp",
+            settings={"phone_number_id": "106540352242922", "display_phone_number": "+49 30 123456"},
+            secrets={"app_secret": APP_SECRET, "access_token": "bench-token", "verify_token": "bench-verify"}))
     return channel.id
 
 
@@ -83,6 +101,22 @@ async def run_ack(args, stack: Stack) -> dict:
                 | {"load_average": os.getloadavg()[0]} for rate in args.rates]
         (stored,) = await rows("SELECT count(*) FROM inbound_events")
         return {"benchmark": "ack", "runs": runs, "stored_events": stored[0]}
+    finally:
+        await dispose_engine()
+
+
+async def run_wa_ack(args, stack: Stack) -> dict:
+    try:
+        channel_id = await setup_whatsapp()
+        stack.serve()
+        path = f"/webhook/meta/{channel_id}"
+        offered_load(stack.port, path, rate=100, seconds=3, processes=1, prefix="warm", secret=APP_SECRET,
+                     request=WA_REQUEST)
+        runs = [offered_load(stack.port, path, rate=rate, seconds=args.seconds, processes=args.processes,
+                             prefix=f"r{rate}", secret=APP_SECRET, request=WA_REQUEST)
+                | {"load_average": os.getloadavg()[0]} for rate in args.rates]
+        (stored,) = await rows("SELECT count(*) FROM inbound_events")
+        return {"benchmark": "wa-ack", "runs": runs, "stored_events": stored[0]}
     finally:
         await dispose_engine()
 
@@ -167,6 +201,10 @@ def main() -> None:
     ack.add_argument("--rates", type=lambda v: [float(x) for x in v.split(",")], default=[300.0])
     ack.add_argument("--seconds", type=float, default=15)
     ack.add_argument("--processes", type=int, default=1)
+    wa_ack = sub.add_parser("wa-ack")
+    wa_ack.add_argument("--rates", type=lambda v: [float(x) for x in v.split(",")], default=[300.0])
+    wa_ack.add_argument("--seconds", type=float, default=15)
+    wa_ack.add_argument("--processes", type=int, default=1)
     classified = sub.add_parser("classified")
     classified.add_argument("--rate", type=float, default=50)
     classified.add_argument("--seconds", type=float, default=20)
@@ -177,7 +215,7 @@ def main() -> None:
     stack = Stack()
     stack.start()
     try:
-        runner = {"ack": run_ack, "classified": run_classified, "throughput": run_throughput}[args.benchmark]
+        runner = {"ack": run_ack, "wa-ack": run_wa_ack, "classified": run_classified, "throughput": run_throughput}[args.benchmark]
         print(json.dumps(asyncio.run(runner(args, stack))))
     finally:
         stack.stop()
