@@ -134,6 +134,11 @@ async def _blockers(session: AsyncSession, suggestion: Suggestion, facts: Facts,
     if quiet is not None and quiet.contains(utcnow()):
         found.append(f"quiet hours ({quiet.start:%H:%M}-{quiet.end:%H:%M} {quiet.timezone}): nothing is sent "
                      "automatically")
+    conversation = await session.get(Conversation, suggestion.conversation_id)
+    if conversation is not None and not await inbox_service.reply_window_open(session, conversation):
+        # WhatsApp / Messenger take free-form replies only within 24 hours of the customer's last message.
+        found.append("window closed: the channel's 24-hour reply window has passed; a person decides "
+                     "how to answer")
     if await repo.last_outbound_was_automatic(suggestion.conversation_id):
         found.append("the last reply in this conversation was automatic; a person answers next")
     if suggestion.contact_id is not None and await repo.never_auto_reply(suggestion.contact_id):

@@ -187,3 +187,16 @@ async def test_a_contact_marked_never_auto_reply_is_answered_by_a_person(client,
     suggestion = await decide_message(db, message.id)
     assert suggestion.status == "pending" and suggestion.reasons == ["this contact is never answered automatically"]
     assert await _outbound(db, message.conversation_id) == []
+
+
+async def test_a_whatsapp_question_answered_after_the_24_hour_window_waits_for_a_person(db):
+    await make_product(db)
+    channel = await make_channel(db)
+    message = await classified_message(db, text=QUESTION, confidence=0.97, channel=channel)
+    channel.kind = "whatsapp"  # the same question, on a chat channel whose window has passed
+    conversation = await db.get(Conversation, message.conversation_id)
+    conversation.last_inbound_at = utcnow() - timedelta(hours=24, seconds=1)
+    await db.flush()
+    suggestion = await decide_message(db, message.id)
+    assert (suggestion.decision, suggestion.status) == ("approval", "pending")
+    assert suggestion.reasons[0].startswith("window closed") and await _outbound(db, conversation.id) == []
