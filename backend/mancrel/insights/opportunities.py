@@ -5,7 +5,8 @@
 - back_in_stock: a product the contact asked about while the reply step saw every variant out of
   stock (its facts keep the stock it saw), active and in stock again now.
 - repeat_purchase: a customer with two purchases or more whose usual interval says the next one
-  is due within REPEAT_LEAD_DAYS (or recently overdue), and who has no open deal.
+  is due within REPEAT_LEAD_DAYS (or recently overdue), and who has no open deal. Per product from
+  won line items when the customer has them, else from their won deals.
 - upsell: for an open deal, the contact's best recommendation (insights/recommend_service.py)
   that customers with the same products went on to buy (a co-interest reason), not on the deal yet.
   The most recently moved UPSELL_DEALS open deals are looked at per run, so a run stays bounded.
@@ -81,9 +82,11 @@ def _repeat(row: Any, now: datetime) -> dict[str, Any] | None:
     # Due soon, or overdue by less than half an interval: later than that it is a churn sign instead.
     if not due - timedelta(days=REPEAT_LEAD_DAYS) <= now <= due + timedelta(days=usual / 2):
         return None
-    return {"contact_id": row.contact_id, "kind": "repeat_purchase", "key": f"after:{purchases[-1]:%Y-%m-%d}",
-            "title": f"Next purchase due {due:%d %b %Y}", "due_at": due,
-            "reasons": [f"buys about every {usual:.0f} days ({len(purchases)} purchases)",
+    what = f"{row.title} " if row.product_id else ""
+    key = f"product:{row.product_id}:" if row.product_id else ""
+    return {"contact_id": row.contact_id, "kind": "repeat_purchase", "key": f"{key}after:{purchases[-1]:%Y-%m-%d}",
+            "title": f"Next {what}purchase due {due:%d %b %Y}"[:300], "due_at": due, "product_id": row.product_id,
+            "reasons": [f"buys {what}about every {usual:.0f} days ({len(purchases)} purchases)",
                         f"last purchase {purchases[-1]:%d %b %Y}"],
             "value": float(row.typical_amount) if row.typical_amount is not None else None}
 

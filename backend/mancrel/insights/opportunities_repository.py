@@ -54,14 +54,32 @@ WHERE EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.s
 ORDER BY a.contact_id, a.product_id, a.created_at DESC
 """)
 
-# Customers with two purchases or more and no open deal: their purchase dates and amounts.
+_WON_ITEMS = """EXISTS (SELECT 1 FROM deal_line_items li JOIN deals w ON w.id = li.deal_id
+                       WHERE w.contact_id = {contact} AND w.status = 'won' AND w.deleted_at IS NULL
+                       AND li.product_id IS NOT NULL)"""
+
+# Customers with two purchases or more and no open deal: their purchase dates and amounts. Those
+# with won line items are read per product instead (_REPEATS_BY_PRODUCT).
 _REPEATS = text(f"""
-SELECT d.contact_id, array_agg(d.closed_at ORDER BY d.closed_at) AS purchases,
+SELECT d.contact_id, NULL AS product_id, NULL AS title, array_agg(d.closed_at ORDER BY d.closed_at) AS purchases,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY d.amount) AS typical_amount
 FROM deals d JOIN contacts c ON c.id = d.contact_id AND c.deleted_at IS NULL
 WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL AND d.closed_at <= :now
-  AND {_NO_OPEN_DEAL.format(contact="d.contact_id")}
+  AND {_NO_OPEN_DEAL.format(contact="d.contact_id")} AND NOT {_WON_ITEMS.format(contact="d.contact_id")}
 GROUP BY d.contact_id HAVING count(*) >= 2
+""")  # noqa: S608
+
+# The same per (customer, product) from won line items: the product's own rhythm for this buyer.
+_REPEATS_BY_PRODUCT = text(f"""
+SELECT d.contact_id, li.product_id, p.title, array_agg(DISTINCT d.closed_at ORDER BY d.closed_at) AS purchases,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY li.line_total) AS typical_amount
+FROM deal_line_items li
+JOIN deals d ON d.id = li.deal_id
+JOIN contacts c ON c.id = d.contact_id AND c.deleted_at IS NULL
+JOIN products p ON p.id = li.product_id AND p.status = 'active' AND p.deleted_at IS NULL
+WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL AND d.closed_at <= :now
+  AND {_NO_OPEN_DEAL.format(contact="d.contact_id")}
+GROUP BY d.contact_id, li.product_id, p.title HAVING count(DISTINCT d.id) >= 2
 """)  # noqa: S608
 
 _EXPIRE_ASKED = text(f"""
@@ -87,7 +105,8 @@ class OpportunityRepository:
         return list(await self.session.execute(_BACK_IN_STOCK, {"since": since}))
 
     async def repeat_buyers(self, now: datetime) -> list[Any]:
-        return list(await self.session.execute(_REPEATS, {"now": now}))
+        return [*await self.session.execute(_REPEATS, {"now": now}),
+                *await self.session.execute(_REPEATS_BY_PRODUCT, {"now": now})]
 
     async def recent_open_deals(self, limit: int) -> list[Any]:
         """Open deals with a contact, most recently moved first: where an upsell is worth a look."""

@@ -29,6 +29,7 @@ async def _won_with(db, rep, contact, *products):
     for product in products:
         await line_items_service.add(db, deal=won, data=LineItemCreate(product_id=product.id), actor=rep)
     await db.flush()
+    return won
 
 
 async def _listed(client, user) -> list[dict]:
@@ -153,3 +154,19 @@ async def test_an_open_deal_gets_an_upsell_that_customers_with_the_same_products
     [upsell] = [o for o in await _of(db, buyer) if o.kind == "upsell"]
     assert upsell.deal_id == open_deal.id and upsell.product_id == socks.id
     assert "often bought with the Trail Jacket" in upsell.reasons and upsell.title.startswith("Add Alpine Merino Socks")
+
+
+async def test_a_consumable_bought_regularly_is_due_again_per_product_from_won_line_items(db):
+    rep = await make_user(db)
+    beans = await make_product(db, title="Espresso Beans 1kg", sku="BEAN-1", stock=50)
+    grinder = await make_product(db, title="Hand Grinder", sku="GRIND-1", stock=5)
+    cafe = await make_contact(db, owner=rep, first_name="Cafe")
+    for age, products in ((86, (beans, grinder)), (56, (beans,)), (26, (beans,))):
+        won = await _won_with(db, rep, cafe, *products)
+        won.closed_at = days_ago(age)
+    await db.flush()
+    await opportunities.run(db)
+    [found] = await _of(db, cafe)  # the grinder was bought once: no rhythm, no opportunity
+    assert found.kind == "repeat_purchase" and found.product_id == beans.id
+    assert found.title.startswith("Next Espresso Beans 1kg purchase due")
+    assert "buys Espresso Beans 1kg about every 30 days (3 purchases)" in found.reasons
