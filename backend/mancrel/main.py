@@ -11,6 +11,7 @@ from mancrel import __version__
 from mancrel.activity.router import router as activity_router
 from mancrel.ai.router import router as ai_router
 from mancrel.ai.router import search_router
+from mancrel.analytics.router import router as analytics_router
 from mancrel.audit.router import router as audit_router
 from mancrel.auth.router import router as auth_router
 from mancrel.catalog.router import router as catalog_router
@@ -82,6 +83,7 @@ API_ROUTERS: list[APIRouter] = [
     suggestion_router,
     team_router,
     insights_router,
+    analytics_router,
 ]
 
 

@@ -2,6 +2,7 @@
 
 from mancrel.activity.models import Activity
 from mancrel.ai.models import Classification, Embedding, ModelVersion, SearchDocument, TrainingExample
+from mancrel.analytics import models as analytics_models  # noqa: F401  (registers the daily rollups)
 from mancrel.audit.models import AuditEntry
 from mancrel.auth.models import RefreshToken
 from mancrel.catalog.models import CatalogEvent, CatalogSource, Product, ProductVariant

@@ -167,6 +167,10 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/insights/churn": Elsewhere("tests/insights/test_churn.py", "alerts exist only after the nightly job; "
                                         "the contacts' rule checked there"),
     "/api/v1/insights/opportunities": Elsewhere("tests/insights/test_opportunities.py", "as the churn list"),
+    **{f"/api/v1/analytics/{name}": Elsewhere("tests/analytics/test_visibility.py", "sums over daily rollups that "
+       "exist only after the rollup job; a rep's figures are checked to be their own and unassigned ones there")
+       for name in ("pipeline", "deals", "revenue-by-product", "messages", "response-times", "automation",
+                    "activity")},
     "/api/v1/insights/today": Elsewhere("tests/insights/test_today.py", "the three lists above and the caller's own "
                                         "overdue tasks; another rep's records absent, checked there"),
     "/api/v1/events": Elsewhere("tests/events/test_sse.py", "a live stream: needs a real server; its filter "

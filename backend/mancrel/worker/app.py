@@ -41,6 +41,7 @@ TASK_MODULES = [
     "mancrel.channel.lead_ads",
     "mancrel.reply.tasks",
     "mancrel.insights.tasks_insights",
+    "mancrel.analytics.tasks",
     "mancrel.insights.profile_tasks",
     "mancrel.system.retention",
 ]

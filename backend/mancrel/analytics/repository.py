@@ -1,0 +1,80 @@
+"""Every read of the rollup tables: sums over a scope's days and owner keys."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, Select, cast, desc, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.analytics.dependencies import Scope
+from mancrel.analytics.models import ActivityDay, AutomationDay, DealDay, MessageDay, ProductDay, ResponseDay, StageDay
+
+
+def _count(column: Any) -> Any:
+    """A sum of counts as an integer (PostgreSQL sums bigints into numeric)."""
+    return cast(func.coalesce(func.sum(column), 0), BigInteger)
+
+
+def _scoped(stmt: Select, model: Any, scope: Scope, first: date | None = None, last: date | None = None) -> Select:
+    stmt = stmt.where(model.day.between(first or scope.first, last or scope.last))
+    if scope.owners is not None:
+        stmt = stmt.where(model.owner_key.in_(list(scope.owners)))
+    return stmt
+
+
+class AnalyticsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def stages_on(self, scope: Scope, day: date) -> list[Any]:
+        stmt = select(StageDay.stage_id, StageDay.currency, _count(StageDay.deal_count),
+                      func.sum(StageDay.amount)).group_by(StageDay.stage_id, StageDay.currency)
+        return list((await self.session.execute(_scoped(stmt, StageDay, scope, day, day))).all())
+
+    async def deal_totals(self, scope: Scope) -> Any:
+        columns = (DealDay.created_count, DealDay.won_count, DealDay.lost_count, DealDay.won_cycle_days)
+        stmt = select(*[_count(c) for c in columns[:3]], func.coalesce(func.sum(columns[3]), 0.0))
+        return (await self.session.execute(_scoped(stmt, DealDay, scope))).one()
+
+    async def won_by_month(self, scope: Scope) -> list[Any]:
+        month = func.to_char(DealDay.day, "YYYY-MM")
+        stmt = (select(month, DealDay.currency, _count(DealDay.won_count), func.sum(DealDay.won_amount))
+                .where(DealDay.won_count > 0).group_by(month, DealDay.currency).order_by(month, DealDay.currency))
+        return list((await self.session.execute(_scoped(stmt, DealDay, scope))).all())
+
+    async def revenue_by_product(self, scope: Scope, limit: int) -> list[Any]:
+        revenue = func.sum(ProductDay.revenue)
+        stmt = (select(ProductDay.product_key, ProductDay.currency, func.max(ProductDay.title),
+                       _count(ProductDay.quantity), revenue)
+                .group_by(ProductDay.product_key, ProductDay.currency)
+                .order_by(desc(revenue), ProductDay.product_key).limit(limit))
+        return list((await self.session.execute(_scoped(stmt, ProductDay, scope))).all())
+
+    async def messages_per_day(self, scope: Scope) -> list[Any]:
+        keys = (MessageDay.day, MessageDay.channel_kind, MessageDay.intent)
+        stmt = select(*keys, _count(MessageDay.message_count)).group_by(*keys).order_by(*keys)
+        return list((await self.session.execute(_scoped(stmt, MessageDay, scope))).all())
+
+    async def response_totals(self, scope: Scope) -> list[Any]:
+        stmt = (select(ResponseDay.metric, _count(ResponseDay.sample_count), func.sum(ResponseDay.total_seconds))
+                .group_by(ResponseDay.metric))
+        return list((await self.session.execute(_scoped(stmt, ResponseDay, scope))).all())
+
+    async def response_buckets(self, scope: Scope) -> list[Any]:
+        """The histograms merged in the database: (metric, bucket, count)."""
+        entry = func.jsonb_each_text(ResponseDay.buckets).table_valued("key", "value").render_derived()
+        bucket = cast(entry.c.key, Integer)
+        stmt = (select(ResponseDay.metric, bucket, _count(cast(entry.c.value, BigInteger)))
+                .select_from(ResponseDay).join(entry, true()).group_by(ResponseDay.metric, bucket))
+        return list((await self.session.execute(_scoped(stmt, ResponseDay, scope))).all())
+
+    async def automation(self, scope: Scope) -> list[Any]:
+        keys = (AutomationDay.intent, AutomationDay.status)
+        stmt = select(*keys, _count(AutomationDay.suggestion_count)).group_by(*keys)
+        return list((await self.session.execute(_scoped(stmt, AutomationDay, scope))).all())
+
+    async def activity_by_rep(self, scope: Scope) -> list[Any]:
+        keys = (ActivityDay.owner_key, ActivityDay.activity_type)
+        stmt = (select(*keys, _count(ActivityDay.activity_count), _count(ActivityDay.done_count))
+                .group_by(*keys))
+        return list((await self.session.execute(_scoped(stmt, ActivityDay, scope))).all())
