@@ -336,7 +336,7 @@ export const journeys = [
   {
     name: "phone width: board and contacts fit 390 px",
     viewport: { width: 390, height: 844 },
-    async run({ page, url, shot, audit }) {
+    async run({ page, url, shot }) {
       await signIn(page, url);
       await page.getByRole("heading", { level: 1, name: "Deals" }).waitFor();
       await page.locator(".stage-column").first().waitFor();

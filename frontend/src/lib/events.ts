@@ -23,7 +23,7 @@ const NAMED = [
 ];
 
 function dispatch(topic: string, data: string): void {
-  let payload: Record<string, unknown> = {};
+  let payload: Record<string, unknown>;
   try {
     payload = JSON.parse(data) as Record<string, unknown>;
   } catch {
