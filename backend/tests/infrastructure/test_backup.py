@@ -1,11 +1,14 @@
-"""infrastructure/scripts/backup.sh and restore.sh: a backup of a database in use, restored
-into an empty one, gives back every row; retention keeps the newest N; a database that
+"""`mancrel backup` / `mancrel restore` and the scripts that call them (infrastructure/scripts):
+a backup of a database in use, restored into an empty one, gives back every row, with an
+external database and with the embedded one; retention keeps the newest N; a database that
 already has tables is refused."""
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -93,3 +96,45 @@ def test_retention_keeps_the_newest_backups(servers, tmp_path):
     assert kept == ["mancrel-20200102T000000Z.dump", Path(made.stdout.strip()).name]
     assert not (tmp_path / "mancrel-20200101T000000Z.dump.meta").exists()
     assert (tmp_path / "unrelated.txt").exists()
+
+
+def _mancrel(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(mancrel_command(*args), env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_embedded_database_is_backed_up_and_restored_too(servers, source_db, tmp_path):
+    """No DATABASE_URL: the commands use the embedded database of MANCREL_DATA_DIR, starting it for
+    the command when no `mancrel run` has it up."""
+    before = _contents(source_db)
+    external = _mancrel("backup", "--dir", str(tmp_path / "external"), env=_env(servers, source_db, tmp_path))
+    assert external.returncode == 0, external.stderr
+    dump = Path(external.stdout.strip())
+
+    embedded = {k: v for k, v in _env(servers, source_db, tmp_path).items() if k != "DATABASE_URL"}
+    # Under the test servers' root: the embedded PostgreSQL runs as its own system user when we
+    # are root, and pytest's tmp_path sits in a folder only root may enter.
+    data = servers["root"] / f"backup-embedded-{uuid.uuid4().hex[:8]}"
+    embedded["MANCREL_DATA_DIR"] = str(data)
+    restored = _mancrel("restore", str(dump), env=embedded)  # a new data folder: initdb, restore, migrate
+    assert restored.returncode == 0, restored.stderr
+    assert "latest migration" in restored.stdout
+
+    again = _mancrel("backup", "--dir", str(tmp_path / "embedded"), env=embedded)
+    assert again.returncode == 0, again.stderr
+    round_trip = _create_database(servers, "backup_round_trip")
+    back = _mancrel("restore", again.stdout.strip(), env=_env(servers, round_trip, tmp_path))
+    assert back.returncode == 0, back.stderr
+    assert _contents(round_trip) == before
+    # The embedded server was started for each command and stopped after it.
+    assert not (data / "postgres/pgdata/postmaster.pid").exists()
+    shutil.rmtree(data)
+
+
+def test_a_dump_made_with_another_secret_key_restores_with_a_warning(servers, source_db, tmp_path):
+    made = _mancrel("backup", "--dir", str(tmp_path), env=_env(servers, source_db, tmp_path))
+    assert made.returncode == 0, made.stderr
+    target = _create_database(servers, "backup_other_key")
+    other = _env(servers, target, tmp_path, MANCREL_SECRET_KEY="another-secret-key-of-at-least-32-characters")
+    restored = _mancrel("restore", made.stdout.strip(), env=other)
+    assert restored.returncode == 0, restored.stderr
+    assert "made with another secret key" in restored.stderr
