@@ -20,7 +20,7 @@ from mancrel.reply.models import Suggestion, SuggestionAudit, SuggestionStatus
 logger = logging.getLogger("mancrel.metrics")
 
 
-async def _escalations(session: AsyncSession) -> tuple[int, int]:
+async def escalation_counts(session: AsyncSession) -> tuple[int, int]:
     """(open, overdue): escalated suggestions whose task (named in the "escalated" audit row) is
     neither done nor deleted."""
     now = utcnow()
@@ -43,7 +43,7 @@ def channel_failing(channel: Channel) -> bool:
         not successes or channel.last_error_at > max(successes))
 
 
-async def _channels(session: AsyncSession) -> None:
+async def measure_channels(session: AsyncSession) -> None:
     now = utcnow()
     for channel in await session.scalars(select(Channel).where(Channel.enabled.is_(True))):
         metrics.CHANNEL_FAILING.labels(channel.name, channel.kind).set(1 if channel_failing(channel) else 0)
@@ -56,9 +56,9 @@ async def refresh_product_gauges() -> None:
     """Called by /metrics before rendering; a database that is down leaves the last values."""
     try:
         async with unit_of_work() as session:
-            open_, overdue = await _escalations(session)
+            open_, overdue = await escalation_counts(session)
             metrics.ESCALATIONS_OPEN.set(open_)
             metrics.ESCALATIONS_OVERDUE.set(overdue)
-            await _channels(session)
+            await measure_channels(session)
     except Exception:
         logger.warning("product gauges not measured", exc_info=True)
