@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query
 from mancrel.analytics import service
 from mancrel.analytics.dependencies import ScopeDep
 from mancrel.analytics.schemas import (
-    ActivityRead,
+    ActivityAnalyticsRead,
     AutomationRead,
     DealsRead,
     MessagesRead,
-    PipelineRead,
+    PipelineAnalyticsRead,
     ProductRevenueRead,
     ResponseTimesRead,
 )
@@ -23,8 +23,8 @@ from mancrel.core.db import SessionDep
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
 
-@router.get("/pipeline", response_model=PipelineRead)
-async def get_pipeline_value(scope: ScopeDep, session: SessionDep) -> PipelineRead:
+@router.get("/pipeline", response_model=PipelineAnalyticsRead)
+async def get_pipeline_value(scope: ScopeDep, session: SessionDep) -> PipelineAnalyticsRead:
     """Open deals and their value per stage at the end of `to`, and the change over the range."""
     return await service.pipeline(session, scope)
 
@@ -60,7 +60,7 @@ async def get_automation_funnel(scope: ScopeDep, session: SessionDep) -> Automat
     return await service.automation(session, scope)
 
 
-@router.get("/activity", response_model=ActivityRead)
-async def get_rep_activity(scope: ScopeDep, session: SessionDep) -> ActivityRead:
+@router.get("/activity", response_model=ActivityAnalyticsRead)
+async def get_rep_activity(scope: ScopeDep, session: SessionDep) -> ActivityAnalyticsRead:
     """Activities per rep (who logged them) by type, busiest first."""
     return await service.activity(session, scope)

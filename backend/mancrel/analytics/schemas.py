@@ -30,7 +30,7 @@ class StageValue(BaseModel):
     amount_change: Decimal
 
 
-class PipelineRead(Range):
+class PipelineAnalyticsRead(Range):
     stages: list[StageValue]
 
 
@@ -118,5 +118,5 @@ class RepActivity(BaseModel):
     by_type: dict[str, int]
 
 
-class ActivityRead(Range):
+class ActivityAnalyticsRead(Range):
     reps: list[RepActivity]

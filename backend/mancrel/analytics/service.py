@@ -12,7 +12,7 @@ from mancrel.analytics import histogram
 from mancrel.analytics.dependencies import Scope
 from mancrel.analytics.repository import AnalyticsRepository
 from mancrel.analytics.schemas import (
-    ActivityRead,
+    ActivityAnalyticsRead,
     AutomationRead,
     DealsRead,
     Durations,
@@ -22,7 +22,7 @@ from mancrel.analytics.schemas import (
     MessagesRead,
     Money,
     MonthWon,
-    PipelineRead,
+    PipelineAnalyticsRead,
     ProductRevenue,
     ProductRevenueRead,
     RepActivity,
@@ -38,7 +38,7 @@ def _range(scope: Scope) -> dict[str, Any]:
     return {"from_day": scope.first, "to_day": scope.last}
 
 
-async def pipeline(session: AsyncSession, scope: Scope) -> PipelineRead:
+async def pipeline(session: AsyncSession, scope: Scope) -> PipelineAnalyticsRead:
     repo = AnalyticsRepository(session)
     now = {(s, c): (n, a) for s, c, n, a in await repo.stages_on(scope, scope.last)}
     before = {(s, c): (n, a) for s, c, n, a in await repo.stages_on(scope, scope.first - timedelta(days=1))}
@@ -52,7 +52,7 @@ async def pipeline(session: AsyncSession, scope: Scope) -> PipelineRead:
                                          stage_name=stage.name, position=stage.position, currency=currency,
                                          deal_count=count, amount=amount, deal_count_change=count - old_count,
                                          amount_change=amount - old_amount))
-    return PipelineRead(**_range(scope), stages=stages)
+    return PipelineAnalyticsRead(**_range(scope), stages=stages)
 
 
 async def deals(session: AsyncSession, scope: Scope) -> DealsRead:
@@ -132,7 +132,7 @@ async def automation(session: AsyncSession, scope: Scope) -> AutomationRead:
     return AutomationRead(**_range(scope), **Funnel(**_funnel(overall)).model_dump(), intents=intents)
 
 
-async def activity(session: AsyncSession, scope: Scope) -> ActivityRead:
+async def activity(session: AsyncSession, scope: Scope) -> ActivityAnalyticsRead:
     reps: dict[uuid.UUID, RepActivity] = {}
     for owner_key, kind, count, done in await AnalyticsRepository(session).activity_by_rep(scope):
         owner = None if owner_key == NIL_OWNER else owner_key
@@ -144,4 +144,4 @@ async def activity(session: AsyncSession, scope: Scope) -> ActivityRead:
         if row.owner_id is not None:
             user = await user_service.get(session, row.owner_id)
             row.name = user.full_name if user is not None else None
-    return ActivityRead(**_range(scope), reps=sorted(reps.values(), key=lambda r: (-r.total, str(r.owner_id))))
+    return ActivityAnalyticsRead(**_range(scope), reps=sorted(reps.values(), key=lambda r: (-r.total, str(r.owner_id))))
