@@ -123,9 +123,9 @@ async def _inbox(db: AsyncSession, ca, cb, cn) -> dict[str, Message]:
 
 
 async def _suggestions(db: AsyncSession, m: dict[str, Message], contacts: dict[str, Any]) -> dict[str, Suggestion]:
-    plan = {"m1": ("sent", "auto_send", "ca"), "m2": ("approved", "approval", "ca"), "m3": ("pending", "approval", "ca"),
-            "m4": ("edited", "approval", "cb"), "m5": ("rejected", "approval", "cn"),
-            "m6": ("escalated", "escalate", "ca")}
+    plan = {"m1": ("sent", "auto_send", "ca"), "m2": ("approved", "approval", "ca"),
+            "m3": ("pending", "approval", "ca"), "m4": ("edited", "approval", "cb"),
+            "m5": ("rejected", "approval", "cn"), "m6": ("escalated", "escalate", "ca")}
     rows = {}
     for key, (status, decision, contact) in plan.items():
         message = m[key]
