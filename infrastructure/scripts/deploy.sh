@@ -122,8 +122,9 @@ fi
 
 if [[ -z "$previous" ]]; then
     step "first install: create the first admin (asks for a password)"
-    echo "  sudo -u mancrel bash -c 'set -a; . /etc/mancrel/mancrel.env; $current/.venv/bin/mancrel users create --email \$MANCREL_ADMIN_EMAIL --role admin'"
+    echo "  sudo mancrel users create --email you@example.com --role admin"
 fi
+echo "Check the whole installation (servers, migrations, workers, beat, channels, disk): sudo mancrel doctor"
 
 step "old releases (keeping 5)"
 find "$releases" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -r | tail -n +6 | while read -r old; do

@@ -120,6 +120,8 @@ step "systemd units"
 install -m 0644 "$infra"/systemd/mancrel-*.service "$infra"/systemd/mancrel-*.timer /etc/systemd/system/
 systemctl daemon-reload
 systemctl enable mancrel-api mancrel-worker mancrel-beat mancrel-backup.timer
+# `sudo mancrel doctor` (and any other command) as the services run it.
+install -m 0755 "$infra"/scripts/mancrel.sh /usr/local/bin/mancrel
 
 step "nginx"
 install -d /etc/nginx/mancrel

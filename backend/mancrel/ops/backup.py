@@ -144,7 +144,9 @@ def restore(dump: Path) -> list[str]:
             raise OpsError(f"the database already has {tables} tables: restore into an empty database "
                            "(createdb a new one and point DATABASE_URL at it, or move the embedded "
                            "MANCREL_DATA_DIR/postgres folder aside)")
-        _run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-              f"--dbname={url}", str(dump)], "pg_restore")
+        # --no-comments: pg_dump writes COMMENT ON EXTENSION for pgvector and pg_trgm, which only
+        # their owner (the superuser) may run; our schema has no comments of its own to lose.
+        _run([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--no-comments", "--exit-on-error",
+              "--single-transaction", f"--dbname={url}", str(dump)], "pg_restore")
         upgrade_to_head(url)
     return warnings
