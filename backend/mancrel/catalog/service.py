@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.ai.search_index import remove_record
 from mancrel.catalog.models import Product
 from mancrel.catalog.normalise import NormalisedProduct
 from mancrel.catalog.repository import ProductRepository
@@ -23,6 +24,12 @@ def newest_per_id(products: list[NormalisedProduct]) -> list[NormalisedProduct]:
     return list(newest.values())
 
 
+async def forget_product(session: AsyncSession, product_id: uuid.UUID) -> None:
+    """A deleted product leaves search in the transaction that tombstones it: a customer's search
+    or an AI reply must not find it between the deletion and an indexing job."""
+    await remove_record(session, entity_type="product", entity_id=product_id)
+
+
 async def apply_products(session: AsyncSession, *, source_id: uuid.UUID,
                          products: list[NormalisedProduct]) -> dict[str, tuple[uuid.UUID, bool]]:
     """Upsert normalised products with their variants; older versions than those held are
@@ -33,9 +40,14 @@ async def apply_products(session: AsyncSession, *, source_id: uuid.UUID,
     written: dict[str, tuple[uuid.UUID, bool]] = {}
     unique = newest_per_id(products)
     for start in range(0, len(unique), UPSERT_BATCH):
-        applied = await repo.upsert(source_id, unique[start:start + UPSERT_BATCH])
-        for product_id, _ in applied.values():
-            enqueue(session, "ai.embed_product", product_id=product_id)
+        batch = unique[start:start + UPSERT_BATCH]
+        applied = await repo.upsert(source_id, batch)
+        deleted = {p.external_id for p in batch if p.deleted}
+        for external_id, (product_id, _) in applied.items():
+            if external_id in deleted:
+                await forget_product(session, product_id)
+            else:
+                enqueue(session, "ai.embed_product", product_id=product_id)
         written.update(applied)
     return written
 

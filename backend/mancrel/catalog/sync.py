@@ -15,7 +15,7 @@ from mancrel.catalog.models import CatalogEvent, CatalogSource, EventStatus, Sou
 from mancrel.catalog.normalise import MalformedPayload, NormalisedProduct, parse_event
 from mancrel.catalog.repository import EventRepository, ProductRepository, SourceRepository
 from mancrel.catalog.schemas import PollResult
-from mancrel.catalog.service import apply_products, newest_per_id
+from mancrel.catalog.service import apply_products, forget_product, newest_per_id
 from mancrel.core.db import utcnow
 from mancrel.core.errors import AppError
 from mancrel.core.redis import get_redis
@@ -249,7 +249,7 @@ async def _poll_locked(session: AsyncSession, source: CatalogSource, *, full: bo
     if full:
         gone = await ProductRepository(session).tombstone_missing(source.id, seen, started)
         for product_id in gone:
-            enqueue(session, "ai.embed_product", product_id=product_id)
+            await forget_product(session, product_id)
         result.tombstoned = len(gone)
         result.drift = result.written + len(gone)
         source.last_reconciled_at, source.last_reconcile_drift = started, result.drift

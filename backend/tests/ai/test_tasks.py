@@ -51,9 +51,13 @@ async def test_synced_products_become_searchable_and_tombstones_leave_search(cli
     assert by_sku["items"][0]["id"] == str(ids["p2"])
 
     await _apply(db, source, _product("p1", "Merino Hiking Socks", "", deleted=True, hour=11))
-    assert await embed_product.run_async(db, product_id=ids["p1"]) is False
+    # Gone from search in the transaction that tombstones it, before any job runs.
+    found = (await client.get("/api/v1/search", params={"q": "merino hiking socks", "types": "product"},
+                              headers=auth_headers(rep))).json()
+    assert str(ids["p1"]) not in {i["id"] for i in found["items"]}
     assert await repository.get_document(db, "product", ids["p1"]) is None
     assert await repository.get_embedding(db, "product", ids["p1"]) is None
+    assert await embed_product.run_async(db, product_id=ids["p1"]) is False  # a late job changes nothing
 
 
 async def test_contacts_are_indexed_with_their_owner_and_removed_when_deleted(client, db):
