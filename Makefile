@@ -59,7 +59,7 @@ frontend/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SOURCES)
 frontend-build: frontend/dist/index.html
 
 frontend-test: frontend-install install
-	cd frontend && npm run typecheck && npm test && npm run check:api
+	cd frontend && npm run typecheck && npm run lint && npm test && npm run check:api
 
 e2e: frontend-build install
 	test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
