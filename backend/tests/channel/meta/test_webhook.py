@@ -5,13 +5,15 @@ redeliveries answered without a second record."""
 import hashlib
 import hmac
 import json
+import uuid
 
 from sqlalchemy import select
 
 from mancrel.channel import service as channel_service
-from mancrel.channel.schemas import ChannelUpdate
+from mancrel.channel.schemas import ChannelCreate, ChannelUpdate
 from mancrel.worker.models import OutboxMessage
 from tests.channel.meta.factories import (
+    SECRETS,
     VERIFY_TOKEN,
     events_of,
     ingest_all,
@@ -137,3 +139,23 @@ async def test_pywa_published_delivery_verifies_and_parses(client, db) -> None:
     assert message.provider_message_id == json.loads(PYWA_BODY)["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
     [event] = await events_of(db, channel.id)
     assert (event.status, event.message_id) == ("processed", message.id)
+
+
+async def test_a_leadgen_change_is_stored_once_with_the_lead_fetch_job(client, db) -> None:
+    # Where its deals go is Lead Ads' own business (tests/channel/test_lead_ads.py): any ids here.
+    channel = await channel_service.create(db, actor=None, data=ChannelCreate(
+        kind="lead_ads", name="lead forms", secrets=SECRETS,
+        settings={"page_id": "102938475610", "pipeline_id": str(uuid.uuid4()), "stage_id": str(uuid.uuid4())}))
+    value = {"leadgen_id": "444444444444", "page_id": "102938475610", "form_id": "555", "ad_id": "666",
+             "adgroup_id": "777", "created_time": 1764930000}
+    delivery = {"object": "page", "entry": [{"id": "102938475610", "time": 1764930001,
+                                             "changes": [{"field": "leadgen", "value": value}]}]}
+
+    first = await post(client, channel.id, delivery)
+    again = await post(client, channel.id, delivery)
+
+    assert first.json()["stored"] == 1 and again.json() == {"status": "accepted", "stored": 0, "duplicates": 1}
+    [event] = await events_of(db, channel.id)
+    assert event.dedupe_key == "leadgen:444444444444" and json.loads(event.body) == value
+    jobs = list(await db.scalars(select(OutboxMessage).where(OutboxMessage.task_name == "channel.fetch_lead")))
+    assert [j.kwargs for j in jobs] == [{"event_id": str(event.id)}]
