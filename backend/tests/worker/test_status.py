@@ -34,7 +34,7 @@ async def test_status_and_metrics_show_backlog_queues_and_dead_letters(committed
     assert status["queues"] == {"webhooks": 0, "ai": 0, "email": 2, "catalog": 0, "default": 0}
     assert status["outbox_backlog"] == 1 and status["dead_letters"] == 1 and status["redis_ok"] is True
     assert status["workers"] == []
-    assert {"outbox-relay", "prune-task-completions"} <= {s["name"] for s in status["schedules"]}
+    assert {"outbox-relay", "retention-prune"} <= {s["name"] for s in status["schedules"]}
 
     metrics = (await committed_client.get("/metrics")).text
     assert _sample(metrics, "mancrel_queue_depth", queue="email") == 2
