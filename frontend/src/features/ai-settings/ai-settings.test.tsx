@@ -12,7 +12,7 @@ const ADMIN = { ...ME, id: "u-ada", email: "admin@example.com", full_name: "Ada 
 const POLICY: Policy = {
   mode: "live", provider: "local", auto_send_threshold: 0.9, approval_threshold: 0.6,
   intent_rules: { availability: "auto", complaint: "approval_only", spam: "never_reply" },
-  daily_auto_replies_per_contact: 3, max_catalog_lag_seconds: 900, signature: "The shop team", quiet_hours: null,
+  daily_auto_replies_per_contact: 3, max_catalog_lag_seconds: 900, signature: "The shop team", quiet_hours: null, retrain_after_reviews: 50,
 };
 
 const tally = (reviewed: number, accepted: number) => ({ reviewed, accepted, unchanged: accepted, precision: reviewed ? accepted / reviewed : null, unchanged_share: reviewed ? accepted / reviewed : null });

@@ -129,7 +129,7 @@ describe("the deals board", () => {
   it("opens a deal in a drawer, edits its amount and marks it lost with a reason", async () => {
     let deal: Deal = {
       id: "d-1", title: "Spring order", contact_id: null, company_id: null, pipeline_id: "p-1", stage_id: "s-new",
-      amount: "1000.00", currency: "EUR", expected_close_date: null, owner_id: "u-rita", status: "open", lost_reason: null,
+      amount: "1000.00", amount_from_line_items: false, currency: "EUR", expected_close_date: null, owner_id: "u-rita", status: "open", lost_reason: null,
       closed_at: null, stage_changed_at: "2026-11-20T10:00:00Z", custom_fields: {}, version: 3, deleted_at: null,
       created_at: "2026-11-20T10:00:00Z", updated_at: "2026-11-20T10:00:00Z",
     };

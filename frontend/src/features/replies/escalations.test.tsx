@@ -9,7 +9,7 @@ const MANAGER = { ...ME, id: "u-mia", email: "mia@example.com", full_name: "Mia 
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 const escalated = (id: string, conversationId: string): Suggestion => ({
-  id, message_id: `m-${id}`, conversation_id: conversationId, intent: "complaint", confidence: 0.41, confidence_parts: {}, decision: "escalate",
+  id, message_id: `m-${id}`, conversation_id: conversationId, intent: "complaint", confirmed_intent: null, confidence: 0.41, confidence_parts: {}, decision: "escalate",
   reasons: ["confidence 0.41 is below the approval threshold 0.60"], status: "escalated", draft_text: null, sent_text: null, facts: [],
   grounding: { ok: null, failed_claims: [] }, provider: null, model_version: null, prompt_version: null, sent_message_id: null,
   reviewed_by_id: null, reviewed_at: null, reject_reason: null, created_at: hoursFromNow(-3),

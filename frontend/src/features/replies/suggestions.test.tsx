@@ -9,7 +9,7 @@ import type { Suggestion } from "./types";
 const DRAFT = "Hi Ada,\n\nThe Merino Hiking Socks (SKU SOCK-MER-M) cost 18.00 EUR. We have 65 in stock.\n\nThe shop team";
 
 const suggestion = (extra: Partial<Suggestion> = {}): Suggestion => ({
-  id: "sg-1", message_id: "m-1", conversation_id: "cv-1", intent: "availability", confidence: 0.82, confidence_parts: {},
+  id: "sg-1", message_id: "m-1", conversation_id: "cv-1", intent: "availability", confirmed_intent: null, confidence: 0.82, confidence_parts: {},
   decision: "approval", reasons: ["confidence 0.82 is below the auto-send threshold 0.90"], status: "pending", draft_text: DRAFT, sent_text: null,
   facts: [
     { product_id: "p-1", sku: null, field: "title", value: "Merino Hiking Socks", source_updated_at: "2026-12-05T09:00:00Z", match: "name" },

@@ -326,6 +326,146 @@ export interface paths {
         patch: operations["update_policy_api_v1_ai_policy_patch"];
         trace?: never;
     };
+    "/api/v1/analytics/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rep Activity
+         * @description Activities per rep (who logged them) by type, busiest first.
+         */
+        get: operations["get_rep_activity_api_v1_analytics_activity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/automation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Automation Funnel
+         * @description What the AI decided for the messages of the range and what people did with it.
+         */
+        get: operations["get_automation_funnel_api_v1_analytics_automation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/deals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Deal Outcomes
+         * @description Deals created, won and lost in the range; win rate, average sales cycle, won per month.
+         */
+        get: operations["get_deal_outcomes_api_v1_analytics_deals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Message Volume
+         * @description Customer messages per day, channel and intent (junk left out).
+         */
+        get: operations["get_message_volume_api_v1_analytics_messages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Pipeline Value
+         * @description Open deals and their value per stage at the end of `to`, and the change over the range.
+         */
+        get: operations["get_pipeline_value_api_v1_analytics_pipeline_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/response-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Response Times
+         * @description First-response and resolution times (median, p90, mean) of replies and closes in the range.
+         */
+        get: operations["get_response_times_api_v1_analytics_response_times_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/revenue-by-product": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Revenue By Product
+         * @description Line items of the deals won in the range, per product, highest revenue first.
+         */
+        get: operations["get_revenue_by_product_api_v1_analytics_revenue_by_product_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -717,6 +857,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/{contact_id}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Recommendations
+         * @description In-stock, active products ranked for the contact (who the caller must be able to see).
+         */
+        get: operations["list_recommendations_api_v1_contacts__contact_id__recommendations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/{contact_id}/restore": {
         parameters: {
             query?: never;
@@ -990,6 +1150,43 @@ export interface paths {
         patch: operations["update_deal_api_v1_deals__deal_id__patch"];
         trace?: never;
     };
+    "/api/v1/deals/{deal_id}/line-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Line Items */
+        get: operations["list_line_items_api_v1_deals__deal_id__line_items_get"];
+        put?: never;
+        /** Create Line Item */
+        post: operations["create_line_item_api_v1_deals__deal_id__line_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/{deal_id}/line-items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Line Item */
+        get: operations["get_line_item_api_v1_deals__deal_id__line_items__item_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Line Item */
+        delete: operations["delete_line_item_api_v1_deals__deal_id__line_items__item_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Line Item */
+        patch: operations["update_line_item_api_v1_deals__deal_id__line_items__item_id__patch"];
+        trace?: never;
+    };
     "/api/v1/deals/{deal_id}/lost": {
         parameters: {
             query?: never;
@@ -1122,6 +1319,126 @@ export interface paths {
         };
         /** Get Import */
         get: operations["get_import_api_v1_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/churn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Churn Alerts
+         * @description Open churn alerts, most severe first.
+         */
+        get: operations["list_churn_alerts_api_v1_insights_churn_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Leads
+         * @description The hottest leads first: the chance (0-100) to win a deal within 90 days, with reasons and trend.
+         */
+        get: operations["list_leads_api_v1_insights_leads_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Opportunities
+         * @description Open opportunities, newest first; dismissed and converted ones are not shown.
+         */
+        get: operations["list_opportunities_api_v1_insights_opportunities_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/opportunities/{opportunity_id}/create-deal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Deal From Opportunity
+         * @description Create the deal in one click; the answer names it (`deal_id`).
+         */
+        post: operations["create_deal_from_opportunity_api_v1_insights_opportunities__opportunity_id__create_deal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/opportunities/{opportunity_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss Opportunity
+         * @description Never shown again, and never raised again for the same thing.
+         */
+        post: operations["dismiss_opportunity_api_v1_insights_opportunities__opportunity_id__dismiss_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Today
+         * @description Top leads, churn risks, opportunities, and the caller's overdue escalations and tasks.
+         */
+        get: operations["get_today_api_v1_insights_today_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1446,6 +1763,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Teams */
+        get: operations["list_teams_api_v1_teams_get"];
+        put?: never;
+        /** Create Team */
+        post: operations["create_team_api_v1_teams_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Team */
+        get: operations["get_team_api_v1_teams__team_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Team */
+        delete: operations["delete_team_api_v1_teams__team_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Team
+         * @description Lists given replace the team's members or intents; `working_hours: null` means always working.
+         */
+        patch: operations["update_team_api_v1_teams__team_id__patch"];
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1587,10 +1944,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook/meta/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify Meta Webhook
+         * @description Meta's verification request when an admin subscribes the callback: the challenge, as plain text.
+         */
+        get: operations["verify_meta_webhook_webhook_meta__channel_id__get"];
+        put?: never;
+        /** Receive Meta Webhook */
+        post: operations["receive_meta_webhook_webhook_meta__channel_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityAnalyticsRead */
+        ActivityAnalyticsRead: {
+            /**
+             * From Day
+             * Format: date
+             */
+            from_day: string;
+            /** Reps */
+            reps: components["schemas"]["RepActivity"][];
+            /**
+             * To Day
+             * Format: date
+             */
+            to_day: string;
+        };
         /** ActivityCreate */
         ActivityCreate: {
             /**
@@ -1722,6 +2115,11 @@ export interface components {
         /** Approve */
         Approve: {
             /**
+             * Intent
+             * @description The message's right intent when the classifier's was wrong; the message is learnt with it.
+             */
+            intent?: string | null;
+            /**
              * Text
              * @description The reply as edited; omitted, the draft is sent as it is.
              */
@@ -1808,6 +2206,43 @@ export interface components {
              * Format: date-time
              */
             occurred_at: string;
+        };
+        /** AutomationRead */
+        AutomationRead: {
+            /** Approved */
+            approved: number;
+            /** Auto Sent */
+            auto_sent: number;
+            /** Decided */
+            decided: number;
+            /** Edited */
+            edited: number;
+            /** Escalated */
+            escalated: number;
+            /**
+             * From Day
+             * Format: date
+             */
+            from_day: string;
+            /** Ignored */
+            ignored: number;
+            /** Intents */
+            intents: components["schemas"]["IntentFunnel"][];
+            /** Pending */
+            pending: number;
+            /** Precision */
+            precision: number | null;
+            /** Rejected */
+            rejected: number;
+            /** Reviewed */
+            reviewed: number;
+            /** Shadow */
+            shadow: number;
+            /**
+             * To Day
+             * Format: date
+             */
+            to_day: string;
         };
         /** BoardRead */
         BoardRead: {
@@ -1948,6 +2383,10 @@ export interface components {
             outbound_failed: number;
             /** Outbound Queued */
             outbound_queued: number;
+            /** Token Error */
+            token_error?: string | null;
+            /** Token Error At */
+            token_error_at?: string | null;
         };
         /**
          * ChannelKind
@@ -2018,6 +2457,38 @@ export interface components {
             settings?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** ChurnAlertRead */
+        ChurnAlertRead: {
+            contact: components["schemas"]["ContactBrief"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @description silence | negative | open_issue
+             */
+            kind: string;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Reasons */
+            reasons: string[];
+            /** Severity */
+            severity: number;
+            /** Task Id */
+            task_id: string | null;
+        };
+        /** ChurnPage */
+        ChurnPage: {
+            /** Items */
+            items: components["schemas"]["ChurnAlertRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** ClassificationPage */
         ClassificationPage: {
@@ -2202,6 +2673,20 @@ export interface components {
             size?: string | null;
             /** Tags */
             tags?: string[] | null;
+        };
+        /** ContactBrief */
+        ContactBrief: {
+            /** Company Id */
+            company_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: string | null;
         };
         /** ContactCreate */
         ContactCreate: {
@@ -2611,6 +3096,12 @@ export interface components {
              * @default 0
              */
             amount: number | string;
+            /**
+             * Amount From Line Items
+             * @description The amount is the line items' total.
+             * @default false
+             */
+            amount_from_line_items: boolean;
             /** Company Id */
             company_id?: string | null;
             /** Contact Id */
@@ -2674,6 +3165,8 @@ export interface components {
         DealRead: {
             /** Amount */
             amount: string;
+            /** Amount From Line Items */
+            amount_from_line_items: boolean;
             /** Closed At */
             closed_at: string | null;
             /** Company Id */
@@ -2710,6 +3203,18 @@ export interface components {
              */
             pipeline_id: string;
             /**
+             * Source
+             * @description Where the system got the deal, e.g. lead_ads.
+             */
+            source?: string | null;
+            /**
+             * Source Details
+             * @description The source's ids for it (Meta: leadgen, form, ad, campaign).
+             */
+            source_details?: {
+                [key: string]: unknown;
+            };
+            /**
              * Stage Changed At
              * Format: date-time
              */
@@ -2742,6 +3247,11 @@ export interface components {
         DealUpdate: {
             /** Amount */
             amount?: (number | string) | null;
+            /**
+             * Amount From Line Items
+             * @description The amount is the line items' total.
+             */
+            amount_from_line_items?: boolean | null;
             /** Company Id */
             company_id?: string | null;
             /** Contact Id */
@@ -2758,6 +3268,33 @@ export interface components {
             owner_id?: string | null;
             /** Title */
             title?: string | null;
+        };
+        /** DealsRead */
+        DealsRead: {
+            /** Average Cycle Days */
+            average_cycle_days: number | null;
+            /** Created */
+            created: number;
+            /**
+             * From Day
+             * Format: date
+             */
+            from_day: string;
+            /** Lost */
+            lost: number;
+            /** Months */
+            months: components["schemas"]["MonthWon"][];
+            /**
+             * To Day
+             * Format: date
+             */
+            to_day: string;
+            /** Win Rate */
+            win_rate: number | null;
+            /** Won */
+            won: number;
+            /** Won Amounts */
+            won_amounts: components["schemas"]["Money"][];
         };
         /** DuplicatePage */
         DuplicatePage: {
@@ -2780,6 +3317,17 @@ export interface components {
              * @description The email or phone both contacts have.
              */
             value: string;
+        };
+        /** Durations */
+        Durations: {
+            /** Count */
+            count: number;
+            /** Mean Seconds */
+            mean_seconds: number | null;
+            /** Median Seconds */
+            median_seconds: number | null;
+            /** P90 Seconds */
+            p90_seconds: number | null;
         };
         /** EventCounts */
         EventCounts: {
@@ -2952,6 +3500,33 @@ export interface components {
          * @enum {string}
          */
         ImportStatus: "queued" | "running" | "done" | "failed";
+        /** IntentFunnel */
+        IntentFunnel: {
+            /** Approved */
+            approved: number;
+            /** Auto Sent */
+            auto_sent: number;
+            /** Decided */
+            decided: number;
+            /** Edited */
+            edited: number;
+            /** Escalated */
+            escalated: number;
+            /** Ignored */
+            ignored: number;
+            /** Intent */
+            intent: string;
+            /** Pending */
+            pending: number;
+            /** Precision */
+            precision: number | null;
+            /** Rejected */
+            rejected: number;
+            /** Reviewed */
+            reviewed: number;
+            /** Shadow */
+            shadow: number;
+        };
         /** IntentRead */
         IntentRead: {
             /** Description */
@@ -3046,11 +3621,158 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** LeadPage */
+        LeadPage: {
+            /** Items */
+            items: components["schemas"]["LeadRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** LeadRead */
+        LeadRead: {
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            contact: components["schemas"]["ContactBrief"];
+            /** Model Version */
+            model_version: number;
+            /** Previous Score */
+            previous_score: number | null;
+            /** Reasons */
+            reasons: components["schemas"]["Reason"][];
+            /**
+             * Score
+             * @description Chance in percent to win a deal within 90 days.
+             */
+            score: number;
+            /**
+             * Trend
+             * @description score - previous_score (0 when it never moved).
+             */
+            trend: number;
+        };
         /**
          * LifecycleStage
          * @enum {string}
          */
         LifecycleStage: "lead" | "prospect" | "customer" | "churned";
+        /**
+         * LineItemCreate
+         * @description A product (or one of its variants) on a deal. Title, SKU and price default to the
+         *     catalogue's as synced now; the currency must be the deal's.
+         */
+        LineItemCreate: {
+            /**
+             * Currency
+             * @description The deal's currency if omitted.
+             */
+            currency?: string | null;
+            /**
+             * Discount Percent
+             * @description Percent off the line, 0 to 100 (e.g. "10" for 10%).
+             * @default 0
+             */
+            discount_percent: number | string;
+            /**
+             * Product Id
+             * @description A catalogue product; or give a title.
+             */
+            product_id?: string | null;
+            /**
+             * Quantity
+             * @default 1
+             */
+            quantity: number;
+            /** Sku */
+            sku?: string | null;
+            /** Title */
+            title?: string | null;
+            /**
+             * Unit Price
+             * @description The variant's price if omitted.
+             */
+            unit_price?: (number | string) | null;
+            /**
+             * Variant Id
+             * @description The product's first variant if omitted.
+             */
+            variant_id?: string | null;
+        };
+        /** LineItemList */
+        LineItemList: {
+            /**
+             * Amount From Line Items
+             * @description Whether this total is the deal's amount.
+             */
+            amount_from_line_items: boolean;
+            /** Currency */
+            currency: string;
+            /** Items */
+            items: components["schemas"]["LineItemRead"][];
+            /**
+             * Total
+             * @description Sum of the line totals, in the deal's currency.
+             */
+            total: string;
+        };
+        /** LineItemRead */
+        LineItemRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Deal Id
+             * Format: uuid
+             */
+            deal_id: string;
+            /** Discount Percent */
+            discount_percent: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Line Total */
+            line_total: string;
+            /** Position */
+            position: number;
+            /** Product Id */
+            product_id: string | null;
+            /** Quantity */
+            quantity: number;
+            /** Sku */
+            sku: string | null;
+            /** Title */
+            title: string;
+            /** Unit Price */
+            unit_price: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Variant Id */
+            variant_id: string | null;
+        };
+        /** LineItemUpdate */
+        LineItemUpdate: {
+            /** Discount Percent */
+            discount_percent?: (number | string) | null;
+            /** Quantity */
+            quantity?: number | null;
+            /** Sku */
+            sku?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Unit Price */
+            unit_price?: (number | string) | null;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -3107,6 +3829,20 @@ export interface components {
         MergeResult: {
             contact: components["schemas"]["ContactRead"];
             merge: components["schemas"]["MergeRead"];
+        };
+        /** MessageCount */
+        MessageCount: {
+            /** Channel */
+            channel: string;
+            /** Count */
+            count: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Intent */
+            intent: string | null;
         };
         /** MessagePage */
         MessagePage: {
@@ -3175,6 +3911,31 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** MessagesRead */
+        MessagesRead: {
+            /** By Channel */
+            by_channel: {
+                [key: string]: number;
+            };
+            /** By Intent */
+            by_intent: {
+                [key: string]: number;
+            };
+            /** Days */
+            days: components["schemas"]["MessageCount"][];
+            /**
+             * From Day
+             * Format: date
+             */
+            from_day: string;
+            /**
+             * To Day
+             * Format: date
+             */
+            to_day: string;
+            /** Total */
+            total: number;
+        };
         /**
          * Mode
          * @enum {string}
@@ -3212,6 +3973,22 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** Money */
+        Money: {
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+        };
+        /** MonthWon */
+        MonthWon: {
+            /** Amounts */
+            amounts: components["schemas"]["Money"][];
+            /** Month */
+            month: string;
+            /** Won */
+            won: number;
+        };
         /**
          * MyTasks
          * @description The caller's open tasks (activities with a due time, not done), each group by due time.
@@ -3229,6 +4006,63 @@ export interface components {
          * @enum {string}
          */
         ObjectType: "contact" | "company" | "deal";
+        /** OpportunityPage */
+        OpportunityPage: {
+            /** Items */
+            items: components["schemas"]["OpportunityRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** OpportunityRead */
+        OpportunityRead: {
+            contact: components["schemas"]["ContactBrief"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deal Id */
+            deal_id: string | null;
+            /** Due At */
+            due_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @description intent_no_deal | back_in_stock | repeat_purchase | upsell
+             */
+            kind: string;
+            /** Message Id */
+            message_id: string | null;
+            /** Product Id */
+            product_id: string | null;
+            /** Reasons */
+            reasons: string[];
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /** Value */
+            value: number | null;
+        };
+        /** PipelineAnalyticsRead */
+        PipelineAnalyticsRead: {
+            /**
+             * From Day
+             * Format: date
+             */
+            from_day: string;
+            /** Stages */
+            stages: components["schemas"]["StageValue"][];
+            /**
+             * To Day
+             * Format: date
+             */
+            to_day: string;
+        };
         /** PipelineCreate */
         PipelineCreate: {
             /** Name */
@@ -3291,6 +4125,11 @@ export interface components {
             provider: components["schemas"]["Provider"];
             quiet_hours?: components["schemas"]["QuietHours"] | null;
             /**
+             * Retrain After Reviews
+             * @default 50
+             */
+            retrain_after_reviews: number;
+            /**
              * Signature
              * @default The shop team
              */
@@ -3317,6 +4156,8 @@ export interface components {
             provider?: components["schemas"]["Provider"] | null;
             /** @description null turns quiet hours off. */
             quiet_hours?: components["schemas"]["QuietHours"] | null;
+            /** Retrain After Reviews */
+            retrain_after_reviews?: number | null;
             /** Signature */
             signature?: string | null;
         };
@@ -3390,6 +4231,34 @@ export interface components {
             /** Vendor */
             vendor: string | null;
         };
+        /** ProductRevenue */
+        ProductRevenue: {
+            /** Currency */
+            currency: string;
+            /** Product Id */
+            product_id: string | null;
+            /** Quantity */
+            quantity: number;
+            /** Revenue */
+            revenue: string;
+            /** Title */
+            title: string;
+        };
+        /** ProductRevenueRead */
+        ProductRevenueRead: {
+            /**
+             * From Day
+             * Format: date
+             */
+            from_day: string;
+            /** Items */
+            items: components["schemas"]["ProductRevenue"][];
+            /**
+             * To Day
+             * Format: date
+             */
+            to_day: string;
+        };
         /**
          * ProductStatus
          * @enum {string}
@@ -3422,6 +4291,61 @@ export interface components {
              */
             timezone: string;
         };
+        /** Reason */
+        Reason: {
+            /** Feature */
+            feature: string;
+            /**
+             * Points
+             * @description How many score points this signal adds (or takes away) against a typical contact.
+             */
+            points: number;
+            /** Text */
+            text: string;
+        };
+        /** RecommendationList */
+        RecommendationList: {
+            /** Items */
+            items: components["schemas"]["RecommendationRead"][];
+        };
+        /** RecommendationRead */
+        RecommendationRead: {
+            product: components["schemas"]["RecommendedProduct"];
+            /**
+             * Reasons
+             * @description Why, in words a rep can repeat to the customer.
+             */
+            reasons: string[];
+            /**
+             * Score
+             * @description Higher is a better fit; comparable within one response.
+             */
+            score: number;
+        };
+        /** RecommendedProduct */
+        RecommendedProduct: {
+            /** Currency */
+            currency: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Price
+             * @description The first in-stock variant's price, as synced now.
+             */
+            price: string | null;
+            /** Sku */
+            sku: string | null;
+            /**
+             * Stock
+             * @description Units over all variants; null when the shop does not track stock.
+             */
+            stock: number | null;
+            /** Title */
+            title: string;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -3429,6 +4353,11 @@ export interface components {
         };
         /** Reject */
         Reject: {
+            /**
+             * Intent
+             * @description The message's intent as the reviewer reads it; given, the message is learnt with it.
+             */
+            intent?: string | null;
             /** Reason */
             reason: string;
         };
@@ -3438,6 +4367,21 @@ export interface components {
             intent: string;
             /** Sentiment */
             sentiment?: ("negative" | "neutral" | "positive") | null;
+        };
+        /** RepActivity */
+        RepActivity: {
+            /** By Type */
+            by_type: {
+                [key: string]: number;
+            };
+            /** Done */
+            done: number;
+            /** Name */
+            name: string | null;
+            /** Owner Id */
+            owner_id: string | null;
+            /** Total */
+            total: number;
         };
         /**
          * ReplayByFilter
@@ -3475,6 +4419,21 @@ export interface components {
             /** Never Auto Reply */
             never_auto_reply: boolean;
         };
+        /** ResponseTimesRead */
+        ResponseTimesRead: {
+            first_response: components["schemas"]["Durations"];
+            /**
+             * From Day
+             * Format: date
+             */
+            from_day: string;
+            resolution: components["schemas"]["Durations"];
+            /**
+             * To Day
+             * Format: date
+             */
+            to_day: string;
+        };
         /** RetrainAccepted */
         RetrainAccepted: {
             /**
@@ -3507,6 +4466,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Parent Id
+             * @description The record the hit opens in: a message's conversation.
+             */
+            parent_id?: string | null;
             /**
              * Score
              * @description Reciprocal-rank fusion score of the keyword and vector rankings.
@@ -3723,6 +4687,39 @@ export interface components {
             /** Probability */
             probability?: number | null;
         };
+        /**
+         * StageValue
+         * @description Open deals in a stage at the end of `to_day`, and the change since the end of the day
+         *     before `from_day`.
+         */
+        StageValue: {
+            /** Amount */
+            amount: string;
+            /** Amount Change */
+            amount_change: string;
+            /** Currency */
+            currency: string;
+            /** Deal Count */
+            deal_count: number;
+            /** Deal Count Change */
+            deal_count_change: number;
+            /**
+             * Pipeline Id
+             * Format: uuid
+             */
+            pipeline_id: string;
+            /** Pipeline Name */
+            pipeline_name: string;
+            /** Position */
+            position: number;
+            /**
+             * Stage Id
+             * Format: uuid
+             */
+            stage_id: string;
+            /** Stage Name */
+            stage_name: string;
+        };
         /** SuggestionPage */
         SuggestionPage: {
             /** Items */
@@ -3738,6 +4735,8 @@ export interface components {
             confidence_parts: {
                 [key: string]: unknown;
             };
+            /** Confirmed Intent */
+            confirmed_intent: string | null;
             /**
              * Conversation Id
              * Format: uuid
@@ -3817,6 +4816,99 @@ export interface components {
             /** Workers */
             workers: components["schemas"]["WorkerStatus"][];
         };
+        /** TaskBrief */
+        TaskBrief: {
+            /** Contact Id */
+            contact_id: string | null;
+            /** Due At */
+            due_at: string | null;
+            /**
+             * Escalation
+             * @description Raised by the AI reply step for a customer waiting on a person.
+             */
+            escalation: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Subject */
+            subject: string;
+        };
+        /** TeamCreate */
+        TeamCreate: {
+            /**
+             * Intents
+             * @description The intents this team answers; an intent belongs to one team.
+             */
+            intents?: string[];
+            /**
+             * Manager Id
+             * @description Takes the team's work when no member is available; unset, an admin does.
+             */
+            manager_id?: string | null;
+            /** Member Ids */
+            member_ids?: string[];
+            /** Name */
+            name: string;
+            /** @description null: always working. */
+            working_hours?: components["schemas"]["WorkingHours"] | null;
+        };
+        /** TeamRead */
+        TeamRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Intents */
+            intents: string[];
+            /** Manager Id */
+            manager_id: string | null;
+            /** Member Ids */
+            member_ids: string[];
+            /** Name */
+            name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            working_hours: components["schemas"]["WorkingHours"] | null;
+        };
+        /** TeamUpdate */
+        TeamUpdate: {
+            /** Intents */
+            intents?: string[] | null;
+            /** Manager Id */
+            manager_id?: string | null;
+            /** Member Ids */
+            member_ids?: string[] | null;
+            /** Name */
+            name?: string | null;
+            working_hours?: components["schemas"]["WorkingHours"] | null;
+        };
+        /**
+         * TimeRange
+         * @description One working stretch within a day; `start` before `end` (split a night shift over two days).
+         */
+        TimeRange: {
+            /**
+             * End
+             * Format: time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: time
+             */
+            start: string;
+        };
         /** TimelineEntry */
         TimelineEntry: {
             /**
@@ -3846,6 +4938,19 @@ export interface components {
             items: components["schemas"]["TimelineEntry"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /** TodayRead */
+        TodayRead: {
+            /** Churn */
+            churn: components["schemas"]["ChurnAlertRead"][];
+            /** Leads */
+            leads: components["schemas"]["LeadRead"][];
+            /** Opportunities */
+            opportunities: components["schemas"]["OpportunityRead"][];
+            /** Overdue Escalations */
+            overdue_escalations: components["schemas"]["TaskBrief"][];
+            /** Overdue Tasks */
+            overdue_tasks: components["schemas"]["TaskBrief"][];
         };
         /** TokenPair */
         TokenPair: {
@@ -4001,6 +5106,21 @@ export interface components {
             queues: string[];
             /** Started At */
             started_at?: string | null;
+        };
+        /** WorkingHours */
+        WorkingHours: {
+            /**
+             * Days
+             * @description Keyed by mon..sun; a day not named is a day off.
+             */
+            days?: {
+                [key: string]: components["schemas"]["TimeRange"][];
+            };
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
         };
     };
     responses: never;
@@ -4843,6 +5963,273 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Policy"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_rep_activity_api_v1_analytics_activity_get: {
+        parameters: {
+            query?: {
+                /** @description first UTC day, included */
+                from?: string | null;
+                /** @description last UTC day, included (default today) */
+                to?: string | null;
+                /** @description one owner's figures */
+                owner_id?: string | null;
+                /** @description the figures of a team's members */
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityAnalyticsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_automation_funnel_api_v1_analytics_automation_get: {
+        parameters: {
+            query?: {
+                /** @description first UTC day, included */
+                from?: string | null;
+                /** @description last UTC day, included (default today) */
+                to?: string | null;
+                /** @description one owner's figures */
+                owner_id?: string | null;
+                /** @description the figures of a team's members */
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_deal_outcomes_api_v1_analytics_deals_get: {
+        parameters: {
+            query?: {
+                /** @description first UTC day, included */
+                from?: string | null;
+                /** @description last UTC day, included (default today) */
+                to?: string | null;
+                /** @description one owner's figures */
+                owner_id?: string | null;
+                /** @description the figures of a team's members */
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DealsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_message_volume_api_v1_analytics_messages_get: {
+        parameters: {
+            query?: {
+                /** @description first UTC day, included */
+                from?: string | null;
+                /** @description last UTC day, included (default today) */
+                to?: string | null;
+                /** @description one owner's figures */
+                owner_id?: string | null;
+                /** @description the figures of a team's members */
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagesRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_pipeline_value_api_v1_analytics_pipeline_get: {
+        parameters: {
+            query?: {
+                /** @description first UTC day, included */
+                from?: string | null;
+                /** @description last UTC day, included (default today) */
+                to?: string | null;
+                /** @description one owner's figures */
+                owner_id?: string | null;
+                /** @description the figures of a team's members */
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineAnalyticsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_response_times_api_v1_analytics_response_times_get: {
+        parameters: {
+            query?: {
+                /** @description first UTC day, included */
+                from?: string | null;
+                /** @description last UTC day, included (default today) */
+                to?: string | null;
+                /** @description one owner's figures */
+                owner_id?: string | null;
+                /** @description the figures of a team's members */
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseTimesRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_revenue_by_product_api_v1_analytics_revenue_by_product_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description first UTC day, included */
+                from?: string | null;
+                /** @description last UTC day, included (default today) */
+                to?: string | null;
+                /** @description one owner's figures */
+                owner_id?: string | null;
+                /** @description the figures of a team's members */
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductRevenueRead"];
                 };
             };
             /** @description Validation Error */
@@ -6040,6 +7427,39 @@ export interface operations {
             };
         };
     };
+    list_recommendations_api_v1_contacts__contact_id__recommendations_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     restore_contact_api_v1_contacts__contact_id__restore_post: {
         parameters: {
             query?: never;
@@ -6886,6 +8306,170 @@ export interface operations {
             };
         };
     };
+    list_line_items_api_v1_deals__deal_id__line_items_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineItemList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_line_item_api_v1_deals__deal_id__line_items_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineItemCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineItemRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_line_item_api_v1_deals__deal_id__line_items__item_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+                deal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineItemRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_line_item_api_v1_deals__deal_id__line_items__item_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+                deal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_line_item_api_v1_deals__deal_id__line_items__item_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+                deal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineItemRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     lose_deal_api_v1_deals__deal_id__lost_post: {
         parameters: {
             query?: never;
@@ -7189,6 +8773,191 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_churn_alerts_api_v1_insights_churn_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChurnPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_leads_api_v1_insights_leads_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+                min_score?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_opportunities_api_v1_insights_opportunities_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_deal_from_opportunity_api_v1_insights_opportunities__opportunity_id__create_deal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    dismiss_opportunity_api_v1_insights_opportunities__opportunity_id__dismiss_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                opportunity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_today_api_v1_insights_today_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodayRead"];
                 };
             };
         };
@@ -7841,6 +9610,154 @@ export interface operations {
             };
         };
     };
+    list_teams_api_v1_teams_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRead"][];
+                };
+            };
+        };
+    };
+    create_team_api_v1_teams_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_team_api_v1_teams__team_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_team_api_v1_teams__team_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_team_api_v1_teams__team_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_users_api_v1_users_get: {
         parameters: {
             query?: {
@@ -8165,6 +10082,117 @@ export interface operations {
             };
             /** @description Not Acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    verify_meta_webhook_webhook_meta__channel_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    receive_meta_webhook_webhook_meta__channel_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
