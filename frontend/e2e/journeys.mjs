@@ -145,6 +145,41 @@ async function postMailgun(url, { channel, signingKey }, mail) {
   assert.ok(response.ok, `the webhook took the mail: ${response.status} ${await response.text()}`);
 }
 
+/** Letters only: a marker that grounding never reads as a price, count or SKU. */
+const letterTag = () => unique().replace(/\d/g, (d) => "abcdefghij"[Number(d)]);
+
+/**
+ * Every draft waits for a person (auto-send at 100%, nothing escalated for low confidence), so
+ * the journey meets a pending suggestion whatever the classifier's confidence; restored after.
+ */
+async function everyDraftNeedsApproval(admin) {
+  const before = await admin("GET", "/api/v1/ai/policy");
+  await admin("PATCH", "/api/v1/ai/policy", { auto_send_threshold: 1, approval_threshold: 0, mode: "live" });
+  return () => admin("PATCH", "/api/v1/ai/policy", {
+    auto_send_threshold: before.auto_send_threshold, approval_threshold: before.approval_threshold, mode: before.mode,
+  });
+}
+
+/** A product change as the demo shop would post it: a Standard Webhooks delivery signed with the source's secret. */
+async function postCatalogUpdate(url, admin, product) {
+  const { items } = await admin("GET", "/api/v1/catalog/sources?limit=50");
+  const source = items.find((s) => s.name === "Trailhead Outfitters (demo)");
+  assert.ok(source, "the demo data has the catalogue source Trailhead Outfitters (demo)");
+  const secret = `whsec_${randomBytes(24).toString("base64")}`;
+  await admin("PATCH", `/api/v1/catalog/sources/${source.id}`, { webhook_secret: secret });
+  const body = JSON.stringify({ type: "product.updated", data: product });
+  const id = `msg_${randomBytes(8).toString("hex")}`;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const key = Buffer.from(secret.slice("whsec_".length), "base64");
+  const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
+  const response = await fetch(`${url}${source.webhook_path}`, {
+    method: "POST", body,
+    headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${signature}` },
+  });
+  assert.ok(response.ok, `the catalogue webhook took the update: ${response.status} ${await response.text()}`);
+  return source;
+}
+
 const overflowOf = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 const column = (page, stage) => page.locator("section.stage-column", { has: page.getByRole("heading", { name: stage, exact: true }) });
@@ -497,6 +532,189 @@ export const journeys = [
       await edit.getByLabel("Webhook password").fill("rotated-password-456");
       await edit.getByRole("button", { name: "Save channel" }).click();
       await page.getByText(`Saved ${name}.`).waitFor();
+    },
+  },
+  {
+    name: "AI suggestion: the rep edits the draft, sees the diff, sends it, and the reply is sent",
+    async run({ page, url, shot, audit }) {
+      const smtp = await startSmtp();
+      const demo = await prepareDemoChannel(url, smtp.port);
+      const restore = await everyDraftNeedsApproval(demo.admin);
+      try {
+        await signIn(page, url);
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Inbox/ }).click();
+        await page.getByRole("list", { name: "Conversations" }).waitFor();
+        const id = unique();
+        const tag = letterTag();
+        const subject = `Merino socks in M ${id}`;
+        await postMailgun(url, demo, {
+          from: `otto.${id}@example.org`, name: "Otto Berg", subject,
+          text: "Hello, how much are the Merino Hiking Socks in size M, and do you have them in stock?",
+        });
+        const row = page.getByRole("list", { name: "Conversations" }).getByRole("link", { name: new RegExp(subject) });
+        await row.waitFor({ timeout: 60_000 });
+        await row.click();
+        await page.getByRole("heading", { level: 2, name: subject }).waitFor();
+        await page.getByRole("button", { name: "Assign to me" }).click();
+        await page.getByText("Assigned to you.").waitFor();
+        // Classified, drafted and grounded by the worker; the panel hears of it over SSE.
+        const card = page.getByRole("article", { name: "AI suggestion: Waiting for your approval" });
+        await card.waitFor({ timeout: 180_000 }).catch(async (error) => {
+          const conversations = await demo.admin("GET", `/api/v1/conversations?q=${id}`);
+          const found = conversations.items[0] && await demo.admin("GET", `/api/v1/suggestions?conversation_id=${conversations.items[0].id}`);
+          throw new Error(`${error.message}\nsuggestions: ${JSON.stringify(found?.items ?? [])}`);
+        });
+        await card.getByText(/^Confidence: /).waitFor();
+        assert.ok(await card.locator("mark.claim-grounded").count() > 0, "the draft's catalogue claims are highlighted");
+        await card.getByText(/Facts used/).click();
+        await card.getByRole("table", { name: "Facts the draft used" }).getByText("SOCK-MER-M").first().waitFor();
+        await shot("17-suggestion");
+        await audit("a conversation with an AI suggestion");
+
+        await card.getByRole("button", { name: "Why this decision?" }).click();
+        await card.getByRole("list").filter({ hasText: "Decided" }).waitFor();
+
+        await card.getByRole("button", { name: "Edit" }).click();
+        const box = card.getByLabel("Edit the reply");
+        const draft = await box.inputValue();
+        await box.fill(`${draft}\n\nHappy hiking, ${tag}!`);
+        await card.getByRole("button", { name: "Review changes" }).click();
+        await card.getByLabel("Your changes").locator("ins").filter({ hasText: tag }).waitFor();
+        await shot("18-suggestion-diff");
+        await audit("an edited suggestion's diff");
+        await card.getByRole("button", { name: "Send edited reply" }).click();
+        await page.getByRole("article", { name: "AI suggestion: Edited and sent" }).waitFor({ timeout: 30_000 });
+        const outbound = page.getByRole("article", { name: "Reply by Erin Journey" }).filter({ hasText: tag });
+        await outbound.waitFor();
+        await outbound.locator(".delivery-sent").getByText("Sent").waitFor({ timeout: 120_000 });
+        const delivered = smtp.mails.find((m) => m.data.includes(tag) && m.to.some((to) => to.includes(`otto.${id}@example.org`)));
+        assert.ok(delivered, "the SMTP server received the edited reply, addressed to the customer");
+      } finally {
+        await restore();
+        smtp.close();
+      }
+    },
+  },
+  {
+    name: "Settings > AI: an admin changes the policy and sees the calibration chart",
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url, ADMIN);
+      await page.goto(`${url}/settings/ai`);
+      const form = page.getByRole("form", { name: "AI policy" });
+      await form.waitFor();
+      const threshold = form.getByLabel("Auto-send threshold (%)");
+      const before = await threshold.inputValue();
+      const next = before === "92" ? "93" : "92";
+      await threshold.fill(next);
+      await form.getByLabel("returns refund").selectOption("never_reply");
+      await form.getByRole("button", { name: "Save policy" }).click();
+      await form.getByText("AI policy saved. The next message is decided with it.").waitFor();
+      const calibration = page.getByRole("region", { name: "Calibration" });
+      await calibration.locator(".recharts-surface").waitFor({ timeout: 30_000 });
+      assert.ok(await calibration.locator(".recharts-line").count() >= 2, "precision and auto-send share are drawn");
+      await calibration.getByText(new RegExp(`the auto-send threshold is ${next}%`)).waitFor();
+      await shot("19-settings-ai");
+      await audit("Settings > AI");
+      await calibration.getByRole("button", { name: "Show table" }).click();
+      await calibration.getByRole("table").getByRole("row", { name: /^90%/ }).waitFor();
+      await page.reload();
+      assert.equal(await page.getByRole("form", { name: "AI policy" }).getByLabel("Auto-send threshold (%)").inputValue(), next, "the policy was saved on the server");
+      assert.equal(await page.getByRole("form", { name: "AI policy" }).getByLabel("returns refund").inputValue(), "never_reply");
+      await page.getByRole("form", { name: "AI policy" }).getByLabel("returns refund").selectOption("approval_only");
+      await page.getByRole("form", { name: "AI policy" }).getByRole("button", { name: "Save policy" }).click();
+      await page.getByText("AI policy saved. The next message is decided with it.").waitFor();
+    },
+  },
+  {
+    name: "catalogue: a product update posted by the shop's webhook shows on the page",
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url, ADMIN);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalogue" }).click();
+      const poles = page.getByRole("article", { name: "Ultralight Trekking Poles" });
+      await poles.waitFor();
+      const sources = page.getByRole("complementary", { name: "Sync health" });
+      await sources.getByRole("region", { name: "Trailhead Outfitters (demo)" }).getByText(/^Sync: /).waitFor();
+      const admin = await apiAs(url, ADMIN);
+      const cents = 10 + (Date.now() % 80);
+      const price = `1${cents}.00`;
+      await postCatalogUpdate(url, admin, {
+        id: "1006", updated_at: new Date().toISOString(), title: "Ultralight Trekking Poles", vendor: "Summit Steel", type: "Equipment",
+        description: "Carbon poles, 3-section, 240 g each, with cork grips.", status: "active", tags: ["trekking"],
+        variants: [{ id: "POLE-UL-PAIR", sku: "POLE-UL-PAIR", price, currency: "EUR", stock: 2, options: {} }],
+      });
+      // No reload: the page refreshes the catalogue on its own.
+      await poles.getByText(`€${price}`).first().waitFor({ timeout: 60_000 });
+      await poles.getByText("2 · Low stock").waitFor();
+      await sources.getByText(/product 1006/).first().waitFor({ timeout: 30_000 });
+      await shot("20-catalog");
+      await audit("the catalogue");
+    },
+  },
+  {
+    name: "global search: Ctrl-K finds a product by a paraphrase and opens it",
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url);
+      await page.getByRole("heading", { level: 1 }).first().waitFor();
+      await page.keyboard.press("Control+k");
+      const dialog = page.getByRole("dialog", { name: "Search everything" });
+      const box = dialog.getByRole("combobox");
+      await box.fill("flask that keeps drinks cold");
+      const hit = dialog.getByRole("option").filter({ hasText: "Insulated Water Bottle" });
+      await hit.waitFor({ timeout: 30_000 });
+      await shot("21-search");
+      await audit("the search palette");
+      const options = await dialog.getByRole("option").allTextContents();
+      const index = options.findIndex((t) => t.includes("Insulated Water Bottle"));
+      for (let i = 0; i < index; i += 1) await box.press("ArrowDown");
+      await box.press("Enter");
+      await page.getByRole("article", { name: "Insulated Water Bottle 750 ml" }).waitFor();
+      assert.match(page.url(), /\/catalog\?q=/);
+    },
+  },
+  {
+    name: "escalations: the queue shows what waits, overdue first",
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url, ADMIN);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Escalations" }).click();
+      await page.getByRole("heading", { level: 1, name: "Escalations" }).waitFor();
+      await page.getByRole("list", { name: "Escalated conversations" }).or(page.getByText("Nothing escalated.")).waitFor();
+      await shot("22-escalations");
+      await audit("the escalations queue");
+    },
+  },
+  {
+    name: "phone width: suggestions, escalations, catalogue, search and settings fit 390 px",
+    viewport: { width: 390, height: 844 },
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url, ADMIN);
+      const screens = [
+        ["/escalations", page.getByRole("heading", { level: 1, name: "Escalations" }), "23-phone-escalations"],
+        ["/catalog", page.getByRole("article").first(), "24-phone-catalog"],
+        ["/settings/ai", page.locator(".recharts-surface, .empty-state").first(), "25-phone-settings-ai"],
+        ["/settings/system", page.getByRole("region", { name: "Summary" }), "26-phone-system"],
+        ["/settings/dead-letters", page.getByRole("heading", { level: 1, name: "Dead letters" }), "27-phone-dead-letters"],
+        ["/settings/users", page.getByRole("table"), "28-phone-users"],
+      ];
+      for (const [path, ready, name] of screens) {
+        await page.goto(`${url}${path}`);
+        await ready.waitFor({ timeout: 30_000 });
+        assert.ok((await overflowOf(page)) <= 1, `${path} scrolls sideways at 390 px`);
+        await shot(name);
+        await audit(`${path} at phone width`);
+      }
+      // A conversation with its AI suggestion (left by the suggestion journey).
+      await page.goto(`${url}/inbox`);
+      await page.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /Merino socks in M/ }).first().click();
+      await page.getByRole("region", { name: "AI suggestions" }).waitFor({ timeout: 30_000 });
+      assert.ok((await overflowOf(page)) <= 1, "a conversation with a suggestion scrolls sideways at 390 px");
+      await shot("29-phone-suggestion");
+      await audit("a suggestion at phone width");
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("dialog", { name: "Search everything" }).getByRole("combobox").fill("socks");
+      await page.getByRole("dialog", { name: "Search everything" }).getByRole("option").first().waitFor({ timeout: 30_000 });
+      assert.ok((await overflowOf(page)) <= 1, "the search palette scrolls sideways at 390 px");
+      await shot("30-phone-search");
+      await audit("the search palette at phone width");
     },
   },
 ];

@@ -5,12 +5,12 @@ export type Hit = components["schemas"]["SearchItem"];
 export const TYPE_LABELS: Record<string, string> = { product: "Product", contact: "Contact", company: "Company", deal: "Deal", message: "Message" };
 
 /** Where a hit opens. */
-export function hitPath(hit: Pick<Hit, "type" | "id" | "title">): string {
+export function hitPath(hit: Pick<Hit, "type" | "id" | "title"> & { parent_id?: string | null }): string {
   switch (hit.type) {
     case "contact": return `/contacts/${hit.id}`;
     case "company": return `/companies/${hit.id}`;
     case "deal": return `/deals/${hit.id}`;
-    case "message": return `/inbox/${hit.id}`;
+    case "message": return `/inbox/${hit.parent_id ?? ""}`; // a message opens in its conversation
     default: return `/catalog?q=${encodeURIComponent(hit.title)}`;
   }
 }

@@ -20,6 +20,9 @@ describe("search logic", () => {
   it("opens contacts on their page and products in the catalogue", () => {
     expect(hitPath({ type: "contact", id: "c-1", title: "Ada" })).toBe("/contacts/c-1");
     expect(hitPath({ type: "product", id: "p-1", title: "Rain Jacket" })).toBe("/catalog?q=Rain%20Jacket");
+    expect(hitPath({ type: "company", id: "co-1", title: "Acme" })).toBe("/companies/co-1");
+    expect(hitPath({ type: "deal", id: "d-1", title: "Big order" })).toBe("/deals/d-1");
+    expect(hitPath({ type: "message", id: "m-1", title: "Socks?", parent_id: "cv-1" })).toBe("/inbox/cv-1");
   });
 });
 
@@ -47,7 +50,7 @@ describe("the command palette", () => {
     expect(options.map((o) => o.textContent)).toEqual(["ProductPackable Rain Jacketwaterproof shell", "ContactAda Lovelaceada@example.org"]);
     expect(options[0]).toHaveAttribute("aria-selected", "true");
     expect(box).toHaveAttribute("aria-activedescendant", options[0].id);
-    expect(api.find("GET", "/api/v1/search").at(-1)?.query.get("types")).toBe("product,contact");
+    expect(api.find("GET", "/api/v1/search").at(-1)?.query.get("types")).toBe("contact,company,deal,product,message");
     await userEvent.keyboard("{ArrowDown}");
     expect(within(dialog).getAllByRole("option")[1]).toHaveAttribute("aria-selected", "true");
     await userEvent.keyboard("{Enter}");

@@ -1,8 +1,8 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
 
-// The kinds `GET /api/v1/search` covers today; companies, deals and messages join when it does.
-export const SEARCH_TYPES = "product,contact";
+// Every kind `GET /api/v1/search` covers; each hit is one the user may see.
+export const SEARCH_TYPES = "contact,company,deal,product,message";
 
 export function useGlobalSearch(q: string) {
   return useQuery({

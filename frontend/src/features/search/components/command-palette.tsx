@@ -75,9 +75,9 @@ function PaletteBody({ onClose }: { onClose: () => void }) {
 
   return (
     <div className="palette-body">
-      <label htmlFor={`${listId}-input`} className="visually-hidden">Search contacts and products</label>
+      <label htmlFor={`${listId}-input`} className="visually-hidden">Search contacts, companies, deals, products and messages</label>
       <input id={`${listId}-input`} type="text" autoFocus role="combobox" aria-expanded={hits.length > 0} aria-controls={listId} aria-autocomplete="list"
-        aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined} placeholder="Search contacts and products…"
+        aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined} placeholder="Search everything…"
         value={text} onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
           if (["ArrowDown", "ArrowUp", "Home", "End"].includes(e.key) && hits.length) {
@@ -92,7 +92,7 @@ function PaletteBody({ onClose }: { onClose: () => void }) {
           }
         }} />
       <p className="palette-status muted" role="status">
-        {!q ? "Type to search contacts and products, by name or by meaning." : search.isFetching && !search.data ? "Searching…" : search.data ? `${hits.length} result${hits.length === 1 ? "" : "s"}` : ""}
+        {!q ? "Type to search contacts, companies, deals, products and messages, by name or by meaning." : search.isFetching && !search.data ? "Searching…" : search.data ? `${hits.length} result${hits.length === 1 ? "" : "s"}` : ""}
       </p>
       {search.error ? <ErrorMessage error={search.error} /> : null}
       <ul id={listId} role="listbox" aria-label="Results" className="palette-results">
