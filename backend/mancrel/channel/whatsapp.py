@@ -63,8 +63,8 @@ def _words(kind: str, message: dict[str, Any]) -> tuple[str, dict | None, dict]:
         return "\n".join(p for p in (label, caption) if p), media or None, {}
     if kind == "location":
         place = ", ".join(str(part[k]) for k in ("name", "address") if part.get(k))
-        coords = f"{part.get('latitude')}, {part.get('longitude')}"
-        return f"[location] {place} ({coords})".replace("]  (", "] ("), None, {"location": part}
+        coords = f"({part.get('latitude')}, {part.get('longitude')})"
+        return " ".join(p for p in ("[location]", place, coords) if p), None, {"location": part}
     if kind == "contacts":
         cards = [c for c in message.get("contacts") or [] if isinstance(c, dict)]
         lines = [" ".join([str((c.get("name") or {}).get("formatted_name") or ""),

@@ -3,11 +3,14 @@ media through the Graph API stand-in, and one contact across email and WhatsApp.
 
 import time
 
+import pytest
 from sqlalchemy import select
 
-from mancrel.channel import meta_tasks
+from mancrel.channel import meta_tasks, tasks
 from mancrel.contact.models import Contact
+from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Attachment, Conversation, DeliveryStatus, Direction, Message
+from mancrel.worker.errors import TransientError
 from mancrel.worker.models import OutboxMessage
 from tests.channel.meta.factories import (
     CUSTOMER_WA,
@@ -166,8 +169,6 @@ async def test_media_is_downloaded_through_the_graph_api_and_kept_as_an_attachme
 
 
 async def test_media_over_the_cap_keeps_its_metadata_only(client, db, graph, monkeypatch) -> None:
-    from mancrel.inbox import service as inbox_service
-
     monkeypatch.setattr(inbox_service, "ATTACHMENT_CONTENT_CAP", 100)
     channel = await make_meta_channel(db, graph_url=graph.url)
     await post(client, channel.id, wa_delivery(wa_message("image", id="MEDIA78", mime_type="image/png")))
@@ -185,3 +186,16 @@ async def test_old_message_timestamps_are_kept_as_when_the_customer_wrote(client
     await post(client, channel.id, wa_delivery(wa_message(at=written)))
     [message] = await ingest_all(db, channel.id)
     assert abs(message.occurred_at.timestamp() - written) < 1
+
+
+async def test_a_status_for_a_reply_not_yet_recorded_waits_for_it(client, db) -> None:
+    # Meta may report "sent" before our send job has stored the wamid: the event is retried, not lost.
+    channel = await make_meta_channel(db)
+    await post(client, channel.id, wa_delivery(statuses=[wa_status("wamid.SOON", "sent")]))
+    [event] = await events_of(db, channel.id)
+
+    with pytest.raises(TransientError):
+        await tasks.ingest_event.run_async(db, event_id=event.id)
+
+    [event] = await events_of(db, channel.id)
+    assert event.status == "pending"
