@@ -96,6 +96,9 @@ class MessageRead(BaseModel):
     author_id: uuid.UUID | None
     occurred_at: datetime
     sent_at: datetime | None
+    # WhatsApp / Messenger replies: when the customer's phone had it, and when they opened it.
+    delivered_at: datetime | None = None
+    read_at: datetime | None = None
     attachments: list[AttachmentRead] = []
     classification: ClassificationSummary | None = None
 

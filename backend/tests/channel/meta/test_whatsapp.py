@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from mancrel.channel import meta_tasks, tasks
 from mancrel.contact.models import Contact
+from mancrel.core.permissions import Role
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Attachment, Conversation, DeliveryStatus, Direction, Message
 from mancrel.worker.errors import TransientError
@@ -23,6 +24,7 @@ from tests.channel.meta.factories import (
     wa_status,
 )
 from tests.channel.meta.graph_server import MEDIA_BYTES
+from tests.factories import auth_headers, make_user
 from tests.inbox.factories import inbound, make_contact, receive
 from tests.inbox.factories import make_channel as make_email_channel
 
@@ -117,6 +119,13 @@ async def test_statuses_move_our_reply_forward_and_failures_keep_metas_error(cli
     assert other.status == "failed"
     assert other.failure_reason == ("131047 Re-engagement message: More than 24 hours have passed since the "
                                     "recipient last replied.")
+    # What the rep's thread shows.
+    manager = auth_headers(await make_user(db, role=Role.manager))
+    thread = (await client.get(f"/api/v1/conversations/{question.conversation_id}/messages",
+                               headers=manager)).json()["items"]
+    shown = {m["provider_message_id"]: m for m in thread}
+    assert shown["wamid.OUT1"]["status"] == "read" and shown["wamid.OUT1"]["read_at"] is not None
+    assert shown["wamid.OUT2"]["status"] == "failed" and "131047" in shown["wamid.OUT2"]["failure_reason"]
 
 
 async def test_one_contact_across_email_and_whatsapp(client, db) -> None:
