@@ -189,6 +189,8 @@ export const journeys = [
     name: "the demo team's board, a company and its contacts (demo data loaded)",
     async run({ page, url, shot, audit }) {
       await signIn(page, url, { email: "maria.manager@example.com", password: "mancrel-demo-2026" });
+      await page.getByRole("heading", { level: 1, name: "Today" }).waitFor(); // home is the landing page
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Deals" }).click();
       await page.getByRole("heading", { level: 1, name: "Deals" }).waitFor();
       await page.locator(".deal-card").first().waitFor();
       assert.ok((await page.locator(".deal-card").count()) >= 5, "the demo pipeline has deals");
@@ -373,6 +375,7 @@ export const journeys = [
     viewport: { width: 390, height: 844 },
     async run({ page, url, shot }) {
       await signIn(page, url);
+      await page.goto(`${url}/deals`);
       await page.getByRole("heading", { level: 1, name: "Deals" }).waitFor();
       await page.locator(".stage-column").first().waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -7,6 +7,7 @@ import { logout } from "@/lib/auth/session";
 
 // Analytics joins this list when its screen lands.
 const NAV_ITEMS = [
+  { to: "/", label: "Home" },
   { to: "/inbox", label: "Inbox" },
   { to: "/escalations", label: "Escalations" },
   { to: "/deals", label: "Deals" },
@@ -37,7 +38,7 @@ export function AppLayout() {
           <ul>
             {items.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to}>
+                <NavLink to={item.to} end={item.to === "/"}>
                   {item.label}
                   {item.to === "/inbox" && unread && (
                     <span className="nav-badge"><span className="visually-hidden">, </span>{unread}<span className="visually-hidden"> unread</span></span>

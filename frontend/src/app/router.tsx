@@ -10,6 +10,7 @@ import { ContactsRoute } from "./routes/contacts";
 import { ContactsDuplicatesRoute } from "./routes/contacts-duplicates";
 import { DealsRoute } from "./routes/deals";
 import { EscalationsRoute } from "./routes/escalations";
+import { HomeRoute } from "./routes/home";
 import { InboxRoute } from "./routes/inbox";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
@@ -33,7 +34,7 @@ export const routes: RouteObject[] = [
         // Inside the layout, so a crashed screen keeps the navigation.
         errorElement: <RouteError />,
         children: [
-          { index: true, element: <Navigate to="/deals" replace /> },
+          { index: true, element: <HomeRoute /> },
           { path: "deals", element: <DealsRoute /> },
           { path: "deals/:dealId", element: <DealsRoute /> },
           { path: "contacts", element: <ContactsRoute /> },
