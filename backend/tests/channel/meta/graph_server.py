@@ -90,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         seen, parts = self._seen()
+        if parts[:1] == ["cdn"]:  # Messenger's attachment links: signed URLs, no token
+            return self._answer(200 if seen.authorization is None else 400, MEDIA_BYTES, "image/jpeg")
         if not self._authorised(seen):
             return
         if parts == ["media", "file-1"]:

@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from mancrel.channel import meta_tasks
 from mancrel.contact.models import Contact
-from mancrel.inbox.models import Conversation
+from mancrel.inbox.models import Attachment, Conversation
 from mancrel.worker.models import OutboxMessage
 from tests.channel.meta.factories import events_of, fb_delivery, fb_message, ingest_all, make_meta_channel, post
+from tests.channel.meta.graph_server import MEDIA_BYTES
 
 PSID = "6543210987654321"
 
@@ -71,3 +72,20 @@ async def test_the_customers_name_is_fetched_from_the_graph_api(client, db, grap
     [asked] = graph.state.requests
     assert (asked.method, asked.path, asked.query, asked.authorization) == (
         "GET", f"/v21.0/{PSID}", {"fields": ["first_name,last_name"]}, "Bearer EAAG-test-access-token")
+
+
+async def test_an_attachment_is_a_placeholder_line_and_its_link_is_downloaded_without_the_token(
+        client, db, graph) -> None:
+    channel = await make_meta_channel(db, "messenger", graph_url=graph.url)
+    event = fb_message(PSID, text="")
+    picture = {"type": "image", "payload": {"url": f"{graph.base}/cdn/p.jpg"}}
+    event["message"] = {"mid": "m_pic", "attachments": [picture]}
+    await post(client, channel.id, fb_delivery(event))
+    [message] = await ingest_all(db, channel.id)
+    assert message.text == "[image]" and message.headers["kind"] == "image"
+
+    assert await meta_tasks.fetch_media.run_async(db, message_id=message.id) == "stored"
+
+    [attachment] = list(await db.scalars(select(Attachment).where(Attachment.message_id == message.id)))
+    assert attachment.content == MEDIA_BYTES and attachment.content_type == "image/jpeg"
+    assert [r.authorization for r in graph.state.requests] == [None]
