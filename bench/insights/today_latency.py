@@ -118,26 +118,34 @@ def start_api(env: dict, port: int) -> subprocess.Popen:
     raise SystemExit("the API did not start")
 
 
+def _timed(client: httpx.Client, path: str, headers: dict, n: int) -> tuple[list[float], httpx.Response]:
+    for _ in range(20):
+        client.get(path, headers=headers).raise_for_status()
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(path, headers=headers)
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return times, response
+
+
 def measure(port: int, users: dict, n: int) -> list[tuple[str, float, float]]:
+    """/insights/today as a rep and a manager, and /users/me as the baseline: one authenticated
+    request that reads one row, i.e. what the machine's load costs any request at the moment."""
     from mancrel.core.security import create_access_token
 
     results = []
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-        for who in ("rep", "manager"):
+        for who, path in (("rep", "/api/v1/insights/today"), ("manager", "/api/v1/insights/today"),
+                          ("rep", "/api/v1/users/me")):
             user_id, role = users[who]
             headers = {"Authorization": f"Bearer {create_access_token(user_id, role)[0]}"}
-            for _ in range(20):
-                client.get("/api/v1/insights/today", headers=headers).raise_for_status()
-            times = []
-            for _ in range(n):
-                started = time.perf_counter()
-                response = client.get("/api/v1/insights/today", headers=headers)
-                times.append((time.perf_counter() - started) * 1000)
-                response.raise_for_status()
+            times, response = _timed(client, path, headers, n)
             body = response.json()
-            sizes = {k: len(v) for k, v in body.items()}
-            results.append((who, percentile(times, 0.5), percentile(times, 0.95)))
-            print(f"today as {who:<8} p50 {results[-1][1]:6.1f} ms  p95 {results[-1][2]:6.1f} ms  items {sizes}",
+            sizes = {k: len(v) for k, v in body.items() if isinstance(v, list)}
+            results.append((f"{path} as {who}", percentile(times, 0.5), percentile(times, 0.95)))
+            print(f"{results[-1][0]:<36} p50 {results[-1][1]:6.1f} ms  p95 {results[-1][2]:6.1f} ms  {sizes}",
                   flush=True)
     return results
 
@@ -170,7 +178,7 @@ def main() -> None:
             port = free_port()
             api = start_api(env, port)
             results = measure(port, prepared["users"], args.requests)
-            print("\n| as | p50 ms | p95 ms |\n|---|---:|---:|")
+            print("\n| request | p50 ms | p95 ms |\n|---|---:|---:|")
             for who, p50, p95 in results:
                 print(f"| {who} | {p50:.1f} | {p95:.1f} |")
         finally:

@@ -20,7 +20,9 @@ class LeadScore(Base):
     `previous_score` is the score before the last change: the trend a rep sees."""
 
     __tablename__ = "lead_scores"
-    __table_args__ = (Index("ix_lead_scores_hottest", text("score DESC"), "contact_id"),)
+    # The hottest first, in the list's exact order (score, then contact id, both descending): a
+    # page is an index range scan, with no sort of a whole score's ties.
+    __table_args__ = (Index("ix_lead_scores_hottest", text("score DESC"), text("contact_id DESC")),)
 
     contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)

@@ -16,9 +16,13 @@ from mancrel.insights.lead_score_schemas import TaskBrief, TodayRead
 TOP = 5
 OVERDUE_LIMIT = 20
 
+# Overdue open escalations are few and indexed by due time (reply_escalations' partial index);
+# reading their task ids once is cheaper than probing the table for every task.
 _OVERDUE = text("""
-SELECT a.id, a.subject, a.due_at, a.contact_id,
-       EXISTS (SELECT 1 FROM reply_escalations e WHERE e.task_id = a.id) AS escalation
+WITH escalated AS (
+    SELECT task_id FROM reply_escalations WHERE resolved_at IS NULL AND due_at < :now AND task_id IS NOT NULL
+)
+SELECT a.id, a.subject, a.due_at, a.contact_id, a.id IN (SELECT task_id FROM escalated) AS escalation
 FROM activities a
 WHERE a.assignee_id = :user_id AND a.type = 'task' AND a.done_at IS NULL AND a.deleted_at IS NULL
   AND a.due_at < :now

@@ -38,7 +38,7 @@ def upgrade() -> None:
     _fk('lead_scores', 'contact_id', 'contacts', 'CASCADE'),
     sa.PrimaryKeyConstraint('contact_id', name=op.f('pk_lead_scores'))
     )
-    op.create_index('ix_lead_scores_hottest', 'lead_scores', [sa.text('score DESC'), 'contact_id'])
+    op.create_index('ix_lead_scores_hottest', 'lead_scores', [sa.text('score DESC'), sa.text('contact_id DESC')])
     op.create_table('lead_score_models',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
