@@ -14,7 +14,6 @@ import { HomeRoute } from "./routes/home";
 import { InboxRoute } from "./routes/inbox";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
-import { SettingsAiRoute } from "./routes/settings-ai";
 import { SettingsChannelsRoute } from "./routes/settings-channels";
 import { SettingsDeadLettersRoute } from "./routes/settings-dead-letters";
 import { SettingsSystemRoute } from "./routes/settings-system";
@@ -47,7 +46,8 @@ export const routes: RouteObject[] = [
           { path: "inbox/:conversationId", element: <InboxRoute /> },
           { path: "settings", element: <Navigate to="/settings/channels" replace /> },
           { path: "settings/channels", element: <SettingsChannelsRoute /> },
-          { path: "settings/ai", element: <SettingsAiRoute /> },
+          // Loaded on first visit: the chart library is most of its weight and only admins need it.
+          { path: "settings/ai", lazy: () => import("./routes/settings-ai").then((m) => ({ Component: m.SettingsAiRoute })) },
           { path: "settings/users", element: <SettingsUsersRoute /> },
           { path: "settings/dead-letters", element: <SettingsDeadLettersRoute /> },
           { path: "settings/system", element: <SettingsSystemRoute /> },
