@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { journeys, REP } from "./journeys.mjs";
+import { journeys as allJourneys, REP } from "./journeys.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, "..");
@@ -16,6 +16,9 @@ const root = resolve(frontend, "..");
 const mancrel = process.env.MANCREL_BIN ?? join(root, ".venv", "bin", "mancrel");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const screenshots = join(frontend, "e2e-screenshots");
+
+// E2E_ONLY=<regex> runs only the journeys whose name matches (while working on one).
+const journeys = process.env.E2E_ONLY ? allJourneys.filter((j) => new RegExp(process.env.E2E_ONLY, "i").test(j.name)) : allJourneys;
 
 const axeSource = join(frontend, "node_modules", "axe-core", "axe.min.js");
 
