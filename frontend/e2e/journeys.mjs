@@ -613,7 +613,7 @@ export const journeys = [
       await form.getByRole("button", { name: "Save policy" }).click();
       await form.getByText("AI policy saved. The next message is decided with it.").waitFor();
       const calibration = page.getByRole("region", { name: "Calibration" });
-      await calibration.locator(".recharts-surface").waitFor({ timeout: 30_000 });
+      await calibration.locator(".recharts-line").first().waitFor({ timeout: 30_000 });
       assert.ok(await calibration.locator(".recharts-line").count() >= 2, "precision and auto-send share are drawn");
       await calibration.getByText(new RegExp(`the auto-send threshold is ${next}%`)).waitFor();
       await shot("19-settings-ai");

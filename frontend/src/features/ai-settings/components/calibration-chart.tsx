@@ -29,7 +29,7 @@ export function CalibrationChart({ autoSendThreshold }: { autoSendThreshold?: nu
             summary={`From ${report.reviewed} reviewed of ${report.decided} decided messages${autoSendThreshold !== undefined ? `; the auto-send threshold is ${Math.round(autoSendThreshold * 100)}%` : ""}.`}
             chart={
               <ResponsiveContainer width="100%" height={260}>
-                <LineChart data={chartPoints(report.thresholds)} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+                <LineChart accessibilityLayer={false} data={chartPoints(report.thresholds)} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="threshold" />
                   <YAxis domain={[0, 100]} unit="%" width={48} />
