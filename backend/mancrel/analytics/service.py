@@ -140,8 +140,10 @@ async def activity(session: AsyncSession, scope: Scope) -> ActivityAnalyticsRead
         row.total += count
         row.done += done
         row.by_type[kind] = row.by_type.get(kind, 0) + count
+    names = {u.id: u.full_name for u in await user_service.list_active(session)}  # one query, not one per rep
     for row in reps.values():
-        if row.owner_id is not None:
+        if row.owner_id is not None and row.owner_id not in names:  # a rep who has left since
             user = await user_service.get(session, row.owner_id)
-            row.name = user.full_name if user is not None else None
+            names[row.owner_id] = user.full_name if user is not None else None
+        row.name = names.get(row.owner_id) if row.owner_id is not None else None
     return ActivityAnalyticsRead(**_range(scope), reps=sorted(reps.values(), key=lambda r: (-r.total, str(r.owner_id))))
