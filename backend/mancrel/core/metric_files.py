@@ -14,10 +14,13 @@ import socket
 
 from prometheus_client import values
 
+# The collector splits file names on "_" (type_mode_pid.db): keep the identifier free of it.
+# Read once: prometheus-client asks for the identifier at every sample, to notice a fork.
+_HOST = socket.gethostname().replace("_", "-")
+
 
 def process_identifier() -> str:
-    # The collector splits file names on "_" (type_mode_pid.db): keep the identifier free of it.
-    return f"{socket.gethostname().replace('_', '-')}-{os.getpid()}"
+    return f"{_HOST}-{os.getpid()}"
 
 
 def name_files_by_host() -> None:
