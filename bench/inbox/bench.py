@@ -178,7 +178,7 @@ async def run_throughput(args, stack: Stack) -> dict:
                         from_address=f"c{i}@b{batch}.example", subject=f"Q {i}", text=bodies()[i % len(bodies())],
                         message_id=f"<b{batch}-{i}@bench>"))
             os.environ["MANCREL_AI_MESSAGE_BATCH"] = str(batch)
-            worker = stack.spawn("worker", "-c", "1", "-Q", "ai", log=f"worker-{batch}.log")
+            worker = stack.spawn("worker", "-c", "1", "-Q", "messages", log=f"worker-{batch}.log")
             await wait_processed(1800)
             worker.terminate()
             worker.wait(timeout=30)

@@ -13,7 +13,14 @@ from kombu import Queue
 from mancrel.core.config import get_settings
 from mancrel.core.logging import configure_logging
 
-QUEUES = ("webhooks", "ai", "email", "catalog", "default")
+# In priority order: a worker always takes the next job from the first non-empty queue it serves
+# (`queue_order_strategy` below). What a customer or a shop is waiting for comes first (storing a
+# delivery, classifying the message, applying a catalogue change, sending mail); enrichment that can
+# lag by seconds (search embeddings, reply drafting, insights) and housekeeping come after. Under a
+# burst the enrichment queues wait and then catch up, instead of every stage slowing together.
+QUEUES = ("webhooks", "messages", "catalog", "email", "ai", "default")
+# Tasks whose queue is not their domain's.
+ROUTES_BY_NAME = {"ai.process_message": "messages"}
 # A task named "<domain>.<action>" goes to its domain's queue.
 ROUTES_BY_PREFIX = {
     "webhooks": "webhooks",
@@ -42,8 +49,8 @@ TASK_MODULES = [
     "mancrel.reply.tasks",
     "mancrel.insights.tasks_insights",
     "mancrel.analytics.tasks",
-    "mancrel.insights.profile_tasks",
     "mancrel.system.retention",
+    "mancrel.insights.profile_tasks",
 ]
 
 
@@ -72,14 +79,14 @@ def _transport_options() -> dict:
     time limit and every retry countdown, or running jobs get a second copy."""
     visibility = int(os.environ.get("MANCREL_BROKER_VISIBILITY_TIMEOUT", VISIBILITY_TIMEOUT))
     options = {"visibility_timeout": visibility, "socket_timeout": 5, "socket_connect_timeout": 5,
-               "retry_on_timeout": True}
+               "retry_on_timeout": True, "queue_order_strategy": "priority"}
     if visibility < VISIBILITY_TIMEOUT:  # look for abandoned jobs as often as they can expire
         options.update(unacked_restore_interval=1, unacked_restore_throttle=1)
     return options
 
 
 def route_task(name: str, args, kwargs, options, task=None, **kw) -> dict[str, str]:
-    queue = ROUTES_BY_PREFIX.get(name.split(".", 1)[0], "default")
+    queue = ROUTES_BY_NAME.get(name) or ROUTES_BY_PREFIX.get(name.split(".", 1)[0], "default")
     return {"queue": queue}
 
 
