@@ -5,7 +5,6 @@ import { useLiveInbox } from "@/features/inbox/api/use-live-inbox";
 import { CommandPalette } from "@/features/search/components/command-palette";
 import { logout } from "@/lib/auth/session";
 
-// Analytics joins this list when its screen lands.
 const NAV_ITEMS = [
   { to: "/", label: "Home" },
   { to: "/inbox", label: "Inbox" },
@@ -15,6 +14,7 @@ const NAV_ITEMS = [
   { to: "/companies", label: "Companies" },
   { to: "/tasks", label: "Tasks" },
   { to: "/catalog", label: "Catalogue" },
+  { to: "/analytics", label: "Analytics" },
 ];
 
 export function AppLayout() {

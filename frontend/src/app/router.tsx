@@ -52,6 +52,7 @@ export const routes: RouteObject[] = [
           { path: "settings/dead-letters", element: <SettingsDeadLettersRoute /> },
           { path: "settings/system", element: <SettingsSystemRoute /> },
           { path: "escalations", element: <EscalationsRoute /> },
+          { path: "analytics", lazy: () => import("./routes/analytics").then((m) => ({ Component: m.AnalyticsRoute })) },
           { path: "catalog", element: <CatalogRoute /> },
           { path: "*", element: <NotFoundRoute /> },
         ],

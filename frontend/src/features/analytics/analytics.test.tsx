@@ -1,0 +1,92 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { baseRoutes, installFakeApi, json, ME } from "@/test/fake-api";
+import { renderApp, signIn } from "@/test/render";
+import { defaultRange, filterFromParams, formatDuration, funnelSteps, messagesByDay } from "./analytics-logic";
+import type { AutomationData, MessagesData } from "./types";
+
+const MANAGER = { ...ME, id: "u-mia", email: "mia@example.com", full_name: "Mia Manager", role: "manager" };
+const range = { from_day: "2026-11-06", to_day: "2026-12-05" };
+const funnel = { decided: 40, auto_sent: 12, approved: 10, edited: 5, rejected: 3, escalated: 6, pending: 4, shadow: 0, ignored: 0, reviewed: 18, precision: 15 / 18 };
+const messages: MessagesData = {
+  ...range, from_day: "2026-12-03", total: 5, by_channel: { email: 4, whatsapp: 1 }, by_intent: { availability: 3, unclassified: 2 },
+  days: [{ day: "2026-12-03", channel: "email", intent: "availability", count: 3 }, { day: "2026-12-05", channel: "whatsapp", intent: null, count: 1 }, { day: "2026-12-05", channel: "email", intent: null, count: 1 }],
+};
+
+function analyticsApi() {
+  return installFakeApi({
+    ...baseRoutes,
+    "GET /api/v1/users/me": () => json(MANAGER),
+    "GET /api/v1/teams": () => json([{ id: "t-1", name: "North", manager_id: null, member_ids: [], intents: [], created_at: "2026-12-01T00:00:00Z" }]),
+    "GET /api/v1/analytics/pipeline": () => json({ ...range, stages: [
+      { pipeline_id: "p", pipeline_name: "Sales", stage_id: "s1", stage_name: "Lead", position: 0, currency: "EUR", deal_count: 3, amount: "3000", deal_count_change: 1, amount_change: "500" },
+      { pipeline_id: "p", pipeline_name: "Sales", stage_id: "s2", stage_name: "Proposal", position: 1, currency: "EUR", deal_count: 2, amount: "8000", deal_count_change: 0, amount_change: "0" },
+    ] }),
+    "GET /api/v1/analytics/deals": () => json({ ...range, created: 9, won: 3, lost: 1, win_rate: 0.75, average_cycle_days: 12.4, won_amounts: [{ currency: "EUR", amount: "9000" }], months: [{ month: "2026-11", won: 2, amounts: [{ currency: "EUR", amount: "6000" }] }, { month: "2026-12", won: 1, amounts: [{ currency: "EUR", amount: "3000" }] }] }),
+    "GET /api/v1/analytics/revenue-by-product": () => json({ ...range, items: [] }),
+    "GET /api/v1/analytics/messages": () => json(messages),
+    "GET /api/v1/analytics/response-times": () => json({ ...range, first_response: { count: 10, median_seconds: 1800, p90_seconds: 7200, mean_seconds: 3000 }, resolution: { count: 4, median_seconds: 86400, p90_seconds: 172800, mean_seconds: 100000 } }),
+    "GET /api/v1/analytics/automation": () => json({ ...range, ...funnel, intents: [] }),
+  });
+}
+
+describe("analytics logic", () => {
+  it("defaults to the last 30 days and reads filters from the URL", () => {
+    expect(defaultRange(30, new Date("2026-12-05T15:00:00Z"))).toEqual({ from: "2026-11-06", to: "2026-12-05" });
+    expect(filterFromParams(new URLSearchParams("from=2026-10-01&owner_id=u-1"), new Date("2026-12-05T15:00:00Z"))).toEqual({ from: "2026-10-01", to: "2026-12-05", owner_id: "u-1", team_id: undefined });
+  });
+
+  it("fills days without messages with zeros, per channel", () => {
+    const { rows, channels } = messagesByDay(messages);
+    expect(channels).toEqual(["email", "whatsapp"]);
+    expect(rows).toEqual([{ day: "2026-12-03", email: 3, whatsapp: 0 }, { day: "2026-12-04", email: 0, whatsapp: 0 }, { day: "2026-12-05", email: 1, whatsapp: 1 }]);
+  });
+
+  it("words durations and orders the funnel", () => {
+    expect([formatDuration(42), formatDuration(1800), formatDuration(5400), formatDuration(172800), formatDuration(null)]).toEqual(["42 s", "30 min", "1.5 h", "2 days", "—"]);
+    expect(funnelSteps({ ...range, ...funnel, intents: [] } as AutomationData).map((s) => s.count)).toEqual([40, 12, 10, 5, 3, 6, 4]);
+  });
+});
+
+describe("the analytics page", () => {
+  it("renders every chart with its figures, each with a table view; an empty one says so", async () => {
+    analyticsApi();
+    await signIn();
+    renderApp("/analytics");
+    const deals = await screen.findByRole("region", { name: "Win rate" });
+    expect(await within(deals).findByText(/Win rate 75%: 3 won, 1 lost, 9 created; average cycle 12 days/)).toBeInTheDocument();
+    expect(await within(screen.getByRole("region", { name: "Revenue by product" })).findByText("Nothing in this range.")).toBeInTheDocument();
+    const times = screen.getByRole("region", { name: "Response times" });
+    await userEvent.click(await within(times).findByRole("button", { name: "Show table" }));
+    expect(within(times).getByRole("row", { name: /First response 10 30 min 2 h 50 min/ })).toBeInTheDocument();
+    const pipeline = screen.getByRole("region", { name: "Pipeline" });
+    await userEvent.click(await within(pipeline).findByRole("button", { name: "Show table" }));
+    expect(within(pipeline).getAllByRole("row").slice(1).map((r) => r.textContent)).toEqual(["Lead3€3,000€500", "Proposal2€8,000€0"]);
+    const ai = screen.getByRole("region", { name: "AI automation" });
+    expect(await within(ai).findByText(/40 messages decided; 12 sent automatically; precision of reviewed drafts 83.3%/)).toBeInTheDocument();
+    expect(await within(screen.getByRole("region", { name: "Messages" })).findByText(/5 messages; by intent: availability 3, unclassified 2/)).toBeInTheDocument();
+  });
+
+  it("narrows every chart to one team and keeps the filter in the URL", async () => {
+    const api = analyticsApi();
+    await signIn();
+    const { router } = renderApp("/analytics?from=2026-11-01&to=2026-11-30");
+    await screen.findByRole("region", { name: "Win rate" });
+    await waitFor(() => expect(screen.getByLabelText("Team")).toBeInTheDocument());
+    await userEvent.selectOptions(screen.getByLabelText("Team"), "t-1");
+    await waitFor(() => expect(api.find("GET", "/api/v1/analytics/automation").some((c) => c.query.get("team_id") === "t-1")).toBe(true));
+    const call = api.find("GET", "/api/v1/analytics/deals").at(-1);
+    expect([call?.query.get("from"), call?.query.get("to"), call?.query.get("team_id")]).toEqual(["2026-11-01", "2026-11-30", "t-1"]);
+    expect(router.state.location.search).toContain("team_id=t-1");
+  });
+
+  it("shows a rep their own figures without owner or team filters", async () => {
+    const api = installFakeApi({ ...baseRoutes });
+    await signIn();
+    renderApp("/analytics");
+    expect(await screen.findByText("Your figures and unassigned ones")).toBeInTheDocument();
+    expect(screen.queryByLabelText("Owner")).not.toBeInTheDocument();
+    expect(api.find("GET", "/api/v1/teams")).toHaveLength(0);
+  });
+});
