@@ -15,6 +15,7 @@ import { InboxRoute } from "./routes/inbox";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
 import { SettingsChannelsRoute } from "./routes/settings-channels";
+import { SettingsCustomFieldsRoute } from "./routes/settings-custom-fields";
 import { SettingsDeadLettersRoute } from "./routes/settings-dead-letters";
 import { SettingsSystemRoute } from "./routes/settings-system";
 import { SettingsUsersRoute } from "./routes/settings-users";
@@ -46,6 +47,7 @@ export const routes: RouteObject[] = [
           { path: "inbox/:conversationId", element: <InboxRoute /> },
           { path: "settings", element: <Navigate to="/settings/channels" replace /> },
           { path: "settings/channels", element: <SettingsChannelsRoute /> },
+          { path: "settings/custom-fields", element: <SettingsCustomFieldsRoute /> },
           // Loaded on first visit: the chart library is most of its weight and only admins need it.
           { path: "settings/ai", lazy: () => import("./routes/settings-ai").then((m) => ({ Component: m.SettingsAiRoute })) },
           { path: "settings/users", element: <SettingsUsersRoute /> },

@@ -7,6 +7,7 @@ import { useMe } from "@/features/auth/api/get-me";
 const SECTIONS = [
   { to: "/settings/channels", label: "Channels" },
   { to: "/settings/ai", label: "AI" },
+  { to: "/settings/custom-fields", label: "Custom fields" },
   { to: "/settings/users", label: "Users" },
   { to: "/settings/dead-letters", label: "Dead letters" },
   { to: "/settings/system", label: "System status" },

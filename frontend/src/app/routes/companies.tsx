@@ -1,11 +1,17 @@
 import { useState } from "react";
-import { useNavigate } from "react-router";
+import { useLocation, useNavigate } from "react-router";
+import { useMe } from "@/features/auth/api/get-me";
 import { CompaniesTable } from "@/features/companies/components/companies-table";
 import { CompanyForm } from "@/features/companies/components/company-form";
+import { DeletedCompanyNotice } from "@/features/companies/components/deleted-company-notice";
 import { useDebounced } from "@/lib/use-debounced";
 
 export function CompaniesRoute() {
   const navigate = useNavigate();
+  const location = useLocation();
+  const me = useMe();
+  // Set by the company page after a delete, so the way back is one click away.
+  const deleted = (location.state as { deleted?: { id: string; name: string } } | null)?.deleted;
   const [creating, setCreating] = useState(false);
   const [search, setSearch] = useState("");
   const q = useDebounced(search.trim());
@@ -17,6 +23,10 @@ export function CompaniesRoute() {
           New company
         </button>
       </header>
+      {deleted && (
+        <DeletedCompanyNotice company={deleted} canRestore={me.data?.role === "manager" || me.data?.role === "admin"}
+          onRestored={(c) => navigate(`/companies/${c.id}`)} />
+      )}
       {creating && (
         <section className="card" aria-label="New company">
           <CompanyForm onCreated={(c) => navigate(`/companies/${c.id}`)} onCancel={() => setCreating(false)} />

@@ -4,8 +4,13 @@ import { QueryState } from "@/components/ui/query-state";
 import { TimelineList } from "@/features/activities/components/timeline-list";
 import { useDirectory } from "@/features/auth/api/get-directory";
 import { useCompany } from "@/features/companies/api/get-company";
+import { useUpdateCompany } from "@/features/companies/api/update-company";
+import { CompanyDelete } from "@/features/companies/components/company-delete";
+import { CompanyEditForm } from "@/features/companies/components/company-edit-form";
+import type { Company } from "@/features/companies/types";
 import { ContactForm } from "@/features/contacts/components/contact-form";
 import { ContactsTable } from "@/features/contacts/components/contacts-table";
+import { CustomFieldsCard } from "@/features/customfields/components/custom-fields-card";
 import { usePipelines } from "@/features/deals/api/get-pipelines";
 import { DealsOfRecord } from "@/features/deals/components/deals-of-record";
 
@@ -16,6 +21,7 @@ export function CompanyRoute() {
   const directory = useDirectory();
   const pipelines = usePipelines();
   const [addingContact, setAddingContact] = useState(false);
+  const [editing, setEditing] = useState(false);
   const ownerNames = Object.fromEntries((directory.data ?? []).map((u) => [u.id, u.full_name || u.email]));
   const stages = (pipelines.data ?? []).flatMap((p) => p.stages);
   const stageNames = Object.fromEntries(stages.map((s) => [s.id, s.name]));
@@ -30,7 +36,14 @@ export function CompanyRoute() {
                 <h1>{c.name}</h1>
                 <p className="muted">{[c.domain, c.industry, c.size && `${c.size} people`].filter(Boolean).join(" · ")}</p>
               </div>
+              <div className="page-actions">
+                <button type="button" className="button button-secondary" aria-expanded={editing} onClick={() => setEditing((v) => !v)}>
+                  Edit company
+                </button>
+                <CompanyDelete company={c} onDeleted={() => navigate("/companies", { state: { deleted: { id: c.id, name: c.name } } })} />
+              </div>
             </header>
+            {editing && <CompanyEditForm company={c} onDone={() => setEditing(false)} />}
             <div className="record-layout">
               <div className="record-main">
                 <section className="card" aria-labelledby="company-contacts">
@@ -53,6 +66,7 @@ export function CompanyRoute() {
                   <DealsOfRecord filter={{ company_id: c.id }} stages={stages} />
                 </section>
                 {c.address && <section className="card"><h2>Address</h2><p>{c.address}</p></section>}
+                <CompanyCustomFields company={c} />
               </aside>
             </div>
           </>
@@ -60,4 +74,10 @@ export function CompanyRoute() {
       </QueryState>
     </div>
   );
+}
+
+function CompanyCustomFields({ company }: { company: Company }) {
+  const update = useUpdateCompany(company);
+  return <CustomFieldsCard objectType="company" values={company.custom_fields}
+    onSave={(changes) => update.mutateAsync({ custom_fields: changes })} />;
 }

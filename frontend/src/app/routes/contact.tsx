@@ -7,7 +7,10 @@ import { TimelineList } from "@/features/activities/components/timeline-list";
 import { useDirectory } from "@/features/auth/api/get-directory";
 import { useCompany } from "@/features/companies/api/get-company";
 import { useContact } from "@/features/contacts/api/get-contact";
+import { useUpdateContact } from "@/features/contacts/api/update-contact";
 import { ContactDetails } from "@/features/contacts/components/contact-details";
+import type { Contact } from "@/features/contacts/types";
+import { CustomFieldsCard } from "@/features/customfields/components/custom-fields-card";
 import { DealsOfRecord } from "@/features/deals/components/deals-of-record";
 import { NewDealForm } from "@/features/deals/components/new-deal-form";
 import { usePipelines } from "@/features/deals/api/get-pipelines";
@@ -43,6 +46,7 @@ export function ContactRoute() {
                 </div>
                 <aside className="record-side">
                   <ContactDetails contact={c} ownerName={owner?.full_name} companyName={company.data?.name} />
+                  <ContactCustomFields contact={c} />
                   <OpenTasks filter={{ contact_id: c.id }} />
                   <section className="card" aria-labelledby="contact-deals">
                     <header className="card-header">
@@ -64,4 +68,10 @@ export function ContactRoute() {
       </QueryState>
     </div>
   );
+}
+
+function ContactCustomFields({ contact }: { contact: Contact }) {
+  const update = useUpdateContact(contact);
+  return <CustomFieldsCard objectType="contact" values={contact.custom_fields}
+    onSave={(changes) => update.mutateAsync({ custom_fields: changes })} />;
 }

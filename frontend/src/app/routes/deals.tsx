@@ -1,15 +1,21 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { Spinner } from "@/components/ui/spinner";
 import { TimelineList } from "@/features/activities/components/timeline-list";
+import { CustomFieldsCard } from "@/features/customfields/components/custom-fields-card";
 import { useBoard } from "@/features/deals/api/get-board";
+import { useDeal } from "@/features/deals/api/get-deal";
 import { usePipelines } from "@/features/deals/api/get-pipelines";
 import { useLiveBoard } from "@/features/deals/api/use-live-board";
+import { useUpdateDeal } from "@/features/deals/api/update-deal";
 import { DealBoard } from "@/features/deals/components/deal-board";
 import { DealDrawer } from "@/features/deals/components/deal-drawer";
 import { NewDealForm } from "@/features/deals/components/new-deal-form";
+import type { Deal } from "@/features/deals/types";
+import { LineItemsCard } from "@/features/line-items/components/line-items-card";
 import { formatMoney } from "@/lib/format";
 
 export function DealsRoute() {
@@ -72,9 +78,36 @@ export function DealsRoute() {
           dealId={dealId}
           pipeline={pipeline}
           onClose={() => navigate(`/deals${keepPipeline}`)}
+          sections={<DealSections dealId={dealId} />}
           timeline={<TimelineList subject={{ kind: "deal", id: dealId }} stageNames={stageNames} />}
         />
       )}
     </div>
+  );
+}
+
+/** The deal's line items and custom fields, beside its details in the drawer. */
+function DealSections({ dealId }: { dealId: string }) {
+  const deal = useDeal(dealId);
+  return deal.data ? <DealSectionsOf deal={deal.data} /> : null;
+}
+
+function DealSectionsOf({ deal }: { deal: Deal }) {
+  const client = useQueryClient();
+  const update = useUpdateDeal(deal);
+  const saveFields = useUpdateDeal(deal); // its own error state: a refused field is not a line-items error
+  return (
+    <>
+      <LineItemsCard
+        deal={deal}
+        driveError={update.error}
+        onDriveAmount={async (on) => {
+          await update.mutateAsync({ amount_from_line_items: on });
+          await client.invalidateQueries({ queryKey: ["deals", deal.id, "line-items"] });
+        }}
+      />
+      <CustomFieldsCard objectType="deal" id={`deal-${deal.id}-custom-fields`} values={deal.custom_fields}
+        onSave={(changes) => saveFields.mutateAsync({ custom_fields: changes })} />
+    </>
   );
 }

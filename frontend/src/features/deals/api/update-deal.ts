@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
+import type { components } from "@/lib/api/schema";
 import { ApiError } from "@/lib/problem";
 import type { Deal } from "../types";
 import { dealKey } from "./get-deal";
 
-type DealUpdate = { title?: string; amount?: string; currency?: string; expected_close_date?: string | null };
+type DealUpdate = components["schemas"]["DealUpdate"];
 
 /** Saves against the version on screen (If-Match); a 412 reloads the deal someone else changed. */
 export function useUpdateDeal(deal: Pick<Deal, "id" | "version" | "pipeline_id">) {

@@ -16,9 +16,11 @@ interface Props {
   onClose: () => void;
   /** The deal's timeline, composed by the page (another feature draws it). */
   timeline?: ReactNode;
+  /** More about the deal from other features (custom fields, line items), composed by the page. */
+  sections?: ReactNode;
 }
 
-export function DealDrawer({ dealId, pipeline, onClose, timeline }: Props) {
+export function DealDrawer({ dealId, pipeline, onClose, timeline, sections }: Props) {
   const deal = useDeal(dealId);
   const [editing, setEditing] = useState(false);
   return (
@@ -35,6 +37,7 @@ export function DealDrawer({ dealId, pipeline, onClose, timeline }: Props) {
               </>
             )}
             <DealActions deal={data} pipeline={pipeline} />
+            {sections}
             {timeline}
           </>
         )}

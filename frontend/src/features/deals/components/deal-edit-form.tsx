@@ -26,7 +26,9 @@ export function DealEditForm({ deal, onDone }: { deal: Deal; onDone: () => void 
   const onSubmit = form.handleSubmit(async (v) => {
     try {
       await update.mutateAsync({
-        title: v.title, amount: v.amount, currency: v.currency.toUpperCase(), expected_close_date: v.expected_close_date || null,
+        title: v.title, currency: v.currency.toUpperCase(), expected_close_date: v.expected_close_date || null,
+        // While the line items drive the amount, the API refuses one typed in.
+        ...(deal.amount_from_line_items ? {} : { amount: v.amount }),
       });
       onDone();
     } catch {
@@ -38,7 +40,9 @@ export function DealEditForm({ deal, onDone }: { deal: Deal; onDone: () => void 
     <form className="record-form" onSubmit={onSubmit} noValidate aria-label="Edit deal">
       <div className="form-grid">
         <Field label="Deal title" error={errors.title?.message}><input type="text" {...form.register("title")} /></Field>
-        <Field label="Amount" error={errors.amount?.message}><input type="text" inputMode="decimal" {...form.register("amount")} /></Field>
+        <Field label="Amount" error={errors.amount?.message} hint={deal.amount_from_line_items ? "The total of the line items." : undefined}>
+          <input type="text" inputMode="decimal" readOnly={deal.amount_from_line_items} {...form.register("amount")} />
+        </Field>
         <Field label="Currency" error={errors.currency?.message}><input type="text" maxLength={3} {...form.register("currency")} /></Field>
         <Field label="Expected close"><input type="date" {...form.register("expected_close_date")} /></Field>
       </div>
