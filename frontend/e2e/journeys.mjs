@@ -720,4 +720,32 @@ export const journeys = [
       await audit("the search palette at phone width");
     },
   },
+  {
+    name: "analytics: every chart renders (or says its range is empty), each with a table view",
+    async run({ page, url, shot, audit }) {
+      await signIn(page, url, ADMIN);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Analytics" }).click();
+      await page.getByRole("heading", { level: 1, name: "Analytics" }).waitFor();
+      for (const name of ["Pipeline", "Win rate", "Revenue by product", "Response times", "Messages", "AI automation"]) {
+        const card = page.getByRole("region", { name, exact: true });
+        await card.locator(".recharts-wrapper, .empty-state").first().waitFor({ timeout: 30_000 });
+        if (await card.locator(".recharts-wrapper").count()) {
+          await card.getByRole("button", { name: "Show table" }).click();
+          await card.getByRole("table").first().waitFor();
+          await card.getByRole("button", { name: "Show chart" }).click();
+        }
+      }
+      // The demo inbox has messages and AI decisions: those two charts are drawn.
+      await page.getByRole("region", { name: "Messages", exact: true }).locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
+      await page.getByRole("region", { name: "AI automation", exact: true }).locator(".recharts-bar-rectangle").first().waitFor({ timeout: 30_000 });
+      await shot("31-analytics");
+      await audit("analytics");
+      await page.setViewportSize({ width: 390, height: 844 });
+      // Charts re-measure on resize (ResizeObserver): wait for the page to settle at the new width.
+      await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth + 1, null, { timeout: 5_000 })
+        .catch(() => assert.fail("analytics scrolls sideways at 390 px"));
+      await shot("32-phone-analytics");
+      await audit("analytics at phone width");
+    },
+  },
 ];
