@@ -127,8 +127,8 @@ INBOX = dashboard("mancrel-inbox", "Mancrel: inbox and replies", [
           "sum by (outcome) (increase(mancrel_suggestion_reviews_total[1h]))", kind="bargauge",
           legend="{{outcome}}", description="approved as drafted, edited, or rejected."),
     panel("Escalations open and overdue", "max(mancrel_escalations_open)", "max(mancrel_escalations_overdue)",
-          kind="stat", description="A: escalated conversations whose task is not done; B: those past their due "
-                                   "time (alert MancrelEscalationsOverdue)."),
+          kind="stat", description="A: escalated conversations whose task is not done; B: those that missed a due "
+                                   "time, re-routed or not (alert MancrelEscalationsOverdue)."),
     panel("Channels failing", "max by (channel, kind) (mancrel_channel_failing)", kind="stat",
           legend="{{channel}}", description="1: the channel's last error is newer than its last success (alert "
                                              "MancrelChannelDown). Settings > Channels > health shows the error."),

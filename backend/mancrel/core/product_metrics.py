@@ -52,7 +52,8 @@ REPLY_LATENCY = Histogram("mancrel_reply_latency_seconds", "From a customer mess
 # Measured at scrape time by the API; "mostrecent": the last measurement is the truth.
 ESCALATIONS_OPEN = Gauge("mancrel_escalations_open", "Escalated conversations whose task is not done",
                          multiprocess_mode="mostrecent")
-ESCALATIONS_OVERDUE = Gauge("mancrel_escalations_overdue", "Open escalations past their due time",
+ESCALATIONS_OVERDUE = Gauge("mancrel_escalations_overdue", "Open escalations that missed a due time (past due "
+                            "now, or re-routed for it)",
                             multiprocess_mode="mostrecent")
 CHANNEL_FAILING = Gauge("mancrel_channel_failing", "1 when an enabled channel's last error is newer than its "
                         "last success (mail received or mailbox polled)", ["channel", "kind"],

@@ -8,30 +8,30 @@ kept by the jobs would drift (a task closed by hand, a channel deleted); a query
 
 import logging
 
-from sqlalchemy import Uuid, and_, cast, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity.models import Activity
 from mancrel.channel.models import Channel
 from mancrel.core import product_metrics as metrics
 from mancrel.core.db import unit_of_work, utcnow
-from mancrel.reply.models import Suggestion, SuggestionAudit, SuggestionStatus
+from mancrel.reply.models import Escalation
 
 logger = logging.getLogger("mancrel.metrics")
 
 
 async def escalation_counts(session: AsyncSession) -> tuple[int, int]:
-    """(open, overdue): escalated suggestions whose task (named in the "escalated" audit row) is
-    neither done nor deleted."""
+    """(open, overdue). Open: an escalation whose task is neither done nor deleted. Overdue: open
+    and it missed a deadline, whether past due now or already re-routed for it (the beat job
+    re-routes an overdue escalation within a minute and gives it a new due time, so "past due
+    now" alone would hide a customer who has waited through two deadlines)."""
     now = utcnow()
-    task = and_(Activity.done_at.is_(None), Activity.deleted_at.is_(None))
+    task_open = and_(Activity.done_at.is_(None), Activity.deleted_at.is_(None))
     row = (await session.execute(
-        select(func.count().filter(task), func.count().filter(task, Activity.due_at < now))
-        .select_from(Suggestion)
-        .join(SuggestionAudit, and_(SuggestionAudit.suggestion_id == Suggestion.id,
-                                    SuggestionAudit.action == "escalated"))
-        .join(Activity, Activity.id == cast(SuggestionAudit.data["task_id"].astext, Uuid))
-        .where(Suggestion.status == SuggestionStatus.escalated))).one()
+        select(func.count().filter(task_open),
+               func.count().filter(task_open, or_(Escalation.reroutes > 0, Activity.due_at < now)))
+        .select_from(Escalation).join(Activity, Activity.id == Escalation.task_id)
+        .where(Escalation.resolved_at.is_(None)))).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 

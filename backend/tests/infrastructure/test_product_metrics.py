@@ -19,6 +19,7 @@ from mancrel.core.permissions import Role
 from mancrel.reply import policy as reply_policy
 from mancrel.reply import suggestions
 from mancrel.reply.decision import decide_message
+from mancrel.reply.models import Escalation
 from mancrel.reply.policy import PolicyUpdate
 from mancrel.system.product_gauges import escalation_counts
 from tests.factories import make_user
@@ -100,13 +101,17 @@ async def test_escalations_open_and_overdue_follow_their_tasks(db):
     for _ in range(2):
         message = await classified_message(db, text=QUESTION, confidence=0.4, owner=rep, priority="urgent")
         escalated.append(await decide_message(db, message.id))
-    tasks = list(await db.scalars(select(Activity).where(Activity.assignee_id == rep.id)))
-    assert len(tasks) == 2
+    first, second = [await db.scalar(select(Escalation).where(Escalation.suggestion_id == e.id)) for e in escalated]
+    tasks = [await db.get(Activity, e.task_id) for e in (first, second)]
+    assert all(t.assignee_id == rep.id for t in tasks)
     assert await escalation_counts(db) == (opened + 2, overdue)
 
     tasks[0].due_at = utcnow() - timedelta(minutes=5)  # a customer waiting past the hour
     await db.flush()
     assert await escalation_counts(db) == (opened + 2, overdue + 1)
+    second.reroutes = 1  # re-routed after missing its hour: a new due time, still overdue for the customer
+    await db.flush()
+    assert await escalation_counts(db) == (opened + 2, overdue + 2)
     tasks[0].done_at = tasks[1].done_at = utcnow()  # answered
     await db.flush()
     assert await escalation_counts(db) == (opened, overdue)
