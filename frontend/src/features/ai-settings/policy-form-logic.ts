@@ -10,6 +10,7 @@ export const policySchema = z.object({
   approval: percent,
   daily_cap: z.number({ message: "Enter a whole number." }).int("A whole number.").min(0, "At least 0.").max(1000, "At most 1,000."),
   max_lag_minutes: z.number({ message: "Enter a number of minutes." }).min(1 / 60, "At least a second.").max(30 * 24 * 60, "At most 30 days."),
+  retrain_after: z.number({ message: "Enter a whole number." }).int("A whole number.").min(1, "At least 1.").max(100_000, "At most 100,000."),
   signature: z.string().trim().min(1, "A signature is needed.").max(200, "At most 200 characters."),
   quiet_on: z.boolean(),
   quiet_start: z.string(),
@@ -32,6 +33,7 @@ export function valuesFromPolicy(p: Policy): PolicyValues {
   return {
     mode: p.mode, provider: p.provider, auto_send: toPercent(p.auto_send_threshold), approval: toPercent(p.approval_threshold),
     daily_cap: p.daily_auto_replies_per_contact, max_lag_minutes: p.max_catalog_lag_seconds / 60, signature: p.signature,
+    retrain_after: p.retrain_after_reviews ?? 50,
     quiet_on: Boolean(p.quiet_hours), quiet_start: p.quiet_hours?.start.slice(0, 5) ?? "22:00",
     quiet_end: p.quiet_hours?.end.slice(0, 5) ?? "07:00", quiet_timezone: p.quiet_hours?.timezone ?? "UTC",
     rules: { ...(p.intent_rules ?? {}) } as Record<string, IntentRule>,
@@ -43,7 +45,7 @@ export function policyChanges(before: Policy, v: PolicyValues): PolicyUpdate {
   const after: PolicyUpdate = {
     mode: v.mode, provider: v.provider, auto_send_threshold: toShare(v.auto_send), approval_threshold: toShare(v.approval),
     daily_auto_replies_per_contact: v.daily_cap, max_catalog_lag_seconds: Math.round(v.max_lag_minutes * 60),
-    signature: v.signature.trim(),
+    signature: v.signature.trim(), retrain_after_reviews: v.retrain_after,
     quiet_hours: v.quiet_on ? { start: v.quiet_start, end: v.quiet_end, timezone: v.quiet_timezone.trim() } : null,
   };
   const changes: PolicyUpdate = {};

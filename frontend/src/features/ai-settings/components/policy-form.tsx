@@ -45,6 +45,9 @@ export function PolicyForm({ policy }: { policy: Policy }) {
         <Field label="Oldest catalogue data to quote (minutes)" error={errors.max_lag_minutes?.message}>
           <input type="number" min={1} step="any" {...form.register("max_lag_minutes", number)} />
         </Field>
+        <Field label="Retrain after this many reviews" error={errors.retrain_after?.message} hint="Reviewed messages with a confirmed intent queue a retrain.">
+          <input type="number" min={1} step={1} {...form.register("retrain_after", number)} />
+        </Field>
         <Field label="Signature" error={errors.signature?.message}><input type="text" {...form.register("signature")} /></Field>
       </div>
       <fieldset className="form-section">
