@@ -78,7 +78,7 @@ export function serverFieldErrors(errors: { field: string; message: string }[] |
 
 /** A definition's key from its label: "Shoe size (EU)" -> "shoe_size_eu", as the API's pattern wants. */
 export function keyFromLabel(label: string): string {
-  const key = label.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+  const key = label.replace(/ß/g, "ss").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").replace(/^[^a-z]+/, "");
   return key.slice(0, 64);
 }
