@@ -3,11 +3,20 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, cast, desc, func, select, true
+from sqlalchemy import BigInteger, Date, Integer, Select, cast, desc, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.analytics.dependencies import Scope
-from mancrel.analytics.models import ActivityDay, AutomationDay, DealDay, MessageDay, ProductDay, ResponseDay, StageDay
+from mancrel.analytics.models import (
+    ALL_OWNERS,
+    ActivityDay,
+    AutomationDay,
+    DealDay,
+    MessageDay,
+    ProductDay,
+    ResponseDay,
+    StageDay,
+)
 
 
 def _count(column: Any) -> Any:
@@ -15,11 +24,14 @@ def _count(column: Any) -> Any:
     return cast(func.coalesce(func.sum(column), 0), BigInteger)
 
 
-def _scoped(stmt: Select, model: Any, scope: Scope, first: date | None = None, last: date | None = None) -> Select:
+def _scoped(stmt: Select, model: Any, scope: Scope, first: date | None = None, last: date | None = None, *,
+            per_owner: bool = False) -> Select:
+    """Rows of the scope's days and owners. Everyone's figures come from the ALL_OWNERS rows,
+    unless the query groups by owner (`per_owner`)."""
     stmt = stmt.where(model.day.between(first or scope.first, last or scope.last))
     if scope.owners is not None:
-        stmt = stmt.where(model.owner_key.in_(list(scope.owners)))
-    return stmt
+        return stmt.where(model.owner_key.in_(list(scope.owners)))
+    return stmt.where(model.owner_key != ALL_OWNERS if per_owner else model.owner_key == ALL_OWNERS)
 
 
 class AnalyticsRepository:
@@ -50,8 +62,10 @@ class AnalyticsRepository:
                 .order_by(desc(revenue), ProductDay.product_key).limit(limit))
         return list((await self.session.execute(_scoped(stmt, ProductDay, scope))).all())
 
-    async def messages_per_day(self, scope: Scope) -> list[Any]:
-        keys = (MessageDay.day, MessageDay.channel_kind, MessageDay.intent)
+    async def messages_per_period(self, scope: Scope, interval: str) -> list[Any]:
+        """(first day of the period, channel, intent, count); `interval` is day, week or month."""
+        period = MessageDay.day if interval == "day" else cast(func.date_trunc(interval, MessageDay.day), Date)
+        keys = (period, MessageDay.channel_kind, MessageDay.intent)
         stmt = select(*keys, _count(MessageDay.message_count)).group_by(*keys).order_by(*keys)
         return list((await self.session.execute(_scoped(stmt, MessageDay, scope))).all())
 
@@ -77,4 +91,4 @@ class AnalyticsRepository:
         keys = (ActivityDay.owner_key, ActivityDay.activity_type)
         stmt = (select(*keys, _count(ActivityDay.activity_count), _count(ActivityDay.done_count))
                 .group_by(*keys))
-        return list((await self.session.execute(_scoped(stmt, ActivityDay, scope))).all())
+        return list((await self.session.execute(_scoped(stmt, ActivityDay, scope, per_owner=True))).all())

@@ -10,12 +10,21 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import Uuid, delete, func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.analytics import rollup_sql
 from mancrel.analytics.histogram import bucket_of
-from mancrel.analytics.models import ActivityDay, AutomationDay, DealDay, MessageDay, ProductDay, ResponseDay, StageDay
+from mancrel.analytics.models import (
+    ALL_OWNERS,
+    ActivityDay,
+    AutomationDay,
+    DealDay,
+    MessageDay,
+    ProductDay,
+    ResponseDay,
+    StageDay,
+)
 from mancrel.deal.models import NIL_OWNER
 
 _INSERTS = [(DealDay, rollup_sql.DEALS), (StageDay, rollup_sql.STAGES), (ProductDay, rollup_sql.PRODUCTS),
@@ -41,6 +50,7 @@ async def rebuild(session: AsyncSession, first: date, last: date) -> None:
     for model, statement in _INSERTS:
         await session.execute(delete(model).where(model.day.between(first, last)))
         await session.execute(statement, params)
+        await session.execute(_everyone(model, first, last))
     await session.execute(delete(ResponseDay).where(ResponseDay.day.between(first, last)))
     for metric, statement in _SAMPLES.items():
         rows = _histograms(metric, (await session.execute(statement, params)).all())
@@ -48,16 +58,28 @@ async def rebuild(session: AsyncSession, first: date, last: date) -> None:
             await session.execute(insert(ResponseDay), rows)
 
 
+def _everyone(model: Any, first: date, last: date) -> Any:
+    """INSERT the days' ALL_OWNERS rows: the per-owner rows summed over owners."""
+    table = model.__table__
+    keys = [c for c in table.primary_key.columns if c.name != "owner_key"]
+    values = [func.max(c) if c.name == "title" else func.sum(c) for c in table.columns
+              if not c.primary_key]
+    summed = (select(*keys, literal(ALL_OWNERS, Uuid()), *values)
+              .where(table.c.day.between(first, last)).group_by(*keys))
+    names = [c.name for c in keys] + ["owner_key"] + [c.name for c in table.columns if not c.primary_key]
+    return insert(table).from_select(names, summed)
+
+
 def _histograms(metric: str, samples: list[Any]) -> list[dict[str, Any]]:
-    """One histogram row per (day, owner) from the individual durations."""
+    """One histogram row per (day, owner), and per day for ALL_OWNERS, from the individual durations."""
     grouped: dict[tuple[date, Any], dict[str, Any]] = defaultdict(
         lambda: {"sample_count": 0, "total_seconds": 0.0, "buckets": defaultdict(int)})
     for day, owner_key, seconds in samples:
         seconds = max(float(seconds), 0.0)  # a reply clocked before the message (skewed Date header)
-        row = grouped[(day, owner_key)]
-        row["sample_count"] += 1
-        row["total_seconds"] += seconds
-        row["buckets"][str(bucket_of(seconds))] += 1
+        for row in (grouped[(day, owner_key)], grouped[(day, ALL_OWNERS)]):
+            row["sample_count"] += 1
+            row["total_seconds"] += seconds
+            row["buckets"][str(bucket_of(seconds))] += 1
     return [{"day": day, "owner_key": owner_key, "metric": metric, "sample_count": row["sample_count"],
              "total_seconds": row["total_seconds"], "buckets": dict(row["buckets"])}
             for (day, owner_key), row in grouped.items()]

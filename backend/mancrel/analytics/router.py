@@ -3,7 +3,7 @@
 own and unassigned records). Read from the daily rollups (analytics/rollup.py), which the beat
 jobs keep current to within five minutes."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -43,9 +43,13 @@ async def get_revenue_by_product(scope: ScopeDep, session: SessionDep,
 
 
 @router.get("/messages", response_model=MessagesRead)
-async def get_message_volume(scope: ScopeDep, session: SessionDep) -> MessagesRead:
-    """Customer messages per day, channel and intent (junk left out)."""
-    return await service.messages(session, scope)
+async def get_message_volume(
+        scope: ScopeDep, session: SessionDep,
+        interval: Annotated[Literal["auto", "day", "week", "month"], Query(
+            description="periods of the series; auto: days up to 92 days, weeks up to 366, then months")] = "auto",
+) -> MessagesRead:
+    """Customer messages per period, channel and intent (junk left out)."""
+    return await service.messages(session, scope, interval=interval)
 
 
 @router.get("/response-times", response_model=ResponseTimesRead)

@@ -1,6 +1,7 @@
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -63,13 +64,14 @@ class ProductRevenueRead(Range):
 
 
 class MessageCount(BaseModel):
-    day: date
+    day: date  # the first day of the period (a Monday for weeks)
     channel: str
     intent: str | None  # null: not classified
     count: int
 
 
 class MessagesRead(Range):
+    interval: Literal["day", "week", "month"]
     total: int
     by_channel: dict[str, int]
     by_intent: dict[str, int]  # "unclassified" for messages without an intent

@@ -79,16 +79,26 @@ async def revenue_by_product(session: AsyncSession, scope: Scope, *, limit: int)
                        quantity=quantity, revenue=revenue) for key, currency, title, quantity, revenue in rows])
 
 
-async def messages(session: AsyncSession, scope: Scope) -> MessagesRead:
-    days = [MessageCount(day=day, channel=channel, intent=intent or None, count=count)
-            for day, channel, intent, count in await AnalyticsRepository(session).messages_per_day(scope)]
+def message_interval(scope: Scope, interval: str) -> str:
+    """`auto`: days up to a quarter, weeks up to a year, months beyond (a chart's worth of points)."""
+    if interval != "auto":
+        return interval
+    days = (scope.last - scope.first).days + 1
+    return "day" if days <= 92 else "week" if days <= 366 else "month"
+
+
+async def messages(session: AsyncSession, scope: Scope, *, interval: str = "auto") -> MessagesRead:
+    interval = message_interval(scope, interval)
+    rows = await AnalyticsRepository(session).messages_per_period(scope, interval)
+    series = [MessageCount(day=day, channel=channel, intent=intent or None, count=count)
+              for day, channel, intent, count in rows]
     by_channel: dict[str, int] = defaultdict(int)
     by_intent: dict[str, int] = defaultdict(int)
-    for row in days:
+    for row in series:
         by_channel[row.channel] += row.count
         by_intent[row.intent or "unclassified"] += row.count
-    return MessagesRead(**_range(scope), total=sum(by_channel.values()), by_channel=dict(by_channel),
-                        by_intent=dict(by_intent), days=days)
+    return MessagesRead(**_range(scope), interval=interval, total=sum(by_channel.values()),
+                        by_channel=dict(by_channel), by_intent=dict(by_intent), days=series)
 
 
 def _durations(count: int, total: float, buckets: dict[int, int]) -> Durations:

@@ -68,6 +68,18 @@ async def test_messages_by_channel_and_intent_per_day(client, db):
     assert days == {("2024-03-10", "email", "pricing"): 1, ("2024-03-10", "email", "shipping"): 1,
                     ("2024-03-10", "email", None): 1, ("2024-03-11", "whatsapp", "pricing"): 1,
                     ("2024-03-12", "email", "complaint"): 1, ("2024-03-12", "email", "order_status"): 1}
+    assert body["interval"] == "day"
+
+    # Longer views come in weeks (Mondays) or months, by default or when asked.
+    monthly = await _get(client, world.manager, "messages", interval="month")
+    assert {(d["day"], d["channel"], d["intent"]): d["count"] for d in monthly["days"]} == {
+        ("2024-03-01", "email", "pricing"): 1, ("2024-03-01", "email", "shipping"): 1,
+        ("2024-03-01", "email", None): 1, ("2024-03-01", "whatsapp", "pricing"): 1,
+        ("2024-03-01", "email", "complaint"): 1, ("2024-03-01", "email", "order_status"): 1}
+    weekly = await _get(client, world.manager, "messages", **{"from": "2023-06-01", "to": "2024-05-31"})
+    assert weekly["interval"] == "week"
+    assert {(d["day"], d["channel"]): d["count"] for d in weekly["days"] if d["intent"] == "pricing"} == {
+        ("2024-03-04", "email"): 1, ("2024-03-11", "whatsapp"): 1}
 
 
 async def test_first_response_and_resolution_times(client, db):
