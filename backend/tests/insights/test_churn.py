@@ -1,15 +1,18 @@
 """Churn alerts on generated histories: regular buyers gone quiet are flagged, seasonal ones are not;
 negative turns and open complaints too; once per episode, with a task for the owner."""
 
+import asyncio
 import random
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from mancrel.activity.models import Activity
+from mancrel.core.db import commit
 from mancrel.core.permissions import Role
 from mancrel.inbox.models import Conversation
 from mancrel.insights import churn
 from mancrel.insights.lead_score_models import ChurnAlert
+from mancrel.worker.outbox import enqueue
 from tests.contact.factories import quick_user
 from tests.factories import auth_headers
 from tests.insights.crm_history import days_ago, message, person, purchases
@@ -133,3 +136,26 @@ async def test_churn_list_follows_the_visibility_rule(client, db):
     ids = {k: str(c.id) for k, c in contacts.items()}
     assert ids["a"] in await seen(a) and ids["nobody"] in await seen(a) and ids["b"] not in await seen(a)
     assert set(ids.values()) <= await seen(manager)
+
+
+async def test_the_nightly_job_raises_alerts_through_the_worker(committed_db, celery_worker):
+    rep = await quick_user(committed_db)
+    contact = await person(committed_db, owner=rep)
+    await purchases(committed_db, contact, regular(last_age=140))
+    await committed_db.commit()
+    try:
+        enqueue(committed_db, "ai.nightly_churn")
+        await commit(committed_db)
+        alerts = []
+        for _ in range(300):  # the alert the worker commits is the event we wait for
+            alerts = await _alerts(committed_db, contact)
+            if alerts:
+                break
+            await asyncio.sleep(0.1)
+        assert [a.kind for a in alerts] == ["silence"], celery_worker.output()[-3000:]
+        task = await committed_db.get(Activity, alerts[0].task_id)
+        assert task.assignee_id == rep.id and task.subject.startswith("Churn risk:")
+    finally:
+        await committed_db.execute(delete(ChurnAlert).where(ChurnAlert.contact_id == contact.id))
+        await committed_db.execute(delete(Activity).where(Activity.contact_id == contact.id))
+        await committed_db.commit()
