@@ -705,9 +705,12 @@ export const journeys = [
         await shot(name);
         await audit(`${path} at phone width`);
       }
-      // A conversation with its AI suggestion (left by the suggestion journey).
-      await page.goto(`${url}/inbox`);
-      await page.getByRole("list", { name: "Conversations" }).getByRole("link", { name: /Merino socks in M/ }).first().click();
+      // A conversation with an AI suggestion (the suggestion journey leaves one; the demo mail may too).
+      const admin = await apiAs(url, ADMIN);
+      const { items: suggested } = await admin("GET", "/api/v1/suggestions?limit=20");
+      const withDraft = suggested.find((s) => s.draft_text) ?? suggested[0];
+      assert.ok(withDraft, "there is an AI suggestion to show");
+      await page.goto(`${url}/inbox/${withDraft.conversation_id}`);
       await page.getByRole("region", { name: "AI suggestions" }).waitFor({ timeout: 30_000 });
       assert.ok((await overflowOf(page)) <= 1, "a conversation with a suggestion scrolls sideways at 390 px");
       await shot("29-phone-suggestion");
