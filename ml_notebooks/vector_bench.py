@@ -67,8 +67,11 @@ async def _pgvector(url: str, vectors: np.ndarray, queries: np.ndarray, truth: n
     try:
         await conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         await conn.execute(f"CREATE TABLE items (id int PRIMARY KEY, embedding vector({vectors.shape[1]}))")
-        await conn.copy_records_to_table("items", records=[(i, _vector_literal(v)) for i, v in enumerate(vectors)],
+        # COPY has no binary encoder for `vector` in asyncpg: load text, then cast.
+        await conn.execute("CREATE TEMP TABLE staged (id int, embedding text)")
+        await conn.copy_records_to_table("staged", records=[(i, _vector_literal(v)) for i, v in enumerate(vectors)],
                                          columns=["id", "embedding"])
+        await conn.execute("INSERT INTO items SELECT id, embedding::vector FROM staged")
         started = time.perf_counter()
         await conn.execute("CREATE INDEX items_hnsw ON items USING hnsw (embedding vector_cosine_ops) "
                            "WITH (m = 16, ef_construction = 64)")
@@ -130,9 +133,16 @@ def main() -> None:
     texts = _texts(products)
     lines = (ROOT / "bench/ai/replies_questions.jsonl").read_text().splitlines()
     questions = [json.loads(line)["text"] for line in lines if line.strip()]
+    cache = Path(tempfile.gettempdir()) / f"mancrel-vector-bench-{args.products}.npz"
     started = time.perf_counter()
-    vectors, queries = embed(texts).astype(np.float32), embed(questions).astype(np.float32)
-    embed_seconds = time.perf_counter() - started
+    cached = cache.exists()
+    if cached:  # embedding is most of the run on a busy machine; the texts are seeded
+        stored = np.load(cache)
+        vectors, queries = stored["vectors"], stored["queries"]
+    else:
+        vectors, queries = embed(texts).astype(np.float32), embed(questions).astype(np.float32)
+        np.savez(cache, vectors=vectors, queries=queries)
+    embed_seconds = None if cached else round(time.perf_counter() - started, 1)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     truth = np.argsort(-(queries @ vectors.T), axis=1)[:, :K]
@@ -146,7 +156,7 @@ def main() -> None:
             postgres.stop()
     stores.append(_qdrant(vectors, queries, truth))
     result = {"products": len(products), "vectors": len(texts), "queries": len(questions), "k": K,
-              "dimensions": int(vectors.shape[1]), "embed_seconds": round(embed_seconds, 1), "stores": stores,
+              "dimensions": int(vectors.shape[1]), "embed_seconds": embed_seconds, "stores": stores,
               "note": "No Qdrant server binary is installable here; qdrant-client's local mode searches exactly "
                       "in-process. The HNSW comparison is pgvector's index against pgvector's exact scan."}
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -226,6 +226,11 @@ def measure(fx: dict, port: int, n: int) -> list[dict]:
     tokens = {role: create_access_token(fx["users"][role], Role(role))[0] for role in ("manager", "rep")}
     results = []
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        # The floor on this machine now: an authenticated request with one small query.
+        floor = _time_case(client, "/api/v1/pipelines", {"Authorization": f"Bearer {tokens['manager']}"}, [{}], n)
+        results.append({"endpoint": "baseline: GET /api/v1/pipelines", "days": 0, "role": "manager",
+                        "p50_ms": round(statistics.median(floor), 1), "p95_ms": round(percentile(floor, 0.95), 1)})
+        print(results[-1], flush=True)
         for days in (30, 365):
             ranges = windows(rng, days)
             for endpoint in ENDPOINTS:
@@ -277,7 +282,9 @@ def main() -> None:
         api = start_api(env, port)
         results = measure(fx, port, args.requests)
         RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps({"scale": scale, "data": fx["counts"], "rollup_rows": fx["rollup_rows"],
+        load = os.getloadavg()
+        RESULTS.write_text(json.dumps({"scale": scale, "load_average_after": [round(x, 1) for x in load],
+                                       "data": fx["counts"], "rollup_rows": fx["rollup_rows"],
                                        "rebuild": rebuild, "requests_per_case": args.requests,
                                        "results": results}, indent=2, default=str) + "\n")
         print("\n| endpoint | window | as | p50 ms | p95 ms |\n|---|---|---|---:|---:|")
