@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint backend-test fuzz clean
+.PHONY: run test install lint backend-test fuzz probe clean
 
 # One line per slow step, with a spinner and its time; a step's output is shown only if it fails.
 STEP = $(PYTHON) -P backend/mancrel/core/console.py
@@ -39,6 +39,12 @@ test: lint backend-test frontend-test e2e
 # fails on any 5xx or response outside the schema. FUZZ_EXAMPLES per operation (default 25), FUZZ_SEED.
 fuzz: install
 	cd backend && ../$(PY) tests/fuzz/openapi_fuzz.py
+
+# The black-box probe of issue #24 against a real `mancrel run` (its own data folder and port):
+# odd catalogue events, input edges, merges, logins, refresh races, audit, search, /metrics,
+# the embedded servers' credentials and the supervisor's restarts. About five minutes.
+probe: install frontend-build
+	cd backend && ../$(PY) tests/probe/run_probe.py
 
 # Web app (frontend/): npm ci once per lockfile, a build only when a source changed, and the
 # Playwright journeys against a real `mancrel run` (Debian's Chromium, installed when missing).
