@@ -1,7 +1,11 @@
 // The journeys a rep takes every day, each in a fresh browser context (so each signs in).
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const REP = { email: "erin.journey@example.com", password: "e2e-rep-password-1234" };
 const unique = () => Date.now().toString(36);
@@ -178,6 +182,36 @@ async function postCatalogUpdate(url, admin, product) {
   });
   assert.ok(response.ok, `the catalogue webhook took the update: ${response.status} ${await response.text()}`);
   return source;
+}
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * Hands a scheduled job to the run's real worker now, as beat would at its hour: through the
+ * run's own Valkey (its port and password are in the data folder), with the app's task routing.
+ */
+function runScheduledJob(dataDir, task) {
+  const folder = join(dataDir, "valkey");
+  const password = readFileSync(join(folder, "password"), "utf8").trim();
+  const conf = readdirSync(folder).find((name) => name.endsWith(".conf"));
+  const port = /^port (\d+)$/m.exec(readFileSync(join(folder, conf), "utf8"))?.[1];
+  assert.ok(port, "the run's Valkey port");
+  execFileSync(join(repoRoot, ".venv", "bin", "python"), ["-c", `from mancrel.worker.app import app; app.send_task(${JSON.stringify(task)})`], {
+    cwd: join(repoRoot, "backend"),
+    env: { ...process.env, REDIS_URL: `redis://:${password}@127.0.0.1:${port}/0`, MANCREL_LOG_LEVEL: "WARNING" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+/** Polls `read` until it returns something, or fails after `seconds`. */
+async function eventually(what, read, seconds = 120) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const found = await read();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`${what}: not after ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 1_500));
+  }
 }
 
 const overflowOf = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -749,6 +783,96 @@ export const journeys = [
         .catch(() => assert.fail("analytics scrolls sideways at 390 px"));
       await shot("32-phone-analytics");
       await audit("analytics at phone width");
+    },
+  },
+  {
+    name: "home: a buying question becomes an opportunity, and its deal is made in one click",
+    async run({ page, url, dataDir, shot, audit }) {
+      const demo = await prepareDemoChannel(url);
+      const tag = letterTag();
+      const subject = `Price for twenty pairs of merino socks ${tag}`;
+      await postMailgun(url, demo, {
+        from: `ida.${tag}@example.org`, name: `Ida ${tag}`, subject,
+        text: "Hello, how much do the Merino Hiking Socks cost? We would like to buy twenty pairs for our club.\n\nIda",
+      });
+      const conversation = await eventually("the buying question classified", async () => {
+        const { items } = await demo.admin("GET", "/api/v1/conversations?limit=100");
+        return items.find((c) => c.subject === subject && c.intent);
+      });
+      assert.ok(["pricing", "purchase_intent"].includes(conversation.intent), `classified as ${conversation.intent}`);
+      runScheduledJob(dataDir, "ai.find_opportunities");
+      await eventually("the opportunity raised", async () => {
+        const { items } = await demo.admin("GET", "/api/v1/insights/opportunities?limit=100");
+        return items.find((o) => o.title.includes(tag));
+      });
+
+      await signIn(page, url, ADMIN);
+      await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
+      const section = page.getByRole("region", { name: "Opportunities" });
+      const create = section.getByRole("button", { name: new RegExp(`^Create deal: .*${tag}`) });
+      await create.waitFor();
+      await page.locator(".spinner").first().waitFor({ state: "detached" });
+      await shot("31-home");
+      await audit("the home page");
+      await create.click();
+      await section.getByRole("status").getByText(/Deal created for/).waitFor();
+      assert.equal(await section.getByText(subject, { exact: false }).count(), 0, "the opportunity left the list");
+      await section.getByRole("link", { name: "Open the deal" }).click();
+      const drawer = page.getByRole("dialog", { name: new RegExp(tag) });
+      await drawer.waitFor();
+      await drawer.getByRole("link", { name: "Open contact" }).waitFor();
+      await shot("32-home-deal-created");
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${url}/`);
+      await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
+      await page.locator(".spinner").first().waitFor({ state: "detached" });
+      assert.ok((await overflowOf(page)) <= 1, "home scrolls sideways at 390 px");
+      await shot("33-phone-home");
+      await audit("the home page at phone width");
+    },
+  },
+  {
+    name: "custom fields: an admin defines one in settings, and it is edited on a contact (desktop and phone)",
+    async run({ page, url, shot, audit }) {
+      const tag = letterTag();
+      const label = `Preferred shop ${tag}`;
+      await signIn(page, url, ADMIN);
+      await page.goto(`${url}/settings/custom-fields`);
+      await page.getByRole("button", { name: "New field" }).click();
+      const form = page.getByRole("form", { name: "New custom field" });
+      await form.getByLabel("Label").fill(label);
+      await form.getByLabel("Type").selectOption("select");
+      await form.getByLabel("Options").fill("Berlin\nVienna");
+      await form.getByRole("button", { name: "Create field" }).click();
+      await page.getByRole("status").getByText(`Created ${label}.`).waitFor();
+      await page.getByText(`key preferred_shop_${tag}`).waitFor();
+      await shot("34-settings-custom-fields");
+      await audit("Settings > Custom fields");
+
+      await createContact(page, url, "Runa", `Field${tag}`);
+      const card = page.getByRole("region", { name: "Custom fields" });
+      await card.getByRole("button", { name: "Edit custom fields" }).click();
+      const edit = page.getByRole("form", { name: "Custom fields" });
+      await edit.getByLabel(label).selectOption("Vienna");
+      await edit.getByRole("button", { name: "Save" }).click();
+      await card.getByText("Saved.").waitFor();
+      await page.reload();
+      await page.getByRole("region", { name: "Custom fields" }).getByText("Vienna").waitFor(); // stored on the server
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole("region", { name: "Custom fields" }).getByRole("button", { name: "Edit custom fields" }).click();
+      const phoneEdit = page.getByRole("form", { name: "Custom fields" });
+      await phoneEdit.getByLabel(label).selectOption("Berlin");
+      assert.ok((await overflowOf(page)) <= 1, "the custom fields form scrolls sideways at 390 px");
+      await shot("35-phone-custom-fields");
+      await audit("custom fields at phone width");
+      await phoneEdit.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("region", { name: "Custom fields" }).getByText("Berlin").waitFor();
+      const contactId = new URL(page.url()).pathname.split("/").pop();
+      const admin = await apiAs(url, ADMIN);
+      const saved = await admin("GET", `/api/v1/contacts/${contactId}`);
+      assert.equal(saved.custom_fields[`preferred_shop_${tag}`], "Berlin");
     },
   },
 ];

@@ -170,7 +170,7 @@ async function main() {
       page.on("pageerror", (error) => pageErrors.push(error.message));
       const started = Date.now();
       try {
-        await journey.run({ page, browser, url, audit: (name) => audit(page, name), shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
+        await journey.run({ page, browser, url, dataDir, audit: (name) => audit(page, name), shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false }) });
         if (pageErrors.length) throw new Error(`uncaught errors in the page: ${pageErrors.join("; ")}`);
         passed += 1;
         console.log(`ok   ${journey.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
