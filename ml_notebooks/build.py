@@ -135,9 +135,20 @@ if not found:
 for path in found:
     data = json.loads(path.read_text())
     rows = data.get("results") if isinstance(data, dict) else data
-    display(Markdown(f"`{path.relative_to(ROOT)}`"))
+    if isinstance(rows, dict):  # {ranker: {metric: value}}
+        rows = [{"ranker": name, **{k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}}
+                for name, metrics in rows.items()]
+    facts = {k: v for k, v in data.items() if not isinstance(v, (dict, list))} if isinstance(data, dict) else {}
+    display(Markdown(f"`{path.relative_to(ROOT)}`: " + ", ".join(f"{k} = {v}" for k, v in facts.items())))
     if isinstance(rows, list) and rows and isinstance(rows[0], dict):
         table(rows, list(rows[0].keys()))
+        metric = next((k for k in rows[0] if k.startswith("hit_rate")), None)
+        if metric:
+            fig, ax = plt.subplots(figsize=(6, 2 + 0.4 * len(rows)))
+            ax.barh([r["ranker"] if "ranker" in r else str(i) for i, r in enumerate(rows)], [r[metric] for r in rows])
+            ax.set_xlabel(metric)
+            ax.set_title("Next purchases found in the top 10 (time split)")
+            plt.show()
     else:
         display(Markdown("```\\n" + json.dumps(data, indent=1)[:3000] + "\\n```"))
 """),
