@@ -29,6 +29,7 @@ JOIN conversations v ON v.id = m.conversation_id
 JOIN contacts c ON c.id = v.contact_id AND c.deleted_at IS NULL
 JOIN ai_classifications cl ON cl.id = m.classification_id
 WHERE m.direction = 'inbound' AND NOT m.is_junk AND m.occurred_at > :since
+  AND v.last_message_at > :since  -- lets the conversations' activity index pick the few recent ones
   AND coalesce(cl.corrected_intent, cl.intent) IN ('purchase_intent', 'pricing')
   AND {_NO_OPEN_DEAL.format(contact="v.contact_id")}
 ORDER BY v.id, m.occurred_at DESC
