@@ -47,7 +47,9 @@ async def score_lead_signals(session: AsyncSession) -> int:
     return await score_changed(session)
 
 
-@job("ai.nightly_lead_scores", once=False, max_retries=0, dead_letter=False)
+# Twelve monthly cuts of the whole CRM, then everyone scored: minutes at a million contacts, so a
+# longer limit than the default (still below the broker's visibility timeout, as job() checks).
+@job("ai.nightly_lead_scores", once=False, max_retries=0, dead_letter=False, time_limit=1500)
 async def nightly_lead_scores(session: AsyncSession) -> dict[str, Any]:
     return await leads.nightly(session)
 
