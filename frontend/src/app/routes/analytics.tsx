@@ -4,7 +4,12 @@ import { useMe } from "@/features/auth/api/get-me";
 import { useTeams } from "@/features/analytics/api/analytics";
 import { filterFromParams, filterToParams } from "@/features/analytics/analytics-logic";
 import { AnalyticsFilters } from "@/features/analytics/components/analytics-filters";
-import { AutomationChart, DealsChart, MessagesChart, PipelineChart, ResponseTimesChart, RevenueChart } from "@/features/analytics/components/analytics-charts";
+import { AutomationChart } from "@/features/analytics/components/automation-chart";
+import { DealsChart } from "@/features/analytics/components/deals-chart";
+import { MessagesChart } from "@/features/analytics/components/messages-chart";
+import { PipelineChart } from "@/features/analytics/components/pipeline-chart";
+import { ResponseTimesChart } from "@/features/analytics/components/response-times-chart";
+import { RevenueChart } from "@/features/analytics/components/revenue-chart";
 
 /** Analytics: pipeline, win rate, revenue, response times, messages and the AI funnel; the URL keeps the filters. */
 export function AnalyticsRoute() {
