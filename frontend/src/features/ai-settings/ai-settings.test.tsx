@@ -69,7 +69,7 @@ describe("Settings > AI", () => {
     const api = aiApi();
     await signIn();
     renderApp("/settings/ai");
-    const form = await screen.findByRole("form", { name: "AI policy" });
+    const form = await screen.findByRole("form", { name: "AI policy" }, { timeout: 5_000 });
     await userEvent.selectOptions(within(form).getByLabelText("Mode"), "shadow");
     const threshold = within(form).getByLabelText("Auto-send threshold (%)");
     await userEvent.clear(threshold);
@@ -84,7 +84,7 @@ describe("Settings > AI", () => {
     const api = aiApi();
     await signIn();
     renderApp("/settings/ai");
-    const form = await screen.findByRole("form", { name: "AI policy" });
+    const form = await screen.findByRole("form", { name: "AI policy" }, { timeout: 5_000 });
     const approval = within(form).getByLabelText("Approval threshold (%)");
     await userEvent.clear(approval);
     await userEvent.type(approval, "95");
@@ -97,7 +97,7 @@ describe("Settings > AI", () => {
     aiApi({ "PATCH /api/v1/ai/policy": () => problem(422, "Invalid input", undefined, { errors: [{ field: "quiet_hours.timezone", message: "unknown time zone 'Mars/Base'" }] }) });
     await signIn();
     renderApp("/settings/ai");
-    const form = await screen.findByRole("form", { name: "AI policy" });
+    const form = await screen.findByRole("form", { name: "AI policy" }, { timeout: 5_000 });
     await userEvent.click(within(form).getByLabelText("Send nothing automatically during quiet hours"));
     const zone = within(form).getByLabelText("Time zone");
     await userEvent.clear(zone);
@@ -110,7 +110,7 @@ describe("Settings > AI", () => {
     aiApi();
     await signIn();
     renderApp("/settings/ai");
-    const calibration = await screen.findByRole("region", { name: "Calibration" });
+    const calibration = await screen.findByRole("region", { name: "Calibration" }, { timeout: 5_000 });
     expect(await within(calibration).findByText(/From 20 reviewed of 40 decided messages; the auto-send threshold is 90%/)).toBeInTheDocument();
     await userEvent.click(within(calibration).getByRole("button", { name: "Show table" }));
     const rows = within(within(calibration).getByRole("table")).getAllByRole("row").slice(1);
@@ -137,7 +137,7 @@ describe("Settings > AI", () => {
     });
     await signIn();
     renderApp("/settings/ai");
-    await screen.findByRole("article", { name: "Shipping" });
+    await screen.findByRole("article", { name: "Shipping" }, { timeout: 5_000 });
     await userEvent.click(screen.getByRole("button", { name: "New entry" }));
     const form = screen.getByRole("form", { name: "New knowledge entry" });
     await userEvent.type(within(form).getByLabelText("Topic"), "Returns!");
@@ -167,7 +167,7 @@ describe("Settings > AI", () => {
     const api = installFakeApi({ ...baseRoutes });
     await signIn();
     renderApp("/settings/ai");
-    expect(await screen.findByText("Only admins can change settings.")).toBeInTheDocument();
+    expect(await screen.findByText("Only admins can change settings.", undefined, { timeout: 5_000 })).toBeInTheDocument();
     expect(api.find("GET", "/api/v1/ai/policy")).toHaveLength(0);
   });
 });
