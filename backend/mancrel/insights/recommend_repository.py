@@ -25,14 +25,17 @@ WITH seeds AS (
         SELECT i.contact_id FROM contact_product_interests i
         WHERE i.product_id = s.product_id AND i.contact_id <> :contact_id
         ORDER BY i.last_at DESC LIMIT :per_seed) n
+), pairs AS (
+    SELECT o.product_id, p.seed, sum(p.w * CASE WHEN o.bought_count > 0 THEN 1.0 ELSE 0.5 END) AS s
+    FROM peers p
+    JOIN contact_product_interests o ON o.contact_id = p.contact_id AND o.product_id <> p.seed
+    GROUP BY o.product_id, p.seed
 )
-SELECT o.product_id, p.seed,
-       sum(p.w * CASE WHEN o.bought_count > 0 THEN 1.0 ELSE 0.5 END)
-           / sqrt(greatest(coalesce(max(pp.buyers + pp.interested), 1), 1)) AS score
-FROM peers p
-JOIN contact_product_interests o ON o.contact_id = p.contact_id AND o.product_id <> p.seed
-LEFT JOIN product_popularity pp ON pp.product_id = o.product_id
-GROUP BY o.product_id, p.seed
+SELECT pr.product_id, (array_agg(pr.seed ORDER BY pr.s DESC))[1] AS seed,
+       sum(pr.s) / sqrt(greatest(coalesce(max(pp.buyers + pp.interested), 1), 1)) AS score
+FROM pairs pr
+LEFT JOIN product_popularity pp ON pp.product_id = pr.product_id
+GROUP BY pr.product_id
 ORDER BY score DESC
 LIMIT :limit
 """)
@@ -44,7 +47,7 @@ class RecommendRepository:
 
     async def co_interest(self, contact_id: uuid.UUID, seeds: list[tuple[uuid.UUID, float]]
                           ) -> list[tuple[uuid.UUID, uuid.UUID, float]]:
-        """(candidate, seed, score) rows, best first."""
+        """(candidate, the seed that contributed most, score summed over seeds), best first."""
         if not seeds:
             return []
         rows = await self.session.execute(_CO_INTEREST, {

@@ -1,18 +1,20 @@
 """Ranking recommendation candidates, as arithmetic (no database): the endpoint and the
 benchmark (bench/insights/recommend_quality.py) rank with this same code.
 
-score = 0.45 x similarity (cosine of the product to the contact's profile vector, floored at 0)
-      + 0.35 x co-interest (what customers sharing the contact's products went on to buy; the
+score = 0.30 x similarity (cosine of the product to the contact's profile vector, floored at 0)
+      + 0.50 x co-interest (what customers sharing the contact's products went on to buy; the
                best candidate scores 1)
       + 0.10 x popularity (log-scaled; the best candidate scores 1)
-      + 0.50 x decayed "asked about it" (the customer named it: a rep should follow that up)
-      + 0.20 when a consumable they bought is due again.
+      + 1.00 x decayed "asked about it" (the customer named it: a rep should follow that up)
+      + 0.50 when a consumable they bought is due again.
+The weights were set on bench/insights (recommend_quality.py): co-interest carries most of the
+signal there, similarity adds to it, and a due consumable is nearly a sure sale.
 A contact with no history yet is ranked by popularity alone.
 
 Never recommended: products out of stock (every variant's stock is 0; untracked stock counts as
 available), inactive or deleted products (the candidates' catalogue read drops them), products
 already on one of the contact's open deals, durable goods the contact bought, and consumables
-bought less than their repurchase interval ago.
+bought less than 80% of their repurchase interval ago (from then on they are due soon).
 
 Consumables: a product whose tags hold `consumable` (reordered every DEFAULT_REPURCHASE_DAYS)
 or `repurchase-<N>d` (every N days, e.g. `repurchase-30d`), or whose product_type is
@@ -29,10 +31,11 @@ from decimal import Decimal
 
 from mancrel.insights.profile_build import Interest, decay
 
-WEIGHTS = {"similarity": 0.45, "co_interest": 0.35, "popularity": 0.10, "asked": 0.50, "due": 0.20}
+WEIGHTS = {"similarity": 0.30, "co_interest": 0.50, "popularity": 0.10, "asked": 1.00, "due": 0.50}
 DEFAULT_REPURCHASE_DAYS = 90
 _REPURCHASE_TAG = re.compile(r"^repurchase-(\d{1,4})d$")
 SIMILAR_REASON_MIN = 0.45  # below this cosine, "similar to" would not read as true
+DUE_SHARE = 0.8  # a consumable is offered again once 80% of its interval has passed: due soon
 
 
 @dataclass
@@ -136,7 +139,7 @@ def _due(interest: Interest | None, product: ProductFacts, now: datetime) -> boo
         return None
     if product.repurchase_days is None:
         return False
-    return now >= interest.bought_at + timedelta(days=product.repurchase_days)
+    return now >= interest.bought_at + timedelta(days=product.repurchase_days * DUE_SHARE)
 
 
 def _popular_reason(candidate: Candidate) -> list[str]:

@@ -25,7 +25,7 @@ from mancrel.insights.recommend_repository import RecommendRepository
 from mancrel.insights.recommend_schemas import RecommendationList, RecommendationRead, RecommendedProduct
 
 VECTOR_CANDIDATES = 100
-CO_SEEDS = 10
+CO_SEEDS = MAX_PRODUCTS
 
 
 async def recommend(session: AsyncSession, *, contact_id: uuid.UUID, actor: Actor, limit: int,
@@ -50,8 +50,7 @@ async def recommend(session: AsyncSession, *, contact_id: uuid.UUID, actor: Acto
     seeds = [(i.product_id, i.weight) for i in sorted(interests.values(), key=lambda i: -i.weight)[:CO_SEEDS]]
     for product_id, seed, score in await repo.co_interest(contact_id, seeds):
         found = candidate(product_id)
-        found.co_seed = found.co_seed or seed  # rows come best first: the first seed is the strongest
-        found.co_interest += score
+        found.co_seed, found.co_interest = seed, score
     for product_id, score, buyers in await repo.popular():
         found = candidate(product_id)
         found.popularity, found.buyers = score, buyers
