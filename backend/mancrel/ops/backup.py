@@ -97,9 +97,13 @@ def backup(folder: Path, keep: int) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{DUMP_PREFIX}{stamp}{DUMP_SUFFIX}"
     partial = target.with_name(target.name + ".partial")
-    with database() as url:
-        _run([pg_tool("pg_dump"), "--format=custom", "--compress=6", "--no-owner", "--no-privileges",
-              f"--file={partial}", url], "pg_dump")
+    try:
+        with database() as url:
+            _run([pg_tool("pg_dump"), "--format=custom", "--compress=6", "--no-owner", "--no-privileges",
+                  f"--file={partial}", url], "pg_dump")
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a failed dump leaves nothing that looks like a backup
+        raise
     partial.replace(target)  # a half-written file never counts as a backup
     Path(f"{target}.meta").write_text(f"secret_key_sha256={secret_fingerprint()}\ncreated={stamp}\n")
     _keep_newest(folder, keep)

@@ -138,3 +138,11 @@ def test_a_dump_made_with_another_secret_key_restores_with_a_warning(servers, so
     restored = _mancrel("restore", made.stdout.strip(), env=other)
     assert restored.returncode == 0, restored.stderr
     assert "made with another secret key" in restored.stderr
+
+
+def test_a_failed_dump_says_why_and_leaves_no_file(servers, tmp_path):
+    missing = servers["postgres"].url_for("no_such_database")
+    failed = _mancrel("backup", "--dir", str(tmp_path / "dumps"), env=_env(servers, missing, tmp_path))
+    assert failed.returncode == 1
+    assert "pg_dump failed" in failed.stderr and "no_such_database" in failed.stderr
+    assert list((tmp_path / "dumps").iterdir()) == []
