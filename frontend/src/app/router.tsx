@@ -16,6 +16,7 @@ import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
 import { SettingsChannelsRoute } from "./routes/settings-channels";
 import { SettingsCustomFieldsRoute } from "./routes/settings-custom-fields";
+import { SettingsTeamsRoute } from "./routes/settings-teams";
 import { SettingsDeadLettersRoute } from "./routes/settings-dead-letters";
 import { SettingsSystemRoute } from "./routes/settings-system";
 import { SettingsUsersRoute } from "./routes/settings-users";
@@ -48,6 +49,7 @@ export const routes: RouteObject[] = [
           { path: "settings", element: <Navigate to="/settings/channels" replace /> },
           { path: "settings/channels", element: <SettingsChannelsRoute /> },
           { path: "settings/custom-fields", element: <SettingsCustomFieldsRoute /> },
+          { path: "settings/teams", element: <SettingsTeamsRoute /> },
           // Loaded on first visit: the chart library is most of its weight and only admins need it.
           { path: "settings/ai", lazy: () => import("./routes/settings-ai").then((m) => ({ Component: m.SettingsAiRoute })) },
           { path: "settings/users", element: <SettingsUsersRoute /> },

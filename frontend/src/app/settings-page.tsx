@@ -8,6 +8,7 @@ const SECTIONS = [
   { to: "/settings/channels", label: "Channels" },
   { to: "/settings/ai", label: "AI" },
   { to: "/settings/custom-fields", label: "Custom fields" },
+  { to: "/settings/teams", label: "Teams" },
   { to: "/settings/users", label: "Users" },
   { to: "/settings/dead-letters", label: "Dead letters" },
   { to: "/settings/system", label: "System status" },
