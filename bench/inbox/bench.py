@@ -190,7 +190,7 @@ async def run_throughput(args, stack: Stack) -> dict:
                         from_address=f"c{i}@b{batch}.example", subject=f"Q {i}", text=bodies()[i % len(bodies())],
                         message_id=f"<b{batch}-{i}@bench>"))
             os.environ["MANCREL_AI_MESSAGE_BATCH"] = str(batch)
-            worker = stack.spawn("worker", "-c", "1", "-Q", "messages", log=f"worker-{batch}.log")
+            worker = stack.spawn("worker", "-c", str(args.concurrency), "-Q", "messages", log=f"worker-{batch}.log")
             await wait_processed(1800)
             worker.terminate()
             worker.wait(timeout=30)
@@ -223,6 +223,9 @@ def main() -> None:
     throughput = sub.add_parser("throughput")
     throughput.add_argument("--batches", type=lambda v: [int(x) for x in v.split(",")], default=[1, 16, 64])
     throughput.add_argument("--messages", type=int, default=1500)
+    # Worker children draining the messages queue: 1 shows one batch at a time; 2 is what
+    # `mancrel run`'s worker has (one child's database work overlaps the other's forward pass).
+    throughput.add_argument("--concurrency", type=int, default=1)
     args = cli.parse_args()
     stack = Stack()
     stack.start()
