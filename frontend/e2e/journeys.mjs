@@ -119,9 +119,10 @@ async function prepareDemoChannel(url, smtpPort) {
 /**
  * The worker starts with the demo's backlog (classifying its mail, embedding the catalogue); on a
  * busy machine that takes minutes. A new delivery queues behind it, so wait until the demo mail is
- * classified: from then on, the time to arrive is the inbox's own.
+ * classified: from then on, the time to arrive is the inbox's own. The first classification also
+ * trains the classifier (about 130 s of CPU on a loaded 2-core machine), hence the long limit.
  */
-async function workerCaughtUp(admin, seconds = 300) {
+async function workerCaughtUp(admin, seconds = 600) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const { items } = await admin("GET", "/api/v1/conversations?limit=100");
