@@ -636,6 +636,8 @@ export const journeys = [
   {
     name: "Settings > AI: an admin changes the policy and sees the calibration chart",
     async run({ page, url, shot, audit }) {
+      // The report counts decided messages: wait for the AI to decide the demo mail.
+      await workerCaughtUp(await apiAs(url, ADMIN));
       await signIn(page, url, ADMIN);
       await page.goto(`${url}/settings/ai`);
       const form = page.getByRole("form", { name: "AI policy" });
