@@ -637,7 +637,12 @@ export const journeys = [
     name: "Settings > AI: an admin changes the policy and sees the calibration chart",
     async run({ page, url, shot, audit }) {
       // The report counts decided messages: wait for the AI to decide the demo mail.
-      await workerCaughtUp(await apiAs(url, ADMIN));
+      const api = await apiAs(url, ADMIN);
+      await workerCaughtUp(api);
+      for (let tries = 0; (await api("GET", "/api/v1/ai/calibration")).decided === 0; tries += 1) {
+        assert.ok(tries < 60, "no message was decided within two minutes of being classified");
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
       await signIn(page, url, ADMIN);
       await page.goto(`${url}/settings/ai`);
       const form = page.getByRole("form", { name: "AI policy" });
