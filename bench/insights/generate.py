@@ -169,13 +169,19 @@ def holdout(people: list[dict], catalogue: Catalogue) -> dict:
     return {"split": SPLIT.isoformat(), "test": test}
 
 
-def profiles(people: list[dict], catalogue: Catalogue, product_vectors: np.ndarray, embed) -> tuple[list, list]:
-    """contact_profiles and contact_product_interests rows as of SPLIT, with the job's arithmetic."""
+def profiles(people: list[dict], catalogue: Catalogue, product_vectors: np.ndarray, embed,
+             fast: bool = False) -> tuple[list, list]:
+    """contact_profiles and contact_product_interests rows as of SPLIT, with the job's arithmetic.
+    With `fast`, a message's vector is the vector of the product it asks about (no model run)."""
     from mancrel.insights import profile_build as build
 
     index = {row["id"]: i for i, row in enumerate(catalogue.rows)}
     texts = [(p["n"], at, text) for p in people for at, _, text in p["asks"] if at < SPLIT]
-    text_vectors = embed([t for _, _, t in texts]) if texts else np.zeros((0, 384), np.float32)
+    if fast:
+        text_vectors = np.array([product_vectors[i] for p in people for at, i, _ in p["asks"] if at < SPLIT]
+                                or np.zeros((0, 384), np.float32))
+    else:
+        text_vectors = embed([t for _, _, t in texts]) if texts else np.zeros((0, 384), np.float32)
     own: dict[int, list] = defaultdict(list)
     for (n, at, _), vector in zip(texts, text_vectors, strict=True):
         own[n].append((at, vector))
@@ -235,7 +241,7 @@ async def load(url: str, scale: float, seed: int, data_dir, fast: bool) -> None:
         texts.append(clip(f"{title}. {body}", BODY_CHARS))
     vectors = fast_vectors(rng, catalogue, embedder.embed) if fast else embedder.embed(texts)
     lap("product vectors" + (" (fast)" if fast else ""))
-    profile_rows, interest_rows = profiles(people, catalogue, vectors, embedder.embed)
+    profile_rows, interest_rows = profiles(people, catalogue, vectors, embedder.embed, fast)
     lap(f"profiles: {len(profile_rows):,}, interests {len(interest_rows):,}")
 
     conn = await asyncpg.connect(url)
