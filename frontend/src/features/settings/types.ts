@@ -20,3 +20,21 @@ export const SECRET_LABELS: Record<string, string> = {
   imap_password: "IMAP password",
   smtp_password: "SMTP password",
 };
+
+export type MetaKind = "whatsapp" | "messenger" | "lead_ads";
+export const META_KINDS: MetaKind[] = ["whatsapp", "messenger", "lead_ads"];
+
+export const KIND_LABELS: Record<string, string> = {
+  email: "Email",
+  whatsapp: "WhatsApp (Cloud API)",
+  messenger: "Facebook Messenger",
+  lead_ads: "Facebook Lead Ads",
+};
+
+export const META_SECRET_LABELS: Record<string, string> = {
+  app_secret: "App secret",
+  access_token: "Access token",
+  verify_token: "Verify token",
+};
+
+export const isMetaKind = (kind: string): kind is MetaKind => (META_KINDS as string[]).includes(kind);
