@@ -7,11 +7,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.audit import service as audit_service
+from mancrel.channel.models import Channel
 from mancrel.contact import service as contact_service
 from mancrel.core.errors import Forbidden
 from mancrel.core.pagination import decode_cursor, page_of
 from mancrel.core.permissions import Actor, can_assign_to
 from mancrel.inbox import service as inbox_service
+from mancrel.inbox.chat import CHAT_KINDS, REPLY_WINDOW
 from mancrel.inbox.exceptions import ConversationNotFound, InvalidAssignee
 from mancrel.inbox.models import Conversation, Message
 from mancrel.inbox.repository import ConversationFilters, InboxRepository, cursor_values, keyset
@@ -39,6 +41,25 @@ async def list_page(session: AsyncSession, *, actor: Actor, filters: Conversatio
 
 async def contacts_of(session: AsyncSession, conversations: list[Conversation]) -> dict[uuid.UUID, Any]:
     return await contact_service.get_many(session, [c.contact_id for c in conversations if c.contact_id])
+
+
+async def channel_kinds_of(session: AsyncSession, conversations: list[Conversation]) -> dict[uuid.UUID, str]:
+    """Each conversation's channel kind; a shop has a handful of channels, kept by the session's identity map."""
+    kinds = {}
+    for channel_id in {c.channel_id for c in conversations}:
+        channel = await session.get(Channel, channel_id)
+        if channel is not None:
+            kinds[channel_id] = str(channel.kind)
+    return kinds
+
+
+def reply_window_closes_at(conversation: Conversation, kind: str | None) -> datetime | None:
+    """When free-form replies stop being accepted on a chat channel (chat.window_open's edge); None on email."""
+    if kind not in CHAT_KINDS:
+        return None
+    if conversation.last_inbound_at is None:  # the customer never wrote: closed from the start
+        return conversation.created_at
+    return conversation.last_inbound_at + REPLY_WINDOW
 
 
 async def update(session: AsyncSession, *, conversation: Conversation, data: ConversationUpdate,

@@ -59,14 +59,16 @@ async def list_conversations(
     items, next_cursor = await conversations.list_page(session, actor=user, filters=filters, sort=sort.value,
                                                        limit=limit, cursor=cursor)
     contacts = await conversations.contacts_of(session, items)
-    return ConversationPage(items=[_conversation(c, contacts.get(c.contact_id)) for c in items],
-                            next_cursor=next_cursor)
+    kinds = await conversations.channel_kinds_of(session, items)
+    return ConversationPage(items=[_conversation(c, contacts.get(c.contact_id), kinds.get(c.channel_id))
+                                   for c in items], next_cursor=next_cursor)
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationRead)
 async def get_conversation(conversation: VisibleConversation, session: SessionDep) -> ConversationRead:
     contacts = await conversations.contacts_of(session, [conversation])
-    return _conversation(conversation, contacts.get(conversation.contact_id))
+    kinds = await conversations.channel_kinds_of(session, [conversation])
+    return _conversation(conversation, contacts.get(conversation.contact_id), kinds.get(conversation.channel_id))
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationRead)
@@ -74,7 +76,8 @@ async def update_conversation(conversation: VisibleConversation, data: Conversat
                               session: SessionDep) -> ConversationRead:
     conversation = await conversations.update(session, conversation=conversation, data=data, actor=user)
     contacts = await conversations.contacts_of(session, [conversation])
-    return _conversation(conversation, contacts.get(conversation.contact_id))
+    kinds = await conversations.channel_kinds_of(session, [conversation])
+    return _conversation(conversation, contacts.get(conversation.contact_id), kinds.get(conversation.channel_id))
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=MessagePage)
@@ -111,9 +114,11 @@ async def download_attachment(conversation: VisibleConversation, attachment_id: 
                              "X-Content-Type-Options": "nosniff"})
 
 
-def _conversation(conversation, contact) -> ConversationRead:
+def _conversation(conversation, contact, kind: str | None) -> ConversationRead:
     read = ConversationRead.model_validate(conversation)
     read.contact = ContactSummary.model_validate(contact) if contact is not None else None
+    read.channel_kind = kind
+    read.reply_window_closes_at = conversations.reply_window_closes_at(conversation, kind)
     return read
 
 

@@ -36,6 +36,12 @@ class ConversationRead(BaseModel):
     intent: str | None
     priority: str | None
     created_at: datetime
+    # The channel's kind (email, whatsapp, messenger...): reps may not read channels, yet the app draws
+    # chat threads as bubbles and must know when a reply is refused.
+    channel_kind: str | None = None
+    # Chat channels only (null on email): free-form replies are refused from this instant on, 24 hours
+    # after the customer's last message (already past when the window is closed).
+    reply_window_closes_at: datetime | None = None
 
 
 class ConversationPage(BaseModel):
