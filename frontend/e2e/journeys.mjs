@@ -883,4 +883,68 @@ export const journeys = [
       assert.equal(saved.custom_fields[`preferred_shop_${tag}`], "Berlin");
     },
   },
+  {
+    name: "deal line items and teams: a product picked by keyboard drives the deal's amount; Settings > Teams (desktop and phone)",
+    async run({ page, url, shot, audit }) {
+      const tag = letterTag();
+      await signIn(page, url, ADMIN);
+      await createContact(page, url, "Lina", `Items${tag}`);
+      const title = `Club order ${tag}`;
+      await addDealFromContact(page, title);
+      await page.getByRole("link", { name: title }).click();
+      const drawer = page.getByRole("dialog", { name: title });
+      const items = drawer.getByRole("region", { name: "Line items" });
+      await items.getByText("No products on this deal yet.").waitFor();
+      const picker = items.getByRole("combobox", { name: "Product" });
+      await picker.fill("merino hiking socks");
+      await items.getByRole("option").first().waitFor({ timeout: 30_000 });
+      await picker.press("ArrowDown");
+      await picker.press("ArrowUp");
+      await picker.press("Enter");
+      const picked = await picker.inputValue();
+      assert.match(picked, /Merino/, `picked ${picked}`);
+      await items.getByLabel("Quantity", { exact: true }).fill("3");
+      await items.getByRole("button", { name: "Add line item" }).click();
+      await items.getByRole("row", { name: new RegExp(picked.split(" — ")[0]) }).waitFor();
+      const total = await items.getByLabel("Line items total").textContent();
+      await items.getByRole("checkbox", { name: "Total drives the deal's amount" }).check();
+      // The deal's amount, as the API now stores it, is the line items' total (rounded for the details).
+      const euros = Math.round(Number(total.replace(/[^0-9.]/g, "")));
+      await drawer.locator("dl.details").getByText(`€${euros.toLocaleString("en-GB")}`).first().waitFor();
+      await shot("36-deal-line-items");
+      await audit("a deal with line items");
+
+      await page.goto(`${url}/settings/teams`);
+      await page.getByRole("heading", { level: 1, name: "Teams" }).waitFor();
+      await page.getByRole("button", { name: "New team" }).click();
+      const form = page.getByRole("form", { name: "New team" });
+      await form.getByLabel("Name").fill(`Desk ${tag}`);
+      await form.getByRole("checkbox", { name: "Erin Journey" }).check();
+      await form.getByRole("button", { name: "Create team" }).click();
+      await page.getByRole("region", { name: `Desk ${tag}` }).waitFor();
+      await shot("37-settings-teams");
+      await audit("Settings > Teams");
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await page.getByRole("region", { name: `Desk ${tag}` }).waitFor();
+      assert.ok((await overflowOf(page)) <= 1, "Settings > Teams scrolls sideways at 390 px");
+      await shot("38-phone-teams");
+      await audit("Settings > Teams at phone width");
+      await page.goto(`${url}/settings/channels`);
+      await page.getByRole("button", { name: "New WhatsApp, Messenger or Lead Ads channel" }).click();
+      await page.getByRole("form", { name: "New Meta channel" }).waitFor();
+      assert.ok((await overflowOf(page)) <= 1, "the Meta channel form scrolls sideways at 390 px");
+      await shot("39-phone-meta-channel");
+      await audit("the Meta channel form at phone width");
+      await page.goto(`${url}/contacts`);
+      await page.getByRole("link", { name: `Lina Items${tag}` }).click();
+      await page.getByRole("heading", { level: 1, name: `Lina Items${tag}` }).waitFor();
+      await page.getByRole("link", { name: title }).click();
+      await page.getByRole("dialog", { name: title }).getByRole("region", { name: "Line items" }).getByRole("row").nth(1).waitFor();
+      assert.ok((await overflowOf(page)) <= 1, "a deal with line items scrolls sideways at 390 px");
+      await shot("40-phone-line-items");
+      await audit("line items at phone width");
+    },
+  },
 ];
