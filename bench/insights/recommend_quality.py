@@ -12,8 +12,8 @@ purchases after it). For each customer who bought after SPLIT, ten products from
 Every method sees the same in-stock catalogue and leaves out durable goods the customer bought
 (consumables may come back). Figures are given twice: over all next purchases, and over new
 products only (consumables bought again left out of the truth). Hit rate@10: the share of
-customers with at least one of their next purchases in the ten; NDCG@10 with each next purchase relevant. Goal: the product's hit rate at
-least 1.5 times popularity's.
+customers with at least one of their next purchases in the ten; NDCG@10 with each next purchase
+relevant. Goal: the product's hit rate at least 1.5 times popularity's.
 """
 
 import argparse
