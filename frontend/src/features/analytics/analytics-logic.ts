@@ -44,19 +44,27 @@ export function pipelineBars(data: PipelineData) {
     }));
 }
 
-/** One row per day with a count per channel, for a stacked chart; days without messages are zero. */
+/**
+ * One row per period (the API's `interval`: day, week or month, each keyed by its first day) with a
+ * count per channel, for a stacked chart. Daily series show quiet days as zeros; longer periods
+ * show the periods the API sent.
+ */
 export function messagesByDay(data: MessagesData): { rows: Record<string, number | string>[]; channels: string[] } {
   const channels = Object.keys(data.by_channel).sort();
+  const empty = (d: string) => ({ day: d, ...Object.fromEntries(channels.map((c) => [c, 0])) });
   const byDay = new Map<string, Record<string, number | string>>();
-  for (let t = Date.parse(`${data.from_day}T00:00:00Z`); t <= Date.parse(`${data.to_day}T00:00:00Z`); t += 86_400_000) {
-    const d = new Date(t).toISOString().slice(0, 10);
-    byDay.set(d, { day: d, ...Object.fromEntries(channels.map((c) => [c, 0])) });
+  if (data.interval === "day") {
+    for (let t = Date.parse(`${data.from_day}T00:00:00Z`); t <= Date.parse(`${data.to_day}T00:00:00Z`); t += 86_400_000) {
+      const d = new Date(t).toISOString().slice(0, 10);
+      byDay.set(d, empty(d));
+    }
   }
-  for (const m of data.days) {
-    const row = byDay.get(m.day);
-    if (row) row[m.channel] = Number(row[m.channel] ?? 0) + m.count;
+  for (const m of [...data.days].sort((a, b) => a.day.localeCompare(b.day))) {
+    if (!byDay.has(m.day)) byDay.set(m.day, empty(m.day));
+    const row = byDay.get(m.day) as Record<string, number | string>;
+    row[m.channel] = Number(row[m.channel] ?? 0) + m.count;
   }
-  return { rows: [...byDay.values()], channels };
+  return { rows: [...byDay.values()].sort((a, b) => String(a.day).localeCompare(String(b.day))), channels };
 }
 
 /** The funnel's steps, largest first: what the AI decided, then what happened to it. */

@@ -10,7 +10,7 @@ const MANAGER = { ...ME, id: "u-mia", email: "mia@example.com", full_name: "Mia 
 const range = { from_day: "2026-11-06", to_day: "2026-12-05" };
 const funnel = { decided: 40, auto_sent: 12, approved: 10, edited: 5, rejected: 3, escalated: 6, pending: 4, shadow: 0, ignored: 0, reviewed: 18, precision: 15 / 18 };
 const messages: MessagesData = {
-  ...range, from_day: "2026-12-03", total: 5, by_channel: { email: 4, whatsapp: 1 }, by_intent: { availability: 3, unclassified: 2 },
+  ...range, from_day: "2026-12-03", interval: "day", total: 5, by_channel: { email: 4, whatsapp: 1 }, by_intent: { availability: 3, unclassified: 2 },
   days: [{ day: "2026-12-03", channel: "email", intent: "availability", count: 3 }, { day: "2026-12-05", channel: "whatsapp", intent: null, count: 1 }, { day: "2026-12-05", channel: "email", intent: null, count: 1 }],
 };
 
@@ -41,6 +41,13 @@ describe("analytics logic", () => {
     const { rows, channels } = messagesByDay(messages);
     expect(channels).toEqual(["email", "whatsapp"]);
     expect(rows).toEqual([{ day: "2026-12-03", email: 3, whatsapp: 0 }, { day: "2026-12-04", email: 0, whatsapp: 0 }, { day: "2026-12-05", email: 1, whatsapp: 1 }]);
+  });
+
+  it("keeps weekly and monthly periods as the API sends them, oldest first", () => {
+    const weekly: MessagesData = { ...messages, from_day: "2026-06-01", interval: "week", days: [
+      { day: "2026-11-30", channel: "email", intent: null, count: 2 }, { day: "2026-06-01", channel: "whatsapp", intent: null, count: 1 },
+    ] };
+    expect(messagesByDay(weekly).rows).toEqual([{ day: "2026-06-01", email: 0, whatsapp: 1 }, { day: "2026-11-30", email: 2, whatsapp: 0 }]);
   });
 
   it("words durations and orders the funnel", () => {

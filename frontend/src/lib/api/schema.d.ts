@@ -395,7 +395,7 @@ export interface paths {
         };
         /**
          * Get Message Volume
-         * @description Customer messages per day, channel and intent (junk left out).
+         * @description Customer messages per period, channel and intent (junk left out).
          */
         get: operations["get_message_volume_api_v1_analytics_messages_get"];
         put?: never;
@@ -1359,6 +1359,26 @@ export interface paths {
          * @description The hottest leads first: the chance (0-100) to win a deal within 90 days, with reasons and trend.
          */
         get: operations["list_leads_api_v1_insights_leads_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/leads/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lead Score
+         * @description One contact's score with its reasons and trend (the contact card); 404 when not scored.
+         */
+        get: operations["get_lead_score_api_v1_insights_leads__contact_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2861,6 +2881,8 @@ export interface components {
              * Format: uuid
              */
             channel_id: string;
+            /** Channel Kind */
+            channel_kind?: string | null;
             contact?: components["schemas"]["ContactSummary"] | null;
             /** Contact Id */
             contact_id: string | null;
@@ -2889,6 +2911,8 @@ export interface components {
             last_message_at: string;
             /** Priority */
             priority: string | null;
+            /** Reply Window Closes At */
+            reply_window_closes_at?: string | null;
             /** Snoozed Until */
             snoozed_until: string | null;
             status: components["schemas"]["ConversationStatus"];
@@ -3866,6 +3890,8 @@ export interface components {
              * Format: uuid
              */
             conversation_id: string;
+            /** Delivered At */
+            delivered_at?: string | null;
             /** Direction */
             direction: string;
             /** Failure Reason */
@@ -3892,6 +3918,8 @@ export interface components {
             own_words: string;
             /** Provider Message Id */
             provider_message_id: string;
+            /** Read At */
+            read_at?: string | null;
             /** Recipients */
             recipients: {
                 [key: string]: string[];
@@ -3928,6 +3956,11 @@ export interface components {
              * Format: date
              */
             from_day: string;
+            /**
+             * Interval
+             * @enum {string}
+             */
+            interval: "day" | "week" | "month";
             /**
              * To Day
              * Format: date
@@ -6093,6 +6126,8 @@ export interface operations {
     get_message_volume_api_v1_analytics_messages_get: {
         parameters: {
             query?: {
+                /** @description periods of the series; auto: days up to 92 days, weeks up to 366, then months */
+                interval?: "auto" | "day" | "week" | "month";
                 /** @description first UTC day, included */
                 from?: string | null;
                 /** @description last UTC day, included (default today) */
@@ -8833,6 +8868,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeadPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_lead_score_api_v1_insights_leads__contact_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadRead"];
                 };
             };
             /** @description Validation Error */
