@@ -164,6 +164,8 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/ai/intents": Shared("the intent taxonomy"),
     "/api/v1/insights/leads": Elsewhere("tests/insights/test_leads.py", "scores exist only after the scoring job; "
                                         "the contacts' rule (reps: own and unassigned) checked there"),
+    "/api/v1/insights/leads/{contact_id}": Elsewhere("tests/insights/test_lead_card.py", "one contact's score; "
+                                                     "another rep's contact is a 404 there"),
     "/api/v1/insights/churn": Elsewhere("tests/insights/test_churn.py", "alerts exist only after the nightly job; "
                                         "the contacts' rule checked there"),
     "/api/v1/insights/opportunities": Elsewhere("tests/insights/test_opportunities.py", "as the churn list"),

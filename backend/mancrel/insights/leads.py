@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
+from mancrel.core.errors import NotFound
 from mancrel.core.pagination import decode_cursor, encode_cursor
 from mancrel.core.permissions import Actor
 from mancrel.insights import lead_score
@@ -117,6 +118,15 @@ def lead_read(row: LeadScore, contact: Contact) -> LeadRead:
                     trend=row.score - row.previous_score if row.previous_score is not None else 0,
                     reasons=[Reason(**r) for r in row.reasons], model_version=row.model_version,
                     computed_at=row.computed_at)
+
+
+async def of_contact(session: AsyncSession, contact: Contact) -> LeadRead:
+    """One contact's score (the caller has been checked to see them); NotFound until the job scores them."""
+    row = await LeadScoreRepository(session).get(contact.id)
+    if row is None:
+        raise NotFound("This contact has no lead score yet: only contacts with an open deal or a recent "
+                       "message are scored, nightly and when they write.")
+    return lead_read(row, contact)
 
 
 async def hottest(session: AsyncSession, *, actor: Actor, limit: int, cursor: str | None = None,

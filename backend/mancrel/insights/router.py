@@ -9,11 +9,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from mancrel.auth.dependencies import CurrentUser
+from mancrel.contact import service as contact_service
 from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam
 from mancrel.insights import churn, leads, opportunities
 from mancrel.insights import today as today_service
-from mancrel.insights.lead_score_schemas import ChurnPage, LeadPage, OpportunityPage, OpportunityRead, TodayRead
+from mancrel.insights.lead_score_schemas import (
+    ChurnPage,
+    LeadPage,
+    LeadRead,
+    OpportunityPage,
+    OpportunityRead,
+    TodayRead,
+)
 
 router = APIRouter(prefix="/insights", tags=["insights"])
 
@@ -23,6 +31,13 @@ async def list_leads(user: CurrentUser, session: SessionDep, limit: LimitParam =
                      min_score: Annotated[int, Query(ge=0, le=100)] = 0) -> LeadPage:
     """The hottest leads first: the chance (0-100) to win a deal within 90 days, with reasons and trend."""
     return await leads.hottest(session, actor=user, limit=limit, cursor=cursor, min_score=min_score)
+
+
+@router.get("/leads/{contact_id}", response_model=LeadRead)
+async def get_lead_score(contact_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> LeadRead:
+    """One contact's score with its reasons and trend (the contact card); 404 when not scored."""
+    contact = await contact_service.get_visible(session, contact_id, user)  # 404 for one they may not see
+    return await leads.of_contact(session, contact)
 
 
 @router.get("/churn", response_model=ChurnPage)
