@@ -33,7 +33,7 @@ async function addDealFromContact(page, title) {
   await page.getByRole("button", { name: "Add deal" }).click();
   const form = page.getByRole("form", { name: "New deal" });
   await form.getByLabel("Deal title").fill(title);
-  await form.getByLabel("Amount").fill("4200");
+  await form.getByLabel("Amount", { exact: true }).fill("4200");
   await form.getByRole("button", { name: "Create deal" }).click();
   await page.getByRole("link", { name: title }).waitFor();
 }
