@@ -230,7 +230,8 @@ def main() -> None:
     stack = Stack()
     stack.start()
     try:
-        runner = {"ack": run_ack, "wa-ack": run_wa_ack, "classified": run_classified, "throughput": run_throughput}[args.benchmark]
+        runners = {"ack": run_ack, "wa-ack": run_wa_ack, "classified": run_classified, "throughput": run_throughput}
+        runner = runners[args.benchmark]
         print(json.dumps(asyncio.run(runner(args, stack))))
     finally:
         stack.stop()
