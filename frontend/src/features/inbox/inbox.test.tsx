@@ -29,6 +29,8 @@ const sideRoutes = {
   "GET /api/v1/pipelines": () => json([]),
   "GET /api/v1/deals": () => page([]),
   "GET /api/v1/suggestions": () => page([]),
+  "GET /api/v1/insights/leads/:id": () => problem(404, "Not found", "This contact has no lead score yet."),
+  "GET /api/v1/contacts/:id/recommendations": () => json({ items: [] }),
 };
 
 describe("the inbox list", () => {

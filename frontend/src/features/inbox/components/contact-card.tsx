@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { counterpartName } from "../inbox-logic";
 import type { Conversation } from "../types";
+import { ContactRecommendations } from "./contact-recommendations";
+import { LeadScoreSummary } from "./lead-score-summary";
 
 interface Props {
   conversation: Conversation;
@@ -27,6 +29,8 @@ export function ContactCard({ conversation, ownerName, deals }: Props) {
             <dd>{contact.owner_id ? ownerName ?? "Someone else" : "Unassigned"}</dd>
           </dl>
           <p><Link to={`/contacts/${contact.id}`}>Open contact</Link></p>
+          <LeadScoreSummary contactId={contact.id} />
+          <ContactRecommendations contactId={contact.id} />
           {deals && (
             <div className="contact-card-deals">
               <h3>Deals</h3>

@@ -8,9 +8,13 @@ import { useMessages } from "../api/list-messages";
 import { useUpdateConversation } from "../api/update-conversation";
 import { counterpartName } from "../inbox-logic";
 import { STATUS_LABELS, type Conversation } from "../types";
+import { isChat } from "../chat-logic";
+import { useReplyWindowClosed } from "../use-reply-window";
+import { ChatBubble } from "./chat-bubble";
 import { ConversationActions } from "./conversation-actions";
 import { MessageItem } from "./message-item";
 import { ReplyComposer } from "./reply-composer";
+import { ReplyWindowNotice } from "./reply-window-notice";
 
 interface Props {
   conversationId: string;
@@ -49,9 +53,9 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
               </p>
             </header>
             <ConversationActions conversation={c} meId={meId} />
-            <Thread conversationId={c.id} userNames={userNames} />
+            <Thread conversationId={c.id} userNames={userNames} chat={isChat(c)} />
             {assist?.(c)}
-            <ReplyComposer conversationId={c.id} to={c.counterpart} />
+            <ChatAwareComposer conversation={c} />
           </div>
           <aside className="conversation-side" aria-label="Contact">{side(c)}</aside>
         </div>
@@ -60,15 +64,26 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
   );
 }
 
-function Thread({ conversationId, userNames }: { conversationId: string; userNames: Record<string, string> }) {
+/** The composer, off with the reason once a WhatsApp or Messenger conversation's 24-hour window has closed. */
+function ChatAwareComposer({ conversation }: { conversation: Conversation }) {
+  const closed = useReplyWindowClosed(conversation);
+  return (
+    <ReplyComposer conversationId={conversation.id} to={conversation.counterpart}
+      closedReason={closed ? <ReplyWindowNotice kind={conversation.channel_kind ?? ""} lastInboundAt={conversation.last_inbound_at} /> : undefined} />
+  );
+}
+
+function Thread({ conversationId, userNames, chat }: { conversationId: string; userNames: Record<string, string>; chat: boolean }) {
   const messages = useMessages(conversationId);
   if (messages.isPending) return <Spinner label="Loading messages…" />;
   if (messages.error) return <ErrorMessage error={messages.error} onRetry={() => messages.refetch()} />;
   const items = messages.data.pages.flatMap((p) => p.items);
   return (
-    <section className="thread" aria-label="Messages">
+    <section className={chat ? "thread thread-chat" : "thread"} aria-label="Messages">
       {items.length === 0 && <p className="muted">No messages in this conversation.</p>}
-      {items.map((m) => <MessageItem key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />)}
+      {items.map((m) => chat
+        ? <ChatBubble key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />
+        : <MessageItem key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />)}
       {messages.hasNextPage && (
         <button type="button" className="button button-secondary" disabled={messages.isFetchingNextPage}
           onClick={() => messages.fetchNextPage()}>

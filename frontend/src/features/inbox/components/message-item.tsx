@@ -59,7 +59,7 @@ function DeliveryStatus({ status, reason }: { status: string; reason: string | n
   );
 }
 
-function Attachments({ message }: { message: Message }) {
+export function Attachments({ message }: { message: Message }) {
   const download = useDownloadAttachment(message.conversation_id);
   return (
     <>
