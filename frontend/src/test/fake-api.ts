@@ -65,4 +65,6 @@ export const baseRoutes: Record<string, Handler> = {
   "POST /api/v1/auth/logout": () => ({ status: 204 }),
   "GET /api/v1/users/me": () => json(ME),
   "GET /api/v1/users/directory": () => json([{ id: ME.id, email: ME.email, full_name: ME.full_name, role: "rep" }]),
+  // Record pages show the custom fields an admin defined; none unless a test defines some.
+  "GET /api/v1/custom-fields": () => json({ items: [], next_cursor: null }),
 };
