@@ -173,7 +173,10 @@ vectors = load("ml_notebooks/data/vector_results.json")
 if vectors:
     display(Markdown(f"{vectors['products']:,} products, {vectors['vectors']:,} vectors of {vectors['dimensions']} "
                      f"dimensions, {vectors['queries']} queries, k = {vectors['k']}."))
-    table(vectors["stores"], ["store", "recall_at_10", "p50_ms", "p95_ms", "queries"])
+    table(vectors["stores"], ["store", "recall_at_10", "p50_ms", "p95_ms", "queries", "uses_hnsw_index",
+                              "index_build_seconds"])
+    display(Markdown("Latencies are one client's sequential queries on 2 cores shared with other work: "
+                     "compare rows of one run, not runs."))
 """),
     ("code", """\
 if vectors:
@@ -188,6 +191,14 @@ if vectors:
     fig.tight_layout()
     plt.show()
 """),
+    ("markdown", """\
+Reading: the catalogue has many near-duplicate vectors (the variants of one product differ by a
+size or a colour), so the 10th and 11th neighbours are often a hair apart and a narrow HNSW search
+(pgvector's default ef_search 40) misses some of them. The product's own setting, ef_search 200
+(`ai/repository.nearest_embeddings`), gets most of them back at a fraction of the exact scan's
+time; retrieval then ranks the candidates by name and SKU matches as well, so a near-duplicate
+swapped for its twin costs little. A Qdrant server's HNSW would need its own run where a Qdrant
+binary can be installed (`QDRANT_URL` pointed at it; `vector_bench.py` would need a server row)."""),
 ]
 
 
@@ -196,6 +207,8 @@ def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
                 for kind, src in cells]
+    for number, cell in enumerate(nb.cells):  # stable ids: an unchanged notebook diffs as nothing
+        cell.id = f"cell-{number}"
     return nb
 
 
