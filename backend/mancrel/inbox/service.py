@@ -104,8 +104,9 @@ async def receive_email(session: AsyncSession, *, channel: Any, email: InboundEm
     await session.flush()
     if contact is not None:
         await contact_service.record_contact_made(session, contact_id=contact.id, at=occurred)
-        enqueue(session, "ai.process_message", message_id=message.id)
+        # First: the profile refresh is quick, and must not wait behind a classification batch.
         request_refresh(session, contact.id)  # what they ask about shapes their recommendations
+        enqueue(session, "ai.process_message", message_id=message.id)
     _announce(session, conversation, message, contact)
     return message
 

@@ -192,7 +192,7 @@ async def test_a_new_message_about_a_product_changes_the_next_ranking(committed_
             return items if items[0]["product"]["title"] == "Camp Stove Pro" else None
 
         try:
-            after = await eventually(reranked, within=240, interval=0.3)
+            after = await eventually(reranked, within=600, interval=0.3)
         except AssertionError:
             raise AssertionError(celery_worker.output()[-4000:]) from None
         assert after[0]["reasons"][0] == f"asked about Camp Stove Pro on {_day(utcnow())}"
