@@ -3,6 +3,7 @@ import { useDirectory } from "@/features/auth/api/get-directory";
 import { useMe } from "@/features/auth/api/get-me";
 import { useTeams } from "@/features/analytics/api/analytics";
 import { filterFromParams, filterToParams } from "@/features/analytics/analytics-logic";
+import { ActivityChart } from "@/features/analytics/components/activity-chart";
 import { AnalyticsFilters } from "@/features/analytics/components/analytics-filters";
 import { AutomationChart } from "@/features/analytics/components/automation-chart";
 import { DealsChart } from "@/features/analytics/components/deals-chart";
@@ -11,7 +12,7 @@ import { PipelineChart } from "@/features/analytics/components/pipeline-chart";
 import { ResponseTimesChart } from "@/features/analytics/components/response-times-chart";
 import { RevenueChart } from "@/features/analytics/components/revenue-chart";
 
-/** Analytics: pipeline, win rate, revenue, response times, messages and the AI funnel; the URL keeps the filters. */
+/** Analytics: pipeline, win rate, revenue, response times, messages, the AI funnel and rep activity; the URL keeps the filters. */
 export function AnalyticsRoute() {
   const me = useMe();
   const [params, setParams] = useSearchParams();
@@ -37,6 +38,7 @@ export function AnalyticsRoute() {
         <ResponseTimesChart filter={filter} />
         <MessagesChart filter={filter} />
         <AutomationChart filter={filter} />
+        <ActivityChart filter={filter} />
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-import type { AnalyticsFilter, AutomationData, MessagesData, PipelineData } from "./types";
+import type { ActivityData, AnalyticsFilter, AutomationData, MessagesData, PipelineData } from "./types";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -83,4 +83,16 @@ export function funnelSteps(data: AutomationData) {
 /** Sorted entries of a count map, largest first. */
 export function countsDesc(map: Record<string, number>): { name: string; count: number }[] {
   return Object.entries(map).map(([name, count]) => ({ name: name.replace(/_/g, " "), count })).sort((a, b) => b.count - a.count);
+}
+
+export const PERIOD_HEADS: Record<MessagesData["interval"], string> = { day: "Day", week: "Week from", month: "Month from" };
+
+/** One row per rep (activities nobody owns as "Unassigned") and the activity types seen, for a stacked chart. */
+export function activityRows(data: ActivityData): { rows: Record<string, number | string>[]; types: string[] } {
+  const types = [...new Set(data.reps.flatMap((r) => Object.keys(r.by_type)))].sort();
+  const rows = data.reps.map((r) => ({
+    rep: r.owner_id === null ? "Unassigned" : r.name || "Former user", total: r.total, done: r.done,
+    ...Object.fromEntries(types.map((t) => [t, r.by_type[t] ?? 0])),
+  }));
+  return { rows, types };
 }

@@ -3,8 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, ME } from "@/test/fake-api";
 import { renderApp, signIn } from "@/test/render";
-import { defaultRange, filterFromParams, formatDuration, funnelSteps, messagesByDay } from "./analytics-logic";
-import type { AutomationData, MessagesData } from "./types";
+import { activityRows, defaultRange, filterFromParams, formatDuration, funnelSteps, messagesByDay } from "./analytics-logic";
+import type { ActivityData, AutomationData, MessagesData } from "./types";
 
 const MANAGER = { ...ME, id: "u-mia", email: "mia@example.com", full_name: "Mia Manager", role: "manager" };
 const range = { from_day: "2026-11-06", to_day: "2026-12-05" };
@@ -13,6 +13,11 @@ const messages: MessagesData = {
   ...range, from_day: "2026-12-03", interval: "day", total: 5, by_channel: { email: 4, whatsapp: 1 }, by_intent: { availability: 3, unclassified: 2 },
   days: [{ day: "2026-12-03", channel: "email", intent: "availability", count: 3 }, { day: "2026-12-05", channel: "whatsapp", intent: null, count: 1 }, { day: "2026-12-05", channel: "email", intent: null, count: 1 }],
 };
+
+const activity: ActivityData = { ...range, reps: [
+  { owner_id: "u-rita", name: "Rita Chen", total: 7, done: 5, by_type: { call: 4, meeting: 3 } },
+  { owner_id: null, name: null, total: 2, done: 0, by_type: { task: 2 } },
+] };
 
 function analyticsApi() {
   return installFakeApi({
@@ -28,6 +33,7 @@ function analyticsApi() {
     "GET /api/v1/analytics/messages": () => json(messages),
     "GET /api/v1/analytics/response-times": () => json({ ...range, first_response: { count: 10, median_seconds: 1800, p90_seconds: 7200, mean_seconds: 3000 }, resolution: { count: 4, median_seconds: 86400, p90_seconds: 172800, mean_seconds: 100000 } }),
     "GET /api/v1/analytics/automation": () => json({ ...range, ...funnel, intents: [] }),
+    "GET /api/v1/analytics/activity": () => json(activity),
   });
 }
 
@@ -48,6 +54,15 @@ describe("analytics logic", () => {
       { day: "2026-11-30", channel: "email", intent: null, count: 2 }, { day: "2026-06-01", channel: "whatsapp", intent: null, count: 1 },
     ] };
     expect(messagesByDay(weekly).rows).toEqual([{ day: "2026-06-01", email: 0, whatsapp: 1 }, { day: "2026-11-30", email: 2, whatsapp: 0 }]);
+  });
+
+  it("gives each rep a row with a count per activity type, nobody's as Unassigned", () => {
+    const { rows, types } = activityRows(activity);
+    expect(types).toEqual(["call", "meeting", "task"]);
+    expect(rows).toEqual([
+      { rep: "Rita Chen", total: 7, done: 5, call: 4, meeting: 3, task: 0 },
+      { rep: "Unassigned", total: 2, done: 0, call: 0, meeting: 0, task: 2 },
+    ]);
   });
 
   it("words durations and orders the funnel", () => {
@@ -74,6 +89,14 @@ describe("the analytics page", () => {
     const ai = screen.getByRole("region", { name: "AI automation" });
     expect(await within(ai).findByText(/40 messages decided; 12 sent automatically; precision of reviewed drafts 83.3%/)).toBeInTheDocument();
     expect(await within(screen.getByRole("region", { name: "Messages" })).findByText(/5 messages; by intent: availability 3, unclassified 2/)).toBeInTheDocument();
+    const perDay = screen.getByRole("region", { name: "Messages" });
+    await userEvent.click(within(perDay).getByRole("button", { name: "Show table" }));
+    const series = within(perDay).getByRole("table", { name: "Messages per day and channel" });
+    expect(within(series).getAllByRole("row").map((r) => r.textContent)).toEqual(["Dayemailwhatsapp", "2026-12-0330", "2026-12-0400", "2026-12-0511"]);
+    const reps = screen.getByRole("region", { name: "Rep activity" });
+    expect(await within(reps).findByText(/9 activities logged, 5 done; busiest: Rita Chen \(7\)/)).toBeInTheDocument();
+    await userEvent.click(within(reps).getByRole("button", { name: "Show table" }));
+    expect(within(reps).getAllByRole("row").map((r) => r.textContent)).toEqual(["RepTotalDonecallmeetingtask", "Rita Chen75430", "Unassigned20002"]);
   });
 
   it("narrows every chart to one team and keeps the filter in the URL", async () => {

@@ -7,6 +7,7 @@ export type RevenueData = S["ProductRevenueRead"];
 export type MessagesData = S["MessagesRead"];
 export type ResponseTimesData = S["ResponseTimesRead"];
 export type AutomationData = S["AutomationRead"];
+export type ActivityData = S["ActivityAnalyticsRead"];
 
 /** Query parameters every analytics endpoint takes. */
 export interface AnalyticsFilter {

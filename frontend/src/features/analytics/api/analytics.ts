@@ -29,6 +29,10 @@ export function useAutomationFunnel(f: AnalyticsFilter) {
   return useQuery({ queryKey: ["analytics", "automation", f], queryFn: () => unwrap(api.GET("/api/v1/analytics/automation", { params: { query: f } })), ...options });
 }
 
+export function useRepActivity(f: AnalyticsFilter) {
+  return useQuery({ queryKey: ["analytics", "activity", f], queryFn: () => unwrap(api.GET("/api/v1/analytics/activity", { params: { query: f } })), ...options });
+}
+
 /** Teams, to filter by (managers and admins only: the API refuses reps). */
 export function useTeams(enabled: boolean) {
   return useQuery({ queryKey: ["teams"], queryFn: () => unwrap(api.GET("/api/v1/teams")), enabled, staleTime: 5 * 60_000 });

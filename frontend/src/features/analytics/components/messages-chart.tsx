@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useMessageAnalytics } from "../api/analytics";
-import { countsDesc, messagesByDay } from "../analytics-logic";
+import { countsDesc, messagesByDay, PERIOD_HEADS } from "../analytics-logic";
 import type { AnalyticsFilter } from "../types";
 import { ChartCard, COLOURS } from "./chart-card";
 import { Table } from "./figure-table";
@@ -31,11 +31,16 @@ export function MessagesChart({ filter }: { filter: AnalyticsFilter }) {
           </div>
         );
       }}
-      table={(d) => (
+      table={(d) => {
+        const { rows, channels } = messagesByDay(d);
+        return (
         <>
+          <Table caption={`Messages per ${d.interval} and channel`} head={[PERIOD_HEADS[d.interval], ...channels]}
+            rows={rows.map((r) => [String(r.day), ...channels.map((c) => r[c])])} />
           <Table caption="Messages by channel" head={["Channel", "Messages"]} rows={countsDesc(d.by_channel).map((c) => [c.name, c.count])} />
           <Table caption="Messages by intent" head={["Intent", "Messages"]} rows={countsDesc(d.by_intent).map((c) => [c.name, c.count])} />
         </>
-      )} />
+        );
+      }} />
   );
 }

@@ -1,4 +1,4 @@
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatMoney } from "@/lib/format";
 import { usePipelineAnalytics } from "../api/analytics";
 import { pipelineBars } from "../analytics-logic";
@@ -18,7 +18,9 @@ export function PipelineChart({ filter }: { filter: AnalyticsFilter }) {
         <ResponsiveContainer width="100%" height={HEIGHT}>
           <BarChart data={pipelineBars(d)} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" /><XAxis dataKey="stage" /><YAxis width={64} />
-            <Tooltip /><Bar dataKey="amount" name="Open value" fill={COLOURS[0]} isAnimationActive={false} />
+            <Tooltip /><Legend />
+            <Bar dataKey="amount" name="Open value" fill={COLOURS[0]} isAnimationActive={false} />
+            <Bar dataKey="change" name="Change in range" fill={COLOURS[2]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       )}
