@@ -15,7 +15,6 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.vectorstore import get_vector_store
-from mancrel.catalog import matching
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Actor
 from mancrel.insights import recommend_scoring as scoring
@@ -60,7 +59,7 @@ async def recommend(session: AsyncSession, *, contact_id: uuid.UUID, actor: Acto
     for product_id in await repo.open_deal_products(contact_id):
         candidates.pop(product_id, None)
     await _fill_popularity(repo, candidates)
-    facts, titles = await _catalogue(session, candidates, interests)
+    facts, titles = await _catalogue(repo, candidates, interests)
     ranked = scoring.rank(candidates, interests=interests, facts=facts, titles=titles, now=now, limit=limit,
                           has_profile=bool(interests) or (profile is not None and profile.vector is not None))
     return RecommendationList(items=[_read(facts[s.product_id], s) for s in ranked])
@@ -72,28 +71,22 @@ async def _fill_popularity(repo: RecommendRepository, candidates: dict[uuid.UUID
         candidates[product_id].popularity, candidates[product_id].buyers = score, buyers
 
 
-async def _catalogue(session: AsyncSession, candidates: dict[uuid.UUID, scoring.Candidate],
+async def _catalogue(repo: RecommendRepository, candidates: dict[uuid.UUID, scoring.Candidate],
                      interests: dict[uuid.UUID, Interest]) -> tuple[dict[uuid.UUID, scoring.ProductFacts],
                                                                    dict[uuid.UUID, str]]:
-    """Live products as synced now (inactive and deleted ones are simply absent), and the titles
-    of the contact's own products the reasons name."""
+    """Live, active products as synced now (others are simply absent), and the titles of the
+    contact's own products the reasons name."""
     strongest = sorted(interests.values(), key=lambda i: -i.weight)[:MAX_PRODUCTS]
-    ids = list(candidates.keys() | {i.product_id for i in strongest})
-    products = await matching.products_by_ids(session, ids)
-    titles = {p.id: p.title for p in products}
-    facts = {p.id: _facts(p) for p in products if p.id in candidates}
+    rows = await repo.catalogue_facts(list(candidates.keys() | {i.product_id for i in strongest}))
+    titles = {row[0]: row[1] for row in rows}
+    facts = {row[0]: _facts(*row) for row in rows if row[0] in candidates}
     return facts, titles
 
 
-def _facts(product) -> scoring.ProductFacts:
-    variants = list(product.variants)
-    tracked = [v.stock for v in variants if v.stock is not None]
-    available = [v for v in variants if v.stock is None or v.stock > 0]
-    shown = available[0] if available else (variants[0] if variants else None)
-    return scoring.ProductFacts(
-        id=product.id, title=product.title, sku=getattr(shown, "sku", None), price=getattr(shown, "price", None),
-        currency=getattr(shown, "currency", None), stock=sum(tracked) if tracked else None,
-        in_stock=bool(available), repurchase_days=scoring.repurchase_days(product.product_type, product.tags))
+def _facts(product_id, title, product_type, tags, sku, price, currency, stock, in_stock) -> scoring.ProductFacts:
+    return scoring.ProductFacts(id=product_id, title=title, sku=sku, price=price, currency=currency,
+                                stock=int(stock) if stock is not None else None, in_stock=bool(in_stock),
+                                repurchase_days=scoring.repurchase_days(product_type, tags))
 
 
 def _read(facts: scoring.ProductFacts, scored: scoring.Scored) -> RecommendationRead:
