@@ -15,12 +15,13 @@ from mancrel.core.logging import configure_logging
 
 # In priority order: a worker always takes the next job from the first non-empty queue it serves
 # (`queue_order_strategy` below). What a customer or a shop is waiting for comes first (storing a
-# delivery, classifying the message, applying a catalogue change, sending mail); enrichment that can
-# lag by seconds (search embeddings, reply drafting, insights) and housekeeping come after. Under a
-# burst the enrichment queues wait and then catch up, instead of every stage slowing together.
+# delivery, the outbox relay that publishes any job whose own publish failed, classifying the
+# message and deciding its reply, applying a catalogue change, sending mail); enrichment that can
+# lag (search embeddings, insights) and housekeeping come after. Under a burst the enrichment
+# queues wait and then catch up, instead of every stage slowing together.
 QUEUES = ("webhooks", "messages", "catalog", "email", "ai", "default")
 # Tasks whose queue is not their domain's.
-ROUTES_BY_NAME = {"ai.process_message": "messages"}
+ROUTES_BY_NAME = {"ai.process_message": "messages", "outbox.relay": "webhooks"}
 # A task named "<domain>.<action>" goes to its domain's queue.
 ROUTES_BY_PREFIX = {
     "webhooks": "webhooks",
@@ -29,7 +30,7 @@ ROUTES_BY_PREFIX = {
     "inbox": "email",
     "catalog": "catalog",
     "channel": "webhooks",
-    "reply": "ai",
+    "reply": "messages",
 }
 # Longest task time limit plus headroom: a job unacknowledged for longer than the
 # visibility timeout is handed to another worker, so this must exceed every task.

@@ -7,9 +7,12 @@ from mancrel.worker.app import QUEUES, celery_app, route_task
 from tests.conftest import start_worker
 
 
-def test_customer_messages_are_classified_on_their_own_queue_ahead_of_enrichment() -> None:
+def test_customer_messages_are_classified_and_answered_ahead_of_enrichment() -> None:
     assert route_task("ai.process_message", (), {}, {}) == {"queue": "messages"}
+    assert route_task("reply.decide", (), {}, {}) == {"queue": "messages"}
     assert route_task("ai.embed_contact", (), {}, {}) == {"queue": "ai"}
+    # The relay publishes jobs whose own publish failed: starved, it would hold them all back.
+    assert route_task("outbox.relay", (), {}, {}) == {"queue": "webhooks"}
     assert QUEUES.index("webhooks") < QUEUES.index("messages") < QUEUES.index("ai") < QUEUES.index("default")
 
 
