@@ -36,3 +36,9 @@ export function productPrice(amount: string, currency: string | null): string {
     return `${amount} ${currency ?? ""}`.trim();
   }
 }
+
+/** The conversation's heading: its subject, or for a chat (which has none) the channel's name. */
+export function conversationTitle(c: Pick<Conversation, "subject" | "channel_kind">): string {
+  if (c.subject) return c.subject;
+  return isChat(c) ? `${CHANNEL_NAMES[c.channel_kind ?? ""]} chat` : "(no subject)";
+}

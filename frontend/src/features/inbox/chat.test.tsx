@@ -82,6 +82,10 @@ describe("a WhatsApp conversation", () => {
     chatApi(chat());
     await signIn();
     renderApp("/inbox/cv-wa");
+    expect(await screen.findByRole("heading", { level: 2, name: "WhatsApp chat" })).toBeInTheDocument();
+    const row = within(screen.getByRole("list", { name: "Conversations" })).getByRole("link", { name: /Ann Buyer/ });
+    expect(row).toHaveTextContent("WhatsApp chat");
+    expect(within(row).getByText("WhatsApp")).toHaveClass("badge");
     const thread = await screen.findByRole("region", { name: "Messages" });
     const theirs = await within(thread).findByRole("article", { name: "From Ann Buyer" });
     expect(theirs).toHaveClass("chat-bubble-inbound");

@@ -8,6 +8,7 @@ import { formatDateTime } from "@/lib/format";
 import { useConversations } from "../api/list-conversations";
 import { counterpartName, intentLabel, isSnoozed } from "../inbox-logic";
 import type { Conversation, InboxFilters } from "../types";
+import { CHANNEL_NAMES, conversationTitle, isChat } from "../chat-logic";
 
 interface Props {
   filters: InboxFilters;
@@ -60,9 +61,10 @@ function ConversationRow({ conversation: c, to }: { conversation: Conversation; 
           <span className="conversation-name">{name}</span>
           <time dateTime={c.last_message_at}>{formatDateTime(c.last_message_at)}</time>
         </span>
-        <span className="conversation-subject">{c.subject || "(no subject)"}</span>
+        <span className="conversation-subject">{conversationTitle(c)}</span>
         <span className="conversation-badges">
           {unread && <span className="badge badge-unread">{c.unread_count} unread</span>}
+          {isChat(c) && <span className="badge">{CHANNEL_NAMES[c.channel_kind ?? ""]}</span>}
           {c.priority && c.priority !== "normal" && <span className={`badge badge-priority-${c.priority}`}>{intentLabel(c.priority)}</span>}
           {c.intent && <span className="badge">{intentLabel(c.intent)}</span>}
           {c.status !== "open" && <span className="badge">{c.status === "closed" ? "Closed" : "Waiting"}</span>}

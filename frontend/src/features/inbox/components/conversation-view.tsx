@@ -8,7 +8,7 @@ import { useMessages } from "../api/list-messages";
 import { useUpdateConversation } from "../api/update-conversation";
 import { counterpartName } from "../inbox-logic";
 import { STATUS_LABELS, type Conversation } from "../types";
-import { isChat } from "../chat-logic";
+import { conversationTitle, isChat } from "../chat-logic";
 import { useReplyWindowClosed } from "../use-reply-window";
 import { ChatBubble } from "./chat-bubble";
 import { ConversationActions } from "./conversation-actions";
@@ -46,7 +46,7 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
           <div className="conversation-main">
             <Link className="back-link" to={backTo}>← All conversations</Link>
             <header className="conversation-header">
-              <h2 ref={heading} tabIndex={-1}>{c.subject || "(no subject)"}</h2>
+              <h2 ref={heading} tabIndex={-1}>{conversationTitle(c)}</h2>
               <p className="muted">
                 {counterpartName(c)} · {STATUS_LABELS[c.status]} ·{" "}
                 {c.assignee_id ? `Assigned to ${c.assignee_id === meId ? "you" : userNames[c.assignee_id] ?? "a colleague"}` : "Unassigned"}
