@@ -108,3 +108,17 @@ class ActivityDay(DayKey, Base):
     activity_type: Mapped[str] = mapped_column(String(20), primary_key=True)
     activity_count: Mapped[int] = mapped_column(BigInteger, default=0)
     done_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ActivityMonth(Base):
+    """ActivityDay summed per calendar month (`month`: its first day). Per-rep figures group by
+    owner, so they cannot use ALL_OWNERS; a year of them reads 12 of these rows per rep and type
+    instead of 365 (full months from here, the partial ones at the range's ends from the days)."""
+
+    __tablename__ = "analytics_activity_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    owner_key: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    activity_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    activity_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    done_count: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,15 +1,16 @@
 """Every read of the rollup tables: sums over a scope's days and owner keys."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Integer, Select, cast, desc, func, select, true
+from sqlalchemy import BigInteger, Date, Integer, Select, cast, desc, func, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.analytics.dependencies import Scope
 from mancrel.analytics.models import (
     ALL_OWNERS,
     ActivityDay,
+    ActivityMonth,
     AutomationDay,
     DealDay,
     MessageDay,
@@ -88,7 +89,33 @@ class AnalyticsRepository:
         return list((await self.session.execute(_scoped(stmt, AutomationDay, scope))).all())
 
     async def activity_by_rep(self, scope: Scope) -> list[Any]:
-        keys = (ActivityDay.owner_key, ActivityDay.activity_type)
-        stmt = (select(*keys, _count(ActivityDay.activity_count), _count(ActivityDay.done_count))
-                .group_by(*keys))
-        return list((await self.session.execute(_scoped(stmt, ActivityDay, scope, per_owner=True))).all())
+        """(owner, type, count, done): whole months inside the range from ActivityMonth, the
+        days before and after them from ActivityDay."""
+        months, edges = month_split(scope.first, scope.last)
+        parts = []
+        for first, last in edges:
+            parts.append(_scoped(select(ActivityDay.owner_key, ActivityDay.activity_type, ActivityDay.activity_count,
+                                        ActivityDay.done_count), ActivityDay, scope, first, last, per_owner=True))
+        if months is not None:
+            stmt = select(ActivityMonth.owner_key, ActivityMonth.activity_type, ActivityMonth.activity_count,
+                          ActivityMonth.done_count).where(ActivityMonth.month.between(*months))
+            owners = ActivityMonth.owner_key.in_(list(scope.owners)) if scope.owners is not None else \
+                ActivityMonth.owner_key != ALL_OWNERS
+            parts.append(stmt.where(owners))
+        rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        stmt = (select(rows.c.owner_key, rows.c.activity_type, _count(rows.c.activity_count),
+                       _count(rows.c.done_count)).group_by(rows.c.owner_key, rows.c.activity_type))
+        return list((await self.session.execute(stmt)).all())
+
+
+def month_split(first: date, last: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The whole calendar months within first..last (their first days, or None) and the day
+    ranges left over at either end."""
+    start = first if first.day == 1 else (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    end = (last + timedelta(days=1)).replace(day=1)  # the first day after the last whole month
+    if start >= end:
+        return None, [(first, last)]
+    edges = [(first, start - timedelta(days=1))] if first < start else []
+    if end <= last:
+        edges.append((end, last))
+    return (start, end - timedelta(days=1)), edges

@@ -18,6 +18,7 @@ from mancrel.analytics.histogram import bucket_of
 from mancrel.analytics.models import (
     ALL_OWNERS,
     ActivityDay,
+    ActivityMonth,
     AutomationDay,
     DealDay,
     MessageDay,
@@ -51,6 +52,8 @@ async def rebuild(session: AsyncSession, first: date, last: date) -> None:
         await session.execute(delete(model).where(model.day.between(first, last)))
         await session.execute(statement, params)
         await session.execute(_everyone(model, first, last))
+    await session.execute(delete(ActivityMonth).where(ActivityMonth.month.between(first.replace(day=1), last)))
+    await session.execute(rollup_sql.ACTIVITY_MONTHS, params)
     await session.execute(delete(ResponseDay).where(ResponseDay.day.between(first, last)))
     for metric, statement in _SAMPLES.items():
         rows = _histograms(metric, (await session.execute(statement, params)).all())

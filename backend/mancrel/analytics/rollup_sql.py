@@ -123,6 +123,17 @@ FROM activities WHERE deleted_at IS NULL AND occurred_at >= :start AND occurred_
 GROUP BY 1, 2, 3
 """)
 
+# The months of :first..:last, summed again from their days (whole months, so any day's change
+# reaches its month).
+ACTIVITY_MONTHS = text("""
+INSERT INTO analytics_activity_months (month, owner_key, activity_type, activity_count, done_count)
+SELECT date_trunc('month', day)::date, owner_key, activity_type, sum(activity_count), sum(done_count)
+FROM analytics_activity_days
+WHERE day >= date_trunc('month', CAST(:first AS date))::date
+  AND day < (date_trunc('month', CAST(:last AS date)) + interval '1 month')::date
+GROUP BY 1, 2, 3
+""")
+
 # Days whose rows changed since :since, beyond today and yesterday (which every refresh redoes):
 # a deal closed or deleted late, a suggestion reviewed days after it was decided.
 CHANGED_DAYS = text("""

@@ -1,4 +1,4 @@
-"""Analytics: daily rollups of deals, stages, products, messages, response times, AI automation, activities
+"""Analytics: daily rollups of deals, stages, products, messages, response times, AI automation, activities (and monthly)
 
 Revision ID: 0021_analytics
 Revises: 0016_replies
@@ -51,9 +51,16 @@ def upgrade() -> None:
             [sa.Column('suggestion_count', BIG, nullable=False)])
     _rollup('analytics_activity_days', [sa.Column('activity_type', sa.String(length=20), nullable=False)],
             [sa.Column('activity_count', BIG, nullable=False), sa.Column('done_count', BIG, nullable=False)])
+    op.create_table('analytics_activity_months',
+                    sa.Column('month', sa.Date(), nullable=False),
+                    sa.Column('owner_key', sa.Uuid(), nullable=False),
+                    sa.Column('activity_type', sa.String(length=20), nullable=False),
+                    sa.Column('activity_count', BIG, nullable=False), sa.Column('done_count', BIG, nullable=False),
+                    sa.PrimaryKeyConstraint('month', 'owner_key', 'activity_type',
+                                            name=op.f('pk_analytics_activity_months')))
 
 
 def downgrade() -> None:
-    for name in ('analytics_activity_days', 'analytics_automation_days', 'analytics_response_days',
+    for name in ('analytics_activity_months', 'analytics_activity_days', 'analytics_automation_days', 'analytics_response_days',
                  'analytics_message_days', 'analytics_product_days', 'analytics_stage_days', 'analytics_deal_days'):
         op.drop_table(name)

@@ -117,3 +117,13 @@ async def test_rep_activity(client, db):
     assert reps == {str(world.a.id): (3, 1, {"call": 2, "note": 1}), str(world.b.id): (1, 0, {"meeting": 1}),
                     None: (1, 0, {"note": 1})}
     assert body["reps"][0]["name"] == world.a.full_name
+
+    async def a_by_type(**query):
+        reps = (await _get(client, world.manager, "activity", **query))["reps"]
+        return next(r["by_type"] for r in reps if r["owner_id"] == str(world.a.id))
+
+    # Whole months come from the monthly rollup, the days around them from the daily one: all of
+    # February and March; then 15 January (after the 1 January call) to 5 March (one call so far).
+    assert await a_by_type(**{"from": "2024-02-01", "to": "2024-03-31"}) == {"call": 2, "note": 1}
+    assert await a_by_type(**{"from": "2024-01-15", "to": "2024-03-05"}) == {"call": 1, "note": 1}
+    assert await a_by_type(**{"from": "2023-12-01", "to": "2024-01-31"}) == {"call": 1}

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from mancrel.analytics import histogram, rollup, tasks
 from mancrel.analytics.models import ALL_OWNERS, AutomationDay, DealDay, ResponseDay, StageDay
+from mancrel.analytics.repository import month_split
 from mancrel.core.db import utcnow
 from mancrel.core.state import set_state
 from mancrel.reply.models import Suggestion
@@ -68,3 +69,15 @@ def test_histogram_percentiles_are_within_their_error_of_the_exact_nearest_rank(
         exact = ordered[int(-(-q * len(ordered) // 1)) - 1]
         assert histogram.percentile(buckets, q) == pytest.approx(exact, rel=0.011)
     assert histogram.percentile({}, 0.5) is None
+
+
+@pytest.mark.parametrize(("first", "last", "months", "edges"), [
+    (date(2024, 2, 1), date(2024, 3, 31), (date(2024, 2, 1), date(2024, 3, 31)), []),
+    (date(2024, 1, 15), date(2024, 3, 5), (date(2024, 2, 1), date(2024, 2, 29)),
+     [(date(2024, 1, 15), date(2024, 1, 31)), (date(2024, 3, 1), date(2024, 3, 5))]),
+    (date(2024, 1, 15), date(2024, 2, 10), None, [(date(2024, 1, 15), date(2024, 2, 10))]),
+    (date(2023, 12, 31), date(2024, 1, 31), (date(2024, 1, 1), date(2024, 1, 31)),
+     [(date(2023, 12, 31), date(2023, 12, 31))]),
+])
+def test_a_range_splits_into_whole_months_and_the_days_around_them(first, last, months, edges):
+    assert month_split(first, last) == (months, edges)
