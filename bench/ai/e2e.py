@@ -163,7 +163,7 @@ async def wait_for(sql: str, within: float, what: str) -> None:
 def settled(prefix: str, expected: int) -> str:
     """True once every message of the run has its suggestion and every automatic reply is sent."""
     return (f"SELECT (SELECT count(*) FROM reply_suggestions s JOIN messages m ON m.id = s.message_id "  # noqa: S608
-            f"WHERE m.sender LIKE '%@{prefix}.example') >= {expected} AND NOT EXISTS (SELECT 1 FROM "
+            f"WHERE m.sender LIKE '%@{prefix}%') >= {expected} AND NOT EXISTS (SELECT 1 FROM "
             f"reply_suggestions s JOIN messages o ON o.id = s.sent_message_id WHERE o.status IN "
             f"('queued', 'sending'))")
 
@@ -211,7 +211,7 @@ async def report(args, load: dict, load_before, mails: int) -> dict:
         "ELSE s.created_at END) - e.received_at), extract(epoch FROM m.processed_at - e.received_at) "
         "FROM inbound_events e JOIN messages m ON m.id = e.message_id "
         "JOIN reply_suggestions s ON s.message_id = m.id LEFT JOIN messages o ON o.id = s.sent_message_id "
-        "WHERE m.sender LIKE '%@run.example'")
+        "WHERE m.sender LIKE '%@run%'")
     decided = [float(r[1]) for r in measured if r[1] is not None]
     classified = [float(r[2]) for r in measured]
     decisions: dict[str, int] = {}

@@ -65,7 +65,8 @@ async def test_a_retrain_is_queued_once_enough_reviews_confirmed_intents_and_nev
     admin, rep = await make_user(db, role=Role.admin), await make_user(db)
     await reply_policy.update(db, data=PolicyUpdate(retrain_after_reviews=2), actor=admin)
     await make_product(db)
-    db.add(ModelVersion(kind="intent", version=1, is_active=False, artifact=b"-", embedding_model="test",
+    newest = await db.scalar(select(func.max(ModelVersion.version))) or 0  # a suite may have trained one
+    db.add(ModelVersion(kind="intent", version=newest + 1, is_active=False, artifact=b"-", embedding_model="test",
                         metrics={}, training_rows=1))  # the model the reviews come after
     await db.flush()
     queued = []
@@ -76,7 +77,7 @@ async def test_a_retrain_is_queued_once_enough_reviews_confirmed_intents_and_nev
         assert answer.status_code == 200
         queued.append(await _retrains(db))
     assert queued == [0, 1, 1]  # the second review reaches the setting; the third finds one waiting
-    db.add(ModelVersion(kind="intent", version=2, is_active=False, artifact=b"-", embedding_model="test",
+    db.add(ModelVersion(kind="intent", version=newest + 2, is_active=False, artifact=b"-", embedding_model="test",
                         metrics={}, training_rows=1))  # the queued retrain has produced its model
     await db.flush()
     for _ in range(2):
