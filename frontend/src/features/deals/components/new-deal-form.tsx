@@ -72,11 +72,11 @@ export function NewDealForm({ pipeline, contactId, companyId, defaultTitle = "",
         <Field label="Expected close"><input type="date" {...form.register("expected_close_date")} /></Field>
         {!contactId && (
           <Combobox label="Contact" placeholder="Search by name or email" selected={contact} onSelect={setContact}
-            options={contactOptions.data ?? []} onSearch={setContactText} loading={contactOptions.isFetching} />
+            options={contactOptions.options} onSearch={setContactText} loading={contactOptions.loading} />
         )}
         {!companyId && (
           <Combobox label="Company" placeholder="Search by name" selected={company} onSelect={setCompany}
-            options={companyOptions.data ?? []} onSearch={setCompanyText} loading={companyOptions.isFetching} />
+            options={companyOptions.options} onSearch={setCompanyText} loading={companyOptions.loading} />
         )}
         <label className="checkbox-field">
           <input type="checkbox" {...form.register("amount_from_line_items")} /> Amount is the total of its line items

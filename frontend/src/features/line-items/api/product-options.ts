@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import type { ComboOption } from "@/components/ui/combobox";
 import { api, unwrap } from "@/lib/api/client";
 import { formatPrice } from "../line-items-logic";
@@ -13,9 +13,10 @@ export interface ProductChoice extends ComboOption {
 }
 
 /** Active products matching `text`, one option per variant, with SKU, price and stock to choose by. */
-export function useProductOptions(text: string, enabled: boolean) {
+export function useProductOptions(text: string, enabled: boolean): { options: ProductChoice[]; loading: boolean } {
   const q = useDebounced(text.trim(), 250);
-  return useQuery({
+  const current = q === text.trim(); // never the previous text's options: a quick Enter must pick what was asked for
+  const query = useQuery({
     queryKey: ["products", "list", "picker", q],
     queryFn: async (): Promise<ProductChoice[]> => {
       const page = await unwrap(api.GET("/api/v1/products", { params: { query: { q: q || undefined, status: "active", limit: 15 } } }));
@@ -27,7 +28,7 @@ export function useProductOptions(text: string, enabled: boolean) {
         productId: p.id, variantId: v.id, price: v.price, currency: v.currency,
       })));
     },
-    enabled,
-    placeholderData: keepPreviousData,
+    enabled: enabled && current,
   });
+  return { options: current ? query.data ?? [] : [], loading: !current || query.isFetching };
 }

@@ -45,7 +45,7 @@ export function AddLineItem({ deal }: { deal: DealRef }) {
       <div className="form-grid">
         <Combobox label="Product" placeholder="Search the catalogue" selected={product}
           onSelect={(o) => setProduct(o as ProductChoice | null)}
-          options={options.data ?? []} onSearch={setSearch} loading={options.isFetching} />
+          options={options.options} onSearch={setSearch} loading={options.loading} />
         {!product && (
           <Field label="Or a custom item" error={tried ? titleError : undefined}>
             <input type="text" maxLength={500} value={values.title} onChange={set("title")} />
