@@ -19,6 +19,7 @@ Stores measured, one query at a time after a warm-up:
 
 import argparse
 import asyncio
+import importlib
 import json
 import statistics
 import sys
@@ -131,10 +132,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
 
-    import replies_catalogue
     from mancrel.ai.embeddings import embed
     from mancrel.core.embedded import EmbeddedPostgres
 
+    replies_catalogue = importlib.import_module("replies_catalogue")  # bench/ai, put on the path above
     products = replies_catalogue.generate(n=args.products)
     texts = _texts(products)
     lines = (ROOT / "bench/ai/replies_questions.jsonl").read_text().splitlines()
