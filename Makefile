@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint backend-test fuzz probe clean
+.PHONY: run test install lint backend-test fuzz probe notebooks clean
 
 # One line per slow step, with a spinner and its time; a step's output is shown only if it fails.
 STEP = $(PYTHON) -P backend/mancrel/core/console.py
@@ -45,6 +45,12 @@ fuzz: install
 # the embedded servers' credentials and the supervisor's restarts. About five minutes.
 probe: install frontend-build
 	cd backend && ../$(PY) tests/probe/run_probe.py
+
+# ml_notebooks/: the model-evaluation and vector notebooks, rebuilt (and executed) from the JSON
+# outputs of bench/; NOTEBOOKS_ARGS=--vectors re-measures pgvector against Qdrant first (minutes).
+notebooks: install
+	$(PY) -m pip install --quiet -r ml_notebooks/requirements.txt
+	$(PY) ml_notebooks/build.py $(NOTEBOOKS_ARGS)
 
 # Web app (frontend/): npm ci once per lockfile, a build only when a source changed, and the
 # Playwright journeys against a real `mancrel run` (Debian's Chromium, installed when missing).
