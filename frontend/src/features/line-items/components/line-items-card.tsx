@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryState } from "@/components/ui/query-state";
@@ -20,6 +21,8 @@ export function LineItemsCard({ deal, onDriveAmount, driveError }: Props) {
   const update = useUpdateLineItem(deal.id);
   const remove = useDeleteLineItem(deal.id);
   const busy = update.isPending || remove.isPending;
+  // The box shows the rep's choice at once while the deal saves; the server's answer then takes over.
+  const [driving, setDriving] = useState<boolean | null>(null);
   const error = update.error ?? remove.error ?? driveError;
 
   return (
@@ -46,8 +49,11 @@ export function LineItemsCard({ deal, onDriveAmount, driveError }: Props) {
             <div className="line-items-total">
               <span>Total: <output aria-label="Line items total">{formatPrice(list.total, list.currency)}</output></span>
               <label className="checkbox-field">
-                <input type="checkbox" checked={list.amount_from_line_items}
-                  onChange={(e) => void onDriveAmount(e.target.checked).catch(() => undefined)} />
+                <input type="checkbox" checked={driving ?? list.amount_from_line_items} disabled={driving !== null}
+                  onChange={(e) => {
+                    setDriving(e.target.checked);
+                    void onDriveAmount(e.target.checked).catch(() => undefined).finally(() => setDriving(null));
+                  }} />
                 Total drives the deal's amount
               </label>
             </div>
