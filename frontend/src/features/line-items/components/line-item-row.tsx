@@ -60,7 +60,7 @@ export function LineItemRow({ item, busy, onSave, onRemove }: Props) {
       <td data-label="Unit price">{input("unit_price", "Unit price", "decimal")}</td>
       <td data-label="Discount %">{input("discount_percent", "Discount", "decimal")}</td>
       <td data-label="Total">{formatPrice(preview ?? item.line_total, item.currency)}</td>
-      <td>
+      <td className="line-item-actions">
         <button type="button" className="button button-ghost button-small" disabled={busy} aria-label={`Remove ${item.title}`} onClick={onRemove}>
           Remove
         </button>
