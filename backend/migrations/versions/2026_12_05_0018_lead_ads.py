@@ -5,7 +5,7 @@ The unique index covers soft-deleted deals too: a lead Meta delivers again after
 its deal must not bring the deal back as a second one.
 
 Revision ID: 0018_lead_ads
-Revises: 0016_replies
+Revises: 0017_meta
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0018_lead_ads"
-down_revision: str | Sequence[str] | None = "0016_replies"
+down_revision: str | Sequence[str] | None = "0017_meta"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

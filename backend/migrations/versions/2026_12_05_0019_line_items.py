@@ -2,7 +2,7 @@
 per-product interests, product popularity and profile refresh requests (insights)
 
 Revision ID: 0019_line_items
-Revises: 0016_replies
+Revises: 0018_lead_ads
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from pgvector.sqlalchemy import Vector
 
 revision: str = '0019_line_items'
-down_revision: str | Sequence[str] | None = '0016_replies'
+down_revision: str | Sequence[str] | None = "0018_lead_ads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

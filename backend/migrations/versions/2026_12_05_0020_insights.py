@@ -1,7 +1,7 @@
 """Insights: lead scores and their models, churn alerts, opportunities
 
 Revision ID: 0020_insights
-Revises: 0016_replies
+Revises: 0019_line_items
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0020_insights'
-down_revision: str | Sequence[str] | None = '0016_replies'
+down_revision: str | Sequence[str] | None = "0019_line_items"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Analytics: daily rollups of deals, stages, products, messages, response times, AI automation, activities (and monthly)
 
 Revision ID: 0021_analytics
-Revises: 0016_replies
+Revises: 0020_insights
 Create Date: 2026-12-05 21:30:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0021_analytics'
-down_revision: str | Sequence[str] | None = '0016_replies'
+down_revision: str | Sequence[str] | None = "0020_insights"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

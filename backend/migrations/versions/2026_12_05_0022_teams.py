@@ -1,7 +1,7 @@
 """Teams (members, intents, working hours, round-robin turn), reply escalations with re-route counts, suggestions' confirmed intent
 
 Revision ID: 0022_teams
-Revises: 0016_replies
+Revises: 0021_analytics
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0022_teams'
-down_revision: str | Sequence[str] | None = '0016_replies'
+down_revision: str | Sequence[str] | None = "0021_analytics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

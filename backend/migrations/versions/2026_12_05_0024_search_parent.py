@@ -5,7 +5,7 @@ products and contacts. A message hit is shown inside its conversation, and searc
 conversation's visibility at query time, so the document keeps the conversation's id.
 
 Revision ID: 0024_search_parent
-Revises: 0016_replies
+Revises: 0022_teams
 Create Date: 2026-12-05 21:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024_search_parent"
-down_revision: str | Sequence[str] | None = "0016_replies"
+down_revision: str | Sequence[str] | None = "0022_teams"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
