@@ -91,8 +91,8 @@ describe("the analytics page", () => {
     expect(await within(screen.getByRole("region", { name: "Messages" })).findByText(/5 messages; by intent: availability 3, unclassified 2/)).toBeInTheDocument();
     const perDay = screen.getByRole("region", { name: "Messages" });
     await userEvent.click(within(perDay).getByRole("button", { name: "Show table" }));
-    const series = within(perDay).getByRole("table", { name: "Messages per day and channel" });
-    expect(within(series).getAllByRole("row").map((r) => r.textContent)).toEqual(["Dayemailwhatsapp", "2026-12-0330", "2026-12-0400", "2026-12-0511"]);
+    const series = within(perDay).getByRole("table", { name: "Messages per day and channel (quiet days left out)" });
+    expect(within(series).getAllByRole("row").map((r) => r.textContent)).toEqual(["Dayemailwhatsapp", "2026-12-0330", "2026-12-0511"]);
     const reps = screen.getByRole("region", { name: "Rep activity" });
     expect(await within(reps).findByText(/9 activities logged, 5 done; busiest: Rita Chen \(7\)/)).toBeInTheDocument();
     await userEvent.click(within(reps).getByRole("button", { name: "Show table" }));

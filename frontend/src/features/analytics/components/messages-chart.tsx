@@ -35,8 +35,9 @@ export function MessagesChart({ filter }: { filter: AnalyticsFilter }) {
         const { rows, channels } = messagesByDay(d);
         return (
         <>
-          <Table caption={`Messages per ${d.interval} and channel`} head={[PERIOD_HEADS[d.interval], ...channels]}
-            rows={rows.map((r) => [String(r.day), ...channels.map((c) => r[c])])} />
+          {/* Quiet periods are left out: a month of zero rows is noise to a screen reader user. */}
+          <Table caption={`Messages per ${d.interval} and channel (quiet ${d.interval}s left out)`} head={[PERIOD_HEADS[d.interval], ...channels]}
+            rows={rows.filter((r) => channels.some((c) => Number(r[c]) > 0)).map((r) => [String(r.day), ...channels.map((c) => r[c])])} />
           <Table caption="Messages by channel" head={["Channel", "Messages"]} rows={countsDesc(d.by_channel).map((c) => [c.name, c.count])} />
           <Table caption="Messages by intent" head={["Intent", "Messages"]} rows={countsDesc(d.by_intent).map((c) => [c.name, c.count])} />
         </>
