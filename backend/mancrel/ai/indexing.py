@@ -10,6 +10,7 @@ messages are found by their words (full text and trigrams) rather than by paraph
 import html
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,41 +96,44 @@ async def index_product(session: AsyncSession, product_id: uuid.UUID) -> bool:
     return True
 
 
-async def index_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
-    contact = await contact_service.get(session, contact_id)
-    if contact is None or contact.deleted_at is not None:
-        await remove_record(session, entity_type="contact", entity_id=contact_id)
+async def _index_owned(session: AsyncSession, entity_type: str, record_id: uuid.UUID, record: Any,
+                       text: "Callable[[Any], Awaitable[tuple[str, str, str]]]") -> bool:
+    """Index a live CRM record under its owner, or drop it from search when it is gone or deleted."""
+    if record is None or record.deleted_at is not None:
+        await remove_record(session, entity_type=entity_type, entity_id=record_id)
         return False
-    company = await company_service.get(session, contact.company_id) if contact.company_id else None
-    title, snippet, body = contact_text(contact, getattr(company, "name", None))
-    await index_record(session, entity_type="contact", entity_id=contact.id, owner_id=contact.owner_id,
+    title, snippet, body = await text(record)
+    await index_record(session, entity_type=entity_type, entity_id=record.id, owner_id=record.owner_id,
                        title=title, snippet=snippet, body=body)
     return True
+
+
+async def _company_name(session: AsyncSession, company_id: uuid.UUID | None) -> str | None:
+    company = await company_service.get(session, company_id) if company_id else None
+    return getattr(company, "name", None)
+
+
+async def index_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
+    async def text(contact: Any) -> tuple[str, str, str]:
+        return contact_text(contact, await _company_name(session, contact.company_id))
+
+    return await _index_owned(session, "contact", contact_id, await contact_service.get(session, contact_id), text)
 
 
 async def index_company(session: AsyncSession, company_id: uuid.UUID) -> bool:
-    company = await company_service.get(session, company_id)
-    if company is None or company.deleted_at is not None:
-        await remove_record(session, entity_type="company", entity_id=company_id)
-        return False
-    title, snippet, body = company_text(company)
-    await index_record(session, entity_type="company", entity_id=company.id, owner_id=company.owner_id,
-                       title=title, snippet=snippet, body=body)
-    return True
+    async def text(company: Any) -> tuple[str, str, str]:
+        return company_text(company)
+
+    return await _index_owned(session, "company", company_id, await company_service.get(session, company_id), text)
 
 
 async def index_deal(session: AsyncSession, deal_id: uuid.UUID) -> bool:
-    deal = await deal_service.get(session, deal_id)
-    if deal is None or deal.deleted_at is not None:
-        await remove_record(session, entity_type="deal", entity_id=deal_id)
-        return False
-    company = await company_service.get(session, deal.company_id) if deal.company_id else None
-    contact = await contact_service.get(session, deal.contact_id) if deal.contact_id else None
-    contact_name = " ".join(filter(None, [contact.first_name, contact.last_name])) if contact else None
-    title, snippet, body = deal_text(deal, getattr(company, "name", None), contact_name)
-    await index_record(session, entity_type="deal", entity_id=deal.id, owner_id=deal.owner_id,
-                       title=title, snippet=snippet, body=body)
-    return True
+    async def text(deal: Any) -> tuple[str, str, str]:
+        contact = await contact_service.get(session, deal.contact_id) if deal.contact_id else None
+        contact_name = " ".join(filter(None, [contact.first_name, contact.last_name])) if contact else None
+        return deal_text(deal, await _company_name(session, deal.company_id), contact_name)
+
+    return await _index_owned(session, "deal", deal_id, await deal_service.get(session, deal_id), text)
 
 
 INDEXERS = {"product": index_product, "contact": index_contact, "company": index_company, "deal": index_deal}

@@ -21,15 +21,15 @@ from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
 from mancrel.inbox.exceptions import ReplyWindowClosed
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat
-from mancrel.inbox.models import Conversation, ConversationStatus, DeliveryStatus, Direction, Message
+from mancrel.inbox.models import Conversation, DeliveryStatus, Direction, Message
 from mancrel.inbox.repository import InboxRepository
 from mancrel.inbox.store import (
     announce,
     insert_message,
     new_conversation,
     owner_of,
-    publish_conversation_event,
     publish_message_event,
+    queue_outbound,
     touch,
 )
 from mancrel.worker.outbox import enqueue
@@ -182,17 +182,7 @@ async def reply_chat(session: AsyncSession, *, conversation: Conversation, chann
         provider_message_id=f"pending:{message_id}",
         in_reply_to=last.provider_message_id if last is not None and channel.kind == ChannelKind.whatsapp else None,
         status=DeliveryStatus.queued, author_id=getattr(actor, "id", None), processed_at=now, occurred_at=now)
-    session.add(message)
-    touch(conversation, now, inbound=False)
-    conversation.unread_count = 0
-    if conversation.status == ConversationStatus.open:
-        conversation.status = ConversationStatus.pending  # waiting for the customer now
-    await session.flush()
-    enqueue(session, SEND_JOB, message_id=message.id)
-    owner_id = await owner_of(session, conversation)
-    publish_message_event(session, "message.created", conversation, message, owner_id)
-    publish_conversation_event(session, conversation, owner_id)
-    return message
+    return await queue_outbound(session, conversation, message, send_job=SEND_JOB)
 
 
 async def outbound_chat(session: AsyncSession, message_id: uuid.UUID) -> OutboundChat | None:

@@ -29,7 +29,6 @@ from mancrel.inbox.inbound import InboundEmail
 from mancrel.inbox.models import (
     Attachment,
     Conversation,
-    ConversationStatus,
     DeliveryStatus,
     Direction,
     Message,
@@ -39,7 +38,8 @@ from mancrel.inbox.store import announce as _announce
 from mancrel.inbox.store import insert_message as _insert
 from mancrel.inbox.store import new_conversation as _new_conversation
 from mancrel.inbox.store import owner_of as _owner_of
-from mancrel.inbox.store import publish_conversation_event, publish_message_event
+from mancrel.inbox.store import publish_conversation_event as publish_conversation_event  # for the reply step
+from mancrel.inbox.store import publish_message_event, queue_outbound
 from mancrel.inbox.store import touch as _touch
 from mancrel.inbox.text import html_to_text, subject_key
 from mancrel.insights.profile_signal import request_refresh
@@ -234,17 +234,7 @@ async def reply(session: AsyncSession, *, conversation: Conversation, text: str,
                      .startswith("sha256:") else None),
         references=_thread_ids(thread), status=DeliveryStatus.queued, author_id=getattr(actor, "id", None),
         processed_at=utcnow(), occurred_at=utcnow())
-    session.add(message)
-    _touch(conversation, message.occurred_at, inbound=False)
-    conversation.unread_count = 0
-    if conversation.status == ConversationStatus.open:
-        conversation.status = ConversationStatus.pending  # waiting for the customer now
-    await session.flush()
-    enqueue(session, "email.send_message", message_id=message.id)
-    owner_id = await _owner_of(session, conversation)
-    publish_message_event(session, "message.created", conversation, message, owner_id)
-    publish_conversation_event(session, conversation, owner_id)
-    return message
+    return await queue_outbound(session, conversation, message, send_job="email.send_message")
 
 
 async def outbound_email(session: AsyncSession, message_id: uuid.UUID) -> OutboundEmail | None:

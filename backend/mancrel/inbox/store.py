@@ -1,6 +1,7 @@
 """What every intake and reply of the inbox shares, whatever the channel: a new conversation,
 inserting a message once, a conversation's bookkeeping when a message arrives or leaves, and the
-live events browsers hear. Below service.py (email) and chat.py (WhatsApp, Messenger)."""
+live events browsers hear, and handing a reply to its channel's send job. Below service.py (email)
+and chat.py (WhatsApp, Messenger)."""
 
 import uuid
 from datetime import datetime
@@ -15,6 +16,7 @@ from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
 from mancrel.inbox.models import Conversation, ConversationStatus, Message
 from mancrel.inbox.text import subject_key
+from mancrel.worker.outbox import enqueue
 
 
 def new_conversation(channel_id: uuid.UUID, counterpart: str, subject: str, *, contact_id: uuid.UUID | None,
@@ -83,3 +85,20 @@ def announce(session: AsyncSession, conversation: Conversation, message: Message
     owner_id = contact.owner_id if contact is not None else None
     publish_message_event(session, "message.created", conversation, message, owner_id)
     publish_conversation_event(session, conversation, owner_id)
+
+
+async def queue_outbound(session: AsyncSession, conversation: Conversation, message: Message, *,
+                         send_job: str) -> Message:
+    """Store a reply as queued and hand it to its channel's send job (after commit); the
+    conversation now waits for the customer, and browsers hear of both."""
+    session.add(message)
+    touch(conversation, message.occurred_at, inbound=False)
+    conversation.unread_count = 0
+    if conversation.status == ConversationStatus.open:
+        conversation.status = ConversationStatus.pending  # waiting for the customer now
+    await session.flush()
+    enqueue(session, send_job, message_id=message.id)
+    owner_id = await owner_of(session, conversation)
+    publish_message_event(session, "message.created", conversation, message, owner_id)
+    publish_conversation_event(session, conversation, owner_id)
+    return message
