@@ -17,6 +17,8 @@ LOOKS_SECRET = re.compile(r"secret|password|token|credential|encrypted|hash|api_
 NOT_SECRET = {
     ("catalog_sources", "previous_secret_expires_at"),  # when the old secret stops verifying
     ("inbound_events", "replay_token"),  # a provider's one-time nonce, spent once stored
+    ("channels", "token_error"),  # Meta's refusal of the access token (its message, never the token)
+    ("channels", "token_error_at"),
 }
 
 
