@@ -1,8 +1,13 @@
-"""Shared by the CRM bench scripts: where the data lives and how to reach it."""
+"""Shared by the CRM bench scripts (and bench/insights): where the data lives, how to reach it, and
+one `mancrel serve` started and waited for."""
 
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 BACKEND = Path(__file__).resolve().parents[2] / "backend"
 sys.path.insert(0, str(BACKEND))
@@ -24,3 +29,18 @@ def bench_env(database_url: str, redis_url: str | None = None) -> dict[str, str]
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
+
+
+def start_api(env: dict, port: int, *, within: float = 120) -> subprocess.Popen:
+    """One `mancrel serve` on 127.0.0.1:`port`, returned once /healthz answers."""
+    process = subprocess.Popen([sys.executable, "-m", "mancrel", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("the API did not start")

@@ -30,8 +30,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from common import DEFAULT_DATA_DIR, bench_env
-from measure import percentile, start_api, wait_for_prewarm
+from common import DEFAULT_DATA_DIR, bench_env, start_api
+from measure import percentile, wait_for_prewarm
 
 READS = ("contacts list", "name search", "contact", "contact timeline", "board")
 WRITES = ("create contact", "edit contact", "move deal")

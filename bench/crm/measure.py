@@ -16,14 +16,12 @@ import itertools
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import asyncpg
 import httpx
-from common import BACKEND, DEFAULT_DATA_DIR, bench_env
+from common import DEFAULT_DATA_DIR, bench_env, start_api
 
 WARMUP = 20
 
@@ -86,20 +84,6 @@ def wait_for_prewarm(postgres) -> None:
     while postgres.prewarming() and time.monotonic() - started < 300:
         time.sleep(0.5)
     print(f"prewarm done after {time.monotonic() - started + 1:.1f} s", flush=True)
-
-
-def start_api(env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "mancrel", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("the API did not start")
 
 
 def cases(fx: dict) -> list[tuple[str, str, list[str]]]:

@@ -30,7 +30,7 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[0] / "crm"))
-from common import bench_env  # noqa: E402  (bench/crm/common.py puts backend/ on the path)
+from common import bench_env, start_api  # noqa: E402  (bench/crm/common.py puts backend/ on the path)
 
 RESULTS = HERE / "results" / "analytics_latency.json"
 MARK = "bench_analytics_extended"
@@ -257,8 +257,6 @@ def main() -> None:
 
     from mancrel.core.embedded import EmbeddedPostgres, EmbeddedValkey, free_port
 
-    sys.path.insert(0, str(HERE.parents[0] / "crm"))
-    from measure import start_api  # bench/crm/measure.py: one `mancrel serve`, waited for
 
     postgres = EmbeddedPostgres(Path(args.data_dir) / "postgres")
     valkey = EmbeddedValkey(Path(args.data_dir) / "valkey")

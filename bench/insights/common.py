@@ -11,7 +11,7 @@ from pathlib import Path
 _spec = importlib.util.spec_from_file_location("crm_common", Path(__file__).resolve().parents[1] / "crm" / "common.py")
 _crm = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_crm)
-BACKEND, BENCH_SECRET, bench_env = _crm.BACKEND, _crm.BENCH_SECRET, _crm.bench_env
+BACKEND, BENCH_SECRET, bench_env, start_api = _crm.BACKEND, _crm.BENCH_SECRET, _crm.bench_env, _crm.start_api
 
 DEFAULT_DATA_DIR = Path(os.environ.get("MANCREL_BENCH_RECO_DIR", "/tmp/mancrel-bench-reco"))  # noqa: S108
 FULL = {"products": 100_000, "customers": 50_000}
@@ -30,5 +30,5 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-__all__ = ["BACKEND", "BENCH_SECRET", "DEFAULT_DATA_DIR", "END", "FULL", "HOLDOUT", "SPAN", "SPLIT", "bench_env",
+__all__ = ["BACKEND", "BENCH_SECRET", "DEFAULT_DATA_DIR", "END", "FULL", "HOLDOUT", "SPAN", "SPLIT", "bench_env", "start_api",
            "percentile", "sizes"]

@@ -15,14 +15,12 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import asyncpg
 import httpx
-from common import BACKEND, DEFAULT_DATA_DIR, bench_env, percentile
+from common import DEFAULT_DATA_DIR, bench_env, percentile, start_api
 
 
 async def fixtures(url: str, n: int) -> dict:
@@ -42,20 +40,6 @@ async def fixtures(url: str, n: int) -> dict:
     sample = random.Random(7).sample(list(rows), min(n, len(rows)))
     return {"warm": [(r["contact_id"], r["owner_id"]) for r in sample],
             "cold": [(r["id"], r["owner_id"]) for r in cold], "manager": manager, "counts": dict(counts)}
-
-
-def start_api(env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "mancrel", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("the API did not start")
 
 
 def timed(client: httpx.Client, calls: list[tuple[str, dict]]) -> list[float]:

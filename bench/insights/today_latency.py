@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 BACKEND = HERE.parents[1] / "backend"
 sys.path.insert(0, str(BACKEND))
 sys.path.insert(0, str(HERE))
+from common import start_api  # noqa: E402  (bench/insights/common.py: one `mancrel serve`, waited for)
 
 FILLER_SQL = """
 INSERT INTO contacts (id, first_name, last_name, emails, owner_id, created_at, updated_at)
@@ -102,20 +102,6 @@ async def prepare(url: str, contacts: int, filler: int, seed: int) -> dict:
     finally:
         await conn.close()
     return {"users": {k: (u.id, u.role) for k, u in users.items()}, "counts": counts}
-
-
-def start_api(env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "mancrel", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=BACKEND, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("the API did not start")
 
 
 def _timed(client: httpx.Client, path: str, headers: dict, n: int) -> tuple[list[float], httpx.Response]:
