@@ -55,8 +55,10 @@ class Settings(BaseSettings):
     refresh_reuse_grace_seconds: int = 5
 
     db_pool_size: int = 10
-    # Customer messages classified together in one forward pass by `ai.process_message`.
-    ai_message_batch: int = Field(default=64, ge=1, le=512)
+    # Customer messages classified together in one forward pass by `ai.process_message`. A job takes
+    # what is waiting, up to this many, so a large cap costs nothing at low traffic; 256 is where the
+    # worker first met 300 email-length messages/s on 2 cores (bench/README.md, "Inbox").
+    ai_message_batch: int = Field(default=256, ge=1, le=512)
     # The `openai` reply provider (reply/openai_provider.py): any OpenAI-compatible chat endpoint.
     llm_base_url: str | None = None
     llm_api_key: str | None = None
