@@ -124,12 +124,22 @@ async def _draft_and_gate(session: AsyncSession, suggestion: Suggestion, message
                        no_draft_reason=draft.reason)
 
 
+# Intents whose answer is about the product the customer names: a draft that leaves it out (a policy
+# text alone) has not answered the question, however confident the classification.
+ANSWERS_ABOUT_THE_PRODUCT = frozenset({"support", "product_question", "availability", "pricing"})
+
+
 async def _blockers(session: AsyncSession, suggestion: Suggestion, facts: Facts, policy: Policy) -> list[str]:
     """What keeps a confident, grounded draft from going out on its own."""
     repo = SuggestionRepository(session)
     found: list[str] = []
     if facts.products and all(p.match == "search" for p in facts.products):
         found.append("the product was found by search, not named by the customer")
+    named = [p for p in facts.products if p.match != "search"]
+    if (named and suggestion.draft_text and suggestion.intent in ANSWERS_ABOUT_THE_PRODUCT
+            and not any(p.named_in(suggestion.draft_text) for p in named)):
+        # "How do I set the grinder finer?" answered with the warranty text alone: true, but no answer.
+        found.append("the draft does not mention the product the customer asked about")
     quiet = policy.quiet_hours
     if quiet is not None and quiet.contains(utcnow()):
         found.append(f"quiet hours ({quiet.start:%H:%M}-{quiet.end:%H:%M} {quiet.timezone}): nothing is sent "

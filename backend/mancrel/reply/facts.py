@@ -42,6 +42,12 @@ class ProductFact:
     def in_stock(self) -> bool:
         return any(v.stock is None or v.stock > 0 for v in self.variants)
 
+    def named_in(self, text: str) -> bool:
+        """Whether `text` names this product, by its title or one of its SKUs (case-insensitive)."""
+        lowered = text.lower()
+        return bool(self.title and self.title.lower() in lowered) or any(
+            v.sku and v.sku.lower() in lowered for v in self.variants)
+
 
 @dataclass(frozen=True)
 class KnowledgeFact:

@@ -165,11 +165,8 @@ def _skus(text: str) -> list[re.Match]:
 def _check_stock_words(draft: str, facts: Facts, fail) -> None:
     """"In stock" about a product that has none, or "out of stock" about one that has some."""
     for sentence in SENTENCE.split(draft):
-        lowered = sentence.lower()
         for p in facts.products:
-            named = (p.title and p.title.lower() in lowered) or any(
-                v.sku and v.sku.lower() in lowered for v in p.variants)
-            if not named:
+            if not p.named_in(sentence):
                 continue
             says_out = OUT_OF_STOCK.search(sentence) is not None
             says_in = not says_out and IN_STOCK.search(sentence) is not None

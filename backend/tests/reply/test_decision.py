@@ -200,3 +200,21 @@ async def test_a_whatsapp_question_answered_after_the_24_hour_window_waits_for_a
     suggestion = await decide_message(db, message.id)
     assert (suggestion.decision, suggestion.status) == ("approval", "pending")
     assert suggestion.reasons[0].startswith("window closed") and await _outbound(db, conversation.id) == []
+
+
+async def test_a_support_answer_that_leaves_out_the_product_asked_about_waits_for_a_person(db):
+    # A confident "support" question about a named product, answered with a policy text alone: true, but
+    # not an answer to "how do I ...", so it must not leave on its own (found by the team-written set, rq-063).
+    await make_product(db)
+    await make_knowledge(db, topic="warranty", intents=("support",),
+                         body="Every product carries a two-year warranty; write to us with your order number.")
+    message = await classified_message(db, text="How do I wash the Merino Hiking Socks so they keep their shape?",
+                                       intent="support", confidence=0.99)
+    suggestion = await decide_message(db, message.id)
+    assert (suggestion.decision, suggestion.status) == ("approval", "pending")
+    assert suggestion.reasons == ["the draft does not mention the product the customer asked about"]
+    assert await _outbound(db, message.conversation_id) == []
+    # The same policy text answering a question that names no product still goes out on its own.
+    general = await classified_message(db, text="What warranty do your products have?", intent="support",
+                                       confidence=0.99)
+    assert (await decide_message(db, general.id)).status == "sent"
