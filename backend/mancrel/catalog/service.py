@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.search_index import remove_record
+from mancrel.catalog import live
 from mancrel.catalog.models import Product
 from mancrel.catalog.normalise import NormalisedProduct
 from mancrel.catalog.repository import ProductRepository
@@ -35,7 +36,7 @@ async def apply_products(session: AsyncSession, *, source_id: uuid.UUID,
     """Upsert normalised products with their variants; older versions than those held are
     skipped. Each batch is one guarded statement per kind (repository.UPSERT_LIVE), which
     takes the rows' locks: a concurrent older version waits, then finds itself stale.
-    Returns what was written."""
+    Returns what was written; browsers hear of it after commit (live.py)."""
     repo = ProductRepository(session)
     written: dict[str, tuple[uuid.UUID, bool]] = {}
     unique = newest_per_id(products)
@@ -49,6 +50,11 @@ async def apply_products(session: AsyncSession, *, source_id: uuid.UUID,
             else:
                 enqueue(session, "ai.embed_product", product_id=product_id)
         written.update(applied)
+    # Only what was written: a stale replay or a duplicate tells no browser anything.
+    if written:
+        gone = {p.external_id for p in unique if p.deleted}
+        live.note_changes(session, updated=[pid for ext, (pid, _) in written.items() if ext not in gone],
+                          deleted=[pid for ext, (pid, _) in written.items() if ext in gone])
     return written
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.catalog import poller, source_service
+from mancrel.catalog import live, poller, source_service
 from mancrel.catalog.limits import check_product
 from mancrel.catalog.models import CatalogEvent, CatalogSource, EventStatus, SourceKind
 from mancrel.catalog.normalise import MalformedPayload, NormalisedProduct, parse_event
@@ -250,6 +250,7 @@ async def _poll_locked(session: AsyncSession, source: CatalogSource, *, full: bo
         gone = await ProductRepository(session).tombstone_missing(source.id, seen, started)
         for product_id in gone:
             await forget_product(session, product_id)
+        live.note_changes(session, deleted=gone)
         result.tombstoned = len(gone)
         result.drift = result.written + len(gone)
         source.last_reconciled_at, source.last_reconcile_drift = started, result.drift
