@@ -142,8 +142,8 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/ai/knowledge": Restricted(ADMIN),
     "/api/v1/ai/knowledge/{entry_id}": Restricted(ADMIN, path=ANY_ID),
     "/api/v1/ai/knowledge/{entry_id}/versions": Restricted(ADMIN, path=ANY_ID),
-    "/api/v1/ai/policy": Restricted(ADMIN),
-    "/api/v1/ai/calibration": Restricted(ADMIN),
+    "/api/v1/ai/policy": Restricted(STAFF),  # managers set the AI policy too (issue 22)
+    "/api/v1/ai/calibration": Restricted(STAFF),
     "/api/v1/teams": Restricted(STAFF),
     "/api/v1/teams/{team_id}": Restricted(STAFF, path=ANY_ID),
     "/api/v1/suggestions/audit.csv": Restricted(ADMIN),

@@ -1,4 +1,5 @@
-"""The reply API: knowledge entries and the policy (admins), suggestions and their audit."""
+"""The reply API: knowledge entries (admins), the policy and its calibration (managers and admins),
+suggestions and their audit."""
 
 import uuid
 from typing import Annotated
@@ -6,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from mancrel.auth.dependencies import AdminUser, CurrentUser
+from mancrel.auth.dependencies import AdminUser, CurrentUser, ManagerUser
 from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
 from mancrel.core.types import UtcDateTime
@@ -77,19 +78,21 @@ async def put_reply_preferences(contact_id: uuid.UUID, data: ReplyPreferences, u
 
 
 @ai_router.get("/calibration")
-async def get_calibration(_: AdminUser, session: SessionDep) -> dict:
+async def get_calibration(_: ManagerUser, session: SessionDep) -> dict:
     """From the suggestions people reviewed: precision (approved or edited over reviewed) per
     confidence band and intent, and at each threshold the auto-send share and its precision."""
     return await calibration.report(session)
 
 
+# Managers run the sales team and answer for what is sent to customers, so they set when the AI
+# may answer on its own (issue 22); every change is audited with who made it and the diff.
 @ai_router.get("/policy", response_model=Policy)
-async def get_policy(_: AdminUser, session: SessionDep) -> Policy:
+async def get_policy(_: ManagerUser, session: SessionDep) -> Policy:
     return await reply_policy.load(session)
 
 
 @ai_router.patch("/policy", response_model=Policy)
-async def update_policy(data: PolicyUpdate, user: AdminUser, session: SessionDep) -> Policy:
+async def update_policy(data: PolicyUpdate, user: ManagerUser, session: SessionDep) -> Policy:
     return await reply_policy.update(session, data=data, actor=user)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from mancrel.ai.models import TrainingExample
+from mancrel.audit.models import AuditEntry
 from mancrel.catalog.models import ProductVariant
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
@@ -78,6 +79,23 @@ async def test_policy_defaults_and_partial_changes(client, db):
     assert (after["mode"], after["approval_threshold"]) == ("shadow", 0.6)
     assert (after["intent_rules"]["pricing"], after["intent_rules"]["spam"]) == ("approval_only", "never_reply")
     assert (await client.patch("/api/v1/ai/policy", headers=auth_headers(rep), json={"mode": "off"})).status_code == 403
+
+
+async def test_managers_read_and_change_the_policy_audited_with_who_and_the_diff_and_reps_may_not(client, db):
+    manager, rep = await make_user(db, role=Role.manager), await make_user(db)
+    assert (await client.get("/api/v1/ai/policy", headers=auth_headers(manager))).json()["auto_send_threshold"] == 0.9
+    changed = await client.patch("/api/v1/ai/policy", headers=auth_headers(manager),
+                                 json={"auto_send_threshold": 0.93, "intent_rules": {"returns_refund": "never_reply"}})
+    assert changed.status_code == 200 and changed.json()["auto_send_threshold"] == 0.93
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "reply_policy.updated")
+                            .order_by(AuditEntry.occurred_at.desc()).limit(1))
+    assert (entry.actor_id, entry.actor_email) == (manager.id, manager.email)
+    assert (entry.before["auto_send_threshold"], entry.after["auto_send_threshold"]) == (0.9, 0.93)
+    assert entry.after["intent_rules"]["returns_refund"] == "never_reply"
+    assert (await client.get("/api/v1/ai/policy", headers=auth_headers(rep))).status_code == 403
+    refused = await client.patch("/api/v1/ai/policy", headers=auth_headers(rep), json={"mode": "off"})
+    assert refused.status_code == 403 and refused.headers["content-type"] == "application/problem+json"
+    assert (await client.get("/api/v1/ai/policy", headers=auth_headers(manager))).json()["mode"] == "live"
 
 
 async def test_suggestions_are_listed_as_their_conversations_are_visible(client, db):

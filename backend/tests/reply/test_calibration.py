@@ -31,5 +31,7 @@ async def test_precision_per_band_and_intent_and_the_auto_send_share_per_thresho
     at = {t["threshold"]: t for t in report["thresholds"]}
     assert (at[0.9]["auto_send_share"], at[0.9]["reviewed"], at[0.9]["precision"]) == (0.3333, 1, 1.0)
     assert (at[0.6]["auto_send_share"], at[0.6]["precision"]) == (0.8333, 0.75)
+    manager = await make_user(db, role=Role.manager)  # who sets the policy beside this report (issue 22)
+    assert (await client.get("/api/v1/ai/calibration", headers=auth_headers(manager))).json() == report
     rep = await make_user(db)
     assert (await client.get("/api/v1/ai/calibration", headers=auth_headers(rep))).status_code == 403
