@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # its visibility timeout (30 minutes); a week leaves room for a replay investigated by hand.
     retention_task_completions_days: int = Field(default=7, ge=0)
     retention_batch_rows: int = Field(default=5000, ge=1, le=100_000)
+    # The shop's currency (ISO 4217): what a money figure is in when nothing more specific (a
+    # deal's, a product variant's) says otherwise, e.g. an opportunity estimated from a message.
+    default_currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
 
     @field_validator("fetch_allowed_networks", "trusted_proxies", "metrics_allowed_networks", mode="before")
     @classmethod

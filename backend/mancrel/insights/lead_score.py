@@ -209,7 +209,8 @@ def describe(name: str, raw: Mapping[str, Any]) -> str:
         "stage_probability": lambda: (f"open deal at stage {raw.get('stage_name')} ({raw['stage_probability']}%)"
                                       if raw.get("stage_probability") is not None else "no open deal"),
         "open_deal": lambda: "has an open deal" if raw.get("stage_probability") is not None else "no open deal",
-        "deal_size": lambda: f"open deal worth {float(raw.get('deal_amount') or 0):,.0f}",
+        "deal_size": lambda: " ".join(filter(None, ("open deal worth", f"{float(raw.get('deal_amount') or 0):,.0f}",
+                                                    raw.get("deal_currency")))),
         "messages_30d": lambda: f"{raw.get('inbound_30d') or 0} messages in the last 30 days",
         "recency": lambda: (f"last wrote {days:.0f} days ago" if days is not None
                             else "has not written in 90 days"),

@@ -21,7 +21,7 @@ ACTIVE_DAYS = 30              # an inbound message this recent makes a contact w
 
 _SIGNALS = text("""
 WITH open_deals AS (
-    SELECT d.contact_id, d.amount, s.probability, s.name AS stage_name
+    SELECT d.contact_id, d.amount, d.currency, s.probability, s.name AS stage_name
     FROM deals d
     LEFT JOIN LATERAL (
         SELECT h.to_stage_id FROM deal_stage_changes h
@@ -34,7 +34,8 @@ WITH open_deals AS (
       AND (CAST(:ids AS uuid[]) IS NULL OR d.contact_id = ANY(:ids))
 ),
 best_deal AS (
-    SELECT DISTINCT ON (contact_id) contact_id, amount, coalesce(probability, 10) AS probability, stage_name
+    SELECT DISTINCT ON (contact_id) contact_id, amount, currency, coalesce(probability, 10) AS probability,
+           stage_name
     FROM open_deals ORDER BY contact_id, probability DESC NULLS LAST, amount DESC
 ),
 inbound AS (
@@ -71,6 +72,7 @@ active AS (
 )
 SELECT c.id AS contact_id, c.source, co.industry, co.size, c.company_id IS NOT NULL AS has_company,
        b.probability AS stage_probability, b.stage_name, b.amount AS deal_amount,
+       b.currency AS deal_currency,
        s.inbound_30d, s.inbound_90d, s.asked_to_buy, s.asked_pricing, s.asked_products, s.complaints,
        s.negative, s.reply_hours,
        extract(epoch FROM CAST(:t AS timestamptz) - s.last_inbound) / 86400.0 AS days_since_inbound,

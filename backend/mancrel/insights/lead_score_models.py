@@ -85,7 +85,8 @@ class Opportunity(UUIDPrimaryKey, Base):
     key: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(300))
     reasons: Mapped[list[str]] = mapped_column(JSONB, default=list)
-    value: Mapped[float | None] = mapped_column(Float)  # an estimate for sorting, in the deal currency
+    value: Mapped[float | None] = mapped_column(Float)  # an estimate for sorting, in `currency`
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217; null for a row written before it
     product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
     message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     deal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))

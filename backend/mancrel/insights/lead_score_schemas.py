@@ -26,6 +26,9 @@ class LeadRead(BaseModel):
     previous_score: int | None
     trend: int = Field(description="score - previous_score (0 when it never moved).")
     reasons: list[Reason]
+    deal_amount: float | None = Field(default=None, description="The amount of the open deal the score weighs (the "
+                                                                "likeliest one); null without one.")
+    deal_currency: str | None = Field(default=None, description="ISO 4217 code of `deal_amount`: the deal's currency.")
     model_version: int
     computed_at: datetime
 
@@ -58,7 +61,10 @@ class OpportunityRead(BaseModel):
     kind: str = Field(description="intent_no_deal | back_in_stock | repeat_purchase | upsell")
     title: str
     reasons: list[str]
-    value: float | None
+    value: float | None = Field(description="An estimate of what it is worth: the price asked about, the usual "
+                                            "order, the product's price.")
+    currency: str | None = Field(description="ISO 4217 code of `value` (the deal's, line items' or product's "
+                                             "currency, else the shop's default); null when `value` is null.")
     product_id: uuid.UUID | None
     message_id: uuid.UUID | None
     deal_id: uuid.UUID | None

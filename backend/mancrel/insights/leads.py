@@ -27,7 +27,7 @@ from mancrel.insights.lead_score_schemas import ContactBrief, LeadPage, LeadRead
 CUT_SPACING = timedelta(days=30)
 MAX_CUTS = 12
 STORED_RAW = ("stage_name", "stage_probability", "inbound_30d", "asked_to_buy", "asked_pricing", "complaints",
-              "days_since_inbound", "past_wins")
+              "days_since_inbound", "past_wins", "deal_amount", "deal_currency")
 
 
 def cut_dates(first: datetime | None, now: datetime, *, max_cuts: int = MAX_CUTS) -> list[datetime]:
@@ -117,6 +117,7 @@ def lead_read(row: LeadScore, contact: Contact) -> LeadRead:
     return LeadRead(contact=brief(contact), score=row.score, previous_score=row.previous_score,
                     trend=row.score - row.previous_score if row.previous_score is not None else 0,
                     reasons=[Reason(**r) for r in row.reasons], model_version=row.model_version,
+                    deal_amount=row.features.get("deal_amount"), deal_currency=row.features.get("deal_currency"),
                     computed_at=row.computed_at)
 
 

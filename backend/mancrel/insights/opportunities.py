@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.core.config import get_settings
 from mancrel.core.db import utcnow
 from mancrel.core.errors import Conflict, NotFound
 from mancrel.core.pagination import decode_cursor, encode_cursor
@@ -55,12 +56,20 @@ class OpportunityClosed(Conflict):
     title = "Opportunity already acted on"
 
 
+def _money(value: Any, currency: str | None) -> dict[str, Any]:
+    """An opportunity's value with its currency: the deal's, line item's or variant's it came
+    from, else the shop's default; no value, no currency."""
+    if value is None:
+        return {"value": None, "currency": None}
+    return {"value": float(value), "currency": currency or get_settings().default_currency}
+
+
 def _asked(row: Any) -> dict[str, Any]:
     subject = (row.subject or "no subject")[:200]
     return {"contact_id": row.contact_id, "kind": "intent_no_deal", "key": f"conversation:{row.conversation_id}",
             "title": f"{INTENT_WORDS.get(row.intent, 'asked')}: {subject}"[:300],
             "reasons": [f"{INTENT_WORDS.get(row.intent, 'asked')} on {row.occurred_at:%d %b %Y}", "no open deal"],
-            "value": float(row.price) if row.price is not None else None, "message_id": row.message_id}
+            **_money(row.price, row.currency), "message_id": row.message_id}
 
 
 def _stock(row: Any) -> dict[str, Any]:
@@ -68,7 +77,7 @@ def _stock(row: Any) -> dict[str, Any]:
             "title": f"Back in stock: {row.title}"[:300], "product_id": row.product_id, "message_id": row.message_id,
             "reasons": [f"asked about it on {row.created_at:%d %b %Y} while it was out of stock",
                         f"{int(row.stock)} in stock now"],
-            "value": float(row.price) if row.price is not None else None}
+            **_money(row.price, row.currency)}
 
 
 def _repeat(row: Any, now: datetime) -> dict[str, Any] | None:
@@ -88,7 +97,7 @@ def _repeat(row: Any, now: datetime) -> dict[str, Any] | None:
             "title": f"Next {what}purchase due {due:%d %b %Y}"[:300], "due_at": due, "product_id": row.product_id,
             "reasons": [f"buys {what}about every {usual:.0f} days ({len(purchases)} purchases)",
                         f"last purchase {purchases[-1]:%d %b %Y}"],
-            "value": float(row.typical_amount) if row.typical_amount is not None else None}
+            **_money(row.typical_amount, row.currency)}
 
 
 async def _upsells(session: AsyncSession, repo: OpportunityRepository, now: datetime) -> list[dict[str, Any]]:
@@ -101,7 +110,7 @@ async def _upsells(session: AsyncSession, repo: OpportunityRepository, now: date
             continue
         found.append({"contact_id": deal.contact_id, "kind": "upsell", "key": f"deal:{deal.id}:{best.product.id}",
                       "title": f"Add {best.product.title} to {deal.title}"[:300], "product_id": best.product.id,
-                      "deal_id": deal.id, "value": float(best.product.price) if best.product.price else None,
+                      "deal_id": deal.id, **_money(best.product.price, best.product.currency),
                       "reasons": [r for r in best.reasons if r.startswith(CO_INTEREST)] + [f"open deal {deal.title}"]})
     return found
 
@@ -124,7 +133,8 @@ async def run(session: AsyncSession, *, now: datetime | None = None) -> dict[str
 
 def opportunity_read(row: Opportunity, contact: Any) -> OpportunityRead:
     return OpportunityRead(id=row.id, contact=brief(contact), kind=row.kind, title=row.title, reasons=row.reasons,
-                           value=row.value, product_id=row.product_id, message_id=row.message_id,
+                           value=row.value, currency=_money(row.value, row.currency)["currency"],
+                           product_id=row.product_id, message_id=row.message_id,
                            deal_id=row.deal_id, due_at=row.due_at, status=row.status, created_at=row.created_at)
 
 
@@ -160,7 +170,8 @@ async def create_deal(session: AsyncSession, *, opportunity_id: uuid.UUID, actor
     deal = await deal_service.create(session, actor=actor, data=DealCreate(
         title=f"{brief(contact).name}: {opportunity.title}"[:300], contact_id=contact.id,
         company_id=contact.company_id, owner_id=owner_id,
-        amount=Decimal(str(round(opportunity.value or 0, 2)))))
+        amount=Decimal(str(round(opportunity.value or 0, 2))),
+        currency=opportunity.currency or get_settings().default_currency))
     opportunity.status, opportunity.deal_id = "converted", deal.id
     opportunity.acted_by_id, opportunity.acted_at = actor.id, utcnow()
     await session.flush()

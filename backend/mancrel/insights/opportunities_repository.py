@@ -20,14 +20,18 @@ _NO_OPEN_DEAL = """NOT EXISTS (SELECT 1 FROM deals open_deal WHERE open_deal.con
 # The newest buying or pricing question per conversation of a contact without an open deal.
 _ASKED = text(f"""
 SELECT DISTINCT ON (v.id) v.contact_id, v.id AS conversation_id, v.subject, m.id AS message_id, m.occurred_at,
-       coalesce(cl.corrected_intent, cl.intent) AS intent,
-       (SELECT min(CAST(split_part(f->>'value', ' ', 1) AS numeric)) FROM reply_suggestions s,
-               jsonb_array_elements(s.facts) f
-        WHERE s.message_id = m.id AND f->>'field' = 'price') AS price
+       coalesce(cl.corrected_intent, cl.intent) AS intent, quote.price, quote.currency
 FROM messages m
 JOIN conversations v ON v.id = m.conversation_id
 JOIN contacts c ON c.id = v.contact_id AND c.deleted_at IS NULL
 JOIN ai_classifications cl ON cl.id = m.classification_id
+-- The lowest price the reply step quoted for the message: its facts read "12.50 EUR".
+LEFT JOIN LATERAL (
+    SELECT CAST(split_part(f->>'value', ' ', 1) AS numeric) AS price,
+           nullif(split_part(f->>'value', ' ', 2), '') AS currency
+    FROM reply_suggestions s, jsonb_array_elements(s.facts) f
+    WHERE s.message_id = m.id AND f->>'field' = 'price' ORDER BY 1 LIMIT 1
+) quote ON true
 WHERE m.direction = 'inbound' AND NOT m.is_junk AND m.occurred_at > :since
   AND v.last_message_at > :since  -- lets the conversations' activity index pick the few recent ones
   AND coalesce(cl.corrected_intent, cl.intent) IN ('purchase_intent', 'pricing')
@@ -46,11 +50,15 @@ WITH asked AS (
     HAVING bool_and(f->>'value' IS NOT NULL AND f->>'value' <> 'null' AND CAST(f->>'value' AS integer) <= 0)
 )
 SELECT DISTINCT ON (a.contact_id, a.product_id) a.contact_id, a.product_id, a.message_id, a.created_at,
-       p.title, (SELECT min(v.price) FROM product_variants v WHERE v.product_id = p.id AND v.stock > 0) AS price,
+       p.title, cheapest.price, cheapest.currency,
        (SELECT sum(v.stock) FROM product_variants v WHERE v.product_id = p.id AND v.stock > 0) AS stock
 FROM asked a
 JOIN contacts c ON c.id = a.contact_id AND c.deleted_at IS NULL
 JOIN products p ON p.id = a.product_id AND p.status = 'active' AND p.deleted_at IS NULL
+LEFT JOIN LATERAL (
+    SELECT v.price, v.currency FROM product_variants v WHERE v.product_id = p.id AND v.stock > 0
+    ORDER BY v.price LIMIT 1
+) cheapest ON true
 WHERE EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.stock > 0)
 ORDER BY a.contact_id, a.product_id, a.created_at DESC
 """)
@@ -63,7 +71,8 @@ _WON_ITEMS = """EXISTS (SELECT 1 FROM deal_line_items li JOIN deals w ON w.id = 
 # with won line items are read per product instead (_REPEATS_BY_PRODUCT).
 _REPEATS = text(f"""
 SELECT d.contact_id, NULL AS product_id, NULL AS title, array_agg(d.closed_at ORDER BY d.closed_at) AS purchases,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY d.amount) AS typical_amount
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY d.amount) AS typical_amount,
+       mode() WITHIN GROUP (ORDER BY d.currency) AS currency
 FROM deals d JOIN contacts c ON c.id = d.contact_id AND c.deleted_at IS NULL
 WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL AND d.closed_at <= :now
   AND {_NO_OPEN_DEAL.format(contact="d.contact_id")} AND NOT {_WON_ITEMS.format(contact="d.contact_id")}
@@ -73,7 +82,8 @@ GROUP BY d.contact_id HAVING count(*) >= 2
 # The same per (customer, product) from won line items: the product's own rhythm for this buyer.
 _REPEATS_BY_PRODUCT = text(f"""
 SELECT d.contact_id, li.product_id, p.title, array_agg(DISTINCT d.closed_at ORDER BY d.closed_at) AS purchases,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY li.line_total) AS typical_amount
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY li.line_total) AS typical_amount,
+       mode() WITHIN GROUP (ORDER BY li.currency) AS currency
 FROM deal_line_items li
 JOIN deals d ON d.id = li.deal_id
 JOIN contacts c ON c.id = d.contact_id AND c.deleted_at IS NULL
