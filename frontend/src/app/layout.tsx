@@ -4,6 +4,7 @@ import { useUnreadBadge } from "@/features/inbox/api/get-unread";
 import { useLiveInbox } from "@/features/inbox/api/use-live-inbox";
 import { CommandPalette } from "@/features/search/components/command-palette";
 import { logout } from "@/lib/auth/session";
+import { useHasSettings } from "./settings-page";
 
 const NAV_ITEMS = [
   { to: "/", label: "Home" },
@@ -22,7 +23,7 @@ export function AppLayout() {
   const navigate = useNavigate();
   const unread = useUnreadBadge();
   useLiveInbox(); // keeps the unread badge current on every screen
-  const items = me.data?.role === "admin" ? [...NAV_ITEMS, { to: "/settings", label: "Settings" }] : NAV_ITEMS;
+  const items = useHasSettings() ? [...NAV_ITEMS, { to: "/settings", label: "Settings" }] : NAV_ITEMS;
 
   const signOut = async () => {
     await logout();

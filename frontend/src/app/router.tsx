@@ -1,4 +1,4 @@
-import { createBrowserRouter, createMemoryRouter, Navigate, type RouteObject } from "react-router";
+import { createBrowserRouter, createMemoryRouter, type RouteObject } from "react-router";
 import { AppLayout } from "./layout";
 import { RequireSession } from "./require-session";
 import { RouteError } from "./route-error";
@@ -14,6 +14,7 @@ import { HomeRoute } from "./routes/home";
 import { InboxRoute } from "./routes/inbox";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
+import { SettingsCatalogSourcesRoute } from "./routes/settings-catalog-sources";
 import { SettingsChannelsRoute } from "./routes/settings-channels";
 import { SettingsCustomFieldsRoute } from "./routes/settings-custom-fields";
 import { SettingsTeamsRoute } from "./routes/settings-teams";
@@ -21,6 +22,7 @@ import { SettingsDeadLettersRoute } from "./routes/settings-dead-letters";
 import { SettingsSystemRoute } from "./routes/settings-system";
 import { SettingsUsersRoute } from "./routes/settings-users";
 import { TasksRoute } from "./routes/tasks";
+import { SettingsIndexRoute } from "./settings-page";
 
 export const routes: RouteObject[] = [
   { path: "/login", element: <LoginRoute />, errorElement: <RouteError /> },
@@ -46,8 +48,9 @@ export const routes: RouteObject[] = [
           { path: "tasks", element: <TasksRoute /> },
           { path: "inbox", element: <InboxRoute /> },
           { path: "inbox/:conversationId", element: <InboxRoute /> },
-          { path: "settings", element: <Navigate to="/settings/channels" replace /> },
+          { path: "settings", element: <SettingsIndexRoute /> },
           { path: "settings/channels", element: <SettingsChannelsRoute /> },
+          { path: "settings/catalog-sources", element: <SettingsCatalogSourcesRoute /> },
           { path: "settings/custom-fields", element: <SettingsCustomFieldsRoute /> },
           { path: "settings/teams", element: <SettingsTeamsRoute /> },
           // Loaded on first visit: the chart library is most of its weight and only admins need it.

@@ -15,11 +15,20 @@ const listeners = new Set<Listener>();
 let source: EventSource | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let failuresBeforeOpen = 0;
+// Whether the stream is connected now: screens that poll as a fallback poll only while it is not.
+let streamOpen = false;
+const stateListeners = new Set<() => void>();
+
+function setStreamOpen(value: boolean): void {
+  if (streamOpen === value) return;
+  streamOpen = value;
+  stateListeners.forEach((listener) => listener());
+}
 // Topics the stream may send as named events; unnamed messages carry their topic in the data.
 const NAMED = [
   "deal.moved", "deal.created", "deal.updated", "deal.won", "deal.lost", "deal.deleted", "deal.restored",
   "message.created", "message.classified", "message.updated", "conversation.updated",
-  "reply.suggested", "reply.escalated",
+  "reply.suggested", "reply.escalated", "product.updated", "product.deleted",
 ];
 
 function dispatch(topic: string, data: string): void {
@@ -42,10 +51,12 @@ async function connect(): Promise<void> {
   source = stream;
   stream.onopen = () => {
     failuresBeforeOpen = 0;
+    setStreamOpen(true);
   };
   stream.onmessage = (message) => dispatch("message", message.data);
   for (const name of NAMED) stream.addEventListener(name, (message) => dispatch(name, (message as MessageEvent).data));
   stream.onerror = () => {
+    setStreamOpen(false); // reconnecting or closed: either way events may be missed now
     if (stream.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
     // Closed for good (expired token, server restart, or no events endpoint): reconnect with a
     // fresh token, backing off; after repeated refusals without ever opening, stop trying.
@@ -67,6 +78,19 @@ export function subscribeEvents(listener: Listener): () => void {
       clearTimeout(retryTimer);
       source?.close();
       source = null;
+      setStreamOpen(false);
     }
+  };
+}
+
+/** Whether live events are arriving now (for `useSyncExternalStore`, with `subscribeStreamState`). */
+export function isStreamOpen(): boolean {
+  return streamOpen;
+}
+
+export function subscribeStreamState(listener: () => void): () => void {
+  stateListeners.add(listener);
+  return () => {
+    stateListeners.delete(listener);
   };
 }

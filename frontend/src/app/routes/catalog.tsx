@@ -2,6 +2,7 @@ import { useSearchParams } from "react-router";
 import { QueryState } from "@/components/ui/query-state";
 import { useMe } from "@/features/auth/api/get-me";
 import { useSources } from "@/features/catalog/api/sources";
+import { useLiveCatalog } from "@/features/catalog/api/use-live-catalog";
 import { ProductBrowser } from "@/features/catalog/components/product-browser";
 import { SourceHealthCard } from "@/features/catalog/components/source-health";
 
@@ -12,6 +13,7 @@ export function CatalogRoute() {
   const q = params.get("q") ?? "";
   const isAdmin = me.data?.role === "admin";
   const sources = useSources(isAdmin);
+  useLiveCatalog(); // prices and stock change on screen as the shop changes them
   return (
     <div className="page">
       <header className="page-header">

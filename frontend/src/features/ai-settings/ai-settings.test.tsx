@@ -163,11 +163,30 @@ describe("Settings > AI", () => {
     await waitFor(() => expect(within(shipping).getAllByText(/^Version \d$/).map((n) => n.textContent)).toEqual(["Version 2", "Version 1"]));
   });
 
-  it("is for admins only: a rep never asks for the policy", async () => {
+  it("is for managers too: a manager changes the policy beside the calibration, with no seller knowledge or admin sections", async () => {
+    const api = aiApi({ "GET /api/v1/users/me": () => json({ ...ME, id: "u-maria", role: "manager" }) });
+    await signIn();
+    renderApp("/settings");
+    const form = await screen.findByRole("form", { name: "AI policy" });
+    expect(await screen.findByRole("region", { name: "Calibration" })).toBeInTheDocument();
+    const threshold = within(form).getByLabelText("Auto-send threshold (%)");
+    await userEvent.clear(threshold);
+    await userEvent.type(threshold, "93");
+    await userEvent.click(within(form).getByRole("button", { name: "Save policy" }));
+    expect(await within(form).findByText("AI policy saved. The next message is decided with it.")).toBeInTheDocument();
+    expect(api.find("PATCH", "/api/v1/ai/policy").at(-1)?.body).toEqual({ auto_send_threshold: 0.93 });
+    // Seller knowledge and the other sections stay with admins: never asked for, never offered.
+    expect(api.find("GET", "/api/v1/ai/knowledge")).toHaveLength(0);
+    expect(within(screen.getByRole("navigation", { name: "Settings" })).getAllByRole("link").map((l) => l.textContent)).toEqual(["AI"]);
+    expect(within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", { name: "Settings" })).toBeInTheDocument();
+  });
+
+  it("is not for reps: a rep never asks for the policy and has no Settings link", async () => {
     const api = installFakeApi({ ...baseRoutes });
     await signIn();
     renderApp("/settings/ai");
-    expect(await screen.findByText("Only admins can change settings.", undefined, { timeout: 5_000 })).toBeInTheDocument();
+    expect(await screen.findByText("Only managers and admins can change this.", undefined, { timeout: 5_000 })).toBeInTheDocument();
     expect(api.find("GET", "/api/v1/ai/policy")).toHaveLength(0);
+    expect(within(screen.getByRole("navigation", { name: "Main" })).queryByRole("link", { name: "Settings" })).not.toBeInTheDocument();
   });
 });

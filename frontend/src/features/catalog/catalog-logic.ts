@@ -36,3 +36,22 @@ export function ago(iso: string | null | undefined, now: number = Date.now()): s
   const days = Math.floor(seconds / 86400);
   return `${days} day${days === 1 ? "" : "s"} ago`;
 }
+
+/** What a live `product.updated` / `product.deleted` event asks this browser to refetch. */
+export interface RefreshPlan {
+  /** Every product on screen: the event named too many (or none we can read). */
+  all: boolean;
+  ids: string[];
+}
+
+export function refreshPlan(payload: Record<string, unknown>): RefreshPlan {
+  const ids = Array.isArray(payload.product_ids) ? payload.product_ids.filter((id): id is string => typeof id === "string") : [];
+  return { all: payload.truncated === true || ids.length === 0, ids };
+}
+
+/** While the live stream is down, a slow poll keeps prices and stock roughly current. */
+export const FALLBACK_POLL_MS = 30_000;
+
+export function fallbackInterval(streamOpen: boolean): number | false {
+  return streamOpen ? false : FALLBACK_POLL_MS;
+}

@@ -1,18 +1,20 @@
 import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
+import { fallbackInterval } from "../catalog-logic";
+import { useStreamOpen } from "./use-stream-open";
 
-// The catalogue publishes no live events: a short poll keeps prices and stock on screen current.
-const REFRESH = 10_000;
+// Changes arrive as live events (use-live-catalog.ts); these poll only while the stream is down.
 
 export const productKey = (id: string) => ["products", id] as const;
 
 export function useProducts(filter: { in_stock?: boolean }) {
+  const refetchInterval = fallbackInterval(useStreamOpen());
   return useInfiniteQuery({
     queryKey: ["products", "list", filter],
     queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/products", { params: { query: { ...filter, cursor: pageParam, limit: 30 } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
-    refetchInterval: REFRESH,
+    refetchInterval,
   });
 }
 
@@ -27,11 +29,12 @@ export function useProductSearch(q: string) {
 
 /** The products a search found, each in full (variants, prices, stock). */
 export function useProductsById(ids: string[]) {
+  const refetchInterval = fallbackInterval(useStreamOpen());
   return useQueries({
     queries: ids.map((id) => ({
       queryKey: productKey(id),
       queryFn: () => unwrap(api.GET("/api/v1/products/{product_id}", { params: { path: { product_id: id } } })),
-      refetchInterval: REFRESH,
+      refetchInterval,
     })),
   });
 }

@@ -1,6 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
 
+// Applied changes refresh health at once (use-live-catalog.ts); failures and waiting deliveries
+// publish no event, so health still polls, slowly.
+const HEALTH_REFRESH = 30_000;
+
 export function useSources(enabled: boolean) {
   return useQuery({ queryKey: ["catalog", "sources"], queryFn: () => unwrap(api.GET("/api/v1/catalog/sources", { params: { query: { limit: 50 } } })), enabled });
 }
@@ -9,7 +13,7 @@ export function useSourceHealth(id: string) {
   return useQuery({
     queryKey: ["catalog", "sources", id, "health"],
     queryFn: () => unwrap(api.GET("/api/v1/catalog/sources/{source_id}/health", { params: { path: { source_id: id } } })),
-    refetchInterval: 10_000,
+    refetchInterval: HEALTH_REFRESH,
   });
 }
 
@@ -20,14 +24,15 @@ export function useSourceEvents(id: string, failed: boolean) {
     queryFn: () => unwrap(api.GET("/api/v1/catalog/sources/{source_id}/events", {
       params: { path: { source_id: id }, query: { limit: 10, status: failed ? "failed" : undefined } },
     })),
-    refetchInterval: 10_000,
+    refetchInterval: HEALTH_REFRESH,
   });
 }
 
+/** Queue a poll now, or with `full` a reconciliation: everything fetched, what vanished tombstoned. */
 export function usePollNow(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap(api.POST("/api/v1/catalog/sources/{source_id}/poll", { params: { path: { source_id: id }, query: { full: false } } })),
+    mutationFn: (full: boolean) => unwrap(api.POST("/api/v1/catalog/sources/{source_id}/poll", { params: { path: { source_id: id }, query: { full } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ["catalog", "sources"] }),
   });
 }

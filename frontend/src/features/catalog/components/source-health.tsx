@@ -6,23 +6,48 @@ import { usePollNow, useSourceEvents, useSourceHealth } from "../api/sources";
 import { ago } from "../catalog-logic";
 import type { Source } from "../types";
 
-/** One source's sync health: freshness, counts, recent deliveries and failures, and "poll now". */
-export function SourceHealthCard({ source }: { source: Source }) {
+interface Props {
+  source: Source;
+  /** Inside another card (Settings › Catalogue sources): a sub-section under "Sync health", not a card of its own. */
+  embedded?: boolean;
+}
+
+/** One source's sync health: freshness, counts, recent deliveries and failures, "poll now" and "full reconciliation". */
+export function SourceHealthCard({ source, embedded = false }: Props) {
   const health = useSourceHealth(source.id);
   const [failedOnly, setFailedOnly] = useState(false);
   const events = useSourceEvents(source.id, failedOnly);
   const poll = usePollNow(source.id);
   const [notice, setNotice] = useState("");
+  const noPoll = source.poll_url ? undefined : "This source has no poll URL: it only receives webhooks.";
+  const queue = (full: boolean) => {
+    setNotice("");
+    poll.mutate(full, {
+      onSuccess: () => setNotice(full ? "Full reconciliation queued: products the shop no longer has are removed." : "Poll queued: changes appear within a minute."),
+    });
+  };
+  const Heading = embedded ? "h3" : "h2";
+  const Sub = embedded ? "h4" : "h3";
+  const Frame = embedded ? "div" : "section";
   return (
-    <section className="card source-card" aria-label={source.name}>
+    <Frame className={embedded ? "source-sync" : "card source-card"} aria-label={embedded ? `Sync health of ${source.name}` : source.name}
+      role={embedded ? "group" : undefined}>
       <div className="card-header">
-        <h2>{source.name}</h2>
-        <button type="button" className="button button-secondary button-small" disabled={!source.poll_url || poll.isPending}
-          title={source.poll_url ? undefined : "This source has no poll URL: it only receives webhooks."}
-          onClick={() => { setNotice(""); poll.mutate(undefined, { onSuccess: () => setNotice("Poll queued: changes appear within a minute.") }); }}>
-          Poll now
-        </button>
+        <Heading>{embedded ? "Sync health" : source.name}</Heading>
+        <div className="button-row">
+          <button type="button" className="button button-secondary button-small" disabled={Boolean(noPoll) || poll.isPending} title={noPoll}
+            onClick={() => queue(false)}>
+            Poll now
+          </button>
+          {embedded && (
+            <button type="button" className="button button-secondary button-small" disabled={Boolean(noPoll) || poll.isPending} title={noPoll}
+              onClick={() => queue(true)}>
+              Full reconciliation
+            </button>
+          )}
+        </div>
       </div>
+      {noPoll && embedded && <p className="muted">{noPoll}</p>}
       <p role="status" className="live-line notice">{notice}</p>
       {poll.error ? <ErrorMessage error={poll.error} /> : null}
       <QueryState query={health} loadingLabel="Loading sync health…">
@@ -30,7 +55,7 @@ export function SourceHealthCard({ source }: { source: Source }) {
           const bad = Boolean(h.last_poll_error) || h.events_24h.failed > 0 || !h.enabled;
           return (
             <div className={bad ? "channel-health-bad" : "channel-health-ok"}>
-              <h3>Sync: {bad ? "needs attention" : "healthy"}</h3>
+              <Sub>Sync: {bad ? "needs attention" : "healthy"}</Sub>
               <dl className="details">
                 <dt>Products</dt><dd>{h.live_products}</dd>
                 <dt>Last webhook</dt><dd>{ago(h.last_webhook_at)}</dd>
@@ -44,7 +69,7 @@ export function SourceHealthCard({ source }: { source: Source }) {
       </QueryState>
       <div className="source-events">
         <div className="card-header">
-          <h3>{failedOnly ? "Recent failures" : "Recent deliveries"}</h3>
+          <Sub>{failedOnly ? "Recent failures" : "Recent deliveries"}</Sub>
           <label className="checkbox-field"><input type="checkbox" checked={failedOnly} onChange={(e) => setFailedOnly(e.target.checked)} /> Failures only</label>
         </div>
         <QueryState query={events} loadingLabel="Loading deliveries…">
@@ -61,6 +86,6 @@ export function SourceHealthCard({ source }: { source: Source }) {
           )}
         </QueryState>
       </div>
-    </section>
+    </Frame>
   );
 }

@@ -1,10 +1,10 @@
-import { useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { Spinner } from "@/components/ui/spinner";
 import { formatDateTime } from "@/lib/format";
 import { useChannelHealth } from "../api/get-channel-health";
 import { webhookUrl } from "../channel-form-logic";
 import { INBOUND_LABELS, isMetaKind, KIND_LABELS, META_SECRET_LABELS, SECRET_LABELS, type Channel, type Inbound } from "../types";
+import { WebhookUrl } from "./webhook-url";
 
 interface Props {
   channel: Channel;
@@ -37,33 +37,13 @@ export function ChannelCard({ channel, origin, onEdit }: Props) {
         <dd>{channel.secrets_set.length ? channel.secrets_set.map((s) => SECRET_LABELS[s] ?? s).join(", ") : "None"}</dd>
       </dl>
       )}
-      {url && <WebhookUrl url={url} basicAuth={settings.inbound === "postmark" || settings.inbound === "sendgrid"} />}
+      {url && (
+        <WebhookUrl url={url} label="Webhook URL to paste into the provider"
+          hint={settings.inbound === "postmark" || settings.inbound === "sendgrid" ? "Replace PASSWORD with the webhook password you set." : undefined} />
+      )}
       {url && isMetaKind(channel.kind) && <VerifyTokenHint set={channel.secrets_set.includes("verify_token")} />}
       <ChannelHealthPanel channelId={channel.id} />
     </section>
-  );
-}
-
-function WebhookUrl({ url, basicAuth }: { url: string; basicAuth: boolean }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied(true);
-    } catch {
-      setCopied(false); // no clipboard permission: the field stays selectable by hand
-    }
-  };
-  return (
-    <div className="webhook-url">
-      <label className="inline-field grow">
-        Webhook URL to paste into the provider
-        <input type="text" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-      </label>
-      <button type="button" className="button button-secondary" onClick={copy}>Copy</button>
-      <span role="status" className="live-line">{copied ? "Copied." : ""}</span>
-      {basicAuth && <p className="muted">Replace PASSWORD with the webhook password you set.</p>}
-    </div>
   );
 }
 
