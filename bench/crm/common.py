@@ -12,7 +12,7 @@ import httpx
 BACKEND = Path(__file__).resolve().parents[2] / "backend"
 sys.path.insert(0, str(BACKEND))
 
-DEFAULT_DATA_DIR = Path(os.environ.get("MANCREL_BENCH_DIR", "/tmp/mancrel-bench-crm"))
+DEFAULT_DATA_DIR = Path(os.environ.get("MANCREL_BENCH_DIR", "/tmp/mancrel-bench-crm"))  # noqa: S108
 # A fixed key, so the measuring script can mint tokens the API it starts will accept.
 BENCH_SECRET = "bench-secret-key-not-for-production-0123456789abcdef"
 

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-
 from common import DEFAULT_DATA_DIR, bench_env, start_api
 from measure import percentile, wait_for_prewarm
 

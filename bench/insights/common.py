@@ -30,5 +30,5 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-__all__ = ["BACKEND", "BENCH_SECRET", "DEFAULT_DATA_DIR", "END", "FULL", "HOLDOUT", "SPAN", "SPLIT", "bench_env", "start_api",
-           "percentile", "sizes"]
+__all__ = ["BACKEND", "BENCH_SECRET", "DEFAULT_DATA_DIR", "END", "FULL", "HOLDOUT", "SPAN", "SPLIT", "bench_env",
+           "percentile", "sizes", "start_api"]

@@ -15,9 +15,13 @@ their interval. About 8% of products are out of stock now: bought before, never 
 Only what happened before SPLIT (90 days before the end) goes into the database; the purchases
 after it are written to holdout.json for recommend_quality.py. The interest profiles are then
 computed as of SPLIT with the job's own arithmetic (mancrel/insights/profile_build.py: the same
-weights, decay and vector blend; the products a message names are known here, where the job finds
-them with catalog/matching.py), written in bulk instead of one job per customer.
+weights, decay and vector blend, over each customer's latest RECENT_MESSAGES messages as the job
+reads them; the products a message names are known here, where the job finds them with
+catalog/matching.py), written in bulk instead of one job per customer.
 Deterministic (seeded).
+
+`store()` writes any `Shop` (catalogue rows and customers' histories): load_history.py uses it for
+a history written by someone else, as files.
 """
 
 import argparse
@@ -27,8 +31,11 @@ import random
 import time
 import uuid
 from collections import defaultdict
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
 
 import asyncpg
 import numpy as np
@@ -61,6 +68,27 @@ FIRST = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hugo", "Ine
 LAST = ["Schmidt", "Novak", "Rossi", "Garcia", "Dubois", "Jensen", "Kowalski", "Silva", "Yilmaz", "Weber"]
 OUT_OF_STOCK_SHARE = 0.08
 BATCH = 20_000
+_STARTED = time.perf_counter()
+
+
+def lap(what: str) -> None:
+    print(f"{what:<40} {time.perf_counter() - _STARTED:8.1f}s", flush=True)
+
+
+@dataclass
+class Shop:
+    """What store() writes. `rows`: products as Catalogue makes them (id, variant_id, sku, title,
+    description, brand, tags, price, in_stock). `people`: per customer id, n, orders [(at, [row
+    index])], asks [(at, [row indices the message names], text, subject)], and optionally paid
+    (per order, [(quantity, unit price)] for its rows; default one at the list price), first, last,
+    email. Orders and asks from `split` on are the future: never loaded, the orders are the holdout."""
+
+    rows: list[dict]
+    people: list[dict]
+    split: datetime = SPLIT
+    start: datetime = END - SPAN
+    end: datetime = END  # "now": products were last synced then
+    currency: str = "EUR"
 
 
 def uid(rng: random.Random) -> uuid.UUID:
@@ -79,7 +107,8 @@ class Catalogue:
                 days = CONSUMABLE_DAYS.get(cat)
                 self.by_category[c].append(len(self.rows))
                 self.rows.append({
-                    "id": uid(rng), "variant_id": uid(rng), "category": c, "brand": brand, "theme": theme,
+                    "id": uid(rng), "variant_id": uid(rng), "sku": f"SKU-{len(self.rows)}", "category": c,
+                    "category_name": cat, "brand": brand, "theme": theme,
                     "title": f"{brand} {style} {theme} {cat} {rng.choice('ABCDEFGHKMNPRSTX')}{k}",
                     "description": f"{style} {cat.lower()} by {brand} for {theme.lower()}. "
                                    f"{'Reorder every ' + str(days) + ' days.' if days else 'Built to last.'}",
@@ -105,7 +134,7 @@ class Catalogue:
 
 
 def history(rng: random.Random, catalogue: Catalogue, customers: int) -> list[dict]:
-    """Per customer: orders [(at, [product index])] and asks [(at, product index, text)]."""
+    """Per customer: orders [(at, [product index])] and asks [(at, [product index], text, subject)]."""
     themes = list(THEMES)
     start = END - SPAN
     people = []
@@ -137,8 +166,8 @@ def history(rng: random.Random, catalogue: Catalogue, customers: int) -> list[di
             later = at + timedelta(days=rng.uniform(2, 30))
             if rng.random() < 0.5 and later < END and (later < SPLIT or catalogue.rows[item]["in_stock"]):
                 orders.append((later, [item]))
-        asks = [(at, item, f"Hi, is the {catalogue.rows[item]['title']} in stock? "
-                           f"I am getting into {themes[main].lower()}.") for at, item in asks]
+        asks = [(at, [item], f"Hi, is the {catalogue.rows[item]['title']} in stock? "
+                             f"I am getting into {themes[main].lower()}.", "Question") for at, item in asks]
         people.append({"id": uid(rng), "n": n, "orders": sorted(orders), "asks": sorted(asks)})
     return people
 
@@ -147,56 +176,89 @@ def fast_vectors(rng: random.Random, catalogue: Catalogue, embed) -> np.ndarray:
     """Each product's vector from embedded parts of its title: category, brand and style, plus
     a little noise. Close to the model's own vectors in structure (the same clusters), used only
     where embedding every title would take too long (latency at full size, not quality)."""
-    parts = sorted({f"{r['theme']} {catalogue.categories[r['category']][1]}" for r in catalogue.rows}
+    parts = sorted({f"{r['theme']} {r['category_name']}" for r in catalogue.rows}
                    | set(BRANDS) | set(STYLES))
     vector_of = dict(zip(parts, embed(parts), strict=True))
     noise = np.random.default_rng(rng.randrange(1 << 30))
     out = np.empty((len(catalogue.rows), 384), dtype=np.float32)
     for n, r in enumerate(catalogue.rows):
         style = r["title"].split()[1]
-        v = (vector_of[f"{r['theme']} {catalogue.categories[r['category']][1]}"] + 0.5 * vector_of[r["brand"]]
+        v = (vector_of[f"{r['theme']} {r['category_name']}"] + 0.5 * vector_of[r["brand"]]
              + 0.3 * vector_of[style] + noise.normal(0, 0.02, 384))
         out[n] = v / np.linalg.norm(v)
     return out
 
 
-def holdout(people: list[dict], catalogue: Catalogue) -> dict:
+def embed_products(rows: list[dict], embed) -> np.ndarray:
+    """Each product's vector from the text the search index embeds for it (ai/search_index.py),
+    its one variant ("Default", the SKU) included as the index and the profile job include it."""
+    from mancrel.ai.indexing import product_text
+    from mancrel.ai.search_index import BODY_CHARS, clip
+
+    texts = []
+    for row in rows:
+        variant = SimpleNamespace(title="Default", sku=row["sku"], price=row["price"], currency="")
+        view = SimpleNamespace(description=row["description"], vendor=row["brand"], product_type=None,
+                               tags=row["tags"], title=row["title"], variants=[variant])
+        title, _, body = product_text(view)
+        texts.append(clip(f"{title}. {body}", BODY_CHARS))
+    return embed(texts)
+
+
+def lines(person: dict, rows: list[dict]) -> list[tuple[datetime, list[tuple[int, int, Decimal]]]]:
+    """(at, [(row index, quantity, unit price)]) per order."""
+    paid = person.get("paid") or [[(1, rows[i]["price"]) for i in basket] for _, basket in person["orders"]]
+    return [(at, [(i, quantity, price) for i, (quantity, price) in zip(basket, prices, strict=True)])
+            for (at, basket), prices in zip(person["orders"], paid, strict=True)]
+
+
+def holdout(shop: Shop) -> dict:
     test = {}
-    for person in people:
-        after = {catalogue.rows[i]["id"] for at, basket in person["orders"] if at >= SPLIT for i in basket}
+    for person in shop.people:
+        after = {shop.rows[i]["id"] for at, basket in person["orders"] if at >= shop.split for i in basket}
         if after:
             test[str(person["id"])] = sorted(str(p) for p in after)
-    return {"split": SPLIT.isoformat(), "test": test}
+    return {"split": shop.split.isoformat(), "test": test}
 
 
-def profiles(people: list[dict], catalogue: Catalogue, product_vectors: np.ndarray, embed,
-             fast: bool = False) -> tuple[list, list]:
-    """contact_profiles and contact_product_interests rows as of SPLIT, with the job's arithmetic.
-    With `fast`, a message's vector is the vector of the product it asks about (no model run)."""
+def recent_asks(person: dict, split: datetime) -> list[tuple]:
+    """The asks the job would read at `split`: the latest RECENT_MESSAGES before it, newest first."""
+    from mancrel.insights.profile_repository import RECENT_MESSAGES
+
+    return sorted((a for a in person["asks"] if a[0] < split), key=lambda a: a[0], reverse=True)[:RECENT_MESSAGES]
+
+
+def profiles(shop: Shop, product_vectors: np.ndarray, embed, fast: bool = False) -> tuple[list, list]:
+    """contact_profiles and contact_product_interests rows as of the split, with the job's
+    arithmetic. With `fast`, a message's vector is the vector of the product it asks about (no
+    model run)."""
+    from mancrel.ai.search_index import BODY_CHARS, clip
     from mancrel.insights import profile_build as build
 
-    index = {row["id"]: i for i, row in enumerate(catalogue.rows)}
-    texts = [(p["n"], at, text) for p in people for at, _, text in p["asks"] if at < SPLIT]
+    index = {row["id"]: i for i, row in enumerate(shop.rows)}
+    asks = {person["n"]: recent_asks(person, shop.split) for person in shop.people}
+    texts = [(n, at, items, clip(text, BODY_CHARS)) for n, found in asks.items() for at, items, text, _ in found]
     if fast:
-        text_vectors = np.array([product_vectors[i] for p in people for at, i, _ in p["asks"] if at < SPLIT]
+        text_vectors = np.array([product_vectors[items[0]] for _, _, items, _ in texts]
                                 or np.zeros((0, 384), np.float32))
     else:
-        text_vectors = embed([t for _, _, t in texts]) if texts else np.zeros((0, 384), np.float32)
+        text_vectors = embed([t for *_, t in texts]) if texts else np.zeros((0, 384), np.float32)
     own: dict[int, list] = defaultdict(list)
-    for (n, at, _), vector in zip(texts, text_vectors, strict=True):
+    for (n, at, _, _), vector in zip(texts, text_vectors, strict=True):
         own[n].append((at, vector))
     profile_rows, interest_rows = [], []
-    for person in people:
-        events = [build.Event(catalogue.rows[i]["id"], "bought", at) for at, basket in person["orders"]
-                  if at < SPLIT for i in basket]
-        events += [build.Event(catalogue.rows[i]["id"], "asked", at) for at, i, _ in person["asks"] if at < SPLIT]
-        found = build.strongest(build.interests(events, SPLIT))
-        recent = sorted(own[person["n"]], key=lambda x: x[0], reverse=True)[:10]
+    for person in shop.people:
+        events = [build.Event(shop.rows[i]["id"], "bought", at, quantity) for at, paid in lines(person, shop.rows)
+                  if at < shop.split for i, quantity, _ in paid]
+        events += [build.Event(shop.rows[i]["id"], "asked", at) for at, items, _, _ in asks[person["n"]]
+                   for i in items]
+        found = build.strongest(build.interests(events, shop.split))
+        recent = own[person["n"]]
         vector = build.blend([(product_vectors[index[i.product_id]], i.weight) for i in found],
-                             [(v, build.decay(at, SPLIT)) for at, v in recent])
+                             [(v, build.decay(at, shop.split)) for at, v in recent])
         if vector is None and not found:
             continue
-        profile_rows.append((person["id"], vector, len(found), len(recent), SPLIT))
+        profile_rows.append((person["id"], vector, len(found), len(recent), shop.split))
         interest_rows += [(person["id"], i.product_id, i.weight, i.asked_count, i.asked_at, i.quoted_at,
                            i.bought_count, i.bought_at, i.last_at) for i in found]
     return profile_rows, interest_rows
@@ -216,33 +278,28 @@ async def copy(conn: asyncpg.Connection, table: str, columns: list[str], rows: l
         await conn.copy_records_to_table(table, records=rows[start:start + BATCH], columns=columns)
 
 
-async def load(url: str, scale: float, seed: int, data_dir, fast: bool) -> None:
+async def load(url: str, scale: float, seed: int, data_dir: Path, fast: bool) -> None:
+    from mancrel.ai.embeddings import get_embedder
+
+    counts, rng = sizes(scale), random.Random(seed)
+    catalogue = Catalogue(rng, counts["products"])
+    shop = Shop(rows=catalogue.rows, people=history(rng, catalogue, counts["customers"]))
+    lap(f"history: {len(shop.rows):,} products, {len(shop.people):,} customers")
+    embedder = get_embedder()
+    vectors = fast_vectors(rng, catalogue, embedder.embed) if fast else embed_products(shop.rows, embedder.embed)
+    lap("product vectors" + (" (fast)" if fast else ""))
+    await store(url, shop, rng, vectors, data_dir, fast=fast, facts={"scale": scale, "seed": seed})
+
+
+async def store(url: str, shop: Shop, rng: random.Random, vectors: np.ndarray, data_dir: Path, *, fast: bool,
+                facts: dict, mentions=None) -> None:
+    """Write the shop into the database as of its split, then holdout.json. `mentions`, if given,
+    is awaited once the catalogue is in (and before the profiles are computed): it fills in the
+    products each ask names, for histories that do not know them."""
     from pgvector.asyncpg import register_vector
 
     from mancrel.ai.embeddings import MODEL_ID, MODEL_VERSION, get_embedder
-    from mancrel.ai.indexing import product_text
-    from mancrel.ai.search_index import BODY_CHARS, clip
     from mancrel.insights.profile_repository import BUYER_WEIGHT, INTERESTED_WEIGHT
-
-    counts, rng, started = sizes(scale), random.Random(seed), time.perf_counter()
-
-    def lap(what: str) -> None:
-        print(f"{what:<40} {time.perf_counter() - started:8.1f}s", flush=True)
-
-    catalogue = Catalogue(rng, counts["products"])
-    people = history(rng, catalogue, counts["customers"])
-    lap(f"history: {len(catalogue.rows):,} products, {len(people):,} customers")
-    embedder = get_embedder()
-    texts = []
-    for row in catalogue.rows:  # the same text the search index embeds (ai/search_index.py)
-        view = type("P", (), {"description": row["description"], "vendor": row["brand"], "product_type": None,
-                              "tags": row["tags"], "title": row["title"], "variants": []})
-        title, _, body = product_text(view)
-        texts.append(clip(f"{title}. {body}", BODY_CHARS))
-    vectors = fast_vectors(rng, catalogue, embedder.embed) if fast else embedder.embed(texts)
-    lap("product vectors" + (" (fast)" if fast else ""))
-    profile_rows, interest_rows = profiles(people, catalogue, vectors, embedder.embed, fast)
-    lap(f"profiles: {len(profile_rows):,}, interests {len(interest_rows):,}")
 
     conn = await asyncpg.connect(url)
     await register_vector(conn)
@@ -261,22 +318,27 @@ async def load(url: str, scale: float, seed: int, data_dir, fast: bool) -> None:
                    + [(r, f"reco-rep{i}@example.com", "!", f"Bench Rep {i}", "rep", True) for i, r in enumerate(reps)])
         source = uuid.uuid4()
         await conn.execute("INSERT INTO catalog_sources (id, name, kind, currency) VALUES ($1, 'bench', 'standard', "
-                           "'EUR')", source)
-        now = END
+                           "$2)", source, shop.currency)
+        now = shop.end
         await copy(conn, "products", ["id", "source_id", "external_id", "title", "description", "vendor", "tags",
                                       "status", "source_updated_at", "created_at", "updated_at"],
                    [(r["id"], source, f"p{i}", r["title"], r["description"], r["brand"], r["tags"], "active", now,
-                     now, now) for i, r in enumerate(catalogue.rows)])
+                     now, now) for i, r in enumerate(shop.rows)])
         await copy(conn, "product_variants", ["id", "product_id", "external_id", "position", "title", "sku", "price",
                                               "currency", "stock"],
-                   [(r["variant_id"], r["id"], f"v{i}", 0, "Default", f"SKU-{i}", r["price"], "EUR",
-                     rng.randint(1, 200) if r["in_stock"] else 0) for i, r in enumerate(catalogue.rows)])
+                   [(r["variant_id"], r["id"], f"v{i}", 0, "Default", r["sku"], r["price"], shop.currency,
+                     rng.randint(1, 200) if r["in_stock"] else 0) for i, r in enumerate(shop.rows)])
         await copy(conn, "embeddings", ["entity_type", "entity_id", "owner_id", "model_id", "model_version",
                                         "embedding", "updated_at"],
                    [("product", r["id"], None, MODEL_ID, MODEL_VERSION, vectors[i], now)
-                    for i, r in enumerate(catalogue.rows)])
+                    for i, r in enumerate(shop.rows)])
         lap("catalogue loaded")
-        await history_rows(conn, rng, catalogue, people, reps)
+        if mentions is not None:
+            await mentions(shop)
+            lap("products named in messages found")
+        profile_rows, interest_rows = profiles(shop, vectors, get_embedder().embed, fast)
+        lap(f"profiles: {len(profile_rows):,}, interests {len(interest_rows):,}")
+        await history_rows(conn, rng, shop, reps)
         lap("contacts, deals, line items, messages loaded")
         await copy(conn, "contact_profiles", ["contact_id", "vector", "products", "texts", "computed_at"],
                    profile_rows)
@@ -297,42 +359,42 @@ async def load(url: str, scale: float, seed: int, data_dir, fast: bool) -> None:
         lap("vacuum analyze")
     finally:
         await conn.close()
-    (data_dir / HOLDOUT).write_text(json.dumps({**holdout(people, catalogue), "scale": scale, "seed": seed,
-                                                "manager": str(manager), "admin": str(admin)}))
+    (data_dir / HOLDOUT).write_text(json.dumps({**holdout(shop), **facts, "manager": str(manager),
+                                                "admin": str(admin)}))
 
 
-async def history_rows(conn: asyncpg.Connection, rng: random.Random, catalogue: Catalogue, people: list[dict],
-                       reps: list[uuid.UUID]) -> None:
-    """Contacts, their won deals with line items, and their mails: what happened before SPLIT only."""
+async def history_rows(conn: asyncpg.Connection, rng: random.Random, shop: Shop, reps: list[uuid.UUID]) -> None:
+    """Contacts, their won deals with line items, and their mails: what happened before the split only."""
     pipeline = await conn.fetchval("SELECT id FROM pipelines WHERE is_default")
     won = await conn.fetchval("SELECT id FROM pipeline_stages WHERE pipeline_id = $1 AND kind = 'won'", pipeline)
     channel = uuid.uuid4()
     await conn.execute("INSERT INTO channels (id, kind, name, settings) VALUES ($1, 'email', 'bench mail', "
                        "'{\"address\": \"shop@bench.example\", \"inbound\": \"mailgun\"}'::jsonb)", channel)
     contacts, deals, items, conversations, messages = [], [], [], [], []
-    rank = 0
-    for person in people:
+    rank, currency = 0, shop.currency
+    for person in shop.people:
         owner = rng.choice(reps)
-        email = f"customer{person['n']}@bench.example"
-        contacts.append((person["id"], rng.choice(FIRST), rng.choice(LAST), [email], owner, END - SPAN, END - SPAN))
-        for at, basket in person["orders"]:
-            if at >= SPLIT:
+        email = person.get("email") or f"customer{person['n']}@bench.example"
+        first, last = (person["first"], person["last"]) if "first" in person else (rng.choice(FIRST), rng.choice(LAST))
+        contacts.append((person["id"], first, last, [email], owner, shop.start, shop.start))
+        for at, paid in lines(person, shop.rows):
+            if at >= shop.split:
                 continue
             deal, rank = uuid.uuid4(), rank + (1 << 20)
-            lines = [catalogue.rows[i] for i in basket]
-            amount = sum((r["price"] for r in lines), Decimal(0))
-            deals.append((deal, f"Order {person['n']}-{rank >> 20}", person["id"], pipeline, won, rank, amount, "EUR",
-                          True, "won", at, at, "{}", owner, at, at))
-            items += [(uuid.uuid4(), deal, r["id"], r["variant_id"], r["title"], 1, r["price"], Decimal(0), "EUR",
-                       r["price"], k, at, at) for k, r in enumerate(lines)]
-        asks = [(at, text) for at, _, text in person["asks"] if at < SPLIT]
+            amount = sum((quantity * price for _, quantity, price in paid), Decimal(0))
+            deals.append((deal, f"Order {person['n']}-{rank >> 20}", person["id"], pipeline, won, rank, amount,
+                          currency, True, "won", at, at, "{}", owner, at, at))
+            items += [(uuid.uuid4(), deal, shop.rows[i]["id"], shop.rows[i]["variant_id"], shop.rows[i]["title"],
+                       quantity, price, Decimal(0), currency, quantity * price, k, at, at)
+                      for k, (i, quantity, price) in enumerate(paid)]
+        asks = [(at, text, subject) for at, _, text, subject in person["asks"] if at < shop.split]
         if asks:
-            conversation = uuid.uuid4()
-            conversations.append((conversation, channel, person["id"], email, "open", "Question", "question",
+            conversation, subject = uuid.uuid4(), asks[-1][2]
+            conversations.append((conversation, channel, person["id"], email, "open", subject, subject.lower(),
                                   asks[-1][0], asks[-1][0], asks[0][0], asks[-1][0]))
-            messages += [(uuid.uuid4(), conversation, channel, "inbound", email, "Question", text, text,
+            messages += [(uuid.uuid4(), conversation, channel, "inbound", email, subject, text, text,
                           f"m{person['n']}-{k}@bench.example", "received", at, at, at)
-                         for k, (at, text) in enumerate(asks)]
+                         for k, (at, text, subject) in enumerate(asks)]
     await copy(conn, "contacts", ["id", "first_name", "last_name", "emails", "owner_id", "created_at", "updated_at"],
                contacts)
     await copy(conn, "deals", ["id", "title", "contact_id", "pipeline_id", "stage_id", "rank", "amount", "currency",
