@@ -2,8 +2,9 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, ME, problem } from "@/test/fake-api";
+import { FakeEventSource, installFakeEvents } from "@/test/fake-event-source";
 import { renderApp, signIn } from "@/test/render";
-import { ago, priceRange, stockLevel, variantLabel } from "./catalog-logic";
+import { ago, fallbackInterval, FALLBACK_POLL_MS, priceRange, refreshPlan, stockLevel, variantLabel } from "./catalog-logic";
 import type { Product } from "./types";
 
 const ADMIN = { ...ME, id: "u-ada", role: "admin" };
@@ -43,7 +44,38 @@ describe("catalogue logic", () => {
   });
 });
 
+describe("live catalogue logic", () => {
+  it("refetches the products an event names, or all of them when it names too many", () => {
+    expect(refreshPlan({ product_ids: ["p-1", "p-2"], count: 2, truncated: false })).toEqual({ all: false, ids: ["p-1", "p-2"] });
+    expect(refreshPlan({ product_ids: ["p-1"], count: 900, truncated: true })).toEqual({ all: true, ids: ["p-1"] });
+    expect(refreshPlan({})).toEqual({ all: true, ids: [] });
+  });
+
+  it("polls only while the live stream is down, and slowly", () => {
+    expect(fallbackInterval(true)).toBe(false);
+    expect(fallbackInterval(false)).toBe(FALLBACK_POLL_MS);
+    expect(FALLBACK_POLL_MS).toBeGreaterThan(10_000);
+  });
+});
+
 describe("the catalogue page", () => {
+  it("shows a price the shop changed as soon as the catalogue publishes it, without a reload", async () => {
+    const emit = installFakeEvents();
+    let socks = SOCKS;
+    const api = installFakeApi({ ...baseRoutes, "GET /api/v1/products": () => json({ items: [socks, JACKET], next_cursor: null }) });
+    await signIn();
+    renderApp("/catalog");
+    const card = await screen.findByRole("article", { name: "Merino Hiking Socks" });
+    await waitFor(() => expect(FakeEventSource.instances.length).toBeGreaterThan(0));
+    FakeEventSource.instances[0].onopen?.(); // the stream is up: no polling
+    const before = api.find("GET", "/api/v1/products").length;
+    socks = { ...SOCKS, variants: [{ ...SOCKS.variants[0], price: "21.50", stock: 2 }] };
+    emit("message.created", { conversation_id: "cv-1" }); // other topics refetch nothing here
+    emit("product.updated", { product_ids: ["p-1"], count: 1, truncated: false });
+    await waitFor(() => expect(within(card).getAllByRole("row")[1]).toHaveTextContent("€21.502 · Low stock"));
+    expect(api.find("GET", "/api/v1/products").length).toBe(before + 1);
+  });
+
   it("lists products with each variant's SKU, price and stock, and how fresh the data is", async () => {
     installFakeApi({ ...baseRoutes, "GET /api/v1/products": () => json({ items: [SOCKS, JACKET], next_cursor: null }) });
     await signIn();
