@@ -5,6 +5,7 @@ classification throughput through the worker at several batch sizes.
     ../../.venv/bin/python bench.py wa-ack [--rates 300] [--seconds 15]
     ../../.venv/bin/python bench.py classified [--rate 50] [--seconds 20]
     ../../.venv/bin/python bench.py throughput [--batches 1,16,64] [--messages 1500]
+    ../../.venv/bin/python bench.py intake [--messages 2000] [--concurrency 2]
 
 Each run starts its own embedded PostgreSQL and Valkey, one API process (`mancrel serve`) and, where
 messages are classified, one default worker (`mancrel worker`, every queue), all on this machine's
@@ -22,6 +23,7 @@ import json
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -206,6 +208,66 @@ async def run_throughput(args, stack: Stack) -> dict:
         await dispose_engine()
 
 
+async def run_intake(args, stack: Stack) -> dict:
+    """A stored backlog of deliveries (as a burst leaves them: raw Mailgun forms, each with its
+    `channel.ingest_event` job) drained by one warm worker serving the `webhooks` queue only: how
+    many deliveries a second the intake turns into stored messages, classification left out."""
+    from urllib.parse import urlencode
+
+    from mail import form
+    from sqlalchemy import text as text_
+
+    from mancrel.channel.intake import Delivery
+    from mancrel.channel.repository import InboundEventRepository
+    from mancrel.core.db import unit_of_work, utcnow
+    from mancrel.worker.outbox import publish, write_jobs
+
+    def deliveries(prefix: str, count: int) -> list:
+        return [Delivery(id=uuid.uuid4(), channel_id=channel_id, dedupe_key=f"{prefix}-{i}", replay_token=None,
+                         provider="mailgun", content_type="application/x-www-form-urlencoded",
+                         body=urlencode(form(i, prefix, SIGNING_KEY)).encode(), received_at=utcnow())
+                for i in range(count)]
+
+    async def store(batch: list) -> None:
+        async with unit_of_work() as session:
+            await InboundEventRepository(session).insert_batch(batch)
+            jobs = await write_jobs(session, [("channel.ingest_event", {"event_id": d.id}) for d in batch])
+        await publish(jobs)
+
+    try:
+        channel_id = await setup_channel()
+        stack.spawn("worker", "-c", str(args.concurrency), "-Q", "webhooks", log="worker-intake.log")
+        await store(deliveries("warm", 20))  # the worker started, connected and its code warm
+        await wait_ingested(120)
+        backlog = deliveries("run", args.messages)
+        async with unit_of_work() as session:
+            await InboundEventRepository(session).insert_batch(backlog)
+            jobs = await write_jobs(session, [("channel.ingest_event", {"event_id": d.id}) for d in backlog])
+            (started,) = (await session.execute(text_("SELECT clock_timestamp()"))).one()
+        await publish(jobs)
+        await wait_ingested(1800)
+        ((count, seconds),) = await rows(
+            "SELECT count(*), extract(epoch FROM max(processed_at) - '"  # noqa: S608 (our own timestamp)
+            f"{started.isoformat()}'::timestamptz) FROM inbound_events "
+            "WHERE dedupe_key LIKE 'run-%' AND status = 'processed'")
+        (messages,) = await rows("SELECT count(*) FROM messages WHERE sender LIKE '%@run.example'")
+        return {"benchmark": "intake", "deliveries": count, "messages": messages[0],
+                "seconds": round(float(seconds), 2), "deliveries_per_s": round(count / max(float(seconds), 1e-9), 1),
+                "load_average": os.getloadavg()[0]}
+    finally:
+        await dispose_engine()
+
+
+async def wait_ingested(within: float) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        (waiting,) = await rows("SELECT count(*) FROM inbound_events WHERE status = 'pending'")
+        if waiting[0] == 0:
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError("deliveries still waiting")
+
+
 def main() -> None:
     cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = cli.add_subparsers(dest="benchmark", required=True)
@@ -226,11 +288,15 @@ def main() -> None:
     # Worker children draining the messages queue: 1 shows one batch at a time; 2 is what
     # `mancrel run`'s worker has (one child's database work overlaps the other's forward pass).
     throughput.add_argument("--concurrency", type=int, default=1)
+    intake = sub.add_parser("intake")
+    intake.add_argument("--messages", type=int, default=2000)
+    intake.add_argument("--concurrency", type=int, default=2)
     args = cli.parse_args()
     stack = Stack()
     stack.start()
     try:
-        runners = {"ack": run_ack, "wa-ack": run_wa_ack, "classified": run_classified, "throughput": run_throughput}
+        runners = {"ack": run_ack, "wa-ack": run_wa_ack, "classified": run_classified, "throughput": run_throughput,
+                   "intake": run_intake}
         runner = runners[args.benchmark]
         print(json.dumps(asyncio.run(runner(args, stack))))
     finally:

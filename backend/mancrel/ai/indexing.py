@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai import repository
-from mancrel.ai.search_index import BODY_CHARS, SNIPPET_CHARS, clip, index_record, remove_record
+from mancrel.ai.search_index import BODY_CHARS, SNIPPET_CHARS, clip, index_record, index_records, remove_record
 from mancrel.catalog import service as catalog_service
 from mancrel.company import service as company_service
 from mancrel.contact import service as contact_service
@@ -120,6 +120,22 @@ async def index_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
     return await _index_owned(session, "contact", contact_id, await contact_service.get(session, contact_id), text)
 
 
+async def index_contacts(session: AsyncSession, contact_ids: list[uuid.UUID]) -> int:
+    """`index_contact` for many contacts in one pass of the embedder (new senders of an intake
+    batch); gone or deleted ones leave search. The number indexed."""
+    found = await contact_service.get_many(session, contact_ids)
+    live = [c for c in found.values() if c.deleted_at is None]
+    for contact_id in set(contact_ids) - {c.id for c in live}:
+        await remove_record(session, entity_type="contact", entity_id=contact_id)
+    records = []
+    for contact in live:
+        title, snippet, body = contact_text(contact, await _company_name(session, contact.company_id))
+        records.append(dict(entity_type="contact", entity_id=contact.id, owner_id=contact.owner_id,
+                            title=title, snippet=snippet, body=body))
+    await index_records(session, records)
+    return len(records)
+
+
 async def index_company(session: AsyncSession, company_id: uuid.UUID) -> bool:
     async def text(company: Any) -> tuple[str, str, str]:
         return company_text(company)
@@ -138,6 +154,6 @@ async def index_deal(session: AsyncSession, deal_id: uuid.UUID) -> bool:
 
 INDEXERS = {"product": index_product, "contact": index_contact, "company": index_company, "deal": index_deal}
 
-__all__ = ["INDEXERS", "company_text", "contact_text", "deal_text", "index_company", "index_contact", "index_deal",
-           "index_messages", "index_product", "index_record", "message_document", "plain", "product_text",
+__all__ = ["INDEXERS", "company_text", "contact_text", "deal_text", "index_company", "index_contact", "index_contacts",
+           "index_deal", "index_messages", "index_product", "index_record", "message_document", "plain", "product_text",
            "remove_record"]

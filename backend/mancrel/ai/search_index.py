@@ -33,6 +33,21 @@ async def index_record(session: AsyncSession, *, entity_type: str, entity_id: uu
                                                          embedder.model_id, embedder.model_version)])
 
 
+async def index_records(session: AsyncSession, records: list[dict]) -> None:
+    """`index_record` for many records (dicts of its keyword arguments) with one pass of the embedder
+    and one statement per table: a burst's new contacts are indexed together."""
+    if not records:
+        return
+    embedder = get_embedder()
+    vectors = embedder.embed([clip(f"{r['title']}. {r['body']}", BODY_CHARS) for r in records])
+    await repository.upsert_documents(session, [
+        dict(entity_type=r["entity_type"], entity_id=r["entity_id"], owner_id=r["owner_id"], title=r["title"],
+             snippet=clip(r["snippet"], SNIPPET_CHARS), body=clip(r["body"], BODY_CHARS)) for r in records])
+    await get_vector_store().upsert(session, [
+        VectorItem(r["entity_type"], r["entity_id"], r["owner_id"], vector, embedder.model_id, embedder.model_version)
+        for r, vector in zip(records, vectors, strict=True)])
+
+
 async def remove_record(session: AsyncSession, *, entity_type: str, entity_id: uuid.UUID) -> None:
     """Drop the record from search. The document goes in the caller's transaction, and search
     shows no hit without its document, so a vector left in a non-transactional store (Qdrant)

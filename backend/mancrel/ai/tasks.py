@@ -17,6 +17,12 @@ async def embed_contact(session: AsyncSession, contact_id: uuid.UUID) -> bool:
     return await indexing.index_contact(session, contact_id)
 
 
+@job("ai.embed_contacts")
+async def embed_contacts(session: AsyncSession, contact_ids: list[str]) -> int:
+    """The new contacts of one intake batch, embedded together (contact.service.embeddings_batched)."""
+    return await indexing.index_contacts(session, [uuid.UUID(str(c)) for c in contact_ids])
+
+
 @job("ai.embed_company")
 async def embed_company(session: AsyncSession, company_id: uuid.UUID) -> bool:
     return await indexing.index_company(session, company_id)

@@ -1,13 +1,14 @@
 """Every query of the channel tables."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.channel.models import Channel, ImapCursor, InboundEvent
+from mancrel.channel.models import Channel, ImapCursor, InboundEvent, InboundStatus
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import after, decode_cursor
 
@@ -29,6 +30,17 @@ ON CONFLICT DO NOTHING
 RETURNING id
 """)
 
+_MARK_PROCESSED = text("""
+UPDATE inbound_events e SET status = 'processed', error = NULL, processed_at = :now, message_id = d.message_id
+FROM unnest(CAST(:ids AS uuid[]), CAST(:messages AS uuid[])) AS d(id, message_id)
+WHERE e.id = d.id
+""")
+_MARK_FAILED = text("""
+UPDATE inbound_events e SET status = 'failed', error = d.error
+FROM unnest(CAST(:ids AS uuid[]), CAST(:errors AS text[])) AS d(id, error)
+WHERE e.id = d.id
+""")
+
 
 class ChannelRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -46,6 +58,9 @@ class ChannelRepository:
             values = decode_cursor(cursor, (str, uuid.UUID))
             stmt = stmt.where(after((Channel.name, Channel.id), values))
         return list(await self.session.scalars(stmt))
+
+    async def get_many(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, Channel]:
+        return {c.id: c for c in await self.session.scalars(select(Channel).where(Channel.id.in_(list(ids))))}
 
     async def existing_ids(self, ids: set[uuid.UUID]) -> set[uuid.UUID]:
         return set(await self.session.scalars(select(Channel.id).where(Channel.id.in_(ids))))
@@ -111,6 +126,43 @@ class InboundEventRepository:
     async def get_for_update(self, event_id: uuid.UUID) -> InboundEvent | None:
         return await self.session.scalar(select(InboundEvent).where(InboundEvent.id == event_id)
                                          .with_for_update().execution_options(populate_existing=True))
+
+    async def get(self, event_id: uuid.UUID) -> InboundEvent | None:
+        """The event as committed now, unlocked."""
+        return await self.session.scalar(select(InboundEvent).where(InboundEvent.id == event_id)
+                                         .execution_options(populate_existing=True))
+
+    async def claim(self, event_id: uuid.UUID) -> InboundEvent | None:
+        """The event, locked for this transaction; None when it is gone or another one holds it."""
+        return await self.session.scalar(select(InboundEvent).where(InboundEvent.id == event_id)
+                                         .with_for_update(skip_locked=True)
+                                         .execution_options(populate_existing=True))
+
+    async def claim_pending(self, *, providers: Sequence[str], exclude: uuid.UUID,
+                            limit: int) -> list[InboundEvent]:
+        """Up to `limit` pending events read by these providers' adapters, oldest first, locked for
+        this transaction; rows another transaction holds are skipped (ix_inbound_events_pending)."""
+        if limit <= 0:
+            return []
+        return list(await self.session.scalars(
+            select(InboundEvent)
+            .where(InboundEvent.status == InboundStatus.pending, InboundEvent.id != exclude,
+                   InboundEvent.provider.in_(list(providers)))
+            .order_by(InboundEvent.received_at).limit(limit)
+            .with_for_update(skip_locked=True).execution_options(populate_existing=True)))
+
+    async def mark_processed(self, done: Sequence[tuple[uuid.UUID, uuid.UUID | None]]) -> None:
+        """Events processed, with the message each became (or None), in one statement."""
+        if done:
+            await self.session.execute(_MARK_PROCESSED, {
+                "ids": [event_id for event_id, _ in done], "messages": [message for _, message in done],
+                "now": utcnow()})
+
+    async def mark_failed(self, failed: Sequence[tuple[uuid.UUID, str]]) -> None:
+        """Events that failed, each with its reason, in one statement."""
+        if failed:
+            await self.session.execute(_MARK_FAILED, {
+                "ids": [event_id for event_id, _ in failed], "errors": [reason[:2000] for _, reason in failed]})
 
     async def count_failed_since(self, channel_id: uuid.UUID, since: datetime) -> int:
         return await self.session.scalar(select(func.count()).select_from(InboundEvent).where(

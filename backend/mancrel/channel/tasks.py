@@ -3,24 +3,19 @@ The Meta channels' own jobs (media, profiles, sending through the Graph API) are
 
 import logging
 import uuid
-from datetime import timedelta
 
 from celery import current_task
 from redis.exceptions import LockError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.channel import imap, smtp
-from mancrel.channel.exceptions import UnparseablePayload
-from mancrel.channel.models import Channel, InboundEvent, InboundStatus
-from mancrel.channel.providers import PARSERS, Inbound
-from mancrel.channel.repository import ChannelRepository, InboundEventRepository
+from mancrel.channel import imap, ingest, smtp
+from mancrel.channel.models import Channel
+from mancrel.channel.repository import ChannelRepository
 from mancrel.channel.service import secrets_of
 from mancrel.core import product_metrics
-from mancrel.core.db import unit_of_work, utcnow
+from mancrel.core.db import unit_of_work
 from mancrel.core.redis import get_redis
-from mancrel.inbox import chat
 from mancrel.inbox import service as inbox_service
-from mancrel.inbox.inbound import DeliveryUpdate, InboundChat, InboundEmail
 from mancrel.inbox.models import DeliveryStatus
 from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.errors import PermanentError, TransientError
@@ -32,7 +27,6 @@ logger = logging.getLogger("mancrel.channel")
 POLL_LOCK_SECONDS = 300      # longer than any poll; a crashed poller's lock expires by itself
 REFUSED_MARK_SECONDS = 86400
 SEND_RETRIES = 8  # with a 5 s base, about an hour of a server refusing for now (4xx) or unreachable
-STATUS_WAIT = timedelta(minutes=1)  # how long a status for an unknown message is retried
 GAVE_UP = "gave up after"  # a failure that a replay from the dead letters may send again
 UNCERTAIN = ("delivery uncertain: the attempt was interrupted after the mail was handed to the server and "
              "before it answered, so it is not sent again automatically; check with the customer before resending")
@@ -44,53 +38,12 @@ async def _record_health(channel_id: uuid.UUID, **values) -> None:
         await ChannelRepository(session).record_health(channel_id, **values)
 
 
-# --- inbound -------------------------------------------------------------------------------
+# --- inbound ---------------------------------------------------------------------------------
 @job("channel.ingest_event")
 async def ingest_event(session: AsyncSession, event_id: uuid.UUID) -> str:
-    """Read the stored delivery with its provider's adapter and hand it to the inbox."""
-    events = InboundEventRepository(session)
-    event = await session.get(InboundEvent, event_id)
-    if event is None or event.status == InboundStatus.processed:
-        return "skipped"
-    try:
-        item = PARSERS[event.provider](event.body, event.content_type)
-    except (UnparseablePayload, ValueError, LookupError, TypeError) as exc:
-        # Kept (failed, with the reason) and dead-lettered: replayable once the adapter reads it.
-        reason = f"unreadable {event.provider} delivery: {exc}"
-        async with unit_of_work() as other:
-            failed = await InboundEventRepository(other).get_for_update(event_id)
-            if failed is not None:
-                failed.status, failed.error = InboundStatus.failed, reason[:2000]
-            await ChannelRepository(other).record_health(event.channel_id, error=reason)
-        raise PermanentError(reason) from exc
-    event = await events.get_for_update(event_id)
-    channel = await session.get(Channel, event.channel_id) if event is not None else None
-    if event is None or channel is None or event.status == InboundStatus.processed:
-        return "skipped"
-    outcome, message_id = await _deliver(session, channel, event, item)
-    event.status, event.error, event.processed_at = InboundStatus.processed, None, utcnow()
-    event.message_id = message_id
-    await ChannelRepository(session).record_health(channel.id, received=True)
-    return outcome
-
-
-async def _deliver(session: AsyncSession, channel: Channel, event: InboundEvent,
-                   item: Inbound) -> tuple[str, uuid.UUID | None]:
-    """Hand the read item to the inbox: what happened, and the message it became."""
-    if isinstance(item, InboundEmail):
-        message = await inbox_service.receive_email(session, channel=channel, email=item)
-    elif isinstance(item, InboundChat):
-        message = await chat.receive_chat(session, channel=channel, chat=item)
-    elif isinstance(item, DeliveryUpdate):
-        result = await chat.apply_delivery_update(session, channel_id=channel.id, update=item)
-        if result == "unmatched" and utcnow() - event.received_at < STATUS_WAIT:
-            # Meta can report "sent" before our send job has stored the message's wamid: wait for it.
-            raise TransientError(f"no outbound message {item.provider_message_id} yet")
-        return f"status {result}", None
-    else:  # the junk gate: system notices, reactions, echoes never become customer messages
-        return f"ignored: {item.reason}", None
-    product_metrics.inbound(channel.kind, message)
-    return ("stored", message.id) if message is not None else ("duplicate", None)
+    """Read the stored delivery with its provider's adapter and hand it to the inbox, together with
+    whatever other deliveries wait (see ingest.py)."""
+    return await ingest.ingest(session, event_id)
 
 
 # --- IMAP ----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Contact use cases. Flushes, never commits."""
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -203,6 +205,32 @@ async def name_if_blank(session: AsyncSession, contact_id: uuid.UUID, *, first: 
     return True
 
 
+EMBED_BATCH = "contact_embeddings_batched"  # session.info: ids collected by `embeddings_batched`
+
+
+@asynccontextmanager
+async def embeddings_batched(session: AsyncSession) -> AsyncIterator[None]:
+    """Within: the contacts `create_from_channel` makes are embedded by ONE `ai.embed_contacts` job,
+    queued when the block ends, instead of one job each (an intake batch's new senders share a
+    forward pass). An error inside queues nothing: those contacts are rolled back with it."""
+    session.info[EMBED_BATCH] = []
+    try:
+        yield
+        contact_ids = session.info.get(EMBED_BATCH) or []
+        if contact_ids:
+            enqueue(session, "ai.embed_contacts", contact_ids=[str(c) for c in contact_ids])
+    finally:
+        session.info.pop(EMBED_BATCH, None)
+
+
+def _embed_later(session: AsyncSession, contact_id: uuid.UUID) -> None:
+    batched = session.info.get(EMBED_BATCH)
+    if batched is None:
+        enqueue(session, "ai.embed_contact", contact_id=contact_id)
+    else:
+        batched.append(contact_id)
+
+
 async def create_from_channel(session: AsyncSession, *, email: str | None, name: str, source: str,
                               owner_id: uuid.UUID | None, phone: str | None = None,
                               whatsapp_id: str | None = None, messenger_psid: str | None = None) -> Contact:
@@ -215,7 +243,7 @@ async def create_from_channel(session: AsyncSession, *, email: str | None, name:
     await session.flush()
     await audit_service.record(session, actor=None, action="contact.created", entity_type="contact",
                                entity_id=contact.id, after=_snapshot(contact))
-    enqueue(session, "ai.embed_contact", contact_id=contact.id)
+    _embed_later(session, contact.id)
     return contact
 
 

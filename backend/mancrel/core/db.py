@@ -119,6 +119,22 @@ async def transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
         raise
 
 
+@asynccontextmanager
+async def savepoint(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A part of the unit of work that may fail alone (one delivery of a batch): on error its writes
+    roll back to the savepoint, and so does the unit-of-work state it registered (after-commit
+    callbacks, pending outbox jobs), so nothing is published for what was never committed. The
+    error propagates; the transaction goes on."""
+    kept = {key: list(value) if isinstance(value, list) else value for key, value in session.info.items()}
+    try:
+        async with session.begin_nested():
+            yield session
+    except BaseException:
+        session.info.clear()
+        session.info.update(kept)
+        raise
+
+
 async def _rollback(session: AsyncSession) -> None:
     # session.info holds only unit-of-work state (after-commit callbacks, pending outbox
     # jobs); none of it may outlive a rollback.

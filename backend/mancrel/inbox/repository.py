@@ -28,6 +28,15 @@ class InboxRepository:
         await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                                    {"key": f"inbox:{channel_id}:{counterpart}"})
 
+    async def lock_counterparts(self, keys: Sequence[tuple[uuid.UUID, str]]) -> None:
+        """`lock_counterpart` for a batch, in one statement and in key order: two batches that
+        share senders take their locks in the same order, so neither waits on the other in a circle."""
+        if keys:
+            await self.session.execute(text(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM "
+                "(SELECT DISTINCT k FROM unnest(CAST(:keys AS text[])) AS k ORDER BY k) AS sorted"),
+                {"keys": [f"inbox:{channel_id}:{counterpart}" for channel_id, counterpart in keys]})
+
     async def message_by_provider_id(self, channel_id: uuid.UUID, provider_ids: Sequence[str]) -> Message | None:
         """The first of `provider_ids` (in the order given) stored on this channel."""
         ids = [i for i in provider_ids if i]

@@ -25,7 +25,7 @@ from mancrel.inbox import junk
 from mancrel.inbox.chat import CHAT_KINDS, reply_chat
 from mancrel.inbox.chat import reply_window_open as reply_window_open  # the reply step asks before drafting
 from mancrel.inbox.exceptions import CannotReply
-from mancrel.inbox.inbound import InboundEmail
+from mancrel.inbox.inbound import InboundChat, InboundEmail
 from mancrel.inbox.models import (
     Attachment,
     Conversation,
@@ -68,11 +68,23 @@ def provider_id(email: InboundEmail) -> str:
     return f"sha256:{digest}"
 
 
+def _sender(email: InboundEmail) -> str:
+    return email.from_address.strip().lower()[:320]
+
+
+async def lock_senders(session: AsyncSession, items: list[tuple[uuid.UUID, Any]]) -> None:
+    """Take the intake locks of a batch's (channel id, InboundEmail | InboundChat) items at once, in
+    one order (see InboxRepository.lock_counterparts); the per-message lock is then already held."""
+    keys = [(channel_id, _sender(item) if isinstance(item, InboundEmail) else item.sender_id)
+            for channel_id, item in items if isinstance(item, InboundEmail | InboundChat)]
+    await InboxRepository(session).lock_counterparts(keys)
+
+
 async def receive_email(session: AsyncSession, *, channel: Any, email: InboundEmail) -> Message | None:
     """Store an inbound email in its conversation; None when this channel already has it."""
     repo = InboxRepository(session)
     key = provider_id(email)
-    sender = email.from_address.strip().lower()[:320]
+    sender = _sender(email)
     await repo.lock_counterpart(channel.id, sender)  # before the check: a concurrent copy has committed by now
     if await repo.message_by_provider_id(channel.id, [key]) is not None:
         return None

@@ -14,6 +14,7 @@ calls it from the place every deal change already passes through.
 
 import uuid
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.core.db import utcnow
@@ -27,15 +28,17 @@ def request_refresh(session: AsyncSession, contact_id: uuid.UUID | None) -> None
     """Ask for the contact's profile to be recomputed after this transaction commits."""
     if contact_id is None:
         return
-    # One request per contact and transaction is enough; the set is per transaction (a session
+    # One request per contact and transaction is enough; they are kept per transaction (a session
     # that commits and goes on, like a job's or a test's, must ask again in the next one).
     transaction = session.get_transaction()
     held = session.info.get("profile_refresh_asked")
     if held is None or held[0] is not transaction:
-        held = session.info["profile_refresh_asked"] = (transaction, set())
-    asked: set[uuid.UUID] = held[1]
-    if contact_id in asked:
+        held = session.info["profile_refresh_asked"] = (transaction, {})
+    asked: dict[uuid.UUID, ProfileRequest] = held[1]
+    earlier = asked.get(contact_id)
+    # A request rolled back with a savepoint (a batch's failed delivery) is transient again: ask anew.
+    if earlier is not None and not inspect(earlier).transient:
         return
-    asked.add(contact_id)
-    session.add(ProfileRequest(id=uuid.uuid4(), contact_id=contact_id, requested_at=utcnow()))
+    asked[contact_id] = request = ProfileRequest(id=uuid.uuid4(), contact_id=contact_id, requested_at=utcnow())
+    session.add(request)
     enqueue(session, TASK, contact_id=contact_id)

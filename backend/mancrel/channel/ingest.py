@@ -1,0 +1,192 @@
+"""`channel.ingest_event` in batches: read stored deliveries with their adapters and hand them to
+the inbox, many per job.
+
+Why: one job per delivery cost more than 1/50 s of worker time (its own transaction, a dozen
+statements, the broker round trips of its follow-up jobs), so at 50 mails a second the queue grew
+for the whole burst. A job now takes its own delivery first and up to `BATCH - 1` other pending
+ones (`FOR UPDATE SKIP LOCKED`: two workers share a burst, never a delivery) and stores them in its
+one transaction; the senders' intake locks are taken in one statement, the new contacts' embeddings
+are one job, and the events are marked in one statement. The jobs of the deliveries it took then
+find them processed and return at once.
+
+What it promises, per delivery, as when each had a job of its own:
+- Its own delivery goes first and fails as before: unreadable -> `failed` with the reason and
+  dead-lettered (PermanentError); a status for a reply not stored yet -> retried (TransientError).
+  Nothing else of the batch has been written when it raises.
+- Another delivery never blocks or rolls back the rest. An unreadable one is marked `failed` with
+  its reason and left to its own job, which dead-letters it (replayable as ever); any other error
+  rolls back its savepoint alone and leaves it to its own job: `pending` when the error may pass
+  (that job retries it), `failed` with the error otherwise (so later batches do not take it again).
+- Idempotent as before: a delivery is processed once (the inbox dedupes messages; a processed
+  event is never taken again).
+- When another job's batch holds this job's own delivery, the job does the other pending ones and
+  queues itself again (published after this commit): that copy finds it processed, or does it.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.channel.exceptions import UnparseablePayload
+from mancrel.channel.meta import INGEST_JOB
+from mancrel.channel.models import Channel, InboundEvent, InboundStatus
+from mancrel.channel.providers import PARSERS, Inbound
+from mancrel.channel.repository import ChannelRepository, InboundEventRepository
+from mancrel.contact import service as contact_service
+from mancrel.core import product_metrics
+from mancrel.core.db import savepoint, unit_of_work, utcnow
+from mancrel.inbox import chat
+from mancrel.inbox import service as inbox_service
+from mancrel.inbox.inbound import DeliveryUpdate, InboundChat, InboundEmail
+from mancrel.inbox.models import Message
+from mancrel.worker.errors import PermanentError, TransientError, is_transient
+from mancrel.worker.outbox import enqueue
+
+logger = logging.getLogger("mancrel.channel")
+
+BATCH = 64  # deliveries per job at most; a job takes what is waiting, so a quiet inbox still gets one each
+STATUS_WAIT = timedelta(minutes=1)  # how long a status for an unknown message is retried
+UNREADABLE = (UnparseablePayload, ValueError, LookupError, TypeError)
+
+
+@dataclass
+class Read:
+    """A claimed delivery as its adapter read it (`item` None: unreadable, `error` says why)."""
+
+    event: InboundEvent
+    item: Inbound | None
+    error: str | None = None
+
+
+@dataclass
+class Done:
+    read: Read
+    outcome: str
+    message: Message | None
+
+
+def read(event: InboundEvent) -> Read:
+    try:
+        return Read(event, PARSERS[event.provider](event.body, event.content_type))
+    except UNREADABLE as exc:
+        return Read(event, None, f"unreadable {event.provider} delivery: {exc}")
+
+
+async def ingest(session: AsyncSession, event_id: uuid.UUID) -> str:
+    """The job: its own delivery (what happened to it is the answer) and whatever else is waiting."""
+    events = InboundEventRepository(session)
+    event = await events.get(event_id)
+    if event is None or event.status == InboundStatus.processed:
+        return "skipped"
+    first = read(event)
+    if first.item is None:
+        await _fail_alone(event, first.error or "unreadable")
+    own = await events.claim(event_id)
+    if own is not None and own.status == InboundStatus.processed:
+        return "skipped"
+    others = [read(e) for e in await events.claim_pending(
+        providers=list(PARSERS), exclude=event_id, limit=BATCH - 1)]
+    if own is None and not others:
+        own = await events.get_for_update(event_id)  # held by another batch, which ends soon: wait for it
+        if own is None or own.status == InboundStatus.processed:
+            return "skipped"
+    elif own is None:
+        enqueue(session, INGEST_JOB, event_id=event_id)  # its holder may leave it: look again after commit
+    return await _ingest_batch(session, Read(own, first.item) if own is not None else None, others)
+
+
+async def _fail_alone(event: InboundEvent, reason: str) -> None:
+    """The job's own delivery is unreadable: kept (failed, with the reason) in a transaction of its
+    own, since the job's rolls back, and dead-lettered: replayable once the adapter reads it."""
+    async with unit_of_work() as other:
+        failed = await InboundEventRepository(other).get_for_update(event.id)
+        if failed is not None:
+            failed.status, failed.error = InboundStatus.failed, reason[:2000]
+        await ChannelRepository(other).record_health(event.channel_id, error=reason)
+    raise PermanentError(reason)
+
+
+async def _ingest_batch(session: AsyncSession, own: Read | None, others: list[Read]) -> str:
+    channels = await ChannelRepository(session).get_many(
+        {r.event.channel_id for r in ([own] if own else []) + others})
+    readable = [r for r in others if r.item is not None and r.event.channel_id in channels]
+    senders = [(r.event.channel_id, r.item) for r in ([own] if own else []) + readable]
+    await inbox_service.lock_senders(session, senders)
+    done: list[Done] = []
+    async with contact_service.embeddings_batched(session):
+        if own is not None:
+            channel = channels.get(own.event.channel_id)
+            if channel is None:
+                return "skipped"
+            done.append(await _deliver(session, channel, own))  # raises as a job of its own would
+        delivered, set_aside = await _deliver_each(session, channels, readable)
+    done += delivered
+    await _finish(session, channels, done, [r for r in others if r.item is None], set_aside)
+    if own is None:
+        return f"requeued; {len(done)} others ingested"
+    return done[0].outcome if len(others) == 0 else f"{done[0].outcome}; {len(done) - 1} others ingested"
+
+
+async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel],
+                        reads: list[Read]) -> tuple[list[Done], list[tuple[Read, Exception]]]:
+    """The other deliveries, together in one savepoint; when one of them fails, again one
+    savepoint each, so that only the failing one is set aside."""
+    if not reads:
+        return [], []
+    try:
+        async with savepoint(session):
+            return [await _deliver(session, channels[r.event.channel_id], r) for r in reads], []
+    except Exception as exc:  # which one failed is found out below, one by one
+        logger.info("ingest batch failed as a whole; its deliveries again one by one", extra={"error": repr(exc)})
+    done: list[Done] = []
+    set_aside: list[tuple[Read, Exception]] = []
+    for r in reads:
+        try:
+            async with savepoint(session):
+                done.append(await _deliver(session, channels[r.event.channel_id], r))
+        except Exception as exc:
+            set_aside.append((r, exc))
+    return done, set_aside
+
+
+async def _deliver(session: AsyncSession, channel: Channel, r: Read) -> Done:
+    """Hand the read item to the inbox: what happened, and the message it became."""
+    item = r.item
+    if isinstance(item, InboundEmail):
+        message = await inbox_service.receive_email(session, channel=channel, email=item)
+    elif isinstance(item, InboundChat):
+        message = await chat.receive_chat(session, channel=channel, chat=item)
+    elif isinstance(item, DeliveryUpdate):
+        result = await chat.apply_delivery_update(session, channel_id=channel.id, update=item)
+        if result == "unmatched" and utcnow() - r.event.received_at < STATUS_WAIT:
+            # Meta can report "sent" before our send job has stored the message's wamid: wait for it.
+            raise TransientError(f"no outbound message {item.provider_message_id} yet")
+        return Done(r, f"status {result}", None)
+    else:  # the junk gate: system notices, reactions, echoes never become customer messages
+        return Done(r, f"ignored: {item.reason}", None)
+    return Done(r, "stored" if message is not None else "duplicate", message)
+
+
+async def _finish(session: AsyncSession, channels: dict[uuid.UUID, Channel], done: list[Done],
+                  unreadable: list[Read], set_aside: list[tuple[Read, Exception]]) -> None:
+    """Mark the batch's events in one statement per outcome, and each channel's health once."""
+    failed = [(r.event.id, r.error or "unreadable") for r in unreadable]
+    for r, exc in set_aside:
+        logger.warning("delivery set aside from an ingest batch", extra={
+            "event_id": str(r.event.id), "error": repr(exc), "retried": is_transient(exc)})
+        if not is_transient(exc):  # left pending otherwise: its own job retries it
+            failed.append((r.event.id, f"ingest failed: {exc!r}"))
+    events = InboundEventRepository(session)
+    await events.mark_processed([(d.read.event.id, d.message.id if d.message else None) for d in done])
+    await events.mark_failed(failed)
+    health = ChannelRepository(session)
+    for r in unreadable:
+        await health.record_health(r.event.channel_id, error=r.error)
+    for channel_id in {d.read.event.channel_id for d in done}:
+        await health.record_health(channel_id, received=True)
+    for d in done:
+        if isinstance(d.read.item, InboundEmail | InboundChat):
+            product_metrics.inbound(channels[d.read.event.channel_id].kind, d.message)
