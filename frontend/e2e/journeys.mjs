@@ -41,6 +41,8 @@ async function addDealFromContact(page, title) {
 // run.mjs starts the backend with this admin (MANCREL_ADMIN_PASSWORD); the inbox journeys use it
 // through the API to point the demo mail channel at a signing key and an SMTP server of their own.
 const ADMIN = { email: "admin@example.com", password: "e2e-admin-password-1234" };
+// The demo team's manager (user/demo.py), who sets the AI policy.
+const DEMO_MANAGER = { email: "maria.manager@example.com", password: "mancrel-demo-2026" };
 
 async function apiAs(url, who) {
   const login = await fetch(`${url}/api/v1/auth/login`, {
@@ -172,17 +174,22 @@ async function postCatalogUpdate(url, admin, product) {
   assert.ok(source, "the demo data has the catalogue source Trailhead Outfitters (demo)");
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
   await admin("PATCH", `/api/v1/catalog/sources/${source.id}`, { webhook_secret: secret });
+  const response = await postSignedProduct(`${url}${source.webhook_path}`, secret, product);
+  assert.ok(response.ok, `the catalogue webhook took the update: ${response.status} ${await response.text()}`);
+  return source;
+}
+
+/** A product change posted to a catalogue webhook URL, signed (Standard Webhooks) with `secret`. */
+async function postSignedProduct(webhookUrl, secret, product) {
   const body = JSON.stringify({ type: "product.updated", data: product });
   const id = `msg_${randomBytes(8).toString("hex")}`;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const key = Buffer.from(secret.slice("whsec_".length), "base64");
   const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
-  const response = await fetch(`${url}${source.webhook_path}`, {
+  return fetch(webhookUrl, {
     method: "POST", body,
     headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${signature}` },
   });
-  assert.ok(response.ok, `the catalogue webhook took the update: ${response.status} ${await response.text()}`);
-  return source;
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -636,7 +643,7 @@ export const journeys = [
     },
   },
   {
-    name: "Settings > AI: an admin changes the policy and sees the calibration chart",
+    name: "Settings > AI: a manager changes the policy and sees the calibration chart",
     async run({ page, url, shot, audit }) {
       // The report counts decided messages: wait for the AI to decide the demo mail.
       const api = await apiAs(url, ADMIN);
@@ -647,8 +654,10 @@ export const journeys = [
         await new Promise((r) => setTimeout(r, 2_000));
         report = await api("GET", "/api/v1/ai/calibration");
       }
-      await signIn(page, url, ADMIN);
-      await page.goto(`${url}/settings/ai`);
+      // Managers answer for what is sent to customers, so they set the policy (the demo team's manager).
+      await signIn(page, url, DEMO_MANAGER);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      await page.waitForURL(/\/settings\/ai$/);
       const form = page.getByRole("form", { name: "AI policy" });
       await form.waitFor();
       const threshold = form.getByLabel("Auto-send threshold (%)");
@@ -685,14 +694,16 @@ export const journeys = [
     },
   },
   {
-    name: "catalogue: a product update posted by the shop's webhook shows on the page",
+    name: "catalogue: a product update posted by the shop's webhook shows on the page live, faster than the old 10 s poll",
     async run({ page, url, shot, audit }) {
+      const stream = page.waitForResponse((r) => r.url().includes("/api/v1/events"), { timeout: 30_000 });
       await signIn(page, url, ADMIN);
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalogue" }).click();
       const poles = page.getByRole("article", { name: "Ultralight Trekking Poles" });
       await poles.waitFor();
       const sources = page.getByRole("complementary", { name: "Sync health" });
       await sources.getByRole("region", { name: "Trailhead Outfitters (demo)" }).getByText(/^Sync: /).waitFor();
+      await stream; // the live stream is connected
       const admin = await apiAs(url, ADMIN);
       const cents = 10 + (Date.now() % 80);
       const price = `1${cents}.00`;
@@ -701,12 +712,74 @@ export const journeys = [
         description: "Carbon poles, 3-section, 240 g each, with cork grips.", status: "active", tags: ["trekking"],
         variants: [{ id: "POLE-UL-PAIR", sku: "POLE-UL-PAIR", price, currency: "EUR", stock: 2, options: {} }],
       });
-      // No reload: the page refreshes the catalogue on its own.
-      await poles.getByText(`€${price}`).first().waitFor({ timeout: 60_000 });
+      // No reload, and no poll while the stream is up: the catalogue's live event refreshes the card.
+      const posted = Date.now();
+      await poles.getByText(`€${price}`).first().waitFor({ timeout: 8_000 });
+      const seconds = (Date.now() - posted) / 1000;
+      assert.ok(seconds < 8, `the update showed after ${seconds} s`);
+      console.log(`     the webhook's price showed ${seconds.toFixed(2)} s after it was posted`);
       await poles.getByText("2 · Low stock").waitFor();
       await sources.getByText(/product 1006/).first().waitFor({ timeout: 30_000 });
       await shot("20-catalog");
       await audit("the catalogue");
+    },
+  },
+  {
+    name: "catalog-sources: an admin creates a catalogue source, copies its webhook URL, rotates its secret (the old one still works) (desktop and phone)",
+    async run({ page, url, shot, audit }) {
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
+      await signIn(page, url, ADMIN);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Catalogue sources" }).click();
+      await page.getByRole("heading", { level: 1, name: "Catalogue sources" }).waitFor();
+      const demo = page.getByRole("region", { name: "Trailhead Outfitters (demo)" });
+      await demo.getByText("Webhook secret").waitFor();
+      await demo.getByRole("group", { name: "Sync health of Trailhead Outfitters (demo)" }).getByText(/^Sync: /).waitFor();
+
+      const name = `Outlet ${unique()}`;
+      await page.getByRole("button", { name: "New catalogue source" }).click();
+      const form = page.getByRole("form", { name: "New catalogue source" });
+      await form.getByLabel("Name").fill(name);
+      await form.getByLabel("Kind").selectOption("standard");
+      await form.getByRole("button", { name: "Generate a secret" }).click();
+      const secret = await form.getByLabel("Webhook secret").inputValue();
+      assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+      await form.getByRole("button", { name: "Create source" }).click();
+      await page.getByText(`Created ${name}.`, { exact: false }).waitFor();
+      const created = page.getByRole("region", { name });
+      await created.getByRole("button", { name: "Copy" }).click();
+      await created.getByText("Copied.").waitFor();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert.match(copied, new RegExp(`^${url}/webhook/catalog/[0-9a-f-]{36}$`));
+      assert.equal(copied, await created.getByLabel("Webhook URL to paste into the shop").inputValue());
+      assert.ok(!(await created.textContent()).includes(secret.slice(6, 20)), "the secret is never shown back");
+      // The shop posts to the copied address, signed with the secret: the product arrives.
+      const product = (sku, price) => ({ id: sku, updated_at: new Date().toISOString(), title: `Outlet tent ${sku}`, status: "active",
+        variants: [{ id: sku, sku, price, currency: "EUR", stock: 4, options: {} }] });
+      assert.equal((await postSignedProduct(copied, secret, product(`OUT-${unique()}`, "199.00"))).status, 200);
+      await shot("31-settings-catalog-sources");
+      await audit("Settings > Catalogue sources");
+
+      await created.getByRole("button", { name: `Rotate the secret of ${name}` }).click();
+      const rotate = created.getByRole("form", { name: `Rotate the secret of ${name}` });
+      const fresh = await rotate.getByLabel("New webhook secret").inputValue();
+      assert.notEqual(fresh, secret);
+      await rotate.getByRole("button", { name: "Save new secret" }).click();
+      await page.getByText(new RegExp(`^Secret rotated for ${name}\\. The old one stays valid until `)).waitFor();
+      await created.getByText(/^Still valid until /).waitFor();
+      // Deliveries the shop signed before it got the new secret still land during the grace period.
+      assert.equal((await postSignedProduct(copied, secret, product(`OUT-${unique()}`, "189.00"))).status, 200, "the old secret still verifies");
+      assert.equal((await postSignedProduct(copied, fresh, product(`OUT-${unique()}`, "179.00"))).status, 200, "the new secret verifies");
+      const wrong = `whsec_${randomBytes(32).toString("base64")}`;
+      assert.equal((await postSignedProduct(copied, wrong, product(`OUT-${unique()}`, "1.00"))).status, 401, "any other secret is refused");
+      await created.getByText(/\b[1-9]\d* applied/).waitFor({ timeout: 30_000 }); // applied, and its health says so
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await page.getByRole("region", { name }).waitFor();
+      assert.ok((await overflowOf(page)) <= 1, "Settings > Catalogue sources scrolls sideways at 390 px");
+      await shot("32-phone-settings-catalog-sources");
+      await audit("Settings > Catalogue sources at phone width");
     },
   },
   {
