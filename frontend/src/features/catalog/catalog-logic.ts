@@ -49,6 +49,14 @@ export function refreshPlan(payload: Record<string, unknown>): RefreshPlan {
   return { all: payload.truncated === true || ids.length === 0, ids };
 }
 
+/** Events arriving close together (a burst of shop changes) make one refetch, not one each. */
+export const COALESCE_MS = 250;
+
+export function mergePlans(held: RefreshPlan | null, next: RefreshPlan): RefreshPlan {
+  if (!held) return next;
+  return { all: held.all || next.all, ids: [...new Set([...held.ids, ...next.ids])] };
+}
+
 /** While the live stream is down, a slow poll keeps prices and stock roughly current. */
 export const FALLBACK_POLL_MS = 30_000;
 

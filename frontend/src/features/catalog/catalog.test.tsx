@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, ME, problem } from "@/test/fake-api";
 import { FakeEventSource, installFakeEvents } from "@/test/fake-event-source";
 import { renderApp, signIn } from "@/test/render";
-import { ago, fallbackInterval, FALLBACK_POLL_MS, priceRange, refreshPlan, stockLevel, variantLabel } from "./catalog-logic";
+import { ago, fallbackInterval, FALLBACK_POLL_MS, mergePlans, priceRange, refreshPlan, stockLevel, variantLabel } from "./catalog-logic";
 import type { Product } from "./types";
 
 const ADMIN = { ...ME, id: "u-ada", role: "admin" };
@@ -49,6 +49,9 @@ describe("live catalogue logic", () => {
     expect(refreshPlan({ product_ids: ["p-1", "p-2"], count: 2, truncated: false })).toEqual({ all: false, ids: ["p-1", "p-2"] });
     expect(refreshPlan({ product_ids: ["p-1"], count: 900, truncated: true })).toEqual({ all: true, ids: ["p-1"] });
     expect(refreshPlan({})).toEqual({ all: true, ids: [] });
+    expect(mergePlans(null, { all: false, ids: ["p-1"] })).toEqual({ all: false, ids: ["p-1"] });
+    expect(mergePlans({ all: false, ids: ["p-1"] }, { all: false, ids: ["p-1", "p-2"] })).toEqual({ all: false, ids: ["p-1", "p-2"] });
+    expect(mergePlans({ all: false, ids: ["p-1"] }, { all: true, ids: [] }).all).toBe(true);
   });
 
   it("polls only while the live stream is down, and slowly", () => {
@@ -72,6 +75,7 @@ describe("the catalogue page", () => {
     socks = { ...SOCKS, variants: [{ ...SOCKS.variants[0], price: "21.50", stock: 2 }] };
     emit("message.created", { conversation_id: "cv-1" }); // other topics refetch nothing here
     emit("product.updated", { product_ids: ["p-1"], count: 1, truncated: false });
+    emit("product.updated", { product_ids: ["p-2"], count: 1, truncated: false }); // the same burst: one refetch
     await waitFor(() => expect(within(card).getAllByRole("row")[1]).toHaveTextContent("€21.502 · Low stock"));
     expect(api.find("GET", "/api/v1/products").length).toBe(before + 1);
   });

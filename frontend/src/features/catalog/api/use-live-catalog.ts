@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { subscribeEvents } from "@/lib/events";
-import { refreshPlan } from "../catalog-logic";
+import { COALESCE_MS, mergePlans, refreshPlan, type RefreshPlan } from "../catalog-logic";
 import { productKey } from "./products";
 import { useStreamOpen } from "./use-stream-open";
 
@@ -17,15 +17,30 @@ export function useLiveCatalog() {
   const open = useStreamOpen();
   const wasOpen = useRef(open);
   const everOpen = useRef(open);
-  useEffect(() => subscribeEvents((event) => {
-    if (!TOPICS.has(event.topic)) return;
-    const plan = refreshPlan(event.payload);
-    void client.invalidateQueries({ queryKey: ["products", "list"] });
-    void client.invalidateQueries({ queryKey: ["search", "product"] });
-    void client.invalidateQueries({ queryKey: ["catalog", "sources"] }); // admins' sync health
-    if (plan.all) void client.invalidateQueries({ queryKey: ["products"] });
-    else plan.ids.forEach((id) => void client.invalidateQueries({ queryKey: productKey(id), exact: true }));
-  }), [client]);
+  useEffect(() => {
+    let held: RefreshPlan | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      const plan = held;
+      held = null;
+      timer = undefined;
+      if (!plan) return;
+      void client.invalidateQueries({ queryKey: ["products", "list"] });
+      void client.invalidateQueries({ queryKey: ["search", "product"] });
+      void client.invalidateQueries({ queryKey: ["catalog", "sources"] }); // admins' sync health
+      if (plan.all) void client.invalidateQueries({ queryKey: ["products"] });
+      else plan.ids.forEach((id) => void client.invalidateQueries({ queryKey: productKey(id), exact: true }));
+    };
+    const unsubscribe = subscribeEvents((event) => {
+      if (!TOPICS.has(event.topic)) return;
+      held = mergePlans(held, refreshPlan(event.payload));
+      timer ??= setTimeout(flush, COALESCE_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [client]);
   useEffect(() => {
     if (open && !wasOpen.current) {
       if (everOpen.current) void client.invalidateQueries({ queryKey: ["products"] });
