@@ -208,6 +208,33 @@ async def run_throughput(args, stack: Stack) -> dict:
         await dispose_engine()
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU time of a process, its living descendants and its reaped children (/proc):
+    what the worker (prefork children) or PostgreSQL (one backend per connection) spent, however
+    busy the machine was."""
+    stats: dict[int, list[str]] = {}
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stats[int(path.parent.name)] = path.read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+    children: dict[int, list[int]] = {}
+    for pid, fields in stats.items():
+        children.setdefault(int(fields[1]), []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        fields = stats.get(pid)
+        if fields is not None:  # utime, stime (and, for the root, cutime, cstime of reaped children)
+            total += sum(int(v) for v in fields[11:15 if pid == root else 13])
+        todo.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(stack: Stack) -> int:
+    return int((stack.postgres.pgdata / "postmaster.pid").read_text().split()[0])
+
+
 async def run_intake(args, stack: Stack) -> dict:
     """A stored backlog of deliveries (as a burst leaves them: raw Mailgun forms, each with its
     `channel.ingest_event` job) drained by one warm worker serving the `webhooks` queue only: how
@@ -236,16 +263,19 @@ async def run_intake(args, stack: Stack) -> dict:
 
     try:
         channel_id = await setup_channel()
-        stack.spawn("worker", "-c", str(args.concurrency), "-Q", "webhooks", log="worker-intake.log")
+        worker = stack.spawn("worker", "-c", str(args.concurrency), "-Q", "webhooks", log="worker-intake.log")
         await store(deliveries("warm", 20))  # the worker started, connected and its code warm
         await wait_ingested(120)
         backlog = deliveries("run", args.messages)
+        worker_cpu, postgres_cpu = tree_cpu_seconds(worker.pid), tree_cpu_seconds(postmaster_pid(stack))
         async with unit_of_work() as session:
             await InboundEventRepository(session).insert_batch(backlog)
             jobs = await write_jobs(session, [("channel.ingest_event", {"event_id": d.id}) for d in backlog])
             (started,) = (await session.execute(text_("SELECT clock_timestamp()"))).one()
         await publish(jobs)
         await wait_ingested(1800)
+        worker_cpu = tree_cpu_seconds(worker.pid) - worker_cpu
+        postgres_cpu = tree_cpu_seconds(postmaster_pid(stack)) - postgres_cpu
         ((count, seconds),) = await rows(
             "SELECT count(*), extract(epoch FROM max(processed_at) - '"  # noqa: S608 (our own timestamp)
             f"{started.isoformat()}'::timestamptz) FROM inbound_events "
@@ -253,6 +283,9 @@ async def run_intake(args, stack: Stack) -> dict:
         (messages,) = await rows("SELECT count(*) FROM messages WHERE sender LIKE '%@run.example'")
         return {"benchmark": "intake", "deliveries": count, "messages": messages[0],
                 "seconds": round(float(seconds), 2), "deliveries_per_s": round(count / max(float(seconds), 1e-9), 1),
+                # CPU per delivery moves far less with other processes on the machine than the rate does.
+                "worker_cpu_ms_per_delivery": round(worker_cpu * 1000 / max(count, 1), 2),
+                "postgres_cpu_ms_per_delivery": round(postgres_cpu * 1000 / max(count, 1), 2),
                 "load_average": os.getloadavg()[0]}
     finally:
         await dispose_engine()

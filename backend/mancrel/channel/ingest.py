@@ -38,7 +38,7 @@ from mancrel.channel.repository import ChannelRepository, InboundEventRepository
 from mancrel.contact import service as contact_service
 from mancrel.core import product_metrics
 from mancrel.core.db import savepoint, unit_of_work, utcnow
-from mancrel.inbox import chat
+from mancrel.inbox import chat, email_batch
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat, InboundEmail
 from mancrel.inbox.models import Message
@@ -132,13 +132,13 @@ async def _ingest_batch(session: AsyncSession, own: Read | None, others: list[Re
 
 async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel],
                         reads: list[Read]) -> tuple[list[Done], list[tuple[Read, Exception]]]:
-    """The other deliveries, together in one savepoint; when one of them fails, again one
-    savepoint each, so that only the failing one is set aside."""
+    """The other deliveries, together in one savepoint (each channel's mail in one go); when one
+    of them fails, again one savepoint each, so that only the failing one is set aside."""
     if not reads:
         return [], []
     try:
         async with savepoint(session):
-            return [await _deliver(session, channels[r.event.channel_id], r) for r in reads], []
+            return await _deliver_together(session, channels, reads), []
     except Exception as exc:  # which one failed is found out below, one by one
         logger.info("ingest batch failed as a whole; its deliveries again one by one", extra={"error": repr(exc)})
     done: list[Done] = []
@@ -150,6 +150,22 @@ async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel
         except Exception as exc:
             set_aside.append((r, exc))
     return done, set_aside
+
+
+async def _deliver_together(session: AsyncSession, channels: dict[uuid.UUID, Channel], reads: list[Read]) -> list[Done]:
+    """The mails of each channel stored together (inbox/email_batch.py), the rest one by one."""
+    done: list[Done] = []
+    mails: dict[uuid.UUID, list[Read]] = {}
+    for r in reads:
+        if isinstance(r.item, InboundEmail):
+            mails.setdefault(r.event.channel_id, []).append(r)
+        else:
+            done.append(await _deliver(session, channels[r.event.channel_id], r))
+    for channel_id, group in mails.items():
+        messages = await email_batch.receive_emails(session, channel=channels[channel_id],
+                                                    emails=[r.item for r in group])
+        done += [Done(r, "stored" if m is not None else "duplicate", m) for r, m in zip(group, messages, strict=True)]
+    return done
 
 
 async def _deliver(session: AsyncSession, channel: Channel, r: Read) -> Done:

@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Uuid, any_, cast, func, or_, select, true, tuple_, update
+from sqlalchemy import Select, Uuid, any_, cast, func, or_, select, text, true, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +11,7 @@ from mancrel.company.models import Company
 from mancrel.contact.merge_models import ContactMerge
 from mancrel.contact.models import Contact, ContactIdentityKey, LifecycleStage
 from mancrel.core import normalise
+from mancrel.core.db import utcnow
 from mancrel.core.listing import Sort, SortField, apply_keyset, keyset_page, sort_field
 from mancrel.core.permissions import Actor, visible_filter
 from mancrel.core.record_filters import RecordFilters, apply_record_filters, like_pattern
@@ -22,6 +23,13 @@ SORTS: dict[str, SortField] = {
     "last_name": sort_field(Contact.last_name, str),
     "first_name": sort_field(Contact.first_name, str),
 }
+
+
+_MARK_CONTACTED = text("""
+UPDATE contacts c SET last_contacted_at = d.at, updated_at = :now
+FROM unnest(CAST(:ids AS uuid[]), CAST(:ats AS timestamptz[])) AS d(id, at)
+WHERE c.id = d.id AND (c.last_contacted_at IS NULL OR c.last_contacted_at < d.at)
+""")
 
 
 def _live(stmt: Select, deleted: bool) -> Select:
@@ -89,6 +97,19 @@ class ContactRepository:
         stmt = _live(select(Contact).where(Contact.emails.contains([email])), False)
         return list(await self.session.scalars(stmt.order_by(
             func.greatest(Contact.last_contacted_at, Contact.updated_at).desc(), Contact.id)))
+
+    async def by_emails(self, emails: Sequence[str]) -> dict[str, Contact]:
+        """`by_email` for many addresses in one query: each address's most recently active holder."""
+        found: dict[str, Contact] = {}
+        if not emails:
+            return found
+        wanted = set(emails)
+        stmt = _live(select(Contact).where(Contact.emails.overlap(list(wanted))), False)
+        for contact in await self.session.scalars(stmt.order_by(
+                func.greatest(Contact.last_contacted_at, Contact.updated_at).desc(), Contact.id)):
+            for email in wanted.intersection(contact.emails or []):
+                found.setdefault(email, contact)
+        return found
 
     async def by_phone(self, phone: str) -> list[Contact]:
         """Live contacts holding this E.164 number, most recently active first."""
@@ -166,6 +187,12 @@ class ContactRepository:
             .where(Contact.id == contact_id, or_(Contact.last_contacted_at.is_(None), Contact.last_contacted_at < at))
             .values(last_contacted_at=at)
             .execution_options(synchronize_session="fetch"))
+
+    async def mark_contacted_many(self, when: dict[uuid.UUID, datetime]) -> None:
+        """`mark_contacted` for many contacts in one statement (rows in the session keep their old value)."""
+        if when:
+            await self.session.execute(_MARK_CONTACTED, {"ids": list(when), "ats": list(when.values()),
+                                                         "now": utcnow()})
 
     async def get_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contact]:
         if not ids:

@@ -247,6 +247,35 @@ async def create_from_channel(session: AsyncSession, *, email: str | None, name:
     return contact
 
 
+async def find_by_emails(session: AsyncSession, emails: list[str]) -> dict[str, Contact]:
+    """`find_by_email` for many (normalised) addresses at once: each one's most recently active
+    live holder; addresses nobody holds are missing."""
+    return await ContactRepository(session).by_emails(emails)
+
+
+async def create_many_from_channel(session: AsyncSession, senders: list[tuple[str, str]], *, source: str,
+                                   owner_id: uuid.UUID | None) -> dict[str, Contact]:
+    """`create_from_channel` for many unknown (email, name) senders, in one flush."""
+    contacts: dict[str, Contact] = {}
+    for email, name in senders:
+        first, _, last = name.strip().partition(" ")
+        contacts[email] = Contact(id=uuid.uuid4(), first_name=first[:100], last_name=last.strip()[:100],
+                                  emails=[email], phones=[], source=source, owner_id=owner_id,
+                                  lifecycle_stage=LifecycleStage.lead)
+    session.add_all(contacts.values())
+    await session.flush()
+    for contact in contacts.values():
+        await audit_service.record(session, actor=None, action="contact.created", entity_type="contact",
+                                   entity_id=contact.id, after=_snapshot(contact))
+        _embed_later(session, contact.id)
+    return contacts
+
+
+async def record_contacts_made(session: AsyncSession, when: dict[uuid.UUID, datetime]) -> None:
+    """`record_contact_made` for many contacts in one statement."""
+    await ContactRepository(session).mark_contacted_many(when)
+
+
 async def get_many(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
     """Contacts by id (for lists of other records that show their contact)."""
     return await ContactRepository(session).get_many(ids)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.models import Classification
@@ -45,6 +46,28 @@ class InboxRepository:
         rows = {m.provider_message_id: m for m in await self.session.scalars(
             select(Message).where(Message.channel_id == channel_id, Message.provider_message_id.in_(ids)))}
         return next((rows[i] for i in ids if i in rows), None)
+
+    async def stored_provider_ids(self, channel_id: uuid.UUID, provider_ids: Sequence[str]) -> dict[str, uuid.UUID]:
+        """Which of `provider_ids` are stored on this channel, each with its message's conversation."""
+        if not provider_ids:
+            return {}
+        rows = await self.session.execute(select(Message.provider_message_id, Message.conversation_id).where(
+            Message.channel_id == channel_id, Message.provider_message_id.in_(list(set(provider_ids)))))
+        return {provider_id: conversation_id for provider_id, conversation_id in rows.all()}
+
+    async def conversations_by_subjects(self, channel_id: uuid.UUID, pairs: set[tuple[str, str]],
+                                        since: datetime) -> dict[tuple[str, str], Conversation]:
+        """`conversation_by_subject` (not junk) for many (counterpart, subject key) pairs in one query."""
+        if not pairs:
+            return {}
+        rows = await self.session.scalars(
+            select(Conversation)
+            .where(Conversation.channel_id == channel_id, Conversation.is_junk.is_(False),
+                   Conversation.last_message_at >= since,
+                   tuple_(Conversation.counterpart, Conversation.subject_key).in_(list(pairs)))
+            .order_by(Conversation.counterpart, Conversation.subject_key, Conversation.last_message_at.desc())
+            .ext(distinct_on(Conversation.counterpart, Conversation.subject_key)))
+        return {(c.counterpart, c.subject_key): c for c in rows}
 
     async def conversation_by_subject(self, channel_id: uuid.UUID, counterpart: str, subject_key: str,
                                       since: datetime, *, junk: bool) -> Conversation | None:

@@ -81,7 +81,8 @@ async def lock_senders(session: AsyncSession, items: list[tuple[uuid.UUID, Any]]
 
 
 async def receive_email(session: AsyncSession, *, channel: Any, email: InboundEmail) -> Message | None:
-    """Store an inbound email in its conversation; None when this channel already has it."""
+    """Store an inbound email in its conversation; None when this channel already has it.
+    (email_batch.receive_emails does the same for many mails of one channel at once.)"""
     repo = InboxRepository(session)
     key = provider_id(email)
     sender = _sender(email)
@@ -104,14 +105,14 @@ async def receive_email(session: AsyncSession, *, channel: Any, email: InboundEm
         conversation = await repo.conversation_by_subject(
             channel.id, sender, subject_key(email.subject), now - SUBJECT_THREAD_WINDOW, junk=True) or \
             _new_conversation(channel.id, sender, email.subject, contact_id=None, is_junk=True)
-    message = _message(channel.id, email, key, sender, verdict)
+    message = build_message(channel.id, email, key, sender, verdict)
     session.add(conversation)
     await session.flush()
     message.conversation_id = conversation.id
     if not await _insert(session, message):
         return None
     for attachment in email.attachments:
-        session.add(_attachment(message.id, attachment))
+        session.add(build_attachment(message.id, attachment))
     _touch(conversation, occurred, inbound=True, junk=verdict is not None)
     await session.flush()
     if contact is not None:
@@ -147,8 +148,8 @@ async def _thread(session: AsyncSession, channel_id: uuid.UUID, email: InboundEm
     return await repo.conversation_by_subject(channel_id, sender, key, now - SUBJECT_THREAD_WINDOW, junk=False)
 
 
-def _message(channel_id: uuid.UUID, email: InboundEmail, key: str, sender: str,
-             verdict: junk.Verdict | None) -> Message:
+def build_message(channel_id: uuid.UUID, email: InboundEmail, key: str, sender: str,
+                  verdict: junk.Verdict | None) -> Message:
     body = email.text if email.text and email.text.strip() else html_to_text(email.html or "")
     wanted = set(KEPT_HEADERS)
     headers: dict[str, str] = {}
@@ -166,7 +167,7 @@ def _message(channel_id: uuid.UUID, email: InboundEmail, key: str, sender: str,
         processed_at=utcnow() if verdict is not None else None)
 
 
-def _attachment(message_id: uuid.UUID, attachment) -> Attachment:
+def build_attachment(message_id: uuid.UUID, attachment) -> Attachment:
     content = attachment.content
     return Attachment(message_id=message_id, filename=(attachment.filename or "")[:255],
                       content_type=(attachment.content_type or "application/octet-stream")[:200],
