@@ -72,7 +72,12 @@ def product_rows(products: list[dict]) -> list[dict]:
 def read(folder: Path) -> tuple[Shop, dict]:
     """The files as a Shop, and what was left out (unknown SKUs or customers) to report."""
     meta = json.loads((folder / "meta.json").read_text())
-    rows = product_rows(_jsonl(folder / "products.jsonl"))
+    products = _jsonl(folder / "products.jsonl")
+    first_lines: dict[str, dict] = {}
+    for product in products:  # a SKU listed twice: its first line
+        first_lines.setdefault(product["sku"], product)
+    unique = list(first_lines.values())
+    rows = product_rows(unique)
     by_sku = {row["sku"]: n for n, row in enumerate(rows)}
     people, by_customer = [], {}
     for n, customer in enumerate(_jsonl(folder / "customers.jsonl")):
@@ -81,7 +86,8 @@ def read(folder: Path) -> tuple[Shop, dict]:
         people.append({"id": uuid.uuid5(NAMESPACE, f"customer:{customer['customer_id']}"), "n": n,
                        "first": first[:100], "last": last[:100], "email": customer.get("email") or None,
                        "orders": [], "paid": [], "asks": []})
-    skipped = {"unknown_sku_items": 0, "unknown_customer_orders": 0, "unknown_customer_messages": 0}
+    skipped = {"unknown_sku_items": 0, "unknown_customer_orders": 0, "unknown_customer_messages": 0,
+               "duplicate_skus": len(products) - len(unique)}
     for order in sorted(_jsonl(folder / "orders.jsonl"), key=lambda o: o["at"]):
         person = people[by_customer[order["customer_id"]]] if order["customer_id"] in by_customer else None
         if person is None:
