@@ -5,9 +5,10 @@ Why: one job per delivery cost more than 1/50 s of worker time (its own transact
 statements, the broker round trips of its follow-up jobs), so at 50 mails a second the queue grew
 for the whole burst. A job now takes its own delivery first and up to `BATCH - 1` other pending
 ones (`FOR UPDATE SKIP LOCKED`: two workers share a burst, never a delivery) and stores them in its
-one transaction; the senders' intake locks are taken in one statement, the new contacts' embeddings
-are one job, and the events are marked in one statement. The jobs of the deliveries it took then
-find them processed and return at once.
+one transaction; the senders' intake locks are taken in one statement, each channel's mail is stored
+set-based (inbox/email_batch.py), the new contacts' embeddings, their profile refreshes and the
+mail's classification are one job each, and the events are marked in one statement. The jobs of
+the deliveries it took then find them processed and return at once.
 
 What it promises, per delivery, as when each had a job of its own:
 - Its own delivery goes first and fails as before: unreadable -> `failed` with the reason and
@@ -42,6 +43,7 @@ from mancrel.inbox import chat, email_batch
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat, InboundEmail
 from mancrel.inbox.models import Message
+from mancrel.insights.profile_signal import refreshes_batched
 from mancrel.worker.errors import PermanentError, TransientError, is_transient
 from mancrel.worker.outbox import enqueue
 
@@ -116,7 +118,7 @@ async def _ingest_batch(session: AsyncSession, own: Read | None, others: list[Re
     senders = [(r.event.channel_id, r.item) for r in ([own] if own else []) + readable]
     await inbox_service.lock_senders(session, senders)
     done: list[Done] = []
-    async with contact_service.embeddings_batched(session):
+    async with contact_service.embeddings_batched(session), refreshes_batched(session):
         if own is not None:
             channel = channels.get(own.event.channel_id)
             if channel is None:

@@ -5,7 +5,9 @@ check, the contact, the thread, each insert and update on its own), and on a bus
 one is a round trip; at 50 mails a second that alone was more than one worker could do. Here each
 lookup is one query for the whole batch (stored ids, threads by reference, threads by subject,
 contacts by address), the new contacts are one flush, and the conversations, messages, audit rows
-and jobs are written by one more; the contacts' last-contact times are one UPDATE.
+and jobs are written by one more; the contacts' last-contact times are one UPDATE. The batch queues
+one `ai.process_message` (which classifies every waiting message, up to its batch size, its own
+first), not one per mail: each job costs a worker round trip even when it finds its message done.
 
 What it promises: the same result as `receive_email` called for each mail in order. A mail
 threads into a conversation started or continued earlier in the same batch (by reference or by
@@ -89,6 +91,9 @@ async def receive_emails(session: AsyncSession, *, channel: Any, emails: list[In
         contact = contacts[sender]
         results[index], occurred = _store(session, channel, threads, email, keys[index], sender, contact)
         contacted[contact.id] = max(contacted.get(contact.id, occurred), occurred)
+    stored = [m for m in results if m is not None]
+    if stored:  # one classification job: it takes every waiting message, its first one first (processing.py)
+        enqueue(session, "ai.process_message", message_id=stored[0].id)
     await session.flush()
     await contact_service.record_contacts_made(session, contacted)
     for index in automated:
@@ -137,6 +142,5 @@ def _store(session: AsyncSession, channel: Any, threads: _Threads, email: Inboun
     threads.remember(key, conversation)
     # First: the profile refresh is quick, and must not wait behind a classification batch.
     request_refresh(session, contact.id)
-    enqueue(session, "ai.process_message", message_id=message.id)
     announce(session, conversation, message, contact)
     return message, occurred

@@ -13,6 +13,8 @@ calls it from the place every deal change already passes through.
 """
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +24,8 @@ from mancrel.insights.profile_models import ProfileRequest
 from mancrel.worker.outbox import enqueue
 
 TASK = "ai.refresh_contact_profile"
+MANY_TASK = "ai.refresh_contact_profiles"
+BATCHED = "profile_refresh_batched"  # session.info: contact ids collected by `refreshes_batched`
 
 
 def request_refresh(session: AsyncSession, contact_id: uuid.UUID | None) -> None:
@@ -41,4 +45,23 @@ def request_refresh(session: AsyncSession, contact_id: uuid.UUID | None) -> None
         return
     asked[contact_id] = request = ProfileRequest(id=uuid.uuid4(), contact_id=contact_id, requested_at=utcnow())
     session.add(request)
-    enqueue(session, TASK, contact_id=contact_id)
+    batched = session.info.get(BATCHED)
+    if batched is None:
+        enqueue(session, TASK, contact_id=contact_id)
+    else:
+        batched.append(contact_id)
+
+
+@asynccontextmanager
+async def refreshes_batched(session: AsyncSession) -> AsyncIterator[None]:
+    """Within: the contacts asked for are refreshed by ONE `ai.refresh_contact_profiles` job, queued
+    when the block ends, instead of one job each (an intake batch of mail from many new customers).
+    Each still has its request row, so the debounce above holds. An error inside queues nothing."""
+    session.info[BATCHED] = []
+    try:
+        yield
+        contact_ids = session.info.get(BATCHED) or []
+        if contact_ids:
+            enqueue(session, MANY_TASK, contact_ids=[str(c) for c in contact_ids])
+    finally:
+        session.info.pop(BATCHED, None)

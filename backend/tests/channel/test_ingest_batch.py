@@ -12,7 +12,10 @@ from mancrel.ai.tasks import embed_contacts
 from mancrel.channel import mailgun, tasks
 from mancrel.channel.models import Channel, InboundEvent
 from mancrel.channel.providers import PARSERS
+from mancrel.core.config import get_settings
 from mancrel.inbox.models import Message
+from mancrel.inbox.repository import InboxRepository
+from mancrel.insights.profile_tasks import refresh_contact_profiles
 from mancrel.worker.errors import PermanentError
 from mancrel.worker.models import OutboxMessage
 from tests.channel.factories import form_body, mailgun_form, make_channel
@@ -62,13 +65,20 @@ async def test_a_burst_is_stored_by_one_job_each_message_once_with_follow_ups_co
     assert {e.message_id for e in events} == {m.id for m in messages}
     twice = [m for m in messages if m.sender == senders[3]]
     assert len(twice) == 2 and twice[0].conversation_id == twice[1].conversation_id
-    # Eleven new contacts: embedded by one job; each contact's profile refreshed once; each message classified.
+    # Eleven new contacts: embedded by one job, their profiles refreshed by one job (each once).
     [embed] = await _jobs(db, "ai.embed_contacts")
     assert len(embed["contact_ids"]) == 11 and await _jobs(db, "ai.embed_contact") == []
-    refreshed = [job["contact_id"] for job in await _jobs(db, "ai.refresh_contact_profile")]
-    assert len(refreshed) == len(set(refreshed)) == 11 and set(refreshed) == set(embed["contact_ids"])
-    classify = {job["message_id"] for job in await _jobs(db, "ai.process_message")}
-    assert classify == {str(m.id) for m in messages}
+    [refresh] = await _jobs(db, "ai.refresh_contact_profiles")
+    assert sorted(refresh["contact_ids"]) == sorted(embed["contact_ids"])
+    assert await _jobs(db, "ai.refresh_contact_profile") == []
+    assert await refresh_contact_profiles.run_async(db, contact_ids=refresh["contact_ids"]) == 11
+    assert await refresh_contact_profiles.run_async(db, contact_ids=refresh["contact_ids"]) == 0  # done already
+    # Classification: the job's own delivery's, and one for the rest of the batch; either takes every
+    # waiting message (processing.py), so the first to run classifies all twelve.
+    classify = [job["message_id"] for job in await _jobs(db, "ai.process_message")]
+    assert len(classify) == 2 and set(classify) <= {str(m.id) for m in messages}
+    claimed = await InboxRepository(db).claim_unclassified(uuid.UUID(classify[1]), get_settings().ai_message_batch)
+    assert {m.id for m in claimed} == {m.id for m in messages}
     await db.refresh(channel)
     assert channel.last_received_at is not None and channel.last_error is None
     # The one job makes every new sender findable, each with its own vector.
