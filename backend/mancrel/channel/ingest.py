@@ -22,8 +22,10 @@ What it promises, per delivery, as when each had a job of its own:
   event is never taken again).
 - When another job's batch holds this job's own delivery, the job does the other pending ones and
   queues itself again (published after this commit): that copy finds it processed, or does it.
+- The jobs of the deliveries a batch stored are revoked once it committed (`_revoke_after_commit`).
 """
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -38,12 +40,13 @@ from mancrel.channel.providers import PARSERS, Inbound
 from mancrel.channel.repository import ChannelRepository, InboundEventRepository
 from mancrel.contact import service as contact_service
 from mancrel.core import product_metrics
-from mancrel.core.db import savepoint, unit_of_work, utcnow
+from mancrel.core.db import after_commit, savepoint, unit_of_work, utcnow
 from mancrel.inbox import chat, email_batch
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat, InboundEmail
 from mancrel.inbox.models import Message
 from mancrel.insights.profile_signal import refreshes_batched
+from mancrel.worker.app import celery_app
 from mancrel.worker.errors import PermanentError, TransientError, is_transient
 from mancrel.worker.outbox import enqueue
 
@@ -97,7 +100,7 @@ async def ingest(session: AsyncSession, event_id: uuid.UUID) -> str:
             return "skipped"
     elif own is None:
         enqueue(session, INGEST_JOB, event_id=event_id)  # its holder may leave it: look again after commit
-    return await _ingest_batch(session, Read(own, first.item) if own is not None else None, others)
+    return await _ingest_batch(session, event_id, Read(own, first.item) if own is not None else None, others)
 
 
 async def _fail_alone(event: InboundEvent, reason: str) -> None:
@@ -111,39 +114,33 @@ async def _fail_alone(event: InboundEvent, reason: str) -> None:
     raise PermanentError(reason)
 
 
-async def _ingest_batch(session: AsyncSession, own: Read | None, others: list[Read]) -> str:
+async def _ingest_batch(session: AsyncSession, event_id: uuid.UUID, own: Read | None, others: list[Read]) -> str:
     channels = await ChannelRepository(session).get_many(
         {r.event.channel_id for r in ([own] if own else []) + others})
     readable = [r for r in others if r.item is not None and r.event.channel_id in channels]
     senders = [(r.event.channel_id, r.item) for r in ([own] if own else []) + readable]
     await inbox_service.lock_senders(session, senders)
-    done: list[Done] = []
+    if own is not None and own.event.channel_id not in channels:
+        return "skipped"
     async with contact_service.embeddings_batched(session), refreshes_batched(session):
-        if own is not None:
-            channel = channels.get(own.event.channel_id)
-            if channel is None:
-                return "skipped"
-            done.append(await _deliver(session, channel, own))  # raises as a job of its own would
-        delivered, set_aside = await _deliver_each(session, channels, readable)
-    done += delivered
-    await _finish(session, channels, done, [r for r in others if r.item is None], set_aside)
+        done, set_aside = await _deliver_each(session, channels, own, readable)
+    await _finish(session, channels, done, [r for r in others if r.item is None], set_aside, event_id)
     if own is None:
         return f"requeued; {len(done)} others ingested"
     return done[0].outcome if len(others) == 0 else f"{done[0].outcome}; {len(done) - 1} others ingested"
 
 
-async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel],
+async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel], own: Read | None,
                         reads: list[Read]) -> tuple[list[Done], list[tuple[Read, Exception]]]:
-    """The other deliveries, together in one savepoint (each channel's mail in one go); when one
-    of them fails, again one savepoint each, so that only the failing one is set aside."""
-    if not reads:
-        return [], []
+    """The batch together in one savepoint (each channel's mail in one go), its own delivery first.
+    When anything in it fails: the own delivery again alone (raising as a job of its own would),
+    then the others one savepoint each, so that only the failing one is set aside."""
     try:
         async with savepoint(session):
-            return await _deliver_together(session, channels, reads), []
+            return await _deliver_together(session, channels, ([own] if own else []) + reads), []
     except Exception as exc:  # which one failed is found out below, one by one
         logger.info("ingest batch failed as a whole; its deliveries again one by one", extra={"error": repr(exc)})
-    done: list[Done] = []
+    done = [await _deliver(session, channels[own.event.channel_id], own)] if own is not None else []
     set_aside: list[tuple[Read, Exception]] = []
     for r in reads:
         try:
@@ -155,19 +152,21 @@ async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel
 
 
 async def _deliver_together(session: AsyncSession, channels: dict[uuid.UUID, Channel], reads: list[Read]) -> list[Done]:
-    """The mails of each channel stored together (inbox/email_batch.py), the rest one by one."""
-    done: list[Done] = []
+    """The mails of each channel stored together (inbox/email_batch.py), the rest one by one; the
+    outcomes in the order of `reads`."""
+    done: dict[uuid.UUID, Done] = {}
     mails: dict[uuid.UUID, list[Read]] = {}
     for r in reads:
         if isinstance(r.item, InboundEmail):
             mails.setdefault(r.event.channel_id, []).append(r)
         else:
-            done.append(await _deliver(session, channels[r.event.channel_id], r))
+            done[r.event.id] = await _deliver(session, channels[r.event.channel_id], r)
     for channel_id, group in mails.items():
         messages = await email_batch.receive_emails(session, channel=channels[channel_id],
                                                     emails=[r.item for r in group])
-        done += [Done(r, "stored" if m is not None else "duplicate", m) for r, m in zip(group, messages, strict=True)]
-    return done
+        for r, message in zip(group, messages, strict=True):
+            done[r.event.id] = Done(r, "stored" if message is not None else "duplicate", message)
+    return [done[r.event.id] for r in reads]
 
 
 async def _deliver(session: AsyncSession, channel: Channel, r: Read) -> Done:
@@ -189,7 +188,7 @@ async def _deliver(session: AsyncSession, channel: Channel, r: Read) -> Done:
 
 
 async def _finish(session: AsyncSession, channels: dict[uuid.UUID, Channel], done: list[Done],
-                  unreadable: list[Read], set_aside: list[tuple[Read, Exception]]) -> None:
+                  unreadable: list[Read], set_aside: list[tuple[Read, Exception]], own_id: uuid.UUID) -> None:
     """Mark the batch's events in one statement per outcome, and each channel's health once."""
     failed = [(r.event.id, r.error or "unreadable") for r in unreadable]
     for r, exc in set_aside:
@@ -199,6 +198,7 @@ async def _finish(session: AsyncSession, channels: dict[uuid.UUID, Channel], don
             failed.append((r.event.id, f"ingest failed: {exc!r}"))
     events = InboundEventRepository(session)
     await events.mark_processed([(d.read.event.id, d.message.id if d.message else None) for d in done])
+    _revoke_after_commit(session, [str(d.read.event.id) for d in done if d.read.event.id != own_id])
     await events.mark_failed(failed)
     health = ChannelRepository(session)
     for r in unreadable:
@@ -208,3 +208,29 @@ async def _finish(session: AsyncSession, channels: dict[uuid.UUID, Channel], don
     for d in done:
         if isinstance(d.read.item, InboundEmail | InboundChat):
             product_metrics.inbound(channels[d.read.event.channel_id].kind, d.message)
+
+
+class _NoResultBackendNoise(logging.Filter):
+    """Celery's revoke handler tries to file each revoked job in the result backend; this app keeps
+    none (`task_ignore_result`), so without this every ingest batch would log a warning per job."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "No result backend is configured" not in record.getMessage()
+
+
+logging.getLogger("celery.worker.control").addFilter(_NoResultBackendNoise())
+
+
+def _revoke_after_commit(session: AsyncSession, job_ids: list[str]) -> None:
+    """Once this batch committed, the workers drop the jobs of the deliveries it stored unrun (a
+    webhook delivery's job id is its event id, intake.py). Each would only have found its delivery
+    processed, but at some ten milliseconds a job that was most of the worker's time in a burst. A
+    worker that misses the broadcast runs them, and they skip: nothing depends on it."""
+    async def revoke() -> None:
+        try:
+            await asyncio.to_thread(celery_app.control.revoke, job_ids)
+        except Exception:  # the broker is away: the jobs run and skip
+            logger.warning("could not revoke the jobs of ingested deliveries", exc_info=True)
+
+    if job_ids:
+        after_commit(session, revoke)

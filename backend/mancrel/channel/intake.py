@@ -69,8 +69,9 @@ class EventBatcher(GroupCommitBatcher[Delivery, Outcome]):
                     deliveries: list[Delivery]) -> tuple[dict[uuid.UUID, Outcome], list[OutboxMessage]]:
         events = InboundEventRepository(session)
         new_ids = await events.insert_batch(deliveries)
-        jobs = await write_jobs(session, [(d.job, {"event_id": d.id})
-                                          for d in deliveries if d.id in new_ids])
+        new = [d for d in deliveries if d.id in new_ids]
+        # The job's id is the event's: an ingest batch that stores this delivery revokes its job by it.
+        jobs = await write_jobs(session, [(d.job, {"event_id": d.id}) for d in new], ids=[d.id for d in new])
         not_new = [d for d in deliveries if d.id not in new_ids]
         stored = await events.stored_keys({(d.channel_id, d.dedupe_key) for d in not_new})
         live = await ChannelRepository(session).existing_ids({d.channel_id for d in not_new}) if not_new else set()

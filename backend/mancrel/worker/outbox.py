@@ -51,11 +51,14 @@ def enqueue(session: AsyncSession, task_name: str, **kwargs: Any) -> OutboxMessa
     return message
 
 
-async def write_jobs(session: AsyncSession, jobs: list[tuple[str, dict[str, Any]]]) -> list[OutboxMessage]:
+async def write_jobs(session: AsyncSession, jobs: list[tuple[str, dict[str, Any]]], *,
+                     ids: list[uuid.UUID] | None = None) -> list[OutboxMessage]:
     """Write outbox rows for `(task name, kwargs)` in one statement, with no after-commit
-    publish: the caller passes the returned messages to `publish_soon` once it committed."""
-    messages = [OutboxMessage(id=uuid.uuid4(), task_name=name, created_at=utcnow(), publish_attempts=0,
-                              kwargs={k: _jsonable(v) for k, v in kwargs.items()}) for name, kwargs in jobs]
+    publish: the caller passes the returned messages to `publish_soon` once it committed.
+    `ids`, when given, are the jobs' ids (the Celery task ids), one per job and never reused."""
+    messages = [OutboxMessage(id=job_id or uuid.uuid4(), task_name=name, created_at=utcnow(), publish_attempts=0,
+                              kwargs={k: _jsonable(v) for k, v in kwargs.items()})
+                for (name, kwargs), job_id in zip(jobs, ids or [None] * len(jobs), strict=True)]
     if messages:  # Core, not the ORM's bulk path: this runs on hot paths
         await session.execute(insert(OutboxMessage.__table__), [
             {"id": m.id, "task_name": m.task_name, "kwargs": m.kwargs, "created_at": m.created_at,
