@@ -162,8 +162,8 @@ async def _deliver_together(session: AsyncSession, channels: dict[uuid.UUID, Cha
         else:
             done[r.event.id] = await _deliver(session, channels[r.event.channel_id], r)
     for channel_id, group in mails.items():
-        messages = await email_batch.receive_emails(session, channel=channels[channel_id],
-                                                    emails=[r.item for r in group])
+        messages = await email_batch.receive_emails(session, channel=channels[channel_id],  # locks: _ingest_batch
+                                                    emails=[r.item for r in group], locked=True)
         for r, message in zip(group, messages, strict=True):
             done[r.event.id] = Done(r, "stored" if message is not None else "duplicate", message)
     return [done[r.event.id] for r in reads]

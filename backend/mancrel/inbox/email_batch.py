@@ -66,10 +66,13 @@ class _Threads:
             self.by_subject[(conversation.counterpart, conversation.subject_key)] = conversation
 
 
-async def receive_emails(session: AsyncSession, *, channel: Any, emails: list[InboundEmail]) -> list[Message | None]:
-    """Store the mails (in this order); for each, its message, or None when the channel already has it."""
+async def receive_emails(session: AsyncSession, *, channel: Any, emails: list[InboundEmail],
+                         locked: bool = False) -> list[Message | None]:
+    """Store the mails (in this order); for each, its message, or None when the channel already has it.
+    `locked`: the caller holds the senders' intake locks already (`service.lock_senders`)."""
     repo = InboxRepository(session)
-    await inbox_service.lock_senders(session, [(channel.id, email) for email in emails])
+    if not locked:
+        await inbox_service.lock_senders(session, [(channel.id, email) for email in emails])
     keys = [inbox_service.provider_id(email) for email in emails]
     senders = [email.from_address.strip().lower()[:320] for email in emails]
     stored = await repo.stored_provider_ids(channel.id, keys + [r for e in emails for r in _references(e)])
@@ -116,7 +119,7 @@ async def _contacts(session: AsyncSession, channel: Any, senders: list[tuple[str
 
 async def _threads(repo: InboxRepository, channel_id: Any, stored: dict[str, Any],
                    pairs: set[tuple[str, str]]) -> _Threads:
-    conversations = await repo.conversations_by_id(set(stored.values()))
+    conversations = await repo.conversations_by_id(set(stored.values())) if stored else {}
     since = utcnow() - inbox_service.SUBJECT_THREAD_WINDOW
     by_subject = await repo.conversations_by_subjects(channel_id, {p for p in pairs if p[1]}, since)
     return _Threads({ref: conversations.get(cid) for ref, cid in stored.items()}, by_subject, since)

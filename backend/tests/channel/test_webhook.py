@@ -39,6 +39,7 @@ async def test_mailgun_forward_is_stored_with_its_job_and_becomes_a_message(clie
     assert event.dedupe_key == "m1@customer.example" and event.body == body
     jobs = list(await db.scalars(select(OutboxMessage).where(OutboxMessage.task_name == "channel.ingest_event")))
     assert [j.kwargs for j in jobs] == [{"event_id": str(event.id)}]
+    assert jobs[0].id == event.id  # the job's id is its event's: an ingest batch that stores it revokes it by that
     [message] = await _ingest_all(db, channel.id)
     assert message.sender == "ann@customer.example" and message.subject == "Socks in size M?"
     assert "merino socks" in message.text
