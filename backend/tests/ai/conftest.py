@@ -17,6 +17,27 @@ def shipped_model():
 
 
 @pytest.fixture
+def shipped_training(shipped_model, monkeypatch):
+    """Training on exactly the shipped rows gives the session's shipped model instead of a second
+    half-minute fit of the same data (training is deterministic); any other rows train for real."""
+    model, report, rows = shipped_model
+    train_rows = ai_service.train_rows
+
+    def train_or_reuse(given: list[training_data.Row], progress=None):
+        return (model, report) if given == rows else train_rows(given, progress)
+
+    monkeypatch.setattr(ai_service, "train_rows", train_or_reuse)
+
+
+@pytest.fixture
+def fewer_shipped_rows(shipped_model, monkeypatch):
+    """Retrain on every other shipped row: a test of what a retrain does with examples, refusals
+    and versions needs a real fit, not the whole data set's (half the rows, half the time)."""
+    half = shipped_model[2][::2]  # the session's model stays trained on every row
+    monkeypatch.setattr(training_data, "shipped_rows", lambda: list(half))
+
+
+@pytest.fixture
 async def active_model(db: AsyncSession, shipped_model) -> ModelVersion:
     """The shipped model stored as the serving version 1 (rolled back with the test)."""
     model, report, rows = shipped_model

@@ -29,7 +29,9 @@ def _mancrel(*args: str) -> subprocess.CompletedProcess:
 def test_eval_prints_one_json_line_with_every_figure(tmp_path):
     rows = training_data.shipped_rows()
     train_idx, test_idx = classifier.stratified_split(np.array([r.label for r in rows]), 0.25, seed=5)
-    test_idx = test_idx[::2]  # a small test file keeps this subprocess quick
+    # Small files keep this subprocess quick (a fit's time grows with its rows): the command's
+    # output is the point here; the shipped model's quality is test_classifier.py's.
+    train_idx, test_idx = train_idx[::3], test_idx[::2]
     _write(tmp_path / "train.csv", [rows[i] for i in train_idx], sentiment=True)
     _write(tmp_path / "test.csv", [rows[i] for i in test_idx], sentiment=True)
 
@@ -56,7 +58,7 @@ def test_without_an_oos_label_the_report_has_no_oos_figures(shipped_model):
 
 
 def test_train_writes_a_model_that_loads(tmp_path):
-    rows = training_data.shipped_rows()[::2]
+    rows = training_data.shipped_rows()[::4]  # a few hundred rows: the command, not the model, is tested
     _write(tmp_path / "data.csv", rows)
     done = _mancrel("train", "--data", str(tmp_path / "data.csv"), "--out", str(tmp_path / "model"))
     assert done.returncode == 0, done.stderr

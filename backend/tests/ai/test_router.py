@@ -89,7 +89,7 @@ async def test_classify_refuses_empty_text_and_strangers(client, db, active_mode
     assert await db.scalar(select(func.count()).select_from(Classification)) == 0
 
 
-async def test_a_fresh_installation_trains_version_one_from_the_shipped_data(client, db):
+async def test_a_fresh_installation_trains_version_one_from_the_shipped_data(client, db, shipped_training):
     rep = await make_user(db, role=Role.rep)
     response = await client.post("/api/v1/ai/classify", headers=auth_headers(rep),
                                  json={"text": "What's the price of the wool blanket?"})
@@ -140,7 +140,8 @@ async def test_examples_are_validated_listed_and_deleted(client, db, active_mode
     assert actions == {"ai_example.created", "ai_example.deleted"}
 
 
-async def test_retraining_from_a_correction_changes_the_prediction_and_bumps_the_version(client, db, active_model):
+async def test_retraining_from_a_correction_changes_the_prediction_and_bumps_the_version(client, db, active_model,
+                                                                                         fewer_shipped_rows):
     manager = await make_user(db, role=Role.manager)
     headers = auth_headers(manager)
     text = "Can your team engrave our logo on 300 flasks for the marathon goodie bags?"

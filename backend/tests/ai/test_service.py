@@ -43,7 +43,8 @@ async def test_many_messages_are_classified_in_one_call_and_come_back_in_input_o
         await ai_service.classify_many(db, texts=["a", "b"], owner_ids=[uuid.uuid4()])
 
 
-async def test_a_retrain_that_would_make_the_confidence_mean_less_is_refused(db, active_model, monkeypatch):
+async def test_a_retrain_that_would_make_the_confidence_mean_less_is_refused(db, active_model, fewer_shipped_rows,
+                                                                             monkeypatch):
     manager = await make_user(db, role=Role.manager)
     # A top end that squeezes everything from 0.30 up to the anchor under 0.90: answers right 90% of the
     # time shown as 0.6-0.8, what a bad setting (or bad data) would do to the number the gate trusts.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import redis
 
 from mancrel.core.embedded import free_port
 
@@ -87,7 +88,7 @@ def _login(port: int, email: str, password: str) -> dict:
     return response.json()
 
 
-def test_first_and_second_run_speak_plainly_and_stop_cleanly(tmp_path):
+def test_first_and_second_run_speak_plainly_and_stop_cleanly(tmp_path, servers):
     data_dir, port = tmp_path / "data", free_port()
     first = Run(data_dir, port)
     try:
@@ -107,6 +108,19 @@ def test_first_and_second_run_speak_plainly_and_stop_cleanly(tmp_path):
         assert mail, output
         assert _post_mailgun(mail.group(1), mail.group(2)) == 200
 
+        # While the worker trains the first model: a second run on the same folder says who holds
+        # it; a run on a taken port says which.
+        second = subprocess.run([sys.executable, "-m", "mancrel", "run"], capture_output=True, text=True,
+                                timeout=60, env=_env(data_dir, free_port()))
+        assert second.returncode == 1
+        assert f"already running on the data folder {data_dir.resolve()} (pid {first.process.pid}" in second.stdout
+        assert f"http://127.0.0.1:{port}" in second.stdout
+        taken = subprocess.run([sys.executable, "-m", "mancrel", "run"], capture_output=True, text=True,
+                               timeout=60, env=_env(tmp_path / "other", port))
+        assert taken.returncode == 1
+        assert f"port {port} on 127.0.0.1 is already taken" in taken.stdout and "MANCREL_PORT=" in taken.stdout
+        assert not _processes_using(tmp_path / "other")
+
         # The first model: announced once the worker has it (it trains from the shipped data).
         output = first.wait_for("✓ classifier model ready", timeout=300)
         # Nothing of Celery's banner, per-task lines, JSON INFO lines or the root warning.
@@ -125,18 +139,6 @@ def test_first_and_second_run_speak_plainly_and_stop_cleanly(tmp_path):
         shown = subprocess.run([sys.executable, "-m", "mancrel", "logs", "beat"], env=_env(data_dir, port),
                                capture_output=True, text=True, timeout=30)
         assert shown.returncode == 0 and "beat: Starting" in shown.stdout
-
-        # A second run on the same folder says who holds it; a run on a taken port says which.
-        second = subprocess.run([sys.executable, "-m", "mancrel", "run"], capture_output=True, text=True,
-                                timeout=60, env=_env(data_dir, free_port()))
-        assert second.returncode == 1
-        assert f"already running on the data folder {data_dir.resolve()} (pid {first.process.pid}" in second.stdout
-        assert f"http://127.0.0.1:{port}" in second.stdout
-        taken = subprocess.run([sys.executable, "-m", "mancrel", "run"], capture_output=True, text=True,
-                               timeout=60, env=_env(tmp_path / "other", port))
-        assert taken.returncode == 1
-        assert f"port {port} on 127.0.0.1 is already taken" in taken.stdout and "MANCREL_PORT=" in taken.stdout
-        assert not _processes_using(tmp_path / "other")
         children = psutil.Process(first.process.pid).children(recursive=True)
     finally:
         stop_seconds = first.stop()
@@ -145,16 +147,20 @@ def test_first_and_second_run_speak_plainly_and_stop_cleanly(tmp_path):
     assert not [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not _processes_using(data_dir)  # embedded PostgreSQL and Valkey are gone too
 
-    again = Run(data_dir, port)
+    # The second start, on a Valkey of someone else's (REDIS_URL): its stop leaves that one running.
+    again = Run(data_dir, port, REDIS_URL=servers["valkey"].url)
     try:
         output = again.wait_for("stop:")
         assert f"admin:  {ADMIN} (password as set on the first start)" in output
         assert password not in output  # the generated password is shown on the first start only
-        assert "demo data loaded" not in output
+        assert "demo data loaded" not in output and "Valkey started" not in output
         assert _login(port, ADMIN, password)["access_token"]
     finally:
         again.stop()
+    assert again.process.returncode == 0
     assert not _processes_using(data_dir)
+    assert servers["valkey"].alive()
+    assert redis.Redis.from_url(servers["valkey"].url).ping()
 
 
 def test_port_check_names_a_process_that_holds_the_port(tmp_path):

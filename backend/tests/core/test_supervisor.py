@@ -87,17 +87,3 @@ def test_crashes_are_restarted_with_backoff_and_the_api_stays_up(tmp_path):
     assert stopped == ["api", "beat", "worker", "valkey", "postgres"]
     assert not _processes_using(data_dir)
 
-
-def test_stop_leaves_a_valkey_it_did_not_start_running(tmp_path, servers):
-    import redis
-
-    data_dir, port = (tmp_path / "data").resolve(), free_port()
-    run = Run(data_dir, port, MANCREL_DEMO="false", REDIS_URL=servers["valkey"].url)
-    try:
-        output = run.wait_for("stop:")
-        assert "Valkey started" not in output
-    finally:
-        run.stop()
-    assert run.process.returncode == 0
-    assert servers["valkey"].alive()
-    assert redis.Redis.from_url(servers["valkey"].url).ping()
