@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from mancrel.core.config import get_settings
 from mancrel.core.types import NonNegativeInt32, Text, UtcDateTime
 from mancrel.deal.models import DealStatus
 
@@ -26,7 +27,8 @@ class DealCreate(BaseModel):
     pipeline_id: uuid.UUID | None = Field(default=None, description="The default pipeline if omitted.")
     stage_id: uuid.UUID | None = Field(default=None, description="The pipeline's first stage if omitted.")
     amount: Money = Decimal("0")
-    currency: Currency = "EUR"
+    currency: Currency = Field(default_factory=lambda: get_settings().default_currency,
+                               description="The shop's currency (MANCREL_DEFAULT_CURRENCY) if omitted.")
     amount_from_line_items: bool = Field(default=False, description="The amount is the line items' total.")
     expected_close_date: date | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="The caller if omitted.")

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from mancrel.core.config import get_settings
 from mancrel.core.permissions import Role
 from tests.deal.factories import make_company, make_contact, make_deal, stage_named
 from tests.factories import auth_headers, make_user
@@ -221,3 +222,14 @@ async def test_export_streams_visible_filtered_deals_without_formulas(client, db
     only_plain = await client.get("/api/v1/deals/export.csv", params={"q": "plain"}, headers=auth_headers(rep))
     assert len(only_plain.text.splitlines()) == 2
     assert Decimal("20.00") == Decimal(only_plain.text.splitlines()[1].split(",")[3])
+
+
+async def test_a_deal_created_without_a_currency_takes_the_shops(client, db, monkeypatch):
+    rep = await make_user(db, role=Role.rep)
+    headers = auth_headers(rep)
+    monkeypatch.setattr(get_settings(), "default_currency", "SEK")
+    created = await client.post("/api/v1/deals", headers=headers, json={"title": "Two tents", "amount": "900"})
+    assert created.status_code == 201 and created.json()["currency"] == "SEK"
+    named = await client.post("/api/v1/deals", headers=headers,
+                              json={"title": "One stove", "amount": "90", "currency": "nok"})
+    assert named.json()["currency"] == "NOK"

@@ -12,7 +12,7 @@ const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString
 
 const opportunity = (id: string, title: string, extra: Partial<Opportunity> = {}): Opportunity => ({
   id, contact: contact("c-ada", "Ada Berg"), kind: "repeat_purchase", title, reasons: ["Buys every 30 days; last bought 34 days ago"],
-  value: 180, product_id: "p-1", message_id: null, deal_id: null, due_at: null, status: "open", created_at: hoursAgo(2), ...extra,
+  value: 180, currency: "EUR", product_id: "p-1", message_id: null, deal_id: null, due_at: null, status: "open", created_at: hoursAgo(2), ...extra,
 });
 
 const TODAY: Today = {
@@ -24,7 +24,7 @@ const TODAY: Today = {
     id: "ch-1", contact: contact("c-otto", "Otto Kern"), kind: "silence", severity: 0.8, reasons: ["No order for 95 days (usually every 30)"],
     task_id: null, raised_at: hoursAgo(30),
   }],
-  opportunities: [opportunity("o-1", "Merino socks again"), opportunity("o-2", "Trail poles upsell", { kind: "upsell", contact: contact("c-mo", "Mo Lind") })],
+  opportunities: [opportunity("o-1", "Merino socks again"), opportunity("o-2", "Trail poles upsell", { kind: "upsell", contact: contact("c-mo", "Mo Lind"), value: 12000, currency: "JPY" })],
   overdue_escalations: [{ id: "t-esc", subject: "Complaint: broken zip", due_at: hoursAgo(5), contact_id: "c-otto", escalation: true }],
   overdue_tasks: [{ id: "t-1", subject: "Call back about the quote", due_at: hoursAgo(50), contact_id: null, escalation: false }],
 };
@@ -44,6 +44,11 @@ describe("home", () => {
     const churn = screen.getByRole("region", { name: "Churn risks" });
     expect(within(churn).getByText("High risk")).toBeInTheDocument();
     expect(within(churn).getByText("No order for 95 days (usually every 30)")).toBeInTheDocument();
+
+    // Each opportunity's value in its own currency (a shop selling in several).
+    const opportunities = screen.getByRole("region", { name: "Opportunities" });
+    expect(within(opportunities).getByText("€180")).toBeInTheDocument();
+    expect(within(opportunities).getByText("JP¥12,000")).toBeInTheDocument();
 
     const escalations = screen.getByRole("region", { name: "Overdue escalations" });
     expect(within(escalations).getByRole("link", { name: "Complaint: broken zip" })).toHaveAttribute("href", "/contacts/c-otto");

@@ -3132,10 +3132,9 @@ export interface components {
             contact_id?: string | null;
             /**
              * Currency
-             * @description ISO 4217 code, e.g. EUR.
-             * @default EUR
+             * @description The shop's currency (MANCREL_DEFAULT_CURRENCY) if omitted.
              */
-            currency: string;
+            currency?: string;
             /** Custom Fields */
             custom_fields?: {
                 [key: string]: unknown;
@@ -3660,6 +3659,16 @@ export interface components {
              */
             computed_at: string;
             contact: components["schemas"]["ContactBrief"];
+            /**
+             * Deal Amount
+             * @description The amount of the open deal the score weighs (the likeliest one); null without one.
+             */
+            deal_amount?: number | null;
+            /**
+             * Deal Currency
+             * @description ISO 4217 code of `deal_amount`: the deal's currency.
+             */
+            deal_currency?: string | null;
             /** Model Version */
             model_version: number;
             /** Previous Score */
@@ -4054,6 +4063,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Currency
+             * @description ISO 4217 code of `value` (the deal's, line items' or product's currency, else the shop's default); null when `value` is null.
+             */
+            currency: string | null;
             /** Deal Id */
             deal_id: string | null;
             /** Due At */
@@ -4078,7 +4092,10 @@ export interface components {
             status: string;
             /** Title */
             title: string;
-            /** Value */
+            /**
+             * Value
+             * @description An estimate of what it is worth: the price asked about, the usual order, the product's price.
+             */
             value: number | null;
         };
         /** PipelineAnalyticsRead */

@@ -34,7 +34,7 @@ export function OpportunityList({ opportunities }: { opportunities: Opportunity[
             <li key={o.id} className="home-item">
               <div className="home-item-head">
                 <strong>{o.title}</strong>
-                {o.value != null && o.value > 0 && <span className="home-value">{formatMoney(o.value)}</span>}
+                {o.value != null && o.value > 0 && <span className="home-value">{formatMoney(o.value, o.currency ?? undefined)}</span>}
               </div>
               <p className="muted">
                 {OPPORTUNITY_LABELS[o.kind] ?? o.kind} · <Link to={`/contacts/${o.contact.id}`}>{o.contact.name}</Link>
