@@ -7,7 +7,7 @@ For each set, `mancrel ai eval` trains a fresh model of the product's kind on th
 calibration. Printed per set: accuracy, macro F1, ECE, precision and coverage at 0.90 (and
 in-scope accuracy, out-of-scope recall and `oos_auto_rate` for CLINC150), against the goals; a
 reliability plot per set is saved beside this file. Also printed: the top-end setting the product
-uses and the nested cross-validation on the train files that chose it (`calibration_cv.json`,
+uses and the cross-validation on the train files that chose it (`calibration_cv.json`,
 written by `calibration_cv.py`, which never reads a test file).
 """
 
@@ -80,6 +80,8 @@ def main() -> int:
             figures = {k: row[name][k] for k in ("accuracy", "ece", "precision", "coverage", "oos_auto_rate")
                        if k in row[name]}
             print(f"  cross-validated on {name} train: {figures}")
+            if "traffic" in row[name]:
+                print(f"  (out-of-scope rows weighted to 20% of traffic: {row[name]['traffic']})")
     for name in args.sets.split(","):
         report = run(name, args.threshold)
         print(f"{name}: {verdict(report, GOALS[name])}; reliability plot {HERE / f'{name}_reliability.png'}")

@@ -17,9 +17,11 @@ of a handful); the served head is then fitted on all rows. Confidence is built i
    probability, how often the predicted intent was right out of fold), because text unlike
    anything seen in training is where a linear model is confidently wrong, out-of-scope text
    above all, and some intents are said wrongly far more often than others;
-3. a conservative top end: the score at which out-of-fold precision reaches 99.8% is mapped to
-   0.90, so "0.90 or more" is only said where unseen data earned it (with out-of-scope rows
-   weighted as OOS_PRIOR of traffic: training data under-represents them).
+3. a conservative top end (top_end.py): the score from which a lower confidence bound of the
+   out-of-fold precision reaches the target is mapped to 0.90, so "0.90 or more" is only said
+   where unseen data earned it (with out-of-scope rows weighted as OOS_PRIOR of traffic: training
+   data under-represents them), and in-scope answers near the out-of-scope limit need a stricter
+   anchor of their own.
 Out-of-scope text is an explicit class (when the training data has one) plus a similarity floor.
 """
 
@@ -35,20 +37,8 @@ import numpy as np
 from mancrel.ai.embeddings import DIMENSIONS
 from mancrel.ai.lexical import LexicalFeatures
 from mancrel.ai.softmax import Softmax, apply_binary, fit_binary, fit_softmax, fit_temperature, softmax
+from mancrel.ai.top_end import TOP_CONFIDENCE, NearLimit, TopEnd, find_anchor, near_limit, top_end_map
 
-# (Weighted) held-out precision required where confidence >= TOP_CONFIDENCE, and how scores above
-# the anchor are shown: chosen by cross-validation on the CLINC150 and HWU64 train files
-# (bench/ai/calibration_cv.py; bench/README.md, issue #19). 0.998 with "stretch" (before) was tuned
-# on CLINC150's test split: on HWU64 it sent 38% of messages on at 99.9% precision, ECE 0.058.
-TOP_PRECISION = 0.992
-TOP_ABOVE = "keep"
-TOP_CONFIDENCE = 0.90
-SQUEEZE_GAP = 1e-3  # scores just under the anchor are shown this far under TOP_CONFIDENCE at most
-# The top-end mapping leaves confidences below this untouched and squeezes [KEEP_BELOW, anchor]
-# into [KEEP_BELOW, TOP_CONFIDENCE]. Squeezing only this thin band keeps the scores under the top
-# end as calibrated as the correctness model made them: from 0.60 up, rows 97% right were shown
-# as 0.87 (ECE on the seller evaluation set 0.116 -> 0.098, CLINC150 0.023 -> 0.019; bench/README.md).
-KEEP_BELOW = 0.88
 FOLDS = 5
 LEXICAL_WEIGHT = 10.0  # n-gram block's norm against the standardised embedding's (about 20)
 NEIGHBOURS = 5
@@ -89,6 +79,9 @@ class Prediction:
     head_probability: float = 0.0
     margin: float = 0.0
     oos_score: float = 0.0
+    # Whether the answer was near the out-of-scope limit (top_end.NearLimit) and so had to clear
+    # a stricter anchor to be shown at 0.90 or more.
+    near_limit: bool = False
 
 
 @dataclass
@@ -146,6 +139,7 @@ class IntentClassifier:
     def _predictions(self, proba: np.ndarray, sims: np.ndarray, *, top_k: int = 3) -> list[Prediction]:
         pred = proba.argmax(axis=1)
         scores = self._confidence(proba, sims)
+        near = self.anchors(proba, sims) > self.anchor
         oos_index = self.labels.index(self.oos_label) if self.oos_label in self.labels else -1
         ranked = np.sort(proba, axis=1)
         margins = ranked[:, -1] - (ranked[:, -2] if proba.shape[1] > 1 else 0.0)
@@ -161,7 +155,8 @@ class IntentClassifier:
             alternatives = [(self.labels[j], float(proba[i, j])) for j in order if self.labels[j] != label][:top_k]
             results.append(Prediction(label, float(scores[i]), out_of_scope, alternatives, float(sims[i, 0]),
                                       head_probability=float(ranked[i, -1]), margin=float(margins[i]),
-                                      oos_score=float(proba[i, oos_index]) if oos_index >= 0 else 0.0))
+                                      oos_score=float(proba[i, oos_index]) if oos_index >= 0 else 0.0,
+                                      near_limit=bool(near[i] and not out_of_scope)))
         return results
 
     def _confidence(self, proba: np.ndarray, sims: np.ndarray) -> np.ndarray:
@@ -169,12 +164,23 @@ class IntentClassifier:
         reliability = self.intent_precision[proba.argmax(axis=1)] if len(self.intent_precision) else None
         features = calibration_features(proba, sims, oos_index, self.calibration_features, reliability)
         top = TopEnd.from_meta(self.meta.get("top_end"))
-        scores = top_end_map(apply_binary(self.calibrator, features), self.anchor, top)
+        scores = top_end_map(apply_binary(self.calibrator, features), self.anchors(proba, sims), top)
         said_oos = proba.argmax(axis=1) == oos_index
         if len(self.oos_calibrator) and said_oos.any():
             scores[said_oos] = top_end_map(apply_binary(self.oos_calibrator, features[said_oos]), self.oos_anchor,
                                            top)
         return scores
+
+    def anchors(self, proba: np.ndarray, sims: np.ndarray) -> np.ndarray:
+        """Each in-scope answer's anchor: the stricter near-limit one where it applies."""
+        anchors = np.full(len(proba), self.anchor)
+        near = self.meta.get("near")
+        if near:
+            limit = NearLimit(**near)
+            oos_index = self.labels.index(self.oos_label) if self.oos_label in self.labels else -1
+            p_oos = proba[:, oos_index] if oos_index >= 0 else np.zeros(len(proba))
+            anchors[limit.rows(sims[:, 0], p_oos)] = max(self.anchor, limit.anchor)
+        return anchors
 
     # --- storage ----------------------------------------------------------------------
     def to_bytes(self) -> bytes:
@@ -251,55 +257,8 @@ def calibration_features(proba: np.ndarray, sims: np.ndarray, oos_index: int, na
     return np.column_stack([columns[name]() for name in names])
 
 
-@dataclass(frozen=True)
-class TopEnd:
-    """How the correctness score becomes the confidence shown at the top end (bench/README.md,
-    AI section, issue #19: both chosen by nested cross-validation on the CLINC150 and HWU64 train
-    files). `precision`: the (weighted) out-of-fold precision that earns TOP_CONFIDENCE.
-    `above`: "keep" shows scores over the anchor as they are (they are calibrated; ECE pays for
-    every point they are pulled down); "stretch" maps [anchor, 1] onto [0.90, 1], as models stored
-    before issue #19 did."""
-
-    precision: float = TOP_PRECISION
-    above: str = TOP_ABOVE
-    keep_below: float = KEEP_BELOW
-
-    def as_meta(self) -> dict:
-        return {"precision": self.precision, "above": self.above, "keep_below": self.keep_below}
-
-    @classmethod
-    def from_meta(cls, meta: dict | None) -> "TopEnd":
-        # Models stored before issue #19 carry no setting: they were made with these.
-        return cls(**meta) if meta else cls(precision=0.998, above="stretch", keep_below=0.88)
-
-
 # What `train` uses; a module attribute so a retrain reads it at call time.
 DEFAULT_TOP_END = TopEnd()
-
-
-def top_end_map(score: np.ndarray, anchor: float, top: TopEnd | None = None) -> np.ndarray:
-    """Monotone and piecewise linear: identity below `keep_below`; [keep_below, anchor) squeezed
-    under TOP_CONFIDENCE; at or above the anchor, TOP_CONFIDENCE or more. An anchor at or under
-    TOP_CONFIDENCE leaves scores as they are (never inflates)."""
-    top = top or TopEnd()
-    if anchor <= TOP_CONFIDENCE:
-        return score
-    if top.above == "stretch":
-        return np.interp(score, [0.0, top.keep_below, anchor, 1.0], [0.0, top.keep_below, TOP_CONFIDENCE, 1.0])
-    squeezed = np.interp(score, [0.0, top.keep_below, anchor], [0.0, top.keep_below, TOP_CONFIDENCE - SQUEEZE_GAP])
-    return np.where(score >= anchor, np.maximum(score, TOP_CONFIDENCE), squeezed)
-
-
-def find_anchor(scores: np.ndarray, correct: np.ndarray, target: float = TOP_PRECISION,
-                weights: np.ndarray | None = None) -> float:
-    """The lowest score above which (weighted) held-out precision stays at or over `target`."""
-    order = np.argsort(-scores)
-    w = (np.ones(len(scores)) if weights is None else weights)[order]
-    precision = np.cumsum(correct[order] * w) / np.cumsum(w)
-    ok = np.flatnonzero((precision >= target) & (np.arange(len(order)) >= 19))  # at least 20 rows
-    if not len(ok):
-        return 1.0  # the held-out data never earned 0.90: nothing will be said to be that sure
-    return float(max(scores[order[ok.max()]], TOP_CONFIDENCE))
 
 
 def stratified_split(labels: np.ndarray, share: float, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
@@ -410,37 +369,57 @@ def calibrated(fitted: CrossFit, top: TopEnd, *, assess: bool = False) -> tuple[
     With `assess`, the report is honest instead: the out-of-fold rows are split into FOLDS parts
     and each part is scored by a calibration fitted on the others, so no fitting step (head or
     calibration) saw the rows it is judged on. A retrain is accepted or refused on that report."""
-    model = dataclasses.replace(fitted.model, meta=fitted.model.meta | {"top_end": top.as_meta()})
-    names, held = model.labels, fitted.held
+    return calibrated_settings(fitted, [top], assess=assess)[0]
+
+
+def calibrated_settings(fitted: CrossFit, tops: list[TopEnd], *,
+                        assess: bool = False) -> list[tuple[IntentClassifier, dict]]:
+    """`calibrated` for several top-end settings at once (bench/ai/calibration_cv.py compares
+    them): the settings differ only in where the anchors go, so each part's calibration is fitted
+    once and serves them all."""
+    base = dataclasses.replace(fitted.model, meta=dict(fitted.model.meta))
+    names, held = base.labels, fitted.held
     y = np.array([names.index(fitted.labels[i]) for i in held])
     truth = [fitted.labels[i] for i in held]
-    oos_index = names.index(model.oos_label) if model.oos_label in names else -1
-    _calibrate(model, fitted.logits, fitted.sims, y, oos_index, top.precision)
+    oos_index = names.index(base.oos_label) if base.oos_label in names else -1
+    rows = _calibrate(base, fitted.logits, fitted.sims, y, oos_index)
+    models = [_anchored(base, rows, top) for top in tops]
     if assess:
-        predictions = _cross_calibrated(model, fitted, y, oos_index, top)
+        scored = _cross_calibrated(base, rows, fitted, y, oos_index, tops)
     else:
-        predictions = model._predictions(softmax(fitted.logits / model.temperature), fitted.sims)
-    report = evaluate(truth, predictions, oos_label=model.oos_label) | {"calibration_cross_validated": assess}
-    model.meta |= {"held_out": report, "held_out_rows": len(held)}
-    return model, report
+        proba = softmax(fitted.logits / base.temperature)
+        scored = [model._predictions(proba, fitted.sims) for model in models]
+    results = []
+    for model, predictions in zip(models, scored, strict=True):
+        report = evaluate(truth, predictions, oos_label=model.oos_label) | {"calibration_cross_validated": assess}
+        if oos_index >= 0:
+            # As if out-of-scope messages were OOS_PRIOR of traffic, as in a real inbox (and
+            # CLINC150's test file: 18%); the train files under-represent them.
+            traffic = evaluate(truth, predictions, weights=_prior_weights(y == oos_index))
+            report["traffic"] = {k: traffic[k] for k in ("accuracy", "ece", "coverage", "precision")}
+        model.meta |= {"held_out": report, "held_out_rows": len(held)}
+        results.append((model, report))
+    return results
 
 
-def _cross_calibrated(model: IntentClassifier, fitted: CrossFit, y: np.ndarray, oos_index: int,
-                      top: TopEnd) -> list[Prediction]:
+def _cross_calibrated(base: IntentClassifier, full: "_AnchorRows", fitted: CrossFit, y: np.ndarray,
+                      oos_index: int, tops: list[TopEnd]) -> list[list[Prediction]]:
     part = fold_assignment(y, FOLDS, seed=13)
-    predictions: list[Prediction | None] = [None] * len(y)
+    predictions: list[list[Prediction | None]] = [[None] * len(y) for _ in tops]
     for k in range(-1, FOLDS):  # -1: rows of classes too small to split, scored by the full calibration
         rows = np.flatnonzero(part == k)
         if not len(rows):
             continue
-        judge = model
+        judge, anchor_rows = base, full
         if k >= 0:
             rest = np.flatnonzero(part != k)
-            judge = dataclasses.replace(model, meta=dict(model.meta))
-            _calibrate(judge, fitted.logits[rest], fitted.sims[rest], y[rest], oos_index, top.precision)
-        scored = judge._predictions(softmax(fitted.logits[rows] / judge.temperature), fitted.sims[rows])
-        for i, p in zip(rows, scored, strict=True):
-            predictions[i] = p
+            judge = dataclasses.replace(base, meta=dict(base.meta))
+            anchor_rows = _calibrate(judge, fitted.logits[rest], fitted.sims[rest], y[rest], oos_index)
+        proba = softmax(fitted.logits[rows] / judge.temperature)
+        for t, top in enumerate(tops):
+            for i, p in zip(rows, _anchored(judge, anchor_rows, top)._predictions(proba, fitted.sims[rows]),
+                            strict=True):
+                predictions[t][i] = p
     return predictions  # type: ignore[return-value]
 
 
@@ -453,10 +432,25 @@ def _fit_head(x: np.ndarray, y: np.ndarray, names: list[str], oos_index: int, we
                        sample_weight=weights, progress=progress)
 
 
+@dataclass
+class _AnchorRows:
+    """Out-of-fold rows' correctness scores, outcomes and traffic weights: where anchors go."""
+
+    scores: np.ndarray  # in-scope answers
+    correct: np.ndarray
+    weights: np.ndarray
+    similarity: np.ndarray
+    p_oos: np.ndarray
+    over_floor: np.ndarray  # not turned out-of-scope by the similarity floor (only these can be sent)
+    oos_scores: np.ndarray | None = None  # answers "out of scope", when they have their own model
+    oos_correct: np.ndarray | None = None
+    oos_weights: np.ndarray | None = None
+
+
 def _calibrate(model: IntentClassifier, logits: np.ndarray, sims: np.ndarray, y: np.ndarray,
-               oos_index: int, target: float = TOP_PRECISION) -> None:
-    """Temperature, correctness model, top-end anchor and similarity floor, from predictions made
-    by heads that never saw the rows."""
+               oos_index: int) -> _AnchorRows:
+    """Temperature, correctness models and similarity floor, from predictions made by heads that
+    never saw the rows; returns what the top-end anchors are placed on (`_anchored`)."""
     held_weight = _prior_weights(y == oos_index)
     model.temperature = fit_temperature(logits, y)
     proba = softmax(logits / model.temperature)
@@ -470,30 +464,46 @@ def _calibrate(model: IntentClassifier, logits: np.ndarray, sims: np.ndarray, y:
     own = _shrunk_log_odds(rights[pred] - held_weight * correct, said[pred] - held_weight, overall)
     features = calibration_features(proba, sims, oos_index, model.calibration_features, own)
     said_oos = pred == oos_index
-    model.calibrator, model.anchor = _fit_correctness(features[~said_oos], correct[~said_oos],
-                                                      held_weight[~said_oos], target)
-    if said_oos.sum() >= MIN_OOS_CALIBRATION_ROWS:
-        model.oos_calibrator, model.oos_anchor = _fit_correctness(features[said_oos], correct[said_oos],
-                                                                  held_weight[said_oos], target)
+    model.calibrator = fit_binary(features[~said_oos], correct[~said_oos], weights=held_weight[~said_oos])
+    scores = apply_binary(model.calibrator, features)
     held_in_scope = (y != oos_index) & (correct > 0)
+    over_floor = np.ones(len(y), dtype=bool)
     if oos_index >= 0 and held_in_scope.any():
         model.sim_floor = float(np.quantile(sims[held_in_scope, 0], SIM_FLOOR_QUANTILE))
         below = (sims[:, 0] < model.sim_floor) & (pred != oos_index)
         if below.any():
             truly_oos = (y == oos_index)[below]
             model.meta["floor_confidence"] = float(np.average(truly_oos, weights=held_weight[below]))
+        over_floor = sims[:, 0] >= model.sim_floor
+    p_oos = proba[:, oos_index] if oos_index >= 0 else np.zeros(len(proba))
+    said = ~said_oos
+    rows = _AnchorRows(scores[said], correct[said], held_weight[said], sims[said, 0], p_oos[said], over_floor[said])
+    if said_oos.sum() >= MIN_OOS_CALIBRATION_ROWS:
+        model.oos_calibrator = fit_binary(features[said_oos], correct[said_oos], weights=held_weight[said_oos])
+        rows.oos_scores = apply_binary(model.oos_calibrator, features[said_oos])
+        rows.oos_correct, rows.oos_weights = correct[said_oos], held_weight[said_oos]
+    return rows
+
+
+def _anchored(model: IntentClassifier, rows: _AnchorRows, top: TopEnd) -> IntentClassifier:
+    """A copy of the calibrated `model` with its top-end anchors placed by `top`."""
+    anchor = find_anchor(rows.scores, rows.correct, top.precision, rows.weights, top.bound)
+    oos_anchor = model.oos_anchor
+    if rows.oos_scores is not None:
+        oos_anchor = find_anchor(rows.oos_scores, rows.oos_correct, top.precision, rows.oos_weights, top.bound)
+    near = None
+    if model.oos_label in model.labels:  # the rule guards against out-of-scope text: it needs the class
+        sent = rows.over_floor
+        near = near_limit(top, rows.scores[sent], rows.correct[sent], rows.weights[sent], rows.similarity[sent],
+                          rows.p_oos[sent])
+    meta = model.meta | {"top_end": top.as_meta(), "near": near.as_meta() if near else None}
+    return dataclasses.replace(model, anchor=anchor, oos_anchor=oos_anchor, meta=meta)
 
 
 def _shrunk_log_odds(rights: np.ndarray, said: np.ndarray, overall: float) -> np.ndarray:
     precision = (rights + INTENT_PRIOR_ROWS * overall) / (said + INTENT_PRIOR_ROWS)
     precision = np.clip(precision, 1e-3, 1 - 1e-3)
     return np.log(precision / (1 - precision))
-
-
-def _fit_correctness(features: np.ndarray, correct: np.ndarray, weights: np.ndarray,
-                     target: float) -> tuple[np.ndarray, float]:
-    calibrator = fit_binary(features, correct, weights=weights)
-    return calibrator, find_anchor(apply_binary(calibrator, features), correct, target, weights=weights)
 
 
 def _prior_weights(is_oos: np.ndarray) -> np.ndarray:
@@ -522,44 +532,52 @@ def _fit_sentiment(model: IntentClassifier, x: np.ndarray, sentiments: list[str 
     model.sentiment_head = fit_softmax(x[rows], y, len(names), class_weight=weight, standardize=embedding_columns)
 
 
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 15) -> float:
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 15,
+                               weights: np.ndarray | None = None) -> float:
+    w = np.ones(len(confidence)) if weights is None else weights
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
     for lo, hi in itertools.pairwise(edges):
         mask = (confidence > lo) & (confidence <= hi)
         if mask.any():
-            total += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
+            share = w[mask].sum() / w.sum()
+            total += share * abs(np.average(confidence[mask], weights=w[mask]) - np.average(correct[mask],
+                                                                                            weights=w[mask]))
     return float(total)
 
 
 def macro_f1(truth: list[str], predicted: list[str]) -> float:
-    scores = []
-    for label in sorted(set(truth) | set(predicted)):
-        tp = sum(t == label and p == label for t, p in zip(truth, predicted, strict=True))
-        fp = sum(t != label and p == label for t, p in zip(truth, predicted, strict=True))
-        fn = sum(t == label and p != label for t, p in zip(truth, predicted, strict=True))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return float(np.mean(scores)) if scores else 0.0
+    names, codes = np.unique(np.array(list(truth) + list(predicted), dtype=object).astype(str), return_inverse=True)
+    if not len(names):
+        return 0.0
+    t, p = codes[:len(truth)], codes[len(truth):]
+    tp = np.bincount(t[t == p], minlength=len(names))
+    fp = np.bincount(p, minlength=len(names)) - tp
+    fn = np.bincount(t, minlength=len(names)) - tp
+    scores = np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+    return float(scores.mean())
 
 
 def evaluate(truth: list[str], predictions: list[Prediction], *, threshold: float = TOP_CONFIDENCE,
-             oos_label: str | None = None) -> dict:
+             oos_label: str | None = None, weights: np.ndarray | None = None) -> dict:
     """accuracy, macro_f1, ece, coverage and precision at the threshold; OOS figures with a label.
+    `weights` weigh rows (e.g. towards a traffic mix) in accuracy, ECE, coverage and precision.
 
     `oos_auto_rate` counts out-of-scope rows that would be acted on automatically: given an
     in-scope intent with confidence at or above the threshold."""
     predicted = [p.label for p in predictions]
     confidence = np.array([p.confidence for p in predictions])
     correct = np.array([t == p for t, p in zip(truth, predicted, strict=True)], dtype=float)
+    w = np.ones(len(correct)) if weights is None else np.asarray(weights, dtype=float)
     above = confidence >= threshold
     report = {
         "rows": len(truth),
-        "accuracy": float(correct.mean()) if len(correct) else 0.0,
+        "accuracy": float(np.average(correct, weights=w)) if len(correct) else 0.0,
         "macro_f1": macro_f1(truth, predicted),
-        "ece": expected_calibration_error(confidence, correct),
+        "ece": expected_calibration_error(confidence, correct, weights=w) if len(correct) else 0.0,
         "threshold": threshold,
-        "coverage": float(above.mean()) if len(above) else 0.0,
-        "precision": float(correct[above].mean()) if above.any() else 1.0,
+        "coverage": float(w[above].sum() / w.sum()) if len(above) else 0.0,
+        "precision": float(np.average(correct[above], weights=w[above])) if above.any() else 1.0,
     }
     if oos_label is not None:
         oos = np.array([t == oos_label for t in truth])

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from mancrel.ai import classifier, service, taxonomy
+from mancrel.ai import classifier, service, taxonomy, top_end
 from mancrel.ai.classifier import IntentClassifier
 from mancrel.ai.embeddings import DIMENSIONS, get_embedder
 from mancrel.ai.softmax import fit_softmax
@@ -118,7 +118,53 @@ def test_the_top_end_is_never_inflated():
     # The anchor is where held-out precision reaches 99.5%: 40 right above, wrong ones below.
     held_scores = np.linspace(0.85, 1.0, 60)
     correct = np.r_[np.zeros(20), np.ones(40)]
-    assert abs(classifier.find_anchor(held_scores, correct, 0.995) - held_scores[20]) < 1e-9
+    assert abs(top_end.find_anchor(held_scores, correct, 0.995) - held_scores[20]) < 1e-9
+
+
+def test_a_small_calibration_set_does_not_earn_the_top_end_by_luck():
+    """The anchor is judged by a lower confidence bound on the precision above it: 40 rows all
+    right prove less than 99% (a seller's retrain on a few examples), 4,000 rows with 0.3% wrong
+    prove it, and the bound then costs almost nothing against the point estimate."""
+    few = np.linspace(0.90, 1.0, 40)
+    assert top_end.find_anchor(few, np.ones(40), 0.99) < 1.0  # the point estimate: 100% of 40
+    assert top_end.find_anchor(few, np.ones(40), 0.99, bound=1.645) == 1.0  # nothing shown as 0.90
+    rng = np.random.default_rng(3)
+    many = np.sort(rng.uniform(0.8, 1.0, 4000))
+    right = (rng.uniform(size=4000) > 0.003).astype(float)
+    right[:1000] = rng.uniform(size=1000) > 0.2  # the low scores are often wrong
+    point, bounded = (top_end.find_anchor(many, right, 0.99, bound=z) for z in (0.0, 1.645))
+    assert point <= bounded < 1.0
+    assert (many >= bounded).mean() > (many >= point).mean() - 0.1
+    # Out-of-scope rows weighted up count as fewer effective rows, not as more evidence.
+    weights = np.ones(40)
+    weights[:4] = 10.0
+    scores = np.linspace(0.9, 1.0, 60)
+    weighted = np.r_[np.ones(20), weights]
+    assert top_end.wilson_lower(np.array([1.0]), np.array([40.0]), 1.645)[0] < 0.94
+    assert top_end.find_anchor(scores, np.ones(60), 0.93, weighted, bound=1.645) >= top_end.find_anchor(
+        scores, np.ones(60), 0.93, None, bound=1.645)
+
+
+def test_answers_near_the_out_of_scope_limit_need_a_stricter_anchor(shipped_model):
+    model, _, _ = shipped_model
+    near = model.meta["near"]
+    assert near is not None and near["anchor"] >= model.anchor  # the shipped model uses the rule
+    assert model.meta["top_end"]["near"] > 0
+    # Two answers with the same probabilities: one as similar to its intent's examples as most,
+    # one just above the similarity floor (not out of scope, but near it).
+    proba = np.full((2, len(model.labels)), 1e-4)
+    proba[:, model.labels.index("pricing")] = 1.0
+    proba /= proba.sum(axis=1, keepdims=True)
+    sims = np.array([[0.9, 0.85], [max(model.sim_floor, near["similarity"] - 0.05) + 1e-3, 0.4]], dtype=np.float32)
+    assert sims[1, 0] >= model.sim_floor and sims[1, 0] < near["similarity"]
+    anchors = model.anchors(proba, sims)
+    assert anchors[0] == model.anchor and anchors[1] == max(model.anchor, near["anchor"])
+    # A model stored before the rule (no "near" in its meta) keeps one anchor for every answer, and
+    # one stored before the bound keeps judging the point estimate.
+    older = dataclasses.replace(model, meta={k: v for k, v in model.meta.items() if k != "near"})
+    assert (older.anchors(proba, sims) == model.anchor).all()
+    assert classifier.TopEnd.from_meta({"precision": 0.992, "above": "keep", "keep_below": 0.88}) == \
+        classifier.TopEnd(0.992, "keep", 0.88, bound=0.0, near=0.0)
 
 
 def test_a_stored_model_predicts_what_it_did_before_storing(shipped_model):
