@@ -70,7 +70,7 @@ async def test_an_import_whose_worker_is_killed_finishes_with_every_row_once(
         assert tuple((await committed_db.execute(contacts)).one()) == (ROWS, ROWS)  # each row once
         assert _children(worker.pid) != [child]  # it really died and a new child took over
     finally:
-        worker.stop()
+        worker.kill()
         await committed_db.rollback()
         await committed_db.execute(delete(Contact).where(Contact.owner_id == rep_id))
         await committed_db.execute(delete(ImportJob).where(ImportJob.created_by_id == rep_id))

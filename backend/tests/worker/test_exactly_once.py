@@ -60,6 +60,6 @@ async def test_a_whole_worker_killed_mid_task_leaves_the_job_to_the_next_worker(
             select(TaskCompletion.task_id).where(TaskCompletion.task_id == str(message.id))), within=60)
         await eventually(lambda: broker_is_idle(redis))
     finally:
-        second.stop()
+        second.kill()
     assert await effects("power-cut") == 1
     assert int(await redis.get("test:runs:power-cut")) == 2

@@ -33,7 +33,7 @@ async def test_queued_intake_runs_before_a_backlog_of_lower_queues(servers, clea
 
         order = await eventually(all_done, within=60, interval=0.2)
     finally:
-        worker.stop()
+        worker.kill()
     first = order[:12]
     # Round robin would alternate the two queues; by priority the intake jobs come first (one
     # low job may already be in hand: the worker prefetches one while starting).
