@@ -137,7 +137,7 @@ async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel
     then the others one savepoint each, so that only the failing one is set aside."""
     try:
         async with savepoint(session):
-            return await _deliver_together(session, channels, ([own] if own else []) + reads), []
+            return await _deliver_together(session, channels, own, reads)
     except Exception as exc:  # which one failed is found out below, one by one
         logger.info("ingest batch failed as a whole; its deliveries again one by one", extra={"error": repr(exc)})
     done = [await _deliver(session, channels[own.event.channel_id], own)] if own is not None else []
@@ -151,22 +151,31 @@ async def _deliver_each(session: AsyncSession, channels: dict[uuid.UUID, Channel
     return done, set_aside
 
 
-async def _deliver_together(session: AsyncSession, channels: dict[uuid.UUID, Channel], reads: list[Read]) -> list[Done]:
-    """The mails of each channel stored together (inbox/email_batch.py), the rest one by one; the
-    outcomes in the order of `reads`."""
+async def _deliver_together(session: AsyncSession, channels: dict[uuid.UUID, Channel], own: Read | None,
+                            reads: list[Read]) -> tuple[list[Done], list[tuple[Read, Exception]]]:
+    """The mails of each channel stored together (inbox/email_batch.py), the rest one by one (chat
+    messages, statuses: a status that must wait for its reply is set aside here, in its own
+    savepoint, without costing the batch its group); the outcomes in the order of the reads."""
     done: dict[uuid.UUID, Done] = {}
+    set_aside: list[tuple[Read, Exception]] = []
     mails: dict[uuid.UUID, list[Read]] = {}
-    for r in reads:
+    for r in ([own] if own else []) + reads:
         if isinstance(r.item, InboundEmail):
             mails.setdefault(r.event.channel_id, []).append(r)
+        elif r is own:
+            done[r.event.id] = await _deliver(session, channels[r.event.channel_id], r)  # raises as its own job
         else:
-            done[r.event.id] = await _deliver(session, channels[r.event.channel_id], r)
+            try:
+                async with savepoint(session):
+                    done[r.event.id] = await _deliver(session, channels[r.event.channel_id], r)
+            except TransientError as exc:
+                set_aside.append((r, exc))
     for channel_id, group in mails.items():
         messages = await email_batch.receive_emails(session, channel=channels[channel_id],  # locks: _ingest_batch
                                                     emails=[r.item for r in group], locked=True)
         for r, message in zip(group, messages, strict=True):
             done[r.event.id] = Done(r, "stored" if message is not None else "duplicate", message)
-    return [done[r.event.id] for r in reads]
+    return [done[r.event.id] for r in ([own] if own else []) + reads if r.event.id in done], set_aside
 
 
 async def _deliver(session: AsyncSession, channel: Channel, r: Read) -> Done:

@@ -122,3 +122,4 @@ async def test_an_unreadable_delivery_in_a_batch_fails_alone_and_a_replay_stores
     [poisoned] = [e for e in await _events(db, channel.id) if e.id == poisoned.id]
     assert poisoned.status == "processed" and poisoned.error is None
     assert (await db.get(Channel, channel.id)) is not None
+
