@@ -37,6 +37,9 @@ class Activity(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, Versione
         Index("ix_activities_open_tasks", "assignee_id", "due_at",
               postgresql_where=text("done_at IS NULL AND deleted_at IS NULL")),
         Index("ix_activities_list", "created_at", "id", postgresql_where=text("deleted_at IS NULL")),
+        # The analytics rollups read a day of activities, and what changed lately (migration 0025).
+        Index("ix_activities_occurred_at", "occurred_at", postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_activities_updated_at", "updated_at"),
     )
 
     type: Mapped[ActivityType] = mapped_column(Enum(ActivityType, name="activity_type"))

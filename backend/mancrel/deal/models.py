@@ -25,6 +25,9 @@ class Deal(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, VersionedMix
         # The board: cards of one stage in rank order, and keyset pages over them.
         Index("ix_deals_board", "stage_id", "rank", "id", postgresql_where=text("deleted_at IS NULL")),
         Index("ix_deals_list", "created_at", "id", postgresql_where=text("deleted_at IS NULL")),
+        # The analytics rollups read a day of closed deals, and what changed lately (migration 0025).
+        Index("ix_deals_closed_at", "closed_at", postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_deals_updated_at", "updated_at"),
         Index("ix_deals_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
         # One deal per record of an outside source (a Meta lead), deleted deals included.
         Index("uq_deals_source_ref", "source", "source_ref", unique=True,

@@ -72,6 +72,7 @@ class Message(UUIDPrimaryKey, Base):
     __table_args__ = (
         Index("uq_messages_channel_provider_id", "channel_id", "provider_message_id", unique=True),
         Index("ix_messages_conversation", "conversation_id", "occurred_at", "id"),
+        Index("ix_messages_occurred_at", "occurred_at"),  # the analytics rollups read a day of messages
         # The drain of `ai.process_message`: inbound customer messages not yet classified.
         Index("ix_messages_unclassified", "created_at",
               postgresql_where=sql("processed_at IS NULL AND direction = 'inbound' AND NOT is_junk")),

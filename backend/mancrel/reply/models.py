@@ -72,6 +72,7 @@ class Suggestion(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         Index("ix_reply_suggestions_list", "created_at", "id"),
         Index("ix_reply_suggestions_status", "status", "created_at"),
+        Index("ix_reply_suggestions_updated_at", "updated_at"),  # the rollups' "changed lately" scan
         # The per-contact daily cap counts automatic sends.
         Index("ix_reply_suggestions_contact_sent", "contact_id", "created_at",
               postgresql_where=text("decision = 'auto_send' AND status = 'sent'")),
