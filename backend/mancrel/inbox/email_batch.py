@@ -36,11 +36,6 @@ from mancrel.insights.profile_signal import request_refresh
 from mancrel.worker.outbox import enqueue
 
 
-def _references(email: InboundEmail) -> list[str]:
-    """What the mail answers, in the order threading tries them (In-Reply-To, References right to left)."""
-    return [junk.bare_id(r) for r in [email.in_reply_to, *reversed(email.references)] if r]
-
-
 class _Threads:
     """Where each mail of the batch belongs: conversations found by the batch's lookups, and those
     the batch itself started or continued (the later mails of a burst join them)."""
@@ -50,7 +45,7 @@ class _Threads:
         self.by_reference, self.by_subject, self.since = stored, by_subject, since
 
     def find(self, email: InboundEmail, sender: str) -> Conversation | None:
-        for reference in _references(email):
+        for reference in inbox_service.thread_references(email):
             if reference in self.by_reference:  # the first stored one decides, as in receive_email
                 conversation = self.by_reference[reference]
                 if conversation is not None and not conversation.is_junk:
@@ -75,7 +70,8 @@ async def receive_emails(session: AsyncSession, *, channel: Any, emails: list[In
         await inbox_service.lock_senders(session, [(channel.id, email) for email in emails])
     keys = [inbox_service.provider_id(email) for email in emails]
     senders = [email.from_address.strip().lower()[:320] for email in emails]
-    stored = await repo.stored_provider_ids(channel.id, keys + [r for e in emails for r in _references(e)])
+    answered = [r for email in emails for r in inbox_service.thread_references(email)]
+    stored = await repo.stored_provider_ids(channel.id, keys + answered)
     shop = inbox_service.shop_addresses(channel)
     results: list[Message | None] = [None] * len(emails)
     taken: list[int] = []

@@ -133,11 +133,15 @@ async def _identify(session: AsyncSession, channel: Any, address: str, name: str
                                                      owner_id=channel.default_owner_id)
 
 
+def thread_references(email: InboundEmail) -> list[str]:
+    """What the mail answers, in the order threading tries them (In-Reply-To, References right to left)."""
+    return [junk.bare_id(r) for r in [email.in_reply_to, *reversed(email.references)] if r]
+
+
 async def _thread(session: AsyncSession, channel_id: uuid.UUID, email: InboundEmail, sender: str,
                   now: datetime) -> Conversation | None:
     repo = InboxRepository(session)
-    refs = [junk.bare_id(r) for r in [email.in_reply_to, *reversed(email.references)] if r]
-    earlier = await repo.message_by_provider_id(channel_id, refs)
+    earlier = await repo.message_by_provider_id(channel_id, thread_references(email))
     if earlier is not None:
         conversation = await repo.get_conversation(earlier.conversation_id)
         if conversation is not None and not conversation.is_junk:
