@@ -59,7 +59,8 @@ class Stack:
         self.postgres.start()
         self.valkey.start()
         os.environ.update(DATABASE_URL=self.postgres.url, REDIS_URL=self.valkey.url, MANCREL_ENV="development",
-                          MANCREL_SECRET_KEY=SECRET_KEY, MANCREL_DEMO="0", MANCREL_LOG_LEVEL="WARNING",
+                          MANCREL_SECRET_KEY=SECRET_KEY, MANCREL_DEMO="0",
+                          MANCREL_LOG_LEVEL=os.environ.get("MANCREL_BENCH_LOG_LEVEL", "WARNING"),
                           MANCREL_DATA_DIR=str(self.root / "data"),
                           # the reconcile bench polls a feed on 127.0.0.1
                           MANCREL_FETCH_ALLOWED_NETWORKS="127.0.0.0/8,::1/128")

@@ -140,21 +140,29 @@ async def run_classified(args, stack: Stack) -> dict:
         channel_id = await setup_channel()
         await prepare_classifier()
         stack.serve()
-        stack.spawn("worker", "-c", "2", log="worker.log")
+        api = stack.processes[-1]
+        worker = stack.spawn("worker", "-c", "2", log="worker.log")
         path = f"/webhook/email/{channel_id}"
         offered_load(stack.port, path, rate=5, seconds=4, processes=1, prefix="warm", secret=SIGNING_KEY,
                      request=REQUEST)  # the worker's embedder and model loaded, as after `mancrel run` starts
         await wait_processed(120)
+        roots = {"api": api.pid, "worker": worker.pid, "postgres": postmaster_pid(stack)}
+        cpu_before = {name: tree_cpu_seconds(pid) for name, pid in roots.items()}
         load = offered_load(stack.port, path, rate=args.rate, seconds=args.seconds, processes=1, prefix="run",
                             secret=SIGNING_KEY, request=REQUEST)
         await wait_processed(300)
+        cpu = {name: tree_cpu_seconds(pid) - cpu_before[name] for name, pid in roots.items()}
         lags = [float(r[0]) for r in await rows(
             "SELECT extract(epoch FROM m.processed_at - e.received_at) FROM inbound_events e "
             "JOIN messages m ON m.id = e.message_id WHERE m.sender LIKE '%@run%'")]
         return {"benchmark": "classified", "offered_per_s": args.rate, "ack": load, "messages": len(lags),
                 "webhook_to_classified_p50_s": round(percentile(lags, 50), 3),
                 "webhook_to_classified_p99_s": round(percentile(lags, 99), 3),
-                "webhook_to_classified_max_s": round(max(lags), 3)}
+                "webhook_to_classified_max_s": round(max(lags), 3),
+                # Where the path's CPU goes, per message: moves far less with the machine's load than latency.
+                "cpu_ms_per_message": {name: round(seconds * 1000 / max(len(lags), 1), 2)
+                                       for name, seconds in cpu.items()},
+                "load_average": os.getloadavg()[0]}
     finally:
         await dispose_engine()
 
