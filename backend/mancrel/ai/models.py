@@ -111,6 +111,8 @@ class Classification(UUIDPrimaryKey, Base):
     head_probability: Mapped[float | None] = mapped_column(Float)
     margin: Mapped[float | None] = mapped_column(Float)
     oos_score: Mapped[float | None] = mapped_column(Float)
+    # Near the out-of-scope limit, so held to a stricter anchor (null: classified before it was kept).
+    near_limit: Mapped[bool | None] = mapped_column(Boolean)
     model_version: Mapped[int] = mapped_column(Integer)
     model_version_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("ai_model_versions.id", ondelete="SET NULL"))

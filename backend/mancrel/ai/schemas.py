@@ -9,6 +9,14 @@ from mancrel.core.types import Text
 Sentiment = Literal["negative", "neutral", "positive"]
 Priority = Literal["urgent", "high", "normal", "low"]
 
+# One wording wherever a classification's parts are returned (here, the inbox's messages, the
+# reply suggestions), so a reviewer reads the same explanation in each.
+NEAR_LIMIT_DESCRIPTION = (
+    "True when the answer was close to the out-of-scope limit (its wording least like the intent's "
+    "examples, or the model nearly judged it out of scope): such an answer must clear a stricter bar "
+    "to reach 0.90, so its confidence is held lower and the message is more likely to wait for a "
+    "person. Always false for an out-of-scope answer; null: classified before this was recorded.")
+
 
 class SearchItem(BaseModel):
     type: str
@@ -53,6 +61,7 @@ class ClassificationRead(BaseModel):
                     "before the parts were kept).")
     margin: float | None = Field(description="`head_probability` minus the runner-up intent's probability.")
     oos_score: float | None = Field(description="The head's probability that the message is out of scope.")
+    near_limit: bool | None = Field(description=NEAR_LIMIT_DESCRIPTION)
     model_version: int
     corrected_intent: str | None
     corrected_at: datetime | None

@@ -144,7 +144,7 @@ def _result(p: classifier.Prediction, text: str, lang: str) -> dict[str, Any]:
         "alternatives": [{"intent": label, "confidence": round(c, 4)} for label, c in p.alternatives],
         "sentiment": p.sentiment, "priority": priority, "language": lang,
         "head_probability": round(p.head_probability, 4), "margin": round(p.margin, 4),
-        "oos_score": round(p.oos_score, 4),
+        "oos_score": round(p.oos_score, 4), "near_limit": p.near_limit,
     }
 
 

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mancrel.ai.schemas import NEAR_LIMIT_DESCRIPTION
 from mancrel.inbox.models import ConversationStatus
 
 
@@ -66,6 +67,7 @@ class ClassificationSummary(BaseModel):
     priority: str
     sentiment: str | None
     language: str
+    near_limit: bool | None = Field(description=NEAR_LIMIT_DESCRIPTION)
     model_version: int
 
 

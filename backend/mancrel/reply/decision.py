@@ -70,7 +70,7 @@ async def decide_message(session: AsyncSession, message_id: uuid.UUID) -> Sugges
         intent=classification.corrected_intent or classification.intent, confidence=classification.confidence,
         confidence_parts={"head_probability": classification.head_probability, "margin": classification.margin,
                           "oos_score": classification.oos_score, "out_of_scope": classification.out_of_scope,
-                          "language": classification.language},
+                          "near_limit": classification.near_limit, "language": classification.language},
         classifier_version=classification.model_version, facts=[], grounding={}, usage={}, reasons=[])
     ignored = _loop_guard(message, await session.get(Channel, message.channel_id))
     if ignored is not None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mancrel.ai.schemas import NEAR_LIMIT_DESCRIPTION
 from mancrel.reply.policy import INTENTS
 
 
@@ -65,6 +66,18 @@ class GroundingRead(BaseModel):
     failed_claims: list[dict[str, Any]] = []
 
 
+class ConfidenceParts(BaseModel):
+    """The classification's parts behind `confidence` as the reply step read them when it decided
+    (each is described on the classification). Null: decided before that part was recorded."""
+
+    head_probability: float | None = None
+    margin: float | None = None
+    oos_score: float | None = None
+    out_of_scope: bool | None = None
+    language: str | None = None
+    near_limit: bool | None = Field(None, description=NEAR_LIMIT_DESCRIPTION)
+
+
 class SuggestionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -73,7 +86,7 @@ class SuggestionRead(BaseModel):
     conversation_id: uuid.UUID
     intent: str
     confidence: float
-    confidence_parts: dict[str, Any]
+    confidence_parts: ConfidenceParts
     decision: str
     reasons: list[str]
     status: str
