@@ -136,7 +136,7 @@ function conversationApi(extra: Record<string, (call: Call) => ReturnType<typeof
   let messages = [
     message("m-1", "cv-1", "Are the socks back in L?\n\n> On Monday the shop wrote:\n> We restock soon.", {
       own_words: "Are the socks back in L?",
-      classification: { intent: "availability", confidence: 0.87, priority: "high", sentiment: "neutral", language: "en", model_version: 3 },
+      classification: { intent: "availability", confidence: 0.87, priority: "high", sentiment: "neutral", language: "en", near_limit: false, model_version: 3 },
       attachments: [{ id: "at-1", filename: "order.pdf", content_type: "application/pdf", size: 24_576, stored: true }],
     }),
     message("m-2", "cv-1", "We are on it.", {
@@ -187,6 +187,7 @@ describe("a conversation", () => {
     expect(badges).toHaveTextContent("Availability");
     expect(badges).toHaveTextContent("87% sure");
     expect(badges).toHaveTextContent("High priority");
+    expect(badges).not.toHaveTextContent("close to out of scope");
     const attachments = within(inbound).getByRole("list", { name: "Attachments" });
     expect(attachments).toHaveTextContent("order.pdf");
     expect(attachments).toHaveTextContent("24 KB");
@@ -201,6 +202,19 @@ describe("a conversation", () => {
     expect(within(card).getByText("Rita Chen")).toBeInTheDocument();
     expect(within(card).getByRole("link", { name: "Open contact" })).toHaveAttribute("href", "/contacts/c-1");
     expect(await within(card).findByText("Spring order")).toBeInTheDocument();
+  });
+
+  it("says why a classification near the out-of-scope limit was held back", async () => {
+    const near = { intent: "shipping", confidence: 0.32, priority: "normal", sentiment: "neutral", language: "en", near_limit: true, model_version: 3 };
+    conversationApi({
+      "GET /api/v1/conversations/cv-1/messages": () => page([message("m-1", "cv-1", "My cat sat on the parcel, is that covered?", { classification: near })]),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const inbound = await screen.findByRole("article", { name: "From Ada Lovelace" });
+    const badges = within(inbound).getByLabelText("Classification");
+    expect(badges).toHaveTextContent("32% sure");
+    expect(within(badges).getByText("Held back: close to out of scope")).toHaveAttribute("title", expect.stringContaining("a person decides"));
   });
 
   it("downloads an attachment with the session's token", async () => {

@@ -8,8 +8,8 @@ import type { Suggestion } from "./types";
 const MANAGER = { ...ME, id: "u-mia", email: "mia@example.com", full_name: "Mia Manager", role: "manager" };
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
-const escalated = (id: string, conversationId: string): Suggestion => ({
-  id, message_id: `m-${id}`, conversation_id: conversationId, intent: "complaint", confirmed_intent: null, confidence: 0.41, confidence_parts: {}, decision: "escalate",
+const escalated = (id: string, conversationId: string, parts: Suggestion["confidence_parts"] = {}): Suggestion => ({
+  id, message_id: `m-${id}`, conversation_id: conversationId, intent: "complaint", confirmed_intent: null, confidence: 0.41, confidence_parts: parts, decision: "escalate",
   reasons: ["confidence 0.41 is below the approval threshold 0.60"], status: "escalated", draft_text: null, sent_text: null, facts: [],
   grounding: { ok: null, failed_claims: [] }, provider: null, model_version: null, prompt_version: null, sent_message_id: null,
   reviewed_by_id: null, reviewed_at: null, reject_reason: null, created_at: hoursFromNow(-3),
@@ -38,7 +38,7 @@ function queueApi(extra: Parameters<typeof installFakeApi>[0] = {}) {
       { id: "u-rita", email: "rita@example.com", full_name: "Rita Chen", role: "rep" },
       { id: "u-sam", email: "sam@example.com", full_name: "Sam Rep", role: "rep" },
     ]),
-    "GET /api/v1/suggestions": ({ query }) => json({ items: query.get("status") === "escalated" ? [escalated("sg-later", "cv-a"), escalated("sg-late", "cv-b"), escalated("sg-done", "cv-c")] : [], next_cursor: null }),
+    "GET /api/v1/suggestions": ({ query }) => json({ items: query.get("status") === "escalated" ? [escalated("sg-later", "cv-a"), escalated("sg-late", "cv-b", { near_limit: true }), escalated("sg-done", "cv-c")] : [], next_cursor: null }),
     "GET /api/v1/suggestions/sg-later/audit": () => audit("t-later", later),
     "GET /api/v1/suggestions/sg-late/audit": () => audit("t-late", overdue),
     "GET /api/v1/suggestions/sg-done/audit": () => audit("t-done", overdue),
@@ -65,6 +65,9 @@ describe("the escalations queue", () => {
     expect(items[0]).toHaveTextContent("From Cleo");
     expect(items[0]).toHaveTextContent("Waiting 3 h");
     expect(items[1]).not.toHaveTextContent("Overdue");
+    // Cleo's message was near the out-of-scope limit: its confidence was held back, and says so.
+    expect(items[0]).toHaveTextContent("Held back: close to out of scope");
+    expect(items[1]).not.toHaveTextContent("close to out of scope");
     expect(within(items[0]).getByRole("link")).toHaveAttribute("href", "/inbox/cv-b");
   });
 

@@ -156,6 +156,38 @@ describe("AI suggestions in the conversation", () => {
     expect(trail).toHaveTextContent("Sent automatically");
   });
 
+  it("says on the card and in the audit trail when the confidence was held back near the out-of-scope limit", async () => {
+    const parts = { head_probability: 0.61, margin: 0.4, oos_score: 0.28, out_of_scope: false, near_limit: true, language: "en" };
+    suggestionsApi(() => [suggestion({ confidence: 0.62, confidence_parts: parts })], {
+      "GET /api/v1/suggestions/sg-1/audit": () => json([
+        { id: "a-1", action: "decided", actor_id: null, actor_email: null, occurred_at: "2026-12-05T10:00:01Z",
+          data: { confidence: 0.62, confidence_parts: parts, decision: "approval", reasons: ["confidence 0.6200 is below the auto-send threshold 0.90"], mode: "live" } },
+      ]),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const card = await screen.findByRole("article", { name: "AI suggestion: Waiting for your approval" });
+    expect(card).toHaveTextContent("Confidence: 62%Held back: close to out of scope");
+    await userEvent.click(within(card).getByRole("button", { name: "Why this decision?" }));
+    const trail = await within(card).findByRole("list");
+    expect(within(trail).getByText("Held back: close to out of scope")).toBeInTheDocument();
+  });
+
+  it("adds no note when the confidence was not held back", async () => {
+    suggestionsApi(() => [suggestion({ confidence_parts: { near_limit: false } })], {
+      "GET /api/v1/suggestions/sg-1/audit": () => json([
+        { id: "a-1", action: "decided", actor_id: null, actor_email: null, occurred_at: "2026-12-05T10:00:01Z",
+          data: { confidence: 0.82, confidence_parts: { near_limit: false }, decision: "approval", reasons: [], mode: "live" } },
+      ]),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const card = await screen.findByRole("article", { name: "AI suggestion: Waiting for your approval" });
+    await userEvent.click(within(card).getByRole("button", { name: "Why this decision?" }));
+    expect(await within(card).findByRole("list")).toHaveTextContent("Confidence 82%");
+    expect(card).not.toHaveTextContent("close to out of scope");
+  });
+
   it("shows a new suggestion as soon as the reply step publishes it", async () => {
     const emit = installFakeEvents();
     let list: Suggestion[] = [];

@@ -2560,6 +2560,11 @@ export interface components {
             /** Model Version */
             model_version: number;
             /**
+             * Near Limit
+             * @description True when the answer was close to the out-of-scope limit (its wording least like the intent's examples, or the model nearly judged it out of scope): such an answer must clear a stricter bar to reach 0.90, so its confidence is held lower and the message is more likely to wait for a person. Always false for an out-of-scope answer; null: classified before this was recorded.
+             */
+            near_limit: boolean | null;
+            /**
              * Oos Score
              * @description The head's probability that the message is out of scope.
              */
@@ -2586,6 +2591,11 @@ export interface components {
             language: string;
             /** Model Version */
             model_version: number;
+            /**
+             * Near Limit
+             * @description True when the answer was close to the out-of-scope limit (its wording least like the intent's examples, or the model nearly judged it out of scope): such an answer must clear a stricter bar to reach 0.90, so its confidence is held lower and the message is more likely to wait for a person. Always false for an out-of-scope answer; null: classified before this was recorded.
+             */
+            near_limit: boolean | null;
             /** Priority */
             priority: string;
             /** Sentiment */
@@ -2693,6 +2703,28 @@ export interface components {
             size?: string | null;
             /** Tags */
             tags?: string[] | null;
+        };
+        /**
+         * ConfidenceParts
+         * @description The classification's parts behind `confidence` as the reply step read them when it decided
+         *     (each is described on the classification). Null: decided before that part was recorded.
+         */
+        ConfidenceParts: {
+            /** Head Probability */
+            head_probability?: number | null;
+            /** Language */
+            language?: string | null;
+            /** Margin */
+            margin?: number | null;
+            /**
+             * Near Limit
+             * @description True when the answer was close to the out-of-scope limit (its wording least like the intent's examples, or the model nearly judged it out of scope): such an answer must clear a stricter bar to reach 0.90, so its confidence is held lower and the message is more likely to wait for a person. Always false for an out-of-scope answer; null: classified before this was recorded.
+             */
+            near_limit?: boolean | null;
+            /** Oos Score */
+            oos_score?: number | null;
+            /** Out Of Scope */
+            out_of_scope?: boolean | null;
         };
         /** ContactBrief */
         ContactBrief: {
@@ -4781,10 +4813,7 @@ export interface components {
         SuggestionRead: {
             /** Confidence */
             confidence: number;
-            /** Confidence Parts */
-            confidence_parts: {
-                [key: string]: unknown;
-            };
+            confidence_parts: components["schemas"]["ConfidenceParts"];
             /** Confirmed Intent */
             confirmed_intent: string | null;
             /**

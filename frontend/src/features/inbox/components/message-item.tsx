@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
+import { NearLimitNote } from "@/components/ui/near-limit-note";
 import { formatDateTime } from "@/lib/format";
 import { useDownloadAttachment } from "../api/download-attachment";
 import { formatBytes, hasQuotedText, intentLabel } from "../inbox-logic";
@@ -45,6 +46,7 @@ function ClassificationBadges({ classification }: { classification: NonNullable<
     <span className="classification" aria-label="Classification">
       <span className="badge">{intentLabel(classification.intent)}</span>
       <span className="badge" title="How sure the classifier is">{Math.round(classification.confidence * 100)}% sure</span>
+      <NearLimitNote nearLimit={classification.near_limit} />
       <span className={`badge badge-priority-${classification.priority}`}>{intentLabel(classification.priority)} priority</span>
     </span>
   );

@@ -1,3 +1,4 @@
+import { NEAR_LIMIT_NOTE } from "@/components/ui/near-limit-note";
 import { QueryState } from "@/components/ui/query-state";
 import { formatDateTime } from "@/lib/format";
 import { useSuggestionAudit } from "../api/get-audit";
@@ -7,6 +8,9 @@ function detail(step: AuditStep): string[] {
   const d = step.data as Record<string, unknown>;
   const lines: string[] = [];
   if (typeof d.confidence === "number") lines.push(`Confidence ${Math.round(d.confidence * 100)}%`);
+  // The parts as recorded when the step was taken (steps recorded before `near_limit` lack it).
+  const parts = d.confidence_parts as Record<string, unknown> | null | undefined;
+  if (parts?.near_limit === true) lines.push(NEAR_LIMIT_NOTE);
   if (typeof d.decision === "string") lines.push(`Decision: ${DECISION_LABELS[d.decision] ?? d.decision}`);
   if (Array.isArray(d.reasons) && d.reasons.length) lines.push(`Because: ${d.reasons.join("; ")}`);
   if (typeof d.mode === "string" && d.mode !== "live") lines.push(`Mode: ${d.mode}`);

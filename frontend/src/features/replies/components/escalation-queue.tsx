@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorMessage } from "@/components/ui/error-message";
+import { NearLimitNote } from "@/components/ui/near-limit-note";
 import { Spinner } from "@/components/ui/spinner";
 import { formatDateTime } from "@/lib/format";
 import { useEscalatedSuggestions } from "../api/list-suggestions";
@@ -52,6 +53,7 @@ function EscalationRow({ row, people }: { row: QueueRow; people: Person[] }) {
         <span>Waiting <strong>{elapsed(s.created_at)}</strong></span>
         <span>{row.dueAt ? <>Due <time dateTime={row.dueAt}>{formatDateTime(row.dueAt)}</time></> : "No due time"}</span>
         <span>Intent {s.intent.replace(/_/g, " ")} · confidence {Math.round(s.confidence * 100)}%</span>
+        <NearLimitNote nearLimit={s.confidence_parts.near_limit} />
       </p>
       {s.reasons.length > 0 && <p className="muted">Why: {s.reasons.join("; ")}</p>}
       <div className="escalation-assign">

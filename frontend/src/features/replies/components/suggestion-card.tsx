@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
+import { NearLimitNote } from "@/components/ui/near-limit-note";
 import { formatDateTime } from "@/lib/format";
 import { ApiError } from "@/lib/problem";
 import { useApproveSuggestion, useRejectSuggestion } from "../api/review-suggestion";
@@ -36,6 +37,7 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
       <p className="suggestion-meta">
         <span>Intent: <strong>{s.intent.replace(/_/g, " ")}</strong></span>
         <span>Confidence: <strong>{Math.round(s.confidence * 100)}%</strong></span>
+        <NearLimitNote nearLimit={s.confidence_parts.near_limit} />
         <span>Decision: <strong>{DECISION_LABELS[s.decision] ?? s.decision}</strong></span>
         {s.grounding.ok === false && <span className="claim-failed-note">Some claims are not supported by the catalogue</span>}
       </p>
