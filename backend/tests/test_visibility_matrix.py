@@ -138,6 +138,9 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/channels": Restricted(ADMIN),
     "/api/v1/channels/{channel_id}": Restricted(ADMIN, path=ANY_ID),
     "/api/v1/channels/{channel_id}/health": Restricted(ADMIN, path=ANY_ID),
+    "/api/v1/channels/{channel_id}/templates": Elsewhere(
+        "tests/channel/meta/test_templates.py", "a WhatsApp channel's approved templates, read from the Graph API "
+        "stand-in: admins and managers, and a rep who sees a conversation on the channel (404 otherwise)"),
     "/api/v1/ai/examples": Restricted(STAFF),
     "/api/v1/ai/knowledge": Restricted(ADMIN),
     "/api/v1/ai/knowledge/{entry_id}": Restricted(ADMIN, path=ANY_ID),

@@ -45,3 +45,21 @@ class DeliveryNotStored(AppError):
 
     def __init__(self) -> None:
         super().__init__("The delivery could not be stored; send it again.", headers={"Retry-After": "1"})
+
+
+class TemplatesNotConfigured(Conflict):
+    """Templates need the WhatsApp Business Account's id, which older channels were made without."""
+
+    title, slug = "Message templates not configured", "templates-not-configured"
+
+
+class TemplatesUnavailable(AppError):
+    """Meta refused the template list (a bad token, an unknown WABA). The refusal is kept on the
+    channel's health, hence `keeps_changes`."""
+
+    status, title, slug = 502, "Meta refused the template list", "templates-unavailable"
+    keeps_changes = True
+
+
+class InvalidTemplateReply(InvalidInput):
+    title, slug = "Not a template that can be sent", "invalid-template-reply"

@@ -54,7 +54,12 @@ def _error(response: httpx.Response) -> GraphError:
 async def call(method: str, base_url: str, path: str, *, token: str, json: dict | None = None,
                params: dict | None = None) -> dict[str, Any]:
     """One Graph API request; its JSON answer, or GraphError."""
-    url = f"{base_url.rstrip('/')}/{path.lstrip('/')}"
+    return await call_url(method, f"{base_url.rstrip('/')}/{path.lstrip('/')}", token=token, json=json, params=params)
+
+
+async def call_url(method: str, url: str, *, token: str, json: dict | None = None,
+                   params: dict | None = None) -> dict[str, Any]:
+    """As `call`, at a whole URL (a list's `paging.next`, which Meta gives complete)."""
     try:
         async with outbound.client(timeout=TIMEOUT) as http:
             response = await http.request(method, url, json=json, params=params,

@@ -35,17 +35,30 @@ def _base(channel: Channel) -> str:
     return (channel.settings or {}).get("graph_base_url") or GRAPH_BASE_URL
 
 
+def _template(outbound: chat.OutboundChat, template: dict) -> dict:
+    """Graph's template message: the approved template by name and language, the body's parameters in order."""
+    parameters = [{"type": "text", "text": str(p)} for p in template.get("parameters") or []]
+    sent: dict = {"name": template["name"], "language": {"code": template["language"]}}
+    if parameters:
+        sent["components"] = [{"type": "body", "parameters": parameters}]
+    return {"messaging_product": "whatsapp", "to": outbound.to, "type": "template", "template": sent}
+
+
 def _request(channel: Channel, outbound: chat.OutboundChat) -> tuple[str, dict]:
-    """The Graph API path and JSON body of a text reply on this channel."""
+    """The Graph API path and JSON body of a reply on this channel."""
     settings = channel.settings or {}
     if channel.kind == ChannelKind.whatsapp:
+        if outbound.template is not None:
+            return f"{settings['phone_number_id']}/messages", _template(outbound, outbound.template)
         body: dict = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": outbound.to,
                       "type": "text", "text": {"preview_url": False, "body": outbound.text}}
         if outbound.reply_to:
             body["context"] = {"message_id": outbound.reply_to}  # shown as a quote of the customer's message
         return f"{settings['phone_number_id']}/messages", body
-    return f"{settings['page_id']}/messages", {"recipient": {"id": outbound.to}, "messaging_type": "RESPONSE",
-                                                "message": {"text": outbound.text}}
+    body = {"recipient": {"id": outbound.to}, "messaging_type": "RESPONSE", "message": {"text": outbound.text}}
+    if outbound.tag:  # a person answering after the 24-hour window, within Messenger's 7 days
+        body.update(messaging_type="MESSAGE_TAG", tag=outbound.tag)
+    return f"{settings['page_id']}/messages", body
 
 
 def _sent_id(channel: Channel, answer: dict) -> str:

@@ -1,12 +1,21 @@
-"""`/api/v1/channels`: the accounts customer messages arrive through. Admins only."""
+"""`/api/v1/channels`: the accounts customer messages arrive through. Admins only, except the WhatsApp
+templates a rep needs to answer a customer after the 24-hour window."""
 
 from fastapi import APIRouter, Response
 
 from mancrel.auth.dependencies import AdminUser
 from mancrel.channel import service as channel_service
-from mancrel.channel.dependencies import ChannelDep
+from mancrel.channel import templates
+from mancrel.channel.dependencies import AnsweringChannel, ChannelDep
 from mancrel.channel.health import channel_health
-from mancrel.channel.schemas import ChannelCreate, ChannelHealth, ChannelPage, ChannelRead, ChannelUpdate
+from mancrel.channel.schemas import (
+    ChannelCreate,
+    ChannelHealth,
+    ChannelPage,
+    ChannelRead,
+    ChannelUpdate,
+    MessageTemplateList,
+)
 from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
 
@@ -46,3 +55,20 @@ async def delete_channel(channel: ChannelDep, admin: AdminUser, session: Session
 @router.get("/{channel_id}/health", response_model=ChannelHealth)
 async def get_channel_health(channel: ChannelDep, session: SessionDep) -> ChannelHealth:
     return await channel_health(session, channel)
+
+
+_TEMPLATE_PROBLEMS = {409: {"description": "Not a WhatsApp channel, or no settings.business_account_id set."},
+                      502: {"description": "Meta refused the list (token, WABA id); shown on the channel's health."}}
+
+
+@router.get("/{channel_id}/templates", response_model=MessageTemplateList, responses=_TEMPLATE_PROBLEMS)
+async def list_channel_templates(channel: AnsweringChannel, session: SessionDep) -> MessageTemplateList:
+    """The WhatsApp Business Account's approved templates: what may be sent after the 24-hour window."""
+    return MessageTemplateList.model_validate(await templates.list_templates(session, channel), from_attributes=True)
+
+
+@router.post("/{channel_id}/templates/refresh", response_model=MessageTemplateList, responses=_TEMPLATE_PROBLEMS)
+async def refresh_channel_templates(channel: ChannelDep, session: SessionDep) -> MessageTemplateList:
+    """Read the list from Meta now (a template approved a moment ago), instead of the few minutes' copy."""
+    listed = await templates.list_templates(session, channel, refresh=True)
+    return MessageTemplateList.model_validate(listed, from_attributes=True)

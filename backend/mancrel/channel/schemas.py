@@ -79,6 +79,9 @@ GraphBase = Annotated[str, AfterValidator(_fetchable)]
 class WhatsAppSettings(_Strict):
     phone_number_id: str = MetaId
     display_phone_number: Text = Field(min_length=1, max_length=32)
+    # The WhatsApp Business Account (WABA) that owns the number: its approved message templates are
+    # what may be sent after the 24-hour window. Optional, so channels made before it stay valid.
+    business_account_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[0-9]+$")
     graph_base_url: GraphBase = GraphUrl
 
 
@@ -169,3 +172,20 @@ class ChannelHealth(BaseModel):
     # Meta channels: the Graph API refused the access token (HTTP 401 / error code 190) at this time.
     token_error: str | None = None
     token_error_at: datetime | None = None
+
+
+class MessageTemplateRead(BaseModel):
+    """An approved WhatsApp template, as the composer offers it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    language: str = Field(description="Meta's language code, e.g. en_US; a template is named by name and language.")
+    category: str = Field(description="MARKETING, UTILITY or AUTHENTICATION.")
+    body: str = Field(description="The body text with its {{1}}-style placeholders.")
+    parameter_count: int = Field(description="How many parameters the body takes, {{1}} to {{n}}.")
+
+
+class MessageTemplateList(BaseModel):
+    items: list[MessageTemplateRead]
+    fetched_at: datetime = Field(description="When the list was read from Meta (it is kept a few minutes).")

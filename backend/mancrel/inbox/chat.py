@@ -1,5 +1,7 @@
 """Chat channels (WhatsApp, Messenger) in the inbox: take in a customer's message, apply the
-provider's delivery news to our replies, and queue a reply inside the 24-hour window.
+provider's delivery news to our replies, and queue a reply within what Meta allows: free-form inside
+the 24-hour window; after it, an approved template on WhatsApp, or on Messenger a person's reply
+tagged HUMAN_AGENT up to 7 days (never an automatic one).
 
 Intake, in one transaction (the caller's): the sender's id finds the contact (WhatsApp: by wa_id,
 then by its number in E.164 so a customer known by email and phone is one contact; Messenger: by
@@ -15,6 +17,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.own_words import own_words
+from mancrel.channel import templates
+from mancrel.channel.exceptions import InvalidTemplateReply
 from mancrel.channel.models import Channel, ChannelKind
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
@@ -23,6 +27,7 @@ from mancrel.inbox.exceptions import ReplyWindowClosed
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat
 from mancrel.inbox.models import Conversation, DeliveryStatus, Direction, Message
 from mancrel.inbox.repository import InboxRepository
+from mancrel.inbox.schemas import TemplateReply
 from mancrel.inbox.store import (
     announce,
     insert_message,
@@ -37,6 +42,9 @@ from mancrel.worker.outbox import enqueue
 CHAT_KINDS = frozenset({ChannelKind.whatsapp, ChannelKind.messenger})
 # Meta's customer-service window: free-form replies until 24 hours after the customer's last message.
 REPLY_WINDOW = timedelta(hours=24)
+# Messenger's HUMAN_AGENT message tag: a person (never an automatic reply) may answer up to 7 days after.
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+HUMAN_AGENT = "HUMAN_AGENT"
 SEND_JOB = "channel.send_meta_message"
 # Delivery news only moves a message forward: a late "delivered" never undoes "read".
 _RANK = {DeliveryStatus.queued: 0, DeliveryStatus.sending: 1, DeliveryStatus.sent: 2, DeliveryStatus.delivered: 3,
@@ -53,6 +61,44 @@ def account_id(channel: Any) -> str:
 def window_open(last_inbound_at: datetime | None, now: datetime) -> bool:
     """Open from the customer's last message until exactly 24 hours later (that instant is closed)."""
     return last_inbound_at is not None and now < last_inbound_at + REPLY_WINDOW
+
+
+def human_agent_open(last_inbound_at: datetime | None, now: datetime) -> bool:
+    return last_inbound_at is not None and now < last_inbound_at + HUMAN_AGENT_WINDOW
+
+
+def messenger_tag(last_inbound_at: datetime | None, now: datetime, *, human: bool) -> str | None:
+    """HUMAN_AGENT for a person's Messenger reply sent after the 24-hour window and within 7 days;
+    None for a plain RESPONSE. Asked when the reply is accepted and again when it is sent."""
+    if window_open(last_inbound_at, now) or not human or not human_agent_open(last_inbound_at, now):
+        return None
+    return HUMAN_AGENT
+
+
+def _ago(last_inbound_at: datetime | None, now: datetime) -> str:
+    if last_inbound_at is None:
+        return "The customer has not written on this channel"
+    hours = int((now - last_inbound_at).total_seconds() // 3600)
+    return (f"The customer last wrote {hours // 24} day(s) ago" if hours >= 48 else
+            f"The customer last wrote {hours} hours ago") + f" ({last_inbound_at.isoformat(timespec='minutes')})"
+
+
+def _check_free_text(channel: Channel, conversation: Conversation, now: datetime, *, human: bool) -> None:
+    """ReplyWindowClosed unless a typed reply may go out now; the detail says what may instead."""
+    last = conversation.last_inbound_at
+    if window_open(last, now) or (channel.kind == ChannelKind.messenger and messenger_tag(last, now, human=human)):
+        return
+    if channel.kind == ChannelKind.whatsapp:
+        instead = ("WhatsApp takes free-form replies only within the 24-hour window after the customer's last "
+                   "message; send an approved template now ({\"template\": {\"name\", \"language\", \"parameters\"}}; "
+                   f"GET /api/v1/channels/{channel.id}/templates lists them).")
+    elif human:
+        instead = ("Messenger takes a person's reply only within 7 days of the customer's last message (tagged "
+                   "HUMAN_AGENT after the 24-hour window); wait for the customer to write again.")
+    else:
+        instead = ("automatic replies go out only within the 24-hour window; a person may answer within 7 days "
+                   "(tagged HUMAN_AGENT).")
+    raise ReplyWindowClosed(f"{_ago(last, now)}: {instead}")
 
 
 async def reply_window_open(session: AsyncSession, conversation: Conversation, now: datetime | None = None) -> bool:
@@ -163,35 +209,62 @@ class OutboundChat:
     to: str            # wa_id / PSID
     text: str
     reply_to: str | None  # the customer's wamid, for WhatsApp's context.message_id
+    template: dict[str, Any] | None = None  # WhatsApp: name, language, parameters
+    tag: str | None = None  # Messenger: HUMAN_AGENT for a person's reply after the 24-hour window
+
+
+def _outbound(conversation: Conversation, channel: Channel, *, text: str, actor: Any, now: datetime,
+              reply_to: str | None = None, headers: dict[str, Any] | None = None) -> Message:
+    message_id = uuid.uuid4()
+    return Message(
+        id=message_id, conversation_id=conversation.id, channel_id=channel.id, direction=Direction.outbound,
+        sender=account_id(channel), recipients={"to": [conversation.counterpart]}, text=text, own_words=text,
+        # Unique per channel until Meta names it (the send job stores the wamid / mid).
+        provider_message_id=f"pending:{message_id}", in_reply_to=reply_to, headers=headers or {},
+        status=DeliveryStatus.queued, author_id=getattr(actor, "id", None), processed_at=now, occurred_at=now)
 
 
 async def reply_chat(session: AsyncSession, *, conversation: Conversation, channel: Channel, text: str,
                      actor: Any) -> Message:
-    """Queue a free-form reply; ReplyWindowClosed (nothing queued) outside the 24-hour window."""
+    """Queue a free-form reply; ReplyWindowClosed (nothing queued) when Meta would not take it now.
+    `actor=None` is the reply step's automatic reply: never sent with Messenger's human-agent tag."""
     now = utcnow()
-    if not window_open(conversation.last_inbound_at, now):
-        since = conversation.last_inbound_at.isoformat() if conversation.last_inbound_at else "never"
-        raise ReplyWindowClosed(f"The 24-hour reply window is closed (the customer last wrote: {since}); "
-                                "only approved templates may be sent now.")
+    _check_free_text(channel, conversation, now, human=actor is not None)
     last = await InboxRepository(session).last_inbound(conversation.id)
-    message_id = uuid.uuid4()
-    message = Message(
-        id=message_id, conversation_id=conversation.id, channel_id=channel.id, direction=Direction.outbound,
-        sender=account_id(channel), recipients={"to": [conversation.counterpart]}, text=text, own_words=text,
-        # Unique per channel until Meta names it (the send job stores the wamid / mid).
-        provider_message_id=f"pending:{message_id}",
-        in_reply_to=last.provider_message_id if last is not None and channel.kind == ChannelKind.whatsapp else None,
-        status=DeliveryStatus.queued, author_id=getattr(actor, "id", None), processed_at=now, occurred_at=now)
+    quoted = last.provider_message_id if last is not None and channel.kind == ChannelKind.whatsapp else None
+    message = _outbound(conversation, channel, text=text, actor=actor, now=now, reply_to=quoted)
+    return await queue_outbound(session, conversation, message, send_job=SEND_JOB)
+
+
+async def reply_template(session: AsyncSession, *, conversation: Conversation, channel: Channel,
+                         choice: TemplateReply, actor: Any) -> Message:
+    """Queue an approved WhatsApp template, inside the window or after it; InvalidTemplateReply (422,
+    nothing queued) unless it is approved and its parameters fit. Stored with the text the customer reads."""
+    if channel.kind != ChannelKind.whatsapp:
+        raise InvalidTemplateReply("Templates are WhatsApp's; answer this conversation with text.",
+                                   errors=[{"field": "template", "in": "body", "message": "WhatsApp only"}])
+    template = await templates.usable(session, channel, name=choice.name, language=choice.language,
+                                      parameters=choice.parameters)
+    sent = {"name": template.name, "language": template.language, "parameters": list(choice.parameters)}
+    message = _outbound(conversation, channel, text=template.filled(choice.parameters), actor=actor, now=utcnow(),
+                        headers={"kind": "template", "template": sent})
     return await queue_outbound(session, conversation, message, send_job=SEND_JOB)
 
 
 async def outbound_chat(session: AsyncSession, message_id: uuid.UUID) -> OutboundChat | None:
-    message = await InboxRepository(session).get_message(message_id)
+    """A queued reply as the send job needs it, Messenger's tag decided now: a person's reply accepted just
+    inside the 24-hour window but sent after it (a retry) still goes out as Meta allows."""
+    repo = InboxRepository(session)
+    message = await repo.get_message(message_id)
     if message is None or message.direction != Direction.outbound:
         return None
+    conversation = await repo.get_conversation(message.conversation_id)
+    last_inbound_at = conversation.last_inbound_at if conversation is not None else None
+    template = (message.headers or {}).get("template") if (message.headers or {}).get("kind") == "template" else None
     return OutboundChat(message_id=message.id, channel_id=message.channel_id, status=message.status,
                         failure_reason=message.failure_reason, to=(message.recipients.get("to") or [""])[0],
-                        text=message.text, reply_to=message.in_reply_to)
+                        text=message.text, reply_to=message.in_reply_to, template=template,
+                        tag=messenger_tag(last_inbound_at, utcnow(), human=message.author_id is not None))
 
 
 async def record_provider_id(session: AsyncSession, message_id: uuid.UUID, provider_id: str) -> None:

@@ -7,17 +7,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.audit import service as audit_service
-from mancrel.channel.models import Channel
+from mancrel.channel.models import Channel, ChannelKind
 from mancrel.contact import service as contact_service
+from mancrel.core.db import utcnow
 from mancrel.core.errors import Forbidden
 from mancrel.core.pagination import decode_cursor, page_of
 from mancrel.core.permissions import Actor, can_assign_to
 from mancrel.inbox import service as inbox_service
-from mancrel.inbox.chat import CHAT_KINDS, REPLY_WINDOW
+from mancrel.inbox.chat import CHAT_KINDS, HUMAN_AGENT_WINDOW, REPLY_WINDOW, messenger_tag, window_open
 from mancrel.inbox.exceptions import ConversationNotFound, InvalidAssignee
 from mancrel.inbox.models import Conversation, Message
 from mancrel.inbox.repository import ConversationFilters, InboxRepository, cursor_values, keyset
-from mancrel.inbox.schemas import ConversationUpdate
+from mancrel.inbox.schemas import ConversationUpdate, ReplyOptions
 from mancrel.user import service as user_service
 
 _CURSOR_PARSERS = {"activity": (datetime.fromisoformat, uuid.UUID),
@@ -29,6 +30,11 @@ async def get_visible(session: AsyncSession, conversation_id: uuid.UUID, actor: 
     if conversation is None:
         raise ConversationNotFound(f"No conversation with id {conversation_id}.")
     return conversation
+
+
+async def sees_channel(session: AsyncSession, channel_id: uuid.UUID, actor: Actor) -> bool:
+    """Whether the actor answers anyone on the channel (a conversation there they may see)."""
+    return await InboxRepository(session).sees_channel(channel_id, actor)
 
 
 async def list_page(session: AsyncSession, *, actor: Actor, filters: ConversationFilters, sort: str, limit: int,
@@ -60,6 +66,17 @@ def reply_window_closes_at(conversation: Conversation, kind: str | None) -> date
     if conversation.last_inbound_at is None:  # the customer never wrote: closed from the start
         return conversation.created_at
     return conversation.last_inbound_at + REPLY_WINDOW
+
+
+def reply_options(conversation: Conversation, kind: str | None, now: datetime | None = None) -> ReplyOptions:
+    """What a person may send now, by the same rules the reply endpoint applies (inbox/chat.py)."""
+    now = now or utcnow()
+    last = conversation.last_inbound_at
+    if kind not in CHAT_KINDS or window_open(last, now):
+        return ReplyOptions(free_text=True, template_required=False, human_agent_tag_until=None)
+    if kind == ChannelKind.messenger and messenger_tag(last, now, human=True):
+        return ReplyOptions(free_text=True, template_required=False, human_agent_tag_until=last + HUMAN_AGENT_WINDOW)
+    return ReplyOptions(free_text=False, template_required=kind == ChannelKind.whatsapp, human_agent_tag_until=None)
 
 
 async def update(session: AsyncSession, *, conversation: Conversation, data: ConversationUpdate,

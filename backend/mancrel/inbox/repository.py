@@ -124,6 +124,11 @@ class InboxRepository:
         return await self.session.scalar(select(Conversation).where(
             Conversation.id == conversation_id, visible_filter(Conversation, actor)))
 
+    async def sees_channel(self, channel_id: uuid.UUID, actor: Actor) -> bool:
+        """Whether the actor may see at least one conversation on the channel."""
+        return await self.session.scalar(select(self.conversations(actor, [Conversation.channel_id == channel_id])
+                                                .exists())) or False
+
     def conversations(self, actor: Actor, where: Sequence[Any]) -> Select:
         return select(Conversation).where(visible_filter(Conversation, actor), *where)
 

@@ -26,6 +26,7 @@ from mancrel.inbox.schemas import (
     MessagePage,
     MessageRead,
     ReplyCreate,
+    TemplateSent,
 )
 
 router = APIRouter(tags=["inbox"])
@@ -89,10 +90,16 @@ async def list_messages(conversation: VisibleConversation, session: SessionDep, 
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=201, response_model=MessageRead,
-             responses={409: {"description": "The channel cannot send (disabled, or no SMTP server)."}})
+             responses={409: {"description": "The channel cannot send (disabled, or no SMTP server), or the chat's "
+                                             "reply window is closed (the detail says what may be sent instead)."},
+                        422: {"description": "Invalid reply, or a template that is not approved or whose "
+                                             "parameters do not fit it."},
+                        502: {"description": "Meta refused the template list the template is checked against."}})
 async def reply_to_conversation(conversation: VisibleConversation, data: ReplyCreate, user: CurrentUser,
                                 session: SessionDep) -> MessageRead:
-    message = await inbox_service.reply(session, conversation=conversation, text=data.text, actor=user)
+    """Text, or on WhatsApp an approved template (the only reply after the 24-hour window)."""
+    message = await inbox_service.reply(session, conversation=conversation, text=data.text, actor=user,
+                                        template=data.template)
     (read,) = await _messages(session, [message])
     return read
 
@@ -119,6 +126,7 @@ def _conversation(conversation, contact, kind: str | None) -> ConversationRead:
     read.contact = ContactSummary.model_validate(contact) if contact is not None else None
     read.channel_kind = kind
     read.reply_window_closes_at = conversations.reply_window_closes_at(conversation, kind)
+    read.reply_options = conversations.reply_options(conversation, kind)
     return read
 
 
@@ -133,5 +141,7 @@ async def _messages(session: SessionDep, messages: list[Message]) -> list[Messag
                                            stored=a.content is not None) for a in attachments.get(message.id, [])]
         row = classifications.get(message.classification_id)
         read.classification = ClassificationSummary.model_validate(row) if row is not None else None
+        if (message.headers or {}).get("kind") == "template":
+            read.template = TemplateSent.model_validate(message.headers["template"])
         out.append(read)
     return out

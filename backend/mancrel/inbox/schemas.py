@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mancrel.ai.schemas import NEAR_LIMIT_DESCRIPTION
 from mancrel.inbox.models import ConversationStatus
@@ -16,6 +16,18 @@ class ContactSummary(BaseModel):
     last_name: str
     emails: list[str]
     owner_id: uuid.UUID | None
+
+
+class ReplyOptions(BaseModel):
+    """Which replies a person may send now (the composer's states); read at the moment of the request."""
+
+    free_text: bool = Field(description="A typed reply is accepted now (always on email; on WhatsApp and Messenger "
+                                        "within 24 hours of the customer's last message, Messenger up to 7 days).")
+    template_required: bool = Field(description="WhatsApp after the 24-hour window: only an approved template "
+                                                "(GET /channels/{id}/templates) may be sent.")
+    human_agent_tag_until: datetime | None = Field(
+        description="Messenger between 24 hours and 7 days after the customer's last message: a person's reply goes "
+                    "out tagged HUMAN_AGENT until this instant. Null otherwise.")
 
 
 class ConversationRead(BaseModel):
@@ -43,6 +55,7 @@ class ConversationRead(BaseModel):
     # Chat channels only (null on email): free-form replies are refused from this instant on, 24 hours
     # after the customer's last message (already past when the window is closed).
     reply_window_closes_at: datetime | None = None
+    reply_options: ReplyOptions | None = None
 
 
 class ConversationPage(BaseModel):
@@ -81,6 +94,14 @@ class AttachmentRead(BaseModel):
     stored: bool = Field(description="False when the file was over the size cap: only its metadata was kept.")
 
 
+class TemplateSent(BaseModel):
+    """The approved WhatsApp template a reply went out as (its text is the body, parameters filled in)."""
+
+    name: str
+    language: str
+    parameters: list[str]
+
+
 class MessageRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -109,6 +130,7 @@ class MessageRead(BaseModel):
     read_at: datetime | None = None
     attachments: list[AttachmentRead] = []
     classification: ClassificationSummary | None = None
+    template: TemplateSent | None = None
 
 
 class MessagePage(BaseModel):
@@ -116,19 +138,48 @@ class MessagePage(BaseModel):
     next_cursor: str | None
 
 
-class ReplyCreate(BaseModel):
+class TemplateReply(BaseModel):
+    """An approved WhatsApp template by name and language, with its body's parameters in order."""
+
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=100_000)
+    name: str = Field(min_length=1, max_length=512)
+    language: str = Field(min_length=2, max_length=15, description="e.g. en_US, as the template list says.")
+    parameters: list[str] = Field(default_factory=list, max_length=100,
+                                  description="{{1}}, {{2}}... in order; each non-empty.")
+
+    @field_validator("parameters")
+    @classmethod
+    def _short(cls, values: list[str]) -> list[str]:
+        if any(len(v) > 1024 or "\x00" in v for v in values):
+            raise ValueError("a parameter holds at most 1024 characters and no NUL")
+        return values
+
+
+class ReplyCreate(BaseModel):
+    """A typed reply (`text`) or, on WhatsApp, an approved template (`template`): exactly one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, min_length=1, max_length=100_000)
+    template: TemplateReply | None = None
 
     @field_validator("text")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         if not value.strip():
             raise ValueError("a reply needs some text")
         if "\x00" in value:
             raise ValueError("text must not contain NUL characters")
         return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "ReplyCreate":
+        if (self.text is None) == (self.template is None):
+            raise ValueError("send either text or template")
+        return self
 
 
 class ConversationSort(StrEnum):

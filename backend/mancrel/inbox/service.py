@@ -22,7 +22,7 @@ from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
 from mancrel.inbox import junk
-from mancrel.inbox.chat import CHAT_KINDS, reply_chat
+from mancrel.inbox.chat import CHAT_KINDS, reply_chat, reply_template
 from mancrel.inbox.chat import reply_window_open as reply_window_open  # the reply step asks before drafting
 from mancrel.inbox.exceptions import CannotReply
 from mancrel.inbox.inbound import InboundChat, InboundEmail
@@ -34,6 +34,7 @@ from mancrel.inbox.models import (
     Message,
 )
 from mancrel.inbox.repository import InboxRepository
+from mancrel.inbox.schemas import TemplateReply
 from mancrel.inbox.store import announce as _announce
 from mancrel.inbox.store import insert_message as _insert
 from mancrel.inbox.store import new_conversation as _new_conversation
@@ -225,14 +226,18 @@ def _thread_ids(messages: list[Message]) -> list[str]:
     return ids[-20:]  # long threads: the newest references are the useful ones
 
 
-async def reply(session: AsyncSession, *, conversation: Conversation, text: str, actor: Any) -> Message:
+async def reply(session: AsyncSession, *, conversation: Conversation, text: str | None, actor: Any,
+                template: TemplateReply | None = None) -> Message:
     """A rep's reply (or, with `actor=None`, the reply step's own): stored as queued and handed to the
-    channel's send job after commit (email: SMTP; WhatsApp / Messenger: the Graph API, and only
-    within 24 hours of the customer's last message, else ReplyWindowClosed)."""
+    channel's send job after commit (email: SMTP; WhatsApp / Messenger: the Graph API, within what
+    Meta allows now, else ReplyWindowClosed). `template`: an approved WhatsApp template instead of text."""
     channel = await session.get(Channel, conversation.channel_id)
     if channel is None or not channel.enabled:
         raise CannotReply("The conversation's channel is disabled or gone.")
-    if channel.kind in CHAT_KINDS:  # WhatsApp / Messenger: through the Graph API, inside the 24-hour window
+    if template is not None:
+        return await reply_template(session, conversation=conversation, channel=channel, choice=template, actor=actor)
+    text = text or ""
+    if channel.kind in CHAT_KINDS:  # WhatsApp / Messenger: through the Graph API, within Meta's windows
         return await reply_chat(session, conversation=conversation, channel=channel, text=text, actor=actor)
     if channel.kind != "email" or not (channel.settings or {}).get("smtp"):
         raise CannotReply("The conversation's channel has no outgoing mail server (settings.smtp) to send through.")

@@ -14,9 +14,10 @@ from sqlalchemy.exc import DBAPIError
 from mancrel.ai.models import TrainingExample
 from mancrel.audit.models import AuditEntry
 from mancrel.catalog.models import ProductVariant
+from mancrel.channel.models import Channel
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
-from mancrel.inbox.models import Direction, Message
+from mancrel.inbox.models import Conversation, Direction, Message
 from mancrel.reply.decision import decide_message
 from tests.factories import auth_headers, make_user
 from tests.reply.factories import classified_message, make_product
@@ -123,6 +124,39 @@ async def test_approving_sends_the_draft_as_written(client, db):
     assert await _sent_texts(db, suggestion.conversation_id) == [suggestion.draft_text]
     again = await client.post(f"/api/v1/suggestions/{suggestion.id}/approve", headers=auth_headers(rep), json={})
     assert again.status_code == 409 and len(await _sent_texts(db, suggestion.conversation_id)) == 1
+
+
+async def _on_chat(db, suggestion, kind: str, wrote_ago: timedelta) -> None:
+    """The suggestion's conversation moved to a chat channel whose customer wrote `wrote_ago` ago."""
+    conversation = await db.get(Conversation, suggestion.conversation_id)
+    channel = await db.get(Channel, conversation.channel_id)
+    channel.kind = kind
+    channel.settings = {"phone_number_id": "106540352242922"} if kind == "whatsapp" else {"page_id": "102938475610"}
+    conversation.last_inbound_at = utcnow() - wrote_ago
+    await db.flush()
+
+
+async def test_approving_after_the_whatsapp_window_points_at_templates_and_sends_nothing(client, db):
+    rep = await make_user(db)
+    suggestion = await _pending(db, owner=rep)
+    await _on_chat(db, suggestion, "whatsapp", timedelta(days=2))
+    answer = await client.post(f"/api/v1/suggestions/{suggestion.id}/approve", headers=auth_headers(rep), json={})
+    assert answer.status_code == 409 and answer.json()["title"] == "Reply window closed"
+    assert "approved template" in answer.json()["detail"] and "/templates" in answer.json()["detail"]
+    assert await _sent_texts(db, suggestion.conversation_id) == []
+    assert (await client.get(f"/api/v1/suggestions/{suggestion.id}", headers=auth_headers(rep))).json()[
+        "status"] == "pending"
+
+
+async def test_a_person_approving_on_messenger_within_7_days_sends_it_as_theirs(client, db):
+    rep = await make_user(db)
+    suggestion = await _pending(db, owner=rep)
+    await _on_chat(db, suggestion, "messenger", timedelta(days=3))
+    answer = await client.post(f"/api/v1/suggestions/{suggestion.id}/approve", headers=auth_headers(rep), json={})
+    assert answer.status_code == 200, answer.text
+    sent = await db.scalar(select(Message).where(Message.conversation_id == suggestion.conversation_id,
+                                                 Message.direction == Direction.outbound))
+    assert sent.text == suggestion.draft_text and sent.author_id == rep.id  # a person's: tagged HUMAN_AGENT
 
 
 async def test_an_edit_is_grounded_again_and_its_diff_audited(client, db):

@@ -202,6 +202,21 @@ async def test_a_whatsapp_question_answered_after_the_24_hour_window_waits_for_a
     assert suggestion.reasons[0].startswith("window closed") and await _outbound(db, conversation.id) == []
 
 
+async def test_a_messenger_question_decided_days_late_waits_for_a_person_and_is_never_tagged(db):
+    # A backlog decides it three days after the customer wrote: a person may still answer (Messenger's
+    # HUMAN_AGENT tag, 7 days), but an automatic reply goes only inside the 24 hours, never tagged.
+    await make_product(db)
+    channel = await make_channel(db)
+    message = await classified_message(db, text=QUESTION, confidence=0.97, channel=channel)
+    channel.kind, channel.settings = "messenger", {"page_id": "102938475610"}
+    conversation = await db.get(Conversation, message.conversation_id)
+    conversation.last_inbound_at = utcnow() - timedelta(days=3)
+    await db.flush()
+    suggestion = await decide_message(db, message.id)
+    assert (suggestion.decision, suggestion.status) == ("approval", "pending")
+    assert suggestion.reasons[0].startswith("window closed") and await _outbound(db, conversation.id) == []
+
+
 async def test_a_support_answer_that_leaves_out_the_product_asked_about_waits_for_a_person(db):
     # A confident "support" question about a named product, answered with a policy text alone: true, but
     # not an answer to "how do I ...", so it must not leave on its own (found by the team-written set, rq-063).

@@ -5,6 +5,7 @@ import hmac
 import json
 import time
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,8 +15,10 @@ from mancrel.channel import service as channel_service
 from mancrel.channel import tasks
 from mancrel.channel.models import InboundEvent
 from mancrel.channel.schemas import ChannelCreate
-from mancrel.inbox.models import Message
-from tests.channel.meta.graph_server import PAGE_ID, PHONE_NUMBER_ID, TOKEN
+from mancrel.contact.models import Contact
+from mancrel.core.db import utcnow
+from mancrel.inbox.models import Conversation, Message
+from tests.channel.meta.graph_server import PAGE_ID, PHONE_NUMBER_ID, TOKEN, WABA_ID
 
 APP_SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 VERIFY_TOKEN = "mancrel-verify-7"
@@ -24,9 +27,11 @@ CUSTOMER_WA = "4915112345678"
 
 
 async def make_meta_channel(session: AsyncSession, kind: str = "whatsapp", *, graph_url: str | None = None,
-                            owner_id=None):
+                            owner_id=None, business_account_id: str | None = WABA_ID):
     settings: dict[str, Any] = ({"phone_number_id": PHONE_NUMBER_ID, "display_phone_number": "+49 30 1234567"}
                                 if kind == "whatsapp" else {"page_id": PAGE_ID})
+    if kind == "whatsapp" and business_account_id:
+        settings["business_account_id"] = business_account_id
     if graph_url:
         settings["graph_base_url"] = graph_url
     channel = await channel_service.create(session, actor=None, data=ChannelCreate(
@@ -110,3 +115,22 @@ async def ingest_all(db, channel_id) -> list[Message]:
     return list(await db.scalars(select(Message).where(Message.channel_id == channel_id)
                                  .order_by(Message.occurred_at, Message.id)
                                  .execution_options(populate_existing=True)))
+
+
+async def chat_conversation(session: AsyncSession, channel, *, owner, wrote_ago: timedelta,
+                            counterpart: str = CUSTOMER_WA) -> Conversation:
+    """A customer of `owner` who wrote on the chat channel `wrote_ago` ago: their contact, conversation and
+    message as intake stores them, without intake's jobs (classification is not what these tests are about)."""
+    wrote = utcnow() - wrote_ago
+    contact = Contact(id=uuid.uuid4(), first_name="Ann", last_name="Buyer", owner_id=owner.id,
+                      whatsapp_id=counterpart if channel.kind == "whatsapp" else None,
+                      messenger_psid=counterpart if channel.kind == "messenger" else None)
+    conversation = Conversation(id=uuid.uuid4(), channel_id=channel.id, contact_id=contact.id, counterpart=counterpart,
+                                subject="Where is my lamp?", last_message_at=wrote, last_inbound_at=wrote)
+    session.add_all([contact, conversation])
+    await session.flush()
+    session.add(Message(id=uuid.uuid4(), conversation_id=conversation.id, channel_id=channel.id, direction="inbound",
+                        sender=counterpart, text="Where is my lamp?", provider_message_id=f"wamid.IN{uuid.uuid4().hex}",
+                        status="received", processed_at=wrote, occurred_at=wrote))
+    await session.flush()
+    return conversation

@@ -12,6 +12,8 @@ VERSION = "v21.0"
 TOKEN = "EAAG-test-access-token"
 PHONE_NUMBER_ID = "106540352242922"
 PAGE_ID = "102938475610"
+WABA_ID = "102290129340398"  # the WhatsApp Business Account that owns PHONE_NUMBER_ID
+TEMPLATE_FIELDS = "name,language,status,category,components"
 MEDIA_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
 TOKEN_ERROR = {"error": {"message": "Error validating access token: Session has expired.",
                          "type": "OAuthException", "code": 190, "error_subcode": 463, "fbtrace_id": "AbCdEf"}}
@@ -33,6 +35,9 @@ class GraphState:
     fail_sends_with: int | None = None  # an HTTP status to answer sends with (5xx: transient)
     profiles: dict[str, dict] = field(default_factory=dict)
     sent: int = 0
+    # The WABA's message templates as Meta lists them (name, language, status, category, components).
+    templates: list[dict] = field(default_factory=list)
+    template_page_size: int = 100  # Meta's own cap on a page, whatever `limit` asks
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -76,17 +81,59 @@ class _Handler(BaseHTTPRequestHandler):
         self.state.sent += 1
         if parts[1] == PHONE_NUMBER_ID:
             body = seen.body or {}
-            if body.get("messaging_product") != "whatsapp" or body.get("type") != "text" or not body.get("to"):
-                return self._answer(400, {"error": {"message": "(#100) Invalid parameter", "code": 100}})
+            refusal = self._refuse_whatsapp(body)
+            if refusal:
+                return self._answer(400, {"error": {"message": refusal, "code": 100}})
             return self._answer(200, {"messaging_product": "whatsapp",
                                       "contacts": [{"input": body["to"], "wa_id": body["to"]}],
                                       "messages": [{"id": f"wamid.OUT{self.state.sent}"}]})
         if parts[1] == PAGE_ID:
             body = seen.body or {}
-            if body.get("messaging_type") != "RESPONSE" or not (body.get("recipient") or {}).get("id"):
+            # RESPONSE inside the 24-hour window; after it only a tagged message (HUMAN_AGENT: a person's).
+            tagged = body.get("messaging_type") == "MESSAGE_TAG" and body.get("tag") == "HUMAN_AGENT"
+            if not ((body.get("messaging_type") == "RESPONSE" and "tag" not in body) or tagged) \
+                    or not (body.get("recipient") or {}).get("id"):
                 return self._answer(400, {"error": {"message": "(#100) Invalid parameter", "code": 100}})
             return self._answer(200, {"recipient_id": body["recipient"]["id"], "message_id": f"m_OUT{self.state.sent}"})
         return self._answer(404, {"error": {"message": "Unknown object", "code": 100}})
+
+    def _refuse_whatsapp(self, body: dict) -> str | None:
+        """Why Meta would refuse this send, or None: a text, or an approved template with its body's parameters."""
+        if body.get("messaging_product") != "whatsapp" or not body.get("to"):
+            return "(#100) Invalid parameter"
+        if body.get("type") == "text":
+            return None if (body.get("text") or {}).get("body") else "(#100) text.body is required"
+        if body.get("type") != "template":
+            return "(#100) Invalid parameter"
+        sent = body.get("template") or {}
+        known = next((t for t in self.state.templates if t["name"] == sent.get("name") and t["status"] == "APPROVED"
+                      and t["language"] == (sent.get("language") or {}).get("code")), None)
+        if known is None:
+            return "(#132001) Template name does not exist in the translation"
+        body_text = next(c["text"] for c in known["components"] if c["type"] == "BODY")
+        expected = body_text.count("{{")
+        given = [p for c in sent.get("components") or [] if c.get("type") == "body" for p in c.get("parameters") or []]
+        if len(given) != expected or any(p.get("type") != "text" or not p.get("text") for p in given):
+            return "(#132000) Number of parameters does not match the expected number of params"
+        return None
+
+    def _templates(self, seen: Seen, waba_id: str) -> None:
+        """`GET /{waba_id}/message_templates`: the requested fields, pages of `limit` with `paging.next`."""
+        if waba_id != WABA_ID:
+            return self._answer(400, {"error": {
+                "message": f"Unsupported get request. Object with ID '{waba_id}' does not exist, cannot be loaded "
+                           "due to missing permissions, or does not support this operation.",
+                "type": "GraphMethodException", "code": 100, "error_subcode": 33}})
+        if seen.query.get("fields") != [TEMPLATE_FIELDS]:
+            return self._answer(400, {"error": {"message": "(#100) fields are not the ones we test for", "code": 100}})
+        limit = min(int((seen.query.get("limit") or ["25"])[0]), self.state.template_page_size)
+        start = int((seen.query.get("after") or ["0"])[0])
+        page = self.state.templates[start:start + limit]
+        answer: dict = {"data": page, "paging": {"cursors": {"before": str(start), "after": str(start + len(page))}}}
+        if start + limit < len(self.state.templates):
+            answer["paging"]["next"] = (f"{self.base}/{VERSION}/{waba_id}/message_templates?fields={TEMPLATE_FIELDS}"
+                                        f"&limit={limit}&after={start + limit}")
+        return self._answer(200, answer)
 
     def do_GET(self) -> None:
         seen, parts = self._seen()
@@ -94,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(200 if seen.authorization is None else 400, MEDIA_BYTES, "image/jpeg")
         if not self._authorised(seen):
             return
+        if len(parts) == 3 and parts[0] == VERSION and parts[2] == "message_templates":
+            return self._templates(seen, parts[1])
         if parts == ["media", "file-1"]:
             return self._answer(200, MEDIA_BYTES, "image/png")
         if len(parts) == 2 and parts[0] == VERSION and parts[1].startswith("MEDIA"):

@@ -1,12 +1,13 @@
 """Replies through the Graph API stand-in, with real commits (the send job works in its own
 transactions): the request Meta receives, the message's status and Meta's id on it, retries that
-never send twice, and a refused token on the channel's health."""
+never send twice, a refused token on the channel's health, and Messenger's HUMAN_AGENT tag on a
+person's late reply."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from mancrel.channel import meta_tasks
 from mancrel.channel.models import Channel
@@ -16,7 +17,7 @@ from mancrel.inbox import service as inbox_service
 from mancrel.inbox.inbound import InboundChat
 from mancrel.inbox.models import Conversation, Message
 from mancrel.worker.errors import PermanentError, TransientError
-from tests.channel.meta.factories import CUSTOMER_WA, make_meta_channel
+from tests.channel.meta.factories import CUSTOMER_WA, chat_conversation, make_meta_channel
 from tests.channel.meta.graph_server import PAGE_ID, PHONE_NUMBER_ID
 from tests.factories import auth_headers, make_user
 
@@ -109,3 +110,30 @@ async def test_an_attempt_found_in_flight_is_not_sent_again(committed_db, graph)
     assert graph.state.requests == []
     uncertain = await _message(committed_db, message_id)
     assert uncertain.status == "failed" and uncertain.failure_reason.startswith("delivery uncertain")
+
+
+async def test_a_persons_messenger_reply_goes_as_a_response_within_24_hours_then_tagged_human_agent(
+        committed_db, committed_client, graph) -> None:
+    psid = "6543210987654321"
+    rep = await make_user(committed_db, role=Role.rep)
+    channel = await make_meta_channel(committed_db, "messenger", graph_url=graph.url)
+    try:
+        for wrote_ago, how in ((timedelta(hours=23), {"messaging_type": "RESPONSE"}),
+                               (timedelta(days=3), {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"})):
+            conversation = await chat_conversation(committed_db, channel, owner=rep, wrote_ago=wrote_ago,
+                                                   counterpart=psid + str(wrote_ago.days))
+            await committed_db.commit()
+            response = await committed_client.post(f"/api/v1/conversations/{conversation.id}/messages",
+                                                   json={"text": "It is back in stock."}, headers=auth_headers(rep))
+            assert response.status_code == 201, response.text
+
+            message_id = uuid.UUID(response.json()["id"])
+
+            assert await meta_tasks.send_meta_message.run_async(committed_db, message_id=message_id) == "sent"
+            call = graph.state.requests[-1]
+            assert (call.path, call.authorization) == (f"/v21.0/{PAGE_ID}/messages", "Bearer EAAG-test-access-token")
+            assert call.body == {"recipient": {"id": conversation.counterpart},
+                                 "message": {"text": "It is back in stock."}, **how}
+    finally:
+        await committed_db.execute(delete(Channel).where(Channel.id == channel.id))  # the replies the API stored
+        await committed_db.commit()

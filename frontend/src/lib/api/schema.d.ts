@@ -681,6 +681,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{channel_id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Channel Templates
+         * @description The WhatsApp Business Account's approved templates: what may be sent after the 24-hour window.
+         */
+        get: operations["list_channel_templates_api_v1_channels__channel_id__templates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{channel_id}/templates/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh Channel Templates
+         * @description Read the list from Meta now (a template approved a moment ago), instead of the few minutes' copy.
+         */
+        post: operations["refresh_channel_templates_api_v1_channels__channel_id__templates_refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies": {
         parameters: {
             query?: never;
@@ -973,7 +1013,10 @@ export interface paths {
         /** List Messages */
         get: operations["list_messages_api_v1_conversations__conversation_id__messages_get"];
         put?: never;
-        /** Reply To Conversation */
+        /**
+         * Reply To Conversation
+         * @description Text, or on WhatsApp an approved template (the only reply after the 24-hour window).
+         */
         post: operations["reply_to_conversation_api_v1_conversations__conversation_id__messages_post"];
         delete?: never;
         options?: never;
@@ -2943,6 +2986,7 @@ export interface components {
             last_message_at: string;
             /** Priority */
             priority: string | null;
+            reply_options?: components["schemas"]["ReplyOptions"] | null;
             /** Reply Window Closes At */
             reply_window_closes_at?: string | null;
             /** Snoozed Until */
@@ -3977,8 +4021,48 @@ export interface components {
             status: string;
             /** Subject */
             subject: string;
+            template?: components["schemas"]["TemplateSent"] | null;
             /** Text */
             text: string;
+        };
+        /** MessageTemplateList */
+        MessageTemplateList: {
+            /**
+             * Fetched At
+             * Format: date-time
+             * @description When the list was read from Meta (it is kept a few minutes).
+             */
+            fetched_at: string;
+            /** Items */
+            items: components["schemas"]["MessageTemplateRead"][];
+        };
+        /**
+         * MessageTemplateRead
+         * @description An approved WhatsApp template, as the composer offers it.
+         */
+        MessageTemplateRead: {
+            /**
+             * Body
+             * @description The body text with its {{1}}-style placeholders.
+             */
+            body: string;
+            /**
+             * Category
+             * @description MARKETING, UTILITY or AUTHENTICATION.
+             */
+            category: string;
+            /**
+             * Language
+             * @description Meta's language code, e.g. en_US; a template is named by name and language.
+             */
+            language: string;
+            /** Name */
+            name: string;
+            /**
+             * Parameter Count
+             * @description How many parameters the body takes, {{1}} to {{n}}.
+             */
+            parameter_count: number;
         };
         /** MessagesRead */
         MessagesRead: {
@@ -4491,10 +4575,35 @@ export interface components {
             /** Replayed */
             replayed: number;
         };
-        /** ReplyCreate */
+        /**
+         * ReplyCreate
+         * @description A typed reply (`text`) or, on WhatsApp, an approved template (`template`): exactly one.
+         */
         ReplyCreate: {
+            template?: components["schemas"]["TemplateReply"] | null;
             /** Text */
-            text: string;
+            text?: string | null;
+        };
+        /**
+         * ReplyOptions
+         * @description Which replies a person may send now (the composer's states); read at the moment of the request.
+         */
+        ReplyOptions: {
+            /**
+             * Free Text
+             * @description A typed reply is accepted now (always on email; on WhatsApp and Messenger within 24 hours of the customer's last message, Messenger up to 7 days).
+             */
+            free_text: boolean;
+            /**
+             * Human Agent Tag Until
+             * @description Messenger between 24 hours and 7 days after the customer's last message: a person's reply goes out tagged HUMAN_AGENT until this instant. Null otherwise.
+             */
+            human_agent_tag_until: string | null;
+            /**
+             * Template Required
+             * @description WhatsApp after the 24-hour window: only an approved template (GET /channels/{id}/templates) may be sent.
+             */
+            template_required: boolean;
         };
         /** ReplyPreferences */
         ReplyPreferences: {
@@ -4971,6 +5080,36 @@ export interface components {
             /** Name */
             name?: string | null;
             working_hours?: components["schemas"]["WorkingHours"] | null;
+        };
+        /**
+         * TemplateReply
+         * @description An approved WhatsApp template by name and language, with its body's parameters in order.
+         */
+        TemplateReply: {
+            /**
+             * Language
+             * @description e.g. en_US, as the template list says.
+             */
+            language: string;
+            /** Name */
+            name: string;
+            /**
+             * Parameters
+             * @description {{1}}, {{2}}... in order; each non-empty.
+             */
+            parameters?: string[];
+        };
+        /**
+         * TemplateSent
+         * @description The approved WhatsApp template a reply went out as (its text is the body, parameters filled in).
+         */
+        TemplateSent: {
+            /** Language */
+            language: string;
+            /** Name */
+            name: string;
+            /** Parameters */
+            parameters: string[];
         };
         /**
          * TimeRange
@@ -6911,6 +7050,96 @@ export interface operations {
             };
         };
     };
+    list_channel_templates_api_v1_channels__channel_id__templates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplateList"];
+                };
+            };
+            /** @description Not a WhatsApp channel, or no settings.business_account_id set. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Meta refused the list (token, WABA id); shown on the channel's health. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    refresh_channel_templates_api_v1_channels__channel_id__templates_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplateList"];
+                };
+            };
+            /** @description Not a WhatsApp channel, or no settings.business_account_id set. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Meta refused the list (token, WABA id); shown on the channel's health. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     list_companies_api_v1_companies_get: {
         parameters: {
             query?: {
@@ -7811,21 +8040,26 @@ export interface operations {
                     "application/json": components["schemas"]["MessageRead"];
                 };
             };
-            /** @description The channel cannot send (disabled, or no SMTP server). */
+            /** @description The channel cannot send (disabled, or no SMTP server), or the chat's reply window is closed (the detail says what may be sent instead). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Invalid reply, or a template that is not approved or whose parameters do not fit it. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                content?: never;
+            };
+            /** @description Meta refused the template list the template is checked against. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
             };
         };
     };
