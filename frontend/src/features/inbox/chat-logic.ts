@@ -18,6 +18,43 @@ export function replyWindowClosed(conversation: Pick<Conversation, "channel_kind
   return now.getTime() >= Date.parse(conversation.reply_window_closes_at);
 }
 
+const HOUR = 3_600_000;
+// Messenger's HUMAN_AGENT tag: a person may answer up to 7 days after the customer's last message. The API
+// says so in `reply_options`, but only once the 24-hour window has passed; a page opened before that needs
+// the rule itself to move on at the right instant.
+const HUMAN_AGENT_MS = 7 * 24 * HOUR;
+
+/** What the composer offers now (the API's rules, inbox/chat.py): a typed reply, a typed reply that goes
+ * as a human agent's (Messenger, 24 hours to 7 days), an approved template only (WhatsApp after 24 hours),
+ * or nothing until the customer writes again. `changesAt`: when the next state begins, if it will. */
+export type ComposerMode =
+  | { kind: "free"; changesAt: string | null }
+  | { kind: "human-agent"; until: string; changesAt: string }
+  | { kind: "template" | "closed"; changesAt: null };
+
+type WindowFields = Pick<Conversation, "channel_kind" | "reply_window_closes_at" | "last_inbound_at" | "reply_options">;
+
+export function composerMode(c: WindowFields, now: Date = new Date()): ComposerMode {
+  if (!isChat(c) || !replyWindowClosed(c, now)) return { kind: "free", changesAt: isChat(c) ? c.reply_window_closes_at ?? null : null };
+  if (c.channel_kind === "whatsapp") return { kind: "template", changesAt: null };
+  const until = c.reply_options?.human_agent_tag_until
+    ?? (c.last_inbound_at ? new Date(Date.parse(c.last_inbound_at) + HUMAN_AGENT_MS).toISOString() : null);
+  if (until && now.getTime() < Date.parse(until)) return { kind: "human-agent", until, changesAt: until };
+  return { kind: "closed", changesAt: null };
+}
+
+/** "3 days ago", "26 hours ago": how long the customer has been waiting, as the composer says it. */
+export function wroteAgo(lastInboundAt: string, now: Date = new Date()): string {
+  const hours = Math.max(0, Math.floor((now.getTime() - Date.parse(lastInboundAt)) / HOUR));
+  if (hours >= 48) return `${Math.floor(hours / 24)} days ago`;
+  return hours === 1 ? "an hour ago" : `${hours} hours ago`;
+}
+
+/** A template's body as the customer will read it: {{1}}, {{2}}... replaced by the fields typed so far. */
+export function fillTemplate(body: string, parameters: string[]): string {
+  return body.replace(/\{\{\s*(\d+)\s*\}\}/g, (whole, n: string) => parameters[Number(n) - 1] || whole);
+}
+
 /** The reasons that moved the score most, either way: the ones worth reading first. */
 export function topReasons(reasons: Reason[], n = 3): Reason[] {
   return [...reasons].sort((a, b) => Math.abs(b.points) - Math.abs(a.points)).slice(0, n);

@@ -3,10 +3,11 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, problem, type Call } from "@/test/fake-api";
 import { renderApp, signIn } from "@/test/render";
-import { replyWindowClosed, topReasons, trendWords } from "./chat-logic";
+import { composerMode, fillTemplate, replyWindowClosed, topReasons, trendWords, wroteAgo } from "./chat-logic";
 import type { Conversation, Message } from "./types";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const iso = (t: number) => new Date(t).toISOString();
 
 const chat = (extra: Partial<Conversation> = {}): Conversation => ({
@@ -43,6 +44,14 @@ const RECOMMENDATIONS = {
   ],
 };
 
+const TEMPLATES = {
+  fetched_at: "2026-12-06T03:00:00Z",
+  items: [
+    { name: "hello_world", language: "en_US", category: "UTILITY", body: "Hello, thank you for writing to Lamp & Co.", parameter_count: 0 },
+    { name: "order_shipped", language: "en_US", category: "UTILITY", body: "Hello {{1}}, your order {{2}} is on its way.", parameter_count: 2 },
+  ],
+};
+
 function chatApi(current: Conversation, extra: Record<string, (call: Call) => ReturnType<typeof json>> = {}) {
   return installFakeApi({
     ...baseRoutes,
@@ -69,6 +78,22 @@ describe("chat logic", () => {
     expect(replyWindowClosed(wa, new Date(Date.parse(at) - 1))).toBe(false);
     expect(replyWindowClosed(wa, new Date(at))).toBe(true);
     expect(replyWindowClosed({ channel_kind: "email", reply_window_closes_at: null }, new Date(at))).toBe(false);
+  });
+
+  it("says what the composer offers past each edge, and how long the customer has waited", () => {
+    const wrote = Date.parse("2026-12-01T10:00:00.000Z");
+    const at = (ms: number) => new Date(wrote + ms);
+    const wa = { channel_kind: "whatsapp", last_inbound_at: iso(wrote), reply_window_closes_at: iso(wrote + DAY), reply_options: null };
+    const fb = { ...wa, channel_kind: "messenger" };
+    expect(composerMode(wa, at(DAY - 1))).toEqual({ kind: "free", changesAt: iso(wrote + DAY) });
+    expect(composerMode(wa, at(DAY)).kind).toBe("template");
+    // A page read inside the 24 hours has no human_agent_tag_until yet: the 7 days are counted here too.
+    expect(composerMode(fb, at(3 * DAY))).toEqual({ kind: "human-agent", until: iso(wrote + 7 * DAY), changesAt: iso(wrote + 7 * DAY) });
+    expect(composerMode(fb, at(7 * DAY)).kind).toBe("closed");
+    expect(composerMode({ ...wa, channel_kind: "email", reply_window_closes_at: null }, at(30 * DAY)).kind).toBe("free");
+    expect([wroteAgo(iso(wrote), at(HOUR)), wroteAgo(iso(wrote), at(26 * HOUR)), wroteAgo(iso(wrote), at(3 * DAY + HOUR))])
+      .toEqual(["an hour ago", "26 hours ago", "3 days ago"]);
+    expect(fillTemplate("Hi {{1}}, order {{2}}", ["Ann"])).toBe("Hi Ann, order {{2}}");
   });
 
   it("puts the strongest reasons first, either way, and words the trend", () => {
@@ -106,13 +131,88 @@ describe("a WhatsApp conversation", () => {
     expect(products).toHaveTextContent("Bought boots in October: socks go with them");
   });
 
-  it("turns the composer off with the reason once the 24-hour window has closed", async () => {
-    const api = chatApi(chat({ last_inbound_at: "2026-12-01T09:00:00Z", reply_window_closes_at: "2026-12-02T09:00:00Z" }));
+  it("offers an approved template once the 24-hour window has closed, with a live preview of what the customer reads", async () => {
+    const api = chatApi(chat({ last_inbound_at: iso(Date.now() - 3 * DAY), reply_window_closes_at: iso(Date.now() - 2 * DAY),
+      reply_options: { free_text: false, template_required: true, human_agent_tag_until: null } }), {
+      "GET /api/v1/channels/ch-wa/templates": () => json(TEMPLATES),
+      "POST /api/v1/conversations/cv-wa/messages": (call) => json(bubble("m-3", "Hello Ann, your order #1042 is on its way.", {
+        direction: "outbound", status: "queued", template: (call.body as { template: never }).template }), 201),
+    });
     await signIn();
     renderApp("/inbox/cv-wa");
     const note = await screen.findByRole("note", { name: "Reply window closed" });
-    expect(note).toHaveTextContent("The 24-hour reply window is closed.");
-    expect(note).toHaveTextContent("WhatsApp accepts free-form replies only within 24 hours");
+    expect(note).toHaveTextContent("The customer last wrote 3 days ago: WhatsApp only allows an approved template now.");
+    expect(screen.queryByLabelText("Reply to 4915112345678")).not.toBeInTheDocument();
+    const form = screen.getByRole("form", { name: "Reply with a template" });
+    const send = within(form).getByRole("button", { name: "Send template" });
+    expect(send).toBeDisabled();
+
+    await userEvent.selectOptions(await within(form).findByLabelText("Template"), "order_shipped|en_US");
+    const preview = within(form).getByRole("region", { name: "Preview" });
+    expect(preview).toHaveTextContent("Hello {{1}}, your order {{2}} is on its way.");
+    await userEvent.type(within(form).getByLabelText("{{1}}"), "Ann");
+    expect(preview).toHaveTextContent("Hello Ann, your order {{2}} is on its way.");
+    expect(send).toBeDisabled(); // every parameter is needed
+    await userEvent.type(within(form).getByLabelText("{{2}}"), "#1042");
+    expect(preview).toHaveTextContent("Hello Ann, your order #1042 is on its way.");
+    await userEvent.click(send);
+
+    expect(await within(form).findByText("Template queued: its status shows in the thread.")).toBeInTheDocument();
+    const [posted] = api.find("POST", "/api/v1/conversations/cv-wa/messages");
+    expect(posted.body).toEqual({ template: { name: "order_shipped", language: "en_US", parameters: ["Ann", "#1042"] } });
+  });
+
+  it("says what to configure when the channel has no WhatsApp Business Account id, and why a template was refused", async () => {
+    const closed = chat({ last_inbound_at: iso(Date.now() - 3 * DAY), reply_window_closes_at: iso(Date.now() - 2 * DAY) });
+    chatApi(closed, {
+      "GET /api/v1/channels/ch-wa/templates": () => problem(409, "Message templates not configured",
+        "This WhatsApp channel has no WhatsApp Business Account id: an admin sets settings.business_account_id."),
+    });
+    await signIn();
+    const { unmount } = renderApp("/inbox/cv-wa");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Message templates not configured. This WhatsApp channel has no WhatsApp Business Account id");
+    expect(screen.getByRole("button", { name: "Send template" })).toBeDisabled();
+    unmount();
+
+    chatApi(closed, {
+      "GET /api/v1/channels/ch-wa/templates": () => json(TEMPLATES),
+      "POST /api/v1/conversations/cv-wa/messages": () => problem(422, "Not a template that can be sent",
+        "No approved template 'hello_world' in language 'en_US' on this WhatsApp Business Account."),
+    });
+    renderApp("/inbox/cv-wa");
+    await userEvent.selectOptions(await screen.findByLabelText("Template"), "hello_world|en_US");
+    expect(screen.queryByRole("group", { name: "Fill in the template" })).not.toBeInTheDocument(); // no parameters
+    await userEvent.click(screen.getByRole("button", { name: "Send template" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Not a template that can be sent. No approved template 'hello_world'");
+  });
+
+  it("on Messenger between 24 hours and 7 days, keeps the composer on and says the reply goes as a human agent's", async () => {
+    const wrote = Date.now() - 3 * DAY;
+    const api = chatApi(chat({ channel_kind: "messenger", last_inbound_at: iso(wrote), reply_window_closes_at: iso(wrote + DAY),
+      reply_options: { free_text: true, template_required: false, human_agent_tag_until: iso(wrote + 7 * DAY) } }), {
+      "POST /api/v1/conversations/cv-wa/messages": () => json(bubble("m-3", "Sorry for the wait", { direction: "outbound", status: "queued" }), 201),
+    });
+    await signIn();
+    renderApp("/inbox/cv-wa");
+    const note = await screen.findByRole("note", { name: "Sent as a human agent's reply" });
+    expect(note).toHaveTextContent("The customer last wrote 3 days ago: past Messenger's 24 hours, so your reply goes as a human agent's message");
+    const box = screen.getByLabelText("Reply to 4915112345678");
+    expect(box).toBeEnabled();
+    await userEvent.type(box, "Sorry for the wait");
+    await userEvent.click(screen.getByRole("button", { name: "Send reply" }));
+    expect(await screen.findByText("Reply queued: its status shows in the thread.")).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/conversations/cv-wa/messages")[0].body).toEqual({ text: "Sorry for the wait" });
+  });
+
+  it("on Messenger after 7 days, turns the composer off with the reason", async () => {
+    const wrote = Date.now() - 8 * DAY;
+    const api = chatApi(chat({ channel_kind: "messenger", last_inbound_at: iso(wrote), reply_window_closes_at: iso(wrote + DAY),
+      reply_options: { free_text: false, template_required: false, human_agent_tag_until: null } }));
+    await signIn();
+    renderApp("/inbox/cv-wa");
+    const note = await screen.findByRole("note", { name: "Reply window closed" });
+    expect(note).toHaveTextContent("The customer last wrote 8 days ago: Messenger allows a person's reply only within 7 days");
     expect(screen.getByLabelText("Reply to 4915112345678")).toBeDisabled();
     expect(screen.getByRole("button", { name: "Send reply" })).toBeDisabled();
     expect(api.find("POST", "/api/v1/conversations/cv-wa/messages")).toHaveLength(0);

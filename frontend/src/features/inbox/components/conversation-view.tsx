@@ -9,12 +9,13 @@ import { useUpdateConversation } from "../api/update-conversation";
 import { counterpartName } from "../inbox-logic";
 import { STATUS_LABELS, type Conversation } from "../types";
 import { conversationTitle, isChat } from "../chat-logic";
-import { useReplyWindowClosed } from "../use-reply-window";
+import { useComposerMode } from "../use-reply-window";
 import { ChatBubble } from "./chat-bubble";
 import { ConversationActions } from "./conversation-actions";
 import { MessageItem } from "./message-item";
 import { ReplyComposer } from "./reply-composer";
 import { ReplyWindowNotice } from "./reply-window-notice";
+import { TemplateComposer } from "./template-composer";
 
 interface Props {
   conversationId: string;
@@ -64,13 +65,17 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
   );
 }
 
-/** The composer, off with the reason once a WhatsApp or Messenger conversation's 24-hour window has closed. */
+/** The composer Meta's rules allow now: free text; on Messenger past 24 hours a human agent's reply; on WhatsApp
+ * past 24 hours an approved template; or nothing, with the reason. */
 function ChatAwareComposer({ conversation }: { conversation: Conversation }) {
-  const closed = useReplyWindowClosed(conversation);
-  return (
-    <ReplyComposer conversationId={conversation.id} to={conversation.counterpart}
-      closedReason={closed ? <ReplyWindowNotice kind={conversation.channel_kind ?? ""} lastInboundAt={conversation.last_inbound_at} /> : undefined} />
-  );
+  const mode = useComposerMode(conversation);
+  const { id, counterpart: to, channel_id: channelId } = conversation;
+  if (mode.kind === "free") return <ReplyComposer conversationId={id} to={to} />;
+  const notice = <ReplyWindowNotice kind={conversation.channel_kind ?? ""} lastInboundAt={conversation.last_inbound_at} mode={mode} />;
+  if (mode.kind === "template") return <TemplateComposer conversationId={id} channelId={channelId} to={to} notice={notice} />;
+  return mode.kind === "human-agent"
+    ? <ReplyComposer conversationId={id} to={to} note={notice} />
+    : <ReplyComposer conversationId={id} to={to} closedReason={notice} />;
 }
 
 function Thread({ conversationId, userNames, chat }: { conversationId: string; userNames: Record<string, string>; chat: boolean }) {
