@@ -1,6 +1,7 @@
 """The catalogue read that AI replies draft from: products a customer names in their own words
 (exact SKU, or a product title the text contains), products by id as synced now, and how far
-behind its source a product's data may be. Live products only: a tombstone is never quoted."""
+behind its source a product's data may be. Live products only: a tombstone is never quoted.
+Looser mentions (parts of a title, typing errors) are catalog/mentions.py's, built on these."""
 
 import re
 import uuid
@@ -24,7 +25,8 @@ def sku_candidates(text: str) -> list[str]:
                    if any(c.isdigit() for c in t) or "-" in t})
 
 
-def _live():
+def live():
+    """A product a customer can be told about: not deleted upstream, not archived or a draft."""
     return (Product.deleted_at.is_(None), Product.status == ProductStatus.active)
 
 
@@ -33,7 +35,7 @@ async def products_by_skus(session: AsyncSession, skus: Sequence[str]) -> list[P
         return []
     ids = select(ProductVariant.product_id).where(func.lower(ProductVariant.sku).in_(list(skus)))
     return list(await session.scalars(select(Product).options(selectinload(Product.variants))
-                                      .where(Product.id.in_(ids), *_live()).order_by(Product.title)))
+                                      .where(Product.id.in_(ids), *live()).order_by(Product.title)))
 
 
 async def products_named_in(session: AsyncSession, text: str, *, limit: int = 5) -> list[Product]:
@@ -44,7 +46,7 @@ async def products_named_in(session: AsyncSession, text: str, *, limit: int = 5)
     haystack = literal(text.lower())
     title = func.lower(Product.title)
     stmt = (select(Product).options(selectinload(Product.variants))
-            .where(*_live(), func.length(Product.title) >= MIN_TITLE_LENGTH,
+            .where(*live(), func.length(Product.title) >= MIN_TITLE_LENGTH,
                    func.strpos(haystack, title) > 0)
             .order_by(func.length(Product.title).desc(), Product.id).limit(limit))
     return list(await session.scalars(stmt))
@@ -54,7 +56,7 @@ async def products_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> li
     if not ids:
         return []
     return list(await session.scalars(select(Product).options(selectinload(Product.variants))
-                                      .where(Product.id.in_(list(ids)), *_live())))
+                                      .where(Product.id.in_(list(ids)), *live())))
 
 
 async def data_age_seconds(session: AsyncSession, product: Product) -> float:

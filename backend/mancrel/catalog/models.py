@@ -92,6 +92,8 @@ class Product(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("source_id", "external_id", name="uq_products_source_id_external_id"),
         Index("ix_products_title", "title"),
+        # Loose mentions in customers' messages look each word up here (`title %> word`, catalog/mentions.py).
+        Index("ix_products_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
         CheckConstraint("status IN ('active', 'draft', 'archived')", name="status"),
     )
 
