@@ -14,6 +14,7 @@ export const metaChannelSchema = z
     name: z.string().trim().min(1, "Give the channel a name.").max(120),
     enabled: z.boolean(),
     phone_number_id: optionalId,
+    business_account_id: optionalId,
     display_phone_number: z.string().trim().max(32),
     page_id: optionalId,
     pipeline_id: z.string(),
@@ -39,7 +40,7 @@ export const metaChannelSchema = z
 export type MetaChannelValues = z.infer<typeof metaChannelSchema>;
 
 interface MetaSettings {
-  phone_number_id?: string; display_phone_number?: string; page_id?: string; pipeline_id?: string; stage_id?: string;
+  phone_number_id?: string; business_account_id?: string; display_phone_number?: string; page_id?: string; pipeline_id?: string; stage_id?: string;
   owner_id?: string | null; graph_base_url?: string;
 }
 
@@ -47,7 +48,7 @@ export function metaValuesFromChannel(kind: MetaKind, channel?: Channel): MetaCh
   const s = (channel?.settings ?? {}) as MetaSettings;
   return {
     kind, name: channel?.name ?? "", enabled: channel?.enabled ?? true,
-    phone_number_id: s.phone_number_id ?? "", display_phone_number: s.display_phone_number ?? "", page_id: s.page_id ?? "",
+    phone_number_id: s.phone_number_id ?? "", business_account_id: s.business_account_id ?? "", display_phone_number: s.display_phone_number ?? "", page_id: s.page_id ?? "",
     pipeline_id: s.pipeline_id ?? "", stage_id: s.stage_id ?? "", owner_id: s.owner_id ?? "", graph_base_url: s.graph_base_url ?? "",
     app_secret: "", access_token: "", verify_token: "",
   };
@@ -56,7 +57,11 @@ export function metaValuesFromChannel(kind: MetaKind, channel?: Channel): MetaCh
 /** The kind's settings as the API validates them (unknown keys are refused, so only the kind's own). */
 export function metaSettingsFrom(v: MetaChannelValues): Record<string, unknown> {
   const base = v.graph_base_url ? { graph_base_url: v.graph_base_url } : {};
-  if (v.kind === "whatsapp") return { phone_number_id: v.phone_number_id, display_phone_number: v.display_phone_number, ...base };
+  if (v.kind === "whatsapp") {
+    // The WABA id is optional (it lists the approved templates); null removes one that was set.
+    return { phone_number_id: v.phone_number_id, display_phone_number: v.display_phone_number,
+      business_account_id: v.business_account_id || null, ...base };
+  }
   if (v.kind === "messenger") return { page_id: v.page_id, ...base };
   return { page_id: v.page_id, pipeline_id: v.pipeline_id, stage_id: v.stage_id, owner_id: v.owner_id || null, ...base };
 }

@@ -47,6 +47,7 @@ describe("Settings > Channels: WhatsApp, Messenger and Lead Ads", () => {
     await userEvent.clear(within(form).getByLabelText("Phone number id"));
     await userEvent.type(within(form).getByLabelText("Phone number id"), "1098765");
     await userEvent.type(within(form).getByLabelText("Display phone number"), "+49 30 1234567");
+    await userEvent.type(within(form).getByLabelText("WhatsApp Business Account id"), "102290129340398");
     await userEvent.type(within(form).getByLabelText("App secret"), "app-secret");
     await userEvent.type(within(form).getByLabelText("Access token"), "EAAG-token");
     await userEvent.click(within(form).getByRole("button", { name: "Create channel" }));
@@ -58,7 +59,7 @@ describe("Settings > Channels: WhatsApp, Messenger and Lead Ads", () => {
     const card = await screen.findByRole("region", { name: "Shop WhatsApp" });
     expect(api.find("POST", "/api/v1/channels")[0].body).toEqual({
       kind: "whatsapp", name: "Shop WhatsApp", enabled: true,
-      settings: { phone_number_id: "1098765", display_phone_number: "+49 30 1234567" },
+      settings: { phone_number_id: "1098765", display_phone_number: "+49 30 1234567", business_account_id: "102290129340398" },
       secrets: { app_secret: "app-secret", access_token: "EAAG-token", verify_token: "my verify phrase" },
     });
     expect(within(card).getByLabelText("Webhook URL to paste into the provider")).toHaveValue(`${window.location.origin}/webhook/meta/ch-wa`);

@@ -73,6 +73,10 @@ export function MetaChannelForm({ channel, onDone, onCancel }: Props) {
             <Field label="Display phone number" error={errors.display_phone_number?.message}>
               <input type="tel" {...form.register("display_phone_number")} />
             </Field>
+            <Field label="WhatsApp Business Account id" error={errors.business_account_id?.message}
+              hint="WhatsApp › API setup, above the phone number id. Needed to answer with approved templates after 24 hours.">
+              <input type="text" inputMode="numeric" {...form.register("business_account_id")} />
+            </Field>
           </>
         ) : (
           <Field label="Facebook page id" hint="The page's About › Page transparency, or Meta Business Suite." error={errors.page_id?.message}>
