@@ -23,6 +23,7 @@ class InvalidAssignee(InvalidInput):
 
 class ReplyWindowClosed(CannotReply):
     """WhatsApp and Messenger take free-form replies only within 24 hours of the customer's last
-    message; after that only approved templates (a later step)."""
+    message; after that WhatsApp takes only approved templates, and Messenger a person's reply tagged
+    HUMAN_AGENT up to 7 days. The detail says which applies (inbox/chat.py)."""
 
     status, title, slug = 409, "Reply window closed", "reply-window-closed"
