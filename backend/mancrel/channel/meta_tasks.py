@@ -98,6 +98,10 @@ async def _claim(message_id: uuid.UUID) -> tuple[chat.OutboundChat, Channel, str
             return None
         if outbound.status != DeliveryStatus.queued and not retryable:
             return None  # sent, delivered, read or failed already
+        if outbound.too_late:  # queued in time, but the queue held it past Meta's window: Meta would refuse it
+            await inbox_service.mark_failed(session, message_id, f"not sent, the reply window closed while it "
+                                                                 f"waited: {outbound.too_late}")
+            return None
         channel = await ChannelRepository(session).get(outbound.channel_id)
         token = secrets_of(channel).get("access_token") if channel is not None else None
         if channel is None or channel.kind not in chat.CHAT_KINDS or not token:

@@ -83,22 +83,24 @@ def _ago(last_inbound_at: datetime | None, now: datetime) -> str:
             f"The customer last wrote {hours} hours ago") + f" ({last_inbound_at.isoformat(timespec='minutes')})"
 
 
-def _check_free_text(channel: Channel, conversation: Conversation, now: datetime, *, human: bool) -> None:
-    """ReplyWindowClosed unless a typed reply may go out now; the detail says what may instead."""
-    last = conversation.last_inbound_at
-    if window_open(last, now) or (channel.kind == ChannelKind.messenger and messenger_tag(last, now, human=human)):
-        return
-    if channel.kind == ChannelKind.whatsapp:
+def free_text_refusal(kind: str, channel_id: uuid.UUID, last_inbound_at: datetime | None, now: datetime, *,
+                      human: bool) -> str | None:
+    """Why a typed reply may not go out now (None: it may), saying what may instead. Asked when a reply
+    is accepted and again by the send job: a reply that waited in the queue past the edge is not sent."""
+    if window_open(last_inbound_at, now) or (kind == ChannelKind.messenger and messenger_tag(
+            last_inbound_at, now, human=human)):
+        return None
+    if kind == ChannelKind.whatsapp:
         instead = ("WhatsApp takes free-form replies only within the 24-hour window after the customer's last "
                    "message; send an approved template now ({\"template\": {\"name\", \"language\", \"parameters\"}}; "
-                   f"GET /api/v1/channels/{channel.id}/templates lists them).")
+                   f"GET /api/v1/channels/{channel_id}/templates lists them).")
     elif human:
         instead = ("Messenger takes a person's reply only within 7 days of the customer's last message (tagged "
                    "HUMAN_AGENT after the 24-hour window); wait for the customer to write again.")
     else:
         instead = ("automatic replies go out only within the 24-hour window; a person may answer within 7 days "
                    "(tagged HUMAN_AGENT).")
-    raise ReplyWindowClosed(f"{_ago(last, now)}: {instead}")
+    return f"{_ago(last_inbound_at, now)}: {instead}"
 
 
 async def reply_window_open(session: AsyncSession, conversation: Conversation, now: datetime | None = None) -> bool:
@@ -211,6 +213,7 @@ class OutboundChat:
     reply_to: str | None  # the customer's wamid, for WhatsApp's context.message_id
     template: dict[str, Any] | None = None  # WhatsApp: name, language, parameters
     tag: str | None = None  # Messenger: HUMAN_AGENT for a person's reply after the 24-hour window
+    too_late: str | None = None  # a typed reply that waited past what Meta allows: why it is not sent
 
 
 def _outbound(conversation: Conversation, channel: Channel, *, text: str, actor: Any, now: datetime,
@@ -229,7 +232,9 @@ async def reply_chat(session: AsyncSession, *, conversation: Conversation, chann
     """Queue a free-form reply; ReplyWindowClosed (nothing queued) when Meta would not take it now.
     `actor=None` is the reply step's automatic reply: never sent with Messenger's human-agent tag."""
     now = utcnow()
-    _check_free_text(channel, conversation, now, human=actor is not None)
+    refusal = free_text_refusal(channel.kind, channel.id, conversation.last_inbound_at, now, human=actor is not None)
+    if refusal:
+        raise ReplyWindowClosed(refusal)
     last = await InboxRepository(session).last_inbound(conversation.id)
     quoted = last.provider_message_id if last is not None and channel.kind == ChannelKind.whatsapp else None
     message = _outbound(conversation, channel, text=text, actor=actor, now=now, reply_to=quoted)
@@ -259,12 +264,16 @@ async def outbound_chat(session: AsyncSession, message_id: uuid.UUID) -> Outboun
     if message is None or message.direction != Direction.outbound:
         return None
     conversation = await repo.get_conversation(message.conversation_id)
+    channel = await session.get(Channel, message.channel_id)
     last_inbound_at = conversation.last_inbound_at if conversation is not None else None
     template = (message.headers or {}).get("template") if (message.headers or {}).get("kind") == "template" else None
+    now, human = utcnow(), message.author_id is not None
+    too_late = None if template is not None or channel is None else free_text_refusal(
+        channel.kind, channel.id, last_inbound_at, now, human=human)
     return OutboundChat(message_id=message.id, channel_id=message.channel_id, status=message.status,
                         failure_reason=message.failure_reason, to=(message.recipients.get("to") or [""])[0],
                         text=message.text, reply_to=message.in_reply_to, template=template,
-                        tag=messenger_tag(last_inbound_at, utcnow(), human=message.author_id is not None))
+                        tag=messenger_tag(last_inbound_at, now, human=human), too_late=too_late)
 
 
 async def record_provider_id(session: AsyncSession, message_id: uuid.UUID, provider_id: str) -> None:

@@ -137,3 +137,20 @@ async def test_a_persons_messenger_reply_goes_as_a_response_within_24_hours_then
     finally:
         await committed_db.execute(delete(Channel).where(Channel.id == channel.id))  # the replies the API stored
         await committed_db.commit()
+
+
+async def test_a_reply_that_waited_in_the_queue_past_the_window_is_not_sent(committed_db, graph) -> None:
+    # An automatic answer queued in time, whose job ran only after the 24 hours (a backlog): Meta would
+    # refuse it, and no automatic reply may go out after the window, so the job fails it without calling.
+    message_id, _ = await _queued_reply(committed_db, graph)
+    message = await _message(committed_db, message_id)
+    conversation = await committed_db.get(Conversation, message.conversation_id)
+    conversation.last_inbound_at = datetime.now(UTC) - timedelta(hours=24, seconds=1)
+    await committed_db.commit()
+
+    assert await meta_tasks.send_meta_message.run_async(committed_db, message_id=message_id) == "skipped"
+
+    assert graph.state.requests == []
+    late = await _message(committed_db, message_id)
+    assert late.status == "failed" and "the reply window closed while it waited" in late.failure_reason
+    assert "approved template" in late.failure_reason
