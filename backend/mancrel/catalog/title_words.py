@@ -32,7 +32,8 @@ _ORIGIN = frozenset({"from", "by", "von", "aus", "de", "del", "di", "van"})
 MAX_GAP = 3          # words between two title words of one mention
 MAX_OTHER_IN_GAP = 1  # of which not connectors ("the grid fleece hoodie from Summit")
 MIN_WORDS = 2        # one word (a noun, a collection name) never names a product
-MIN_COVERAGE = 0.5   # share of the title's words the message must contain
+MIN_COVERAGE = 0.5   # share of the title's words the message must contain more than, or exactly with
+                     # the name's last noun ("nordik skilet": Nordic Cast Iron Skillet)
 
 
 def normalise(word: str) -> str:
@@ -50,6 +51,15 @@ def normalise(word: str) -> str:
 
 def title_words(title: str) -> list[str]:
     return [normalise(w) for w in _WORD.findall(title or "")]
+
+
+def name_ends(title: str) -> tuple[int, int]:
+    """Indexes of the first word of the name (after "Kids'", "Women's") and of its last noun (the
+    last word of three letters or more without digits: not "XL", "2P", "35L")."""
+    raw = _WORD.findall(title or "")
+    first = 1 if len(raw) > 1 and raw[0].lower().endswith(("'", "'s", "\u2019", "\u2019s")) else 0
+    nouns = [i for i, w in enumerate(raw) if len(w) >= 3 and w.replace("'", "").isalpha()]
+    return first, (nouns[-1] if nouns else len(raw) - 1)
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,8 @@ class Evidence:
     total: int                  # title words
     edits: int                  # typing errors forgiven
     unmatched: tuple[str, ...] = ()  # title words not found
+    first: bool = False         # the name's first word is among those found (a collection, a brand)
+    last: bool = False          # and its last noun
 
     @property
     def complete(self) -> bool:
@@ -121,10 +133,17 @@ class Evidence:
 
     @property
     def score(self) -> float:
-        return round(self.coverage * 0.9 ** self.edits, 3)
+        """Below an exact mention's 1.0 even when every word was found: the order, the form or the
+        spelling differed."""
+        return round(0.9 * self.coverage * 0.9 ** self.edits, 3)
 
     def names_product(self) -> bool:
-        return self.matched >= MIN_WORDS and self.coverage > MIN_COVERAGE
+        """Two words at least, the first word of the name among them, and more than half the title,
+        or half with its last noun: a collection and a noun ("nordik skilet", "the heron tent"), not
+        a description ("my sleeping bag", "ski socks for kids" is no Kids' Highland Wool Blend Ski
+        Socks, "nordic winter" no Nordic Leather Winter Boots)."""
+        return self.matched >= MIN_WORDS and self.first and (
+            self.coverage > MIN_COVERAGE or (self.coverage == MIN_COVERAGE and self.last))
 
 
 def _hits(words: list[str], toks: list[Token]) -> dict[int, list[tuple[frozenset[int], int, tuple[int, ...]]]]:
@@ -191,7 +210,8 @@ def evidence(title: str, toks: list[Token]) -> Evidence | None:
                 break  # one title word (or joined pair) per message word
         found = Evidence(positions=frozenset(q for _, used in covered.values() for q in used), matched=len(covered),
                          total=len(words), edits=sum(c for c, _ in covered.values()),
-                         unmatched=tuple(w for i, w in enumerate(words) if i not in covered))
+                         unmatched=tuple(w for i, w in enumerate(words) if i not in covered),
+                         first=name_ends(title)[0] in covered, last=name_ends(title)[1] in covered)
         if best is None or (found.matched, -found.edits) > (best.matched, -best.edits):
             best = found
     return best

@@ -2,8 +2,8 @@
 
 Reads the contact's deals' line items (won: bought; open: quoted), their latest messages and
 logged activities, finds the products those texts name with the matching the reply step uses
-(catalog/matching.py: exact SKUs, then whole product titles), and writes the per-product
-interests and the profile vector (profile_build.py) for recommendations to read.
+(catalog/mentions.py: exact SKUs, whole product titles, loose mentions of a single product), and
+writes the per-product interests and the profile vector (profile_build.py) for recommendations to read.
 """
 
 import asyncio
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 # importing (worker/app.py), so its names are read when used.
 from mancrel.ai import indexing, search_index
 from mancrel.ai.embeddings import get_embedder
-from mancrel.catalog import matching
+from mancrel.catalog import matching, mentions
 from mancrel.contact import service as contact_service
 from mancrel.core.db import utcnow
 from mancrel.deal.models import DealStatus
@@ -57,12 +57,11 @@ def _deal_events(rows: list[tuple[uuid.UUID, DealStatus, datetime, int]]) -> lis
 
 
 async def mentioned_products(session: AsyncSession, text: str) -> list[uuid.UUID]:
-    """Products a text names: exact SKUs first, then whole titles (as the reply step retrieves)."""
-    found: list[uuid.UUID] = []
-    for product in [*await matching.products_by_skus(session, matching.sku_candidates(text)),
-                    *await matching.products_named_in(session, text, limit=MENTIONS_PER_TEXT)]:
-        if product.id not in found:
-            found.append(product.id)
+    """Products a text names: exact SKUs first, then whole titles, then loose mentions of a single
+    product ("the timber sleepingbag"); a loose mention that fits several products is no interest
+    in any of them."""
+    found = [m.product.id for m in await mentions.mentions(session, text, limit=MENTIONS_PER_TEXT)
+             if not m.ambiguous]
     return found[:MENTIONS_PER_TEXT]
 
 

@@ -124,6 +124,10 @@ async def _draft_and_gate(session: AsyncSession, suggestion: Suggestion, message
                        no_draft_reason=draft.reason)
 
 
+# How a product was found when the customer did not name it exactly (SKU or whole title): a reply about
+# it may be about the wrong product, so a person sends it.
+UNSURE_MATCHES = frozenset({"search", "loose"})
+
 # Intents whose answer is about the product the customer names: a draft that leaves it out (a policy
 # text alone) has not answered the question, however confident the classification.
 ANSWERS_ABOUT_THE_PRODUCT = frozenset({"support", "product_question", "availability", "pricing"})
@@ -135,6 +139,8 @@ async def _blockers(session: AsyncSession, suggestion: Suggestion, facts: Facts,
     found: list[str] = []
     if facts.products and all(p.match == "search" for p in facts.products):
         found.append("the product was found by search, not named by the customer")
+    elif facts.products and all(p.match in UNSURE_MATCHES for p in facts.products):
+        found.append("the product was recognised from a loose mention, not named exactly by the customer")
     named = [p for p in facts.products if p.match != "search"]
     if (named and suggestion.draft_text and suggestion.intent in ANSWERS_ABOUT_THE_PRODUCT
             and not any(p.named_in(suggestion.draft_text) for p in named)):

@@ -35,7 +35,7 @@ class ProductFact:
     title: str
     source_updated_at: datetime
     age_seconds: float          # how far behind its source the data may be
-    match: str                  # "sku" | "name" | "search": how the customer's words found it
+    match: str                  # "sku" | "name" | "loose" | "search": how the customer's words found it
     variants: tuple[VariantFact, ...]
 
     @property

@@ -1,9 +1,10 @@
 """Retrieval: the facts a reply to one message may use.
 
-Products the customer names come first (an exact SKU, then a product title in their own words);
-only when none is named does the catalogue's hybrid search (ai/search.py) suggest some, and those
-are marked `match="search"`: the gate never sends an answer about a guessed product on its own.
-Knowledge entries come by intent.
+Products the customer names come first (an exact SKU, then a whole product title in their own
+words). Only when none is named exactly: products named loosely (part of a title, a typing error:
+catalog/mentions.py), marked `match="loose"`; and only when none is named at all does the catalogue's
+hybrid search (ai/search.py) suggest some, marked `match="search"`. The gate never sends an answer
+about a loosely named or a searched product on its own (decision.py). Knowledge entries come by intent.
 """
 
 import uuid
@@ -12,7 +13,7 @@ from types import SimpleNamespace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai import search as search_service
-from mancrel.catalog import matching
+from mancrel.catalog import matching, mentions
 from mancrel.core.permissions import Role
 from mancrel.reply.facts import Facts, KnowledgeFact, product_fact
 from mancrel.reply.models import KnowledgeEntry
@@ -32,10 +33,9 @@ def knowledge_fact(entry: KnowledgeEntry) -> KnowledgeFact:
 
 async def retrieve(session: AsyncSession, *, text: str, intent: str) -> Facts:
     found: dict[uuid.UUID, tuple[object, str]] = {}
-    for product in await matching.products_by_skus(session, matching.sku_candidates(text)):
-        found.setdefault(product.id, (product, "sku"))
-    for product in await matching.products_named_in(session, text):
-        found.setdefault(product.id, (product, "name"))
+    named = await mentions.exact_mentions(session, text) or await mentions.loose_mentions(session, text)
+    for mention in named:
+        found.setdefault(mention.product.id, (mention.product, mention.match))
     if not found and intent in PRODUCT_INTENTS and text.strip():
         hits = await search_service.search(session, query=text[:500], types=["product"], actor=_CATALOGUE_READER,
                                            limit=SEARCH_HITS)
