@@ -54,7 +54,7 @@ export function InboxRoute() {
         <section className="inbox-conversation-pane" aria-label="Conversation">
           {conversationId ? (
             <ConversationView key={conversationId} conversationId={conversationId} meId={me.data?.id} userNames={userNames}
-              backTo={`/inbox${query}`}
+              backTo={`/inbox${query}`} isAdmin={me.data?.role === "admin"}
               assist={(c) => <SuggestionPanel conversationId={c.id} />}
               side={(c) => (
                 <ContactCard conversation={c}

@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { baseRoutes, installFakeApi, json, problem, type Call } from "@/test/fake-api";
+import { baseRoutes, installFakeApi, json, ME, problem, type Call } from "@/test/fake-api";
 import { renderApp, signIn } from "@/test/render";
 import { composerMode, fillTemplate, replyWindowClosed, topReasons, trendWords, wroteAgo } from "./chat-logic";
 import type { Conversation, Message } from "./types";
@@ -160,6 +160,24 @@ describe("a WhatsApp conversation", () => {
     expect(await within(form).findByText("Template queued: its status shows in the thread.")).toBeInTheDocument();
     const [posted] = api.find("POST", "/api/v1/conversations/cv-wa/messages");
     expect(posted.body).toEqual({ template: { name: "order_shipped", language: "en_US", parameters: ["Ann", "#1042"] } });
+    expect(within(form).queryByRole("button", { name: "Refresh from Meta" })).not.toBeInTheDocument(); // admins only
+  });
+
+  it("lets an admin read Meta's template list again at once", async () => {
+    const approved = { name: "follow_up", language: "de", category: "MARKETING", body: "Hallo {{1}}!", parameter_count: 1 };
+    const api = chatApi(chat({ last_inbound_at: iso(Date.now() - 3 * DAY), reply_window_closes_at: iso(Date.now() - 2 * DAY) }), {
+      "GET /api/v1/users/me": () => json({ ...ME, role: "admin" }),
+      "GET /api/v1/channels": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/channels/ch-wa/templates": () => json(TEMPLATES),
+      "POST /api/v1/channels/ch-wa/templates/refresh": () => json({ ...TEMPLATES, items: [approved, ...TEMPLATES.items] }),
+    });
+    await signIn();
+    renderApp("/inbox/cv-wa");
+    const picker = await screen.findByLabelText("Template");
+    expect(within(picker).queryByRole("option", { name: /follow_up/ })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Refresh from Meta" }));
+    expect(await within(picker).findByRole("option", { name: "follow_up (de, marketing)" })).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/channels/ch-wa/templates/refresh")).toHaveLength(1);
   });
 
   it("says what to configure when the channel has no WhatsApp Business Account id, and why a template was refused", async () => {

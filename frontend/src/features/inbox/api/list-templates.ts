@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
 
 export const templatesKey = (channelId: string) => ["channels", channelId, "templates"] as const;
@@ -14,4 +14,14 @@ export const templatesQuery = (channelId: string) =>
 
 export function useTemplates(channelId: string) {
   return useQuery(templatesQuery(channelId));
+}
+
+/** Admins: read Meta's list now (a template approved a moment ago) instead of the server's few minutes' copy. */
+export function useRefreshTemplates(channelId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.POST("/api/v1/channels/{channel_id}/templates/refresh", { params: { path: { channel_id: channelId } } })),
+    onSuccess: (list) => client.setQueryData(templatesKey(channelId), list),
+  });
 }

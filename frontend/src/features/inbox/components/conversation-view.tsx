@@ -27,9 +27,11 @@ interface Props {
   side: (conversation: Conversation) => ReactNode;
   /** What goes between the thread and the composer (the AI's suggestions), composed by the page. */
   assist?: (conversation: Conversation) => ReactNode;
+  /** Admins may have Meta's template list read again at once. */
+  isAdmin?: boolean;
 }
 
-export function ConversationView({ conversationId, meId, userNames, backTo, side, assist }: Props) {
+export function ConversationView({ conversationId, meId, userNames, backTo, side, assist, isAdmin = false }: Props) {
   const conversation = useConversation(conversationId);
   const heading = useRef<HTMLHeadingElement>(null);
   useMarkRead(conversation.data);
@@ -56,7 +58,7 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
             <ConversationActions conversation={c} meId={meId} />
             <Thread conversationId={c.id} userNames={userNames} chat={isChat(c)} />
             {assist?.(c)}
-            <ChatAwareComposer conversation={c} />
+            <ChatAwareComposer conversation={c} isAdmin={isAdmin} />
           </div>
           <aside className="conversation-side" aria-label="Contact">{side(c)}</aside>
         </div>
@@ -67,12 +69,12 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
 
 /** The composer Meta's rules allow now: free text; on Messenger past 24 hours a human agent's reply; on WhatsApp
  * past 24 hours an approved template; or nothing, with the reason. */
-function ChatAwareComposer({ conversation }: { conversation: Conversation }) {
+function ChatAwareComposer({ conversation, isAdmin }: { conversation: Conversation; isAdmin: boolean }) {
   const mode = useComposerMode(conversation);
   const { id, counterpart: to, channel_id: channelId } = conversation;
   if (mode.kind === "free") return <ReplyComposer conversationId={id} to={to} />;
   const notice = <ReplyWindowNotice kind={conversation.channel_kind ?? ""} lastInboundAt={conversation.last_inbound_at} mode={mode} />;
-  if (mode.kind === "template") return <TemplateComposer conversationId={id} channelId={channelId} to={to} notice={notice} />;
+  if (mode.kind === "template") return <TemplateComposer conversationId={id} channelId={channelId} to={to} notice={notice} canRefresh={isAdmin} />;
   return mode.kind === "human-agent"
     ? <ReplyComposer conversationId={id} to={to} note={notice} />
     : <ReplyComposer conversationId={id} to={to} closedReason={notice} />;

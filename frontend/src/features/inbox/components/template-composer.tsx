@@ -1,6 +1,6 @@
 import { useId, useState, type ReactNode } from "react";
 import { Spinner } from "@/components/ui/spinner";
-import { useTemplates } from "../api/list-templates";
+import { useRefreshTemplates, useTemplates } from "../api/list-templates";
 import { useSendReply } from "../api/send-reply";
 import { fillTemplate } from "../chat-logic";
 import { SendProblem } from "./send-problem";
@@ -11,13 +11,16 @@ interface Props {
   to: string;
   /** Why only a template may go out now. */
   notice: ReactNode;
+  /** Admins: a button to read Meta's list again now. */
+  canRefresh?: boolean;
 }
 
 const keyOf = (t: { name: string; language: string }) => `${t.name}|${t.language}`;
 
 /** WhatsApp after the 24-hour window: an approved template, one field per parameter, and the text the customer will read. */
-export function TemplateComposer({ conversationId, channelId, to, notice }: Props) {
+export function TemplateComposer({ conversationId, channelId, to, notice, canRefresh = false }: Props) {
   const templates = useTemplates(channelId);
+  const refresh = useRefreshTemplates(channelId);
   const send = useSendReply(conversationId);
   const [chosen, setChosen] = useState("");
   const [parameters, setParameters] = useState<string[]>([]);
@@ -81,11 +84,16 @@ export function TemplateComposer({ conversationId, channelId, to, notice }: Prop
             )}
           </>
         )}
-      <SendProblem error={send.error} />
+      <SendProblem error={send.error ?? refresh.error} />
       <div className="button-row">
         <button type="submit" className="button button-primary" disabled={!ready || send.isPending}>
           {send.isPending ? "Sending…" : "Send template"}
         </button>
+        {canRefresh && (
+          <button type="button" className="button button-secondary" disabled={refresh.isPending} onClick={() => refresh.mutate()}>
+            {refresh.isPending ? "Reading Meta's list…" : "Refresh from Meta"}
+          </button>
+        )}
         <span role="status" className="live-line">{sent ? "Template queued: its status shows in the thread." : ""}</span>
       </div>
     </form>
