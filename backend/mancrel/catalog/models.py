@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -129,6 +130,10 @@ class ProductVariant(UUIDPrimaryKey, Base):
     currency: Mapped[str] = mapped_column(String(3))
     stock: Mapped[int | None] = mapped_column(Integer)
     options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+
+
+# Customers type SKUs in any case: catalog/matching.py looks them up by lower(sku) (migration 0028).
+Index("ix_product_variants_sku_lower", func.lower(ProductVariant.sku))
 
 
 class CatalogEvent(UUIDPrimaryKey, Base):

@@ -33,8 +33,9 @@ def knowledge_fact(entry: KnowledgeEntry) -> KnowledgeFact:
 
 async def retrieve(session: AsyncSession, *, text: str, intent: str) -> Facts:
     found: dict[uuid.UUID, tuple[object, str]] = {}
-    named = await mentions.exact_mentions(session, text) or await mentions.loose_mentions(session, text)
-    for mention in named:
+    named = await mentions.mentions(session, text)
+    exact = [m for m in named if m.match != "loose"]
+    for mention in exact or named:
         found.setdefault(mention.product.id, (mention.product, mention.match))
     if not found and intent in PRODUCT_INTENTS and text.strip():
         hits = await search_service.search(session, query=text[:500], types=["product"], actor=_CATALOGUE_READER,

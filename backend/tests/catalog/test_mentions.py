@@ -88,3 +88,13 @@ async def test_archived_products_are_never_named_and_do_not_hand_their_name_to_a
     # The customer means the archived Pro, not the live lantern whose words it shares.
     assert await named(db, "is the glacier solar lantren pro waterproof?") == []
     assert await named(db, "is the glacier solar lantren waterproof?") == [("Glacier Solar Lantern", "loose", False)]
+    # Even when the live title is written whole inside the archived one's.
+    assert await named(db, "is the Glacier Solar Lantern Pro waterproof?") == []
+
+
+async def test_a_title_written_only_inside_a_longer_one_is_not_named(db):
+    await make_shop(db, ("Cedar Trail Running Shoes", "Cedar Trail Running Shoes II"))
+    assert await named(db, "the Cedar Trail Running Shoes II in 45, please") == [
+        ("Cedar Trail Running Shoes II", "name", False)]
+    assert [t for t, _, _ in await named(db, "not the Cedar Trail Running Shoes, the Cedar Trail Running Shoes II")] \
+        == ["Cedar Trail Running Shoes II", "Cedar Trail Running Shoes"]
