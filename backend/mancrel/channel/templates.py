@@ -9,12 +9,14 @@ a media header or a button with its own variable needs input the composer has no
 """
 
 import json
+import logging
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.channel import graph
@@ -25,6 +27,8 @@ from mancrel.channel.schemas import GRAPH_BASE_URL
 from mancrel.channel.service import secrets_of
 from mancrel.core.db import utcnow
 from mancrel.core.redis import get_redis
+
+logger = logging.getLogger("mancrel.channel.templates")
 
 CACHE_SECONDS = 300
 FIELDS = "name,language,status,category,components"
@@ -134,11 +138,27 @@ def _key(channel: Channel, waba_id: str) -> str:
     return f"channel:wa-templates:{channel.id}:{waba_id}"  # a changed WABA id never reads the old list
 
 
+async def _cached(key: str) -> str | None:
+    """The kept list, or None; with Valkey unreachable the list is read from Meta (the cache only saves calls)."""
+    try:
+        return await get_redis().get(key)
+    except RedisError as exc:
+        logger.warning("template cache unreachable, reading Meta directly: %s", exc)
+        return None
+
+
+async def _keep(key: str, listed: TemplateList) -> None:
+    try:
+        await get_redis().set(key, json.dumps({"items": [asdict(t) for t in listed.items],
+                                               "fetched_at": listed.fetched_at.isoformat()}), ex=CACHE_SECONDS)
+    except RedisError as exc:
+        logger.warning("template cache unreachable, list not kept: %s", exc)
+
+
 async def list_templates(session: AsyncSession, channel: Channel, *, refresh: bool = False) -> TemplateList:
     """The channel's approved templates, from Valkey when fetched in the last few minutes."""
     waba_id = _waba_id(channel)
-    redis = get_redis()
-    cached = None if refresh else await redis.get(_key(channel, waba_id))
+    cached = None if refresh else await _cached(_key(channel, waba_id))
     if cached:
         stored = json.loads(cached)
         return TemplateList([Template(**t) for t in stored["items"]], datetime.fromisoformat(stored["fetched_at"]))
@@ -154,8 +174,7 @@ async def list_templates(session: AsyncSession, channel: Channel, *, refresh: bo
         raise TemplatesUnavailable(f"Meta refused the template list ({exc}): {hint}.") from exc
     await health.record_health(channel.id, token_ok=True)
     listed = TemplateList(items, utcnow())
-    await redis.set(_key(channel, waba_id), json.dumps(
-        {"items": [asdict(t) for t in items], "fetched_at": listed.fetched_at.isoformat()}), ex=CACHE_SECONDS)
+    await _keep(_key(channel, waba_id), listed)
     return listed
 
 

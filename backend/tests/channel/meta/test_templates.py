@@ -119,3 +119,23 @@ async def test_the_business_account_id_is_checked_like_the_other_meta_ids(client
     assert refused.json()["errors"][0]["field"] == "settings.business_account_id"
     saved = await client.patch(url, json={"settings": {"business_account_id": WABA_ID}}, headers=auth_headers(admin))
     assert saved.status_code == 200 and saved.json()["settings"]["business_account_id"] == WABA_ID
+
+
+async def test_with_valkey_down_the_list_is_read_from_meta_directly(client, db, graph, valkey_control) -> None:
+    """Valkey only keeps the list a few minutes: while it is down the composer still gets the templates."""
+    graph.state.templates = [templates.ORDER_SHIPPED]
+    rep, channel = await _rep_with_a_customer(client, db, graph)
+    url = f"/api/v1/channels/{channel.id}/templates"
+    valkey_control.stop()
+    try:
+        first = await client.get(url, headers=auth_headers(rep))
+        graph.state.templates.append(templates.HELLO)
+        second = await client.get(url, headers=auth_headers(rep))
+    finally:
+        valkey_control.start()
+
+    assert first.status_code == 200, first.text
+    assert [t["name"] for t in first.json()["items"]] == ["order_shipped"]
+    # Nothing kept while Valkey was down: the second read asked Meta again and saw the new template.
+    assert [t["name"] for t in second.json()["items"]] == ["hello_world", "order_shipped"]
+    assert len(_template_calls(graph)) == 2
