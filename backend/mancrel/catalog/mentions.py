@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Float, and_, cast, func, literal, select, union_all
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.catalog import matching
@@ -72,11 +73,15 @@ async def _candidates(session: AsyncSession, query_words: list[str]) -> list[_Ca
     title_length = func.array_length(func.string_to_array(func.btrim(spread.c.title), " "), 1)
     cover = (cast(found, Float) / title_length).label("cover")
     rarity = func.sum(1.0 / cast(spread.c.spread, Float)).label("rarity")
+    # The planner counts a trigram comparison as cheap and, on a small catalogue, compares every title
+    # with every word (30 ms at 1,000 products) instead of asking the index (1-3 ms): not here.
+    await session.execute(sql("SET LOCAL enable_seqscan = off"))
     rows = (await session.execute(
         select(spread.c.id, spread.c.title, spread.c.live, cover, rarity)
         .group_by(spread.c.id, spread.c.title, spread.c.live)
         .having(found >= func.least(words.MIN_WORDS, title_length))
         .order_by(cover.desc(), rarity.desc(), spread.c.id).limit(CANDIDATES + 1))).all()
+    await session.execute(sql("RESET enable_seqscan"))
     edge = (rows[CANDIDATES].cover, rows[CANDIDATES].rarity) if len(rows) > CANDIDATES else None
     return [_Candidate(r.id, r.title, r.live, edge is not None and r.cover == edge[0]
                        and abs(r.rarity - edge[1]) < 1e-9) for r in rows[:CANDIDATES]]
