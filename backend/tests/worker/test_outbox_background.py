@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from mancrel.core.redis import get_redis
 from mancrel.worker.models import OutboxMessage
-from mancrel.worker.outbox import publish_soon, published_soon, write_jobs
+from mancrel.worker.outbox import RELAY_GRACE, publish_soon, published_soon, write_jobs
 from tests.worker.helpers import broker_is_idle, eventually
 
 
@@ -56,3 +56,22 @@ async def test_without_coalescing_identical_jobs_each_run(committed_db, celery_w
 
 async def _equals(count, expected: int) -> bool:
     return await count == expected
+
+
+
+async def test_published_jobs_are_marked_by_the_publisher_itself_before_the_relay_would_take_them(
+        committed_db, celery_worker, effects):
+    # The marks of a round wait a moment to share one transaction with later rounds' (MARK_INTERVAL),
+    # but land without anyone draining the publisher: the relay must not send these jobs again.
+    messages = await write_jobs(committed_db, [("tests.record", {"key": key}) for key in ("mark-a", "mark-b")])
+    await committed_db.commit()
+    publish_soon(messages[:1])
+    publish_soon(messages[1:])
+
+    await eventually(lambda: _all_marked(committed_db, [m.id for m in messages]), within=RELAY_GRACE.seconds)
+    await eventually(lambda: effects("mark-b"))
+    assert (await effects("mark-a"), await effects("mark-b")) == (1, 1)
+
+
+async def _all_marked(session, ids) -> bool:
+    return all(row.published_at is not None for row in await _rows(session, ids))
