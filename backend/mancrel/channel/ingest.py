@@ -80,10 +80,20 @@ def read(event: InboundEvent) -> Read:
         return Read(event, None, f"unreadable {event.provider} delivery: {exc}")
 
 
+async def already_ingested(session: AsyncSession, event_id: uuid.UUID) -> bool:
+    """The job's pre-check (worker/task.py `done_when`): its delivery is gone or processed, which it
+    stays (nothing sets a processed delivery back to pending), so the job has nothing to do, now or
+    when redelivered. Most such jobs were revoked; those that run anyway (a batch stored their
+    delivery while they were already on their way) now skip without writing anything. The event it
+    reads stays loaded for `ingest`, which would read it first thing otherwise."""
+    event = await InboundEventRepository(session).get(event_id)
+    return event is None or event.status == InboundStatus.processed
+
+
 async def ingest(session: AsyncSession, event_id: uuid.UUID) -> str:
     """The job: its own delivery (what happened to it is the answer) and whatever else is waiting."""
     events = InboundEventRepository(session)
-    event = await events.get(event_id)
+    event = await events.loaded(event_id)
     if event is None or event.status == InboundStatus.processed:
         return "skipped"
     first = read(event)

@@ -132,6 +132,10 @@ class InboundEventRepository:
         return await self.session.scalar(select(InboundEvent).where(InboundEvent.id == event_id)
                                          .execution_options(populate_existing=True))
 
+    async def loaded(self, event_id: uuid.UUID) -> InboundEvent | None:
+        """The event as this transaction last read it (`get`), read now if it has not yet."""
+        return await self.session.get(InboundEvent, event_id)
+
     async def claim(self, event_id: uuid.UUID) -> InboundEvent | None:
         """The event, locked for this transaction; None when it is gone or another one holds it."""
         return await self.session.scalar(select(InboundEvent).where(InboundEvent.id == event_id)

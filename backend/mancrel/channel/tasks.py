@@ -39,7 +39,7 @@ async def _record_health(channel_id: uuid.UUID, **values) -> None:
 
 
 # --- inbound ---------------------------------------------------------------------------------
-@job("channel.ingest_event")
+@job("channel.ingest_event", done_when=ingest.already_ingested)
 async def ingest_event(session: AsyncSession, event_id: uuid.UUID) -> str:
     """Read the stored delivery with its provider's adapter and hand it to the inbox, together with
     whatever other deliveries wait (see ingest.py)."""

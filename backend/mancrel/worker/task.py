@@ -13,6 +13,11 @@ Reliability, for every job:
   Effects outside the database (an HTTP call) can still repeat: make them idempotent
   (idempotency keys) or check the state first. `once=False` skips the bookkeeping for
   jobs that are idempotent by nature and run often (beat's relay).
+- `done_when`, for a job whose work can end in a terminal state (a delivery processed): a cheap
+  read before the claim; True means a committed transaction already did the job's work for good,
+  so it returns as skipped without writing its completion row (its transaction writes nothing).
+  As safe as the claim: the state it reads never goes back, so a redelivered or duplicate copy
+  reads it too and skips again, and while it is False the claim decides as before.
 - Transient errors (worker/errors.py) are retried with exponential backoff and jitter,
   up to `max_retries`; other errors, `PermanentError` included, and the last transient
   one go to the dead letters (mancrel/deadletter), from where an admin replays them.
@@ -44,6 +49,7 @@ from mancrel.worker.models import TaskCompletion
 logger = logging.getLogger("mancrel.worker")
 
 JobFunction = Callable[..., Awaitable[Any]]
+DoneWhen = Callable[..., Awaitable[bool]]  # (session, **the job's kwargs) -> the work is done for good
 DEFAULT_MAX_RETRIES = 6        # with a 2 s base: waits of about 2, 4, 8, 16, 32, 64 s
 ALREADY_DONE = object()        # run_job's answer for a job that committed before
 
@@ -70,8 +76,10 @@ async def _claim(session: AsyncSession, task_id: str, task_name: str) -> bool:
 
 
 async def run_job(fn: JobFunction, kwargs: dict[str, Any], *, task_id: str | None = None,
-                  task_name: str | None = None) -> Any:
+                  task_name: str | None = None, done_when: DoneWhen | None = None) -> Any:
     async with unit_of_work() as session:
+        if done_when is not None and await done_when(session, **kwargs):
+            return ALREADY_DONE
         if task_id is not None and not await _claim(session, task_id, task_name or fn.__name__):
             return ALREADY_DONE
         return await fn(session, **kwargs)
@@ -109,11 +117,11 @@ def _fail(task: Task, exc: Exception, kwargs: dict[str, Any], policy: RetryPolic
 
 
 def _execute(task: Task, fn: JobFunction, kwargs: dict[str, Any], typed: dict[str, Any],
-             policy: RetryPolicy, once: bool) -> Any:
+             policy: RetryPolicy, once: bool, done_when: DoneWhen | None) -> Any:
     started = time.perf_counter()
     try:
         result = runtime.run(run_job(fn, typed, task_id=task.request.id if once else None,
-                                     task_name=task.name))
+                                     task_name=task.name, done_when=done_when))
     except Retry:
         raise
     except Exception as exc:  # every failure is either retried or dead-lettered, never lost
@@ -131,7 +139,7 @@ def _execute(task: Task, fn: JobFunction, kwargs: dict[str, Any], typed: dict[st
 
 def job(name: str, *, time_limit: int = TASK_TIME_LIMIT, max_retries: int = DEFAULT_MAX_RETRIES,
         retry_base: float = 2.0, retry_max: float = 600.0, once: bool = True,
-        dead_letter: bool = True) -> Callable[[JobFunction], Task]:
+        dead_letter: bool = True, done_when: DoneWhen | None = None) -> Callable[[JobFunction], Task]:
     # A job still running (or waiting for its retry countdown) when the broker's visibility
     # timeout passes is handed to a second worker while the first goes on.
     if time_limit >= VISIBILITY_TIMEOUT or retry_max >= VISIBILITY_TIMEOUT:
@@ -149,9 +157,10 @@ def job(name: str, *, time_limit: int = TASK_TIME_LIMIT, max_retries: int = DEFA
         def task(self: Task, **kwargs: Any) -> Any:
             typed = {k: uuid.UUID(v) if k in uuid_params and isinstance(v, str) else v
                      for k, v in kwargs.items()}
-            return _execute(self, fn, kwargs, typed, policy, once)
+            return _execute(self, fn, kwargs, typed, policy, once, done_when)
 
         task.run_async = fn  # the plain coroutine, for callers already on a loop
+        task.done_when = done_when
         return task
 
     return decorate

@@ -6,18 +6,21 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai import repository
 from mancrel.ai.tasks import embed_contacts
-from mancrel.channel import mailgun, tasks
+from mancrel.channel import ingest, mailgun, tasks
 from mancrel.channel.models import Channel, InboundEvent
 from mancrel.channel.providers import PARSERS
 from mancrel.core.config import get_settings
+from mancrel.core.db import utcnow
 from mancrel.inbox.models import Message
 from mancrel.inbox.repository import InboxRepository
 from mancrel.insights.profile_tasks import refresh_contact_profiles
 from mancrel.worker.errors import PermanentError
-from mancrel.worker.models import OutboxMessage
+from mancrel.worker.models import OutboxMessage, TaskCompletion
+from mancrel.worker.task import ALREADY_DONE, run_job
 from tests.channel.factories import form_body, mailgun_form, make_channel
 
 
@@ -123,3 +126,24 @@ async def test_an_unreadable_delivery_in_a_batch_fails_alone_and_a_replay_stores
     assert poisoned.status == "processed" and poisoned.error is None
     assert (await db.get(Channel, channel.id)) is not None
 
+
+
+async def test_the_job_of_a_delivery_a_batch_stored_skips_without_writing_even_when_redelivered(
+        engine, committed_db) -> None:
+    channel = await make_channel(committed_db)
+    stored = InboundEvent(channel_id=channel.id, dedupe_key="<stored@customer.example>", provider="mailgun",
+                          body=b"by another batch", status="processed", processed_at=utcnow())
+    waiting = InboundEvent(channel_id=channel.id, dedupe_key="<waiting@customer.example>", provider="mailgun",
+                           body=b"not yet")
+    committed_db.add_all([stored, waiting])
+    await committed_db.commit()
+
+    results = [await run_job(tasks.ingest_event.run_async, {"event_id": stored.id}, task_id=str(stored.id),
+                             task_name=tasks.ingest_event.name, done_when=tasks.ingest_event.done_when)
+               for _ in range(2)]  # the second: the broker delivering the job again
+
+    assert results == [ALREADY_DONE, ALREADY_DONE]
+    async with AsyncSession(engine) as session:
+        assert await session.scalar(select(func.count()).select_from(TaskCompletion)) == 0
+        assert await ingest.already_ingested(session, waiting.id) is False  # a pending one is done by its job
+        assert await ingest.already_ingested(session, uuid.uuid4()) is True  # pruned since: nothing to do
