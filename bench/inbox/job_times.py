@@ -4,7 +4,8 @@
     ../../.venv/bin/python job_times.py /tmp/mancrel-bench-catalog-XXXX/worker.log
 
 Runtimes are wall time inside each job (a busy machine inflates them); jobs that returned 'skipped'
-(their work done by another job's batch) are counted apart, and revoked jobs (dropped unrun) are counted.
+(their work done by another job's batch), and those a job's pre-check or completion row found
+done, are counted apart, and revoked jobs (dropped unrun) are counted.
 """
 
 import json
@@ -15,15 +16,18 @@ from collections import defaultdict
 def job_times(lines) -> tuple[dict[str, list[float]], int]:
     runtimes: dict[str, list[float]] = defaultdict(list)
     revoked = 0
+    already_done: set[str] = set()  # worker/task.py logs these before Celery logs their runtime
     for line in lines:
         try:
             record = json.loads(line)
         except ValueError:
             continue  # Celery's start-up banner is not JSON
         revoked += "revoked" in record.get("message", "").lower()
+        if record.get("message") == "task already done, skipped":
+            already_done.add(record.get("task_id"))
         data = record.get("data") or {}
         if "runtime" in data:
-            skipped = data.get("return_value") == "'skipped'"
+            skipped = data.get("return_value") == "'skipped'" or data.get("id") in already_done
             runtimes[data["name"] + (" (skipped)" if skipped else "")].append(float(data["runtime"]))
     return runtimes, revoked
 
