@@ -23,6 +23,7 @@ from mancrel.channel.models import Channel, ChannelKind
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
+from mancrel.inbox.delivery_failure import fail_outbound
 from mancrel.inbox.exceptions import ReplyWindowClosed
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat
 from mancrel.inbox.models import Conversation, DeliveryStatus, Direction, Message
@@ -183,11 +184,11 @@ async def apply_delivery_update(session: AsyncSession, *, channel_id: uuid.UUID,
     message = found[0]
     if _RANK[DeliveryStatus(update.status)] <= _RANK.get(DeliveryStatus(message.status), 0):
         return "stale"
-    message.status = update.status
     if update.status == DeliveryStatus.failed:
-        message.failure_reason = (update.error or "failed (no reason given)")[:2000]
-    else:
-        message.sent_at = message.sent_at or update.at
+        await fail_outbound(session, message.id, update.error or "failed (no reason given)")
+        return update.status
+    message.status = update.status
+    message.sent_at = message.sent_at or update.at
     if update.status in (DeliveryStatus.delivered, DeliveryStatus.read):
         message.delivered_at = message.delivered_at or update.at
     if update.status == DeliveryStatus.read:

@@ -98,6 +98,12 @@ class InboxRepository:
     async def get_message(self, message_id: uuid.UUID) -> Message | None:
         return await self.session.get(Message, message_id)
 
+    async def lock_message(self, message_id: uuid.UUID) -> Message | None:
+        """The message as committed now, locked until the transaction ends: two reports of one
+        delivery's fate (a bounce and the send job, Meta's webhook twice) act one after the other."""
+        return await self.session.scalar(select(Message).where(Message.id == message_id).with_for_update()
+                                         .execution_options(populate_existing=True))
+
     async def outbound_by_provider_ids(self, channel_id: uuid.UUID, provider_ids: Sequence[str]) -> list[Message]:
         if not provider_ids:
             return []

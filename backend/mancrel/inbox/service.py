@@ -24,6 +24,7 @@ from mancrel.core.db import utcnow
 from mancrel.inbox import junk
 from mancrel.inbox.chat import CHAT_KINDS, reply_chat, reply_template
 from mancrel.inbox.chat import reply_window_open as reply_window_open  # the reply step asks before drafting
+from mancrel.inbox.delivery_failure import fail_outbound
 from mancrel.inbox.exceptions import CannotReply
 from mancrel.inbox.inbound import InboundChat, InboundEmail
 from mancrel.inbox.models import (
@@ -183,13 +184,9 @@ def build_attachment(message_id: uuid.UUID, attachment) -> Attachment:
 async def _fail_bounced(session: AsyncSession, channel_id: uuid.UUID, email: InboundEmail) -> None:
     """A bounce of our own mail: that message failed, with the report's first lines as the reason."""
     ids = junk.bounced_message_ids(email)
+    reason = " ".join((email.text or email.subject or "bounced").split())[:500]
     for message in await InboxRepository(session).outbound_by_provider_ids(channel_id, ids):
-        reason = " ".join((email.text or email.subject or "bounced").split())[:500]
-        message.status, message.failure_reason = DeliveryStatus.failed, f"bounced: {reason}"
-        conversation = await InboxRepository(session).get_conversation(message.conversation_id)
-        if conversation is not None:
-            publish_message_event(session, "message.updated", conversation, message,
-                                  await _owner_of(session, conversation))
+        await fail_outbound(session, message.id, f"bounced: {reason}")
 
 
 # --- outbound -----------------------------------------------------------------------------
@@ -273,6 +270,8 @@ async def outbound_email(session: AsyncSession, message_id: uuid.UUID) -> Outbou
 
 async def _set_delivery(session: AsyncSession, message_id: uuid.UUID, status: DeliveryStatus,
                         reason: str | None = None) -> Message | None:
+    if status == DeliveryStatus.failed:  # the conversation comes back to the team: one place for every channel
+        return await fail_outbound(session, message_id, reason or "")
     repo = InboxRepository(session)
     message = await repo.get_message(message_id)
     if message is None:

@@ -30,6 +30,7 @@ class SuggestionStatus(StrEnum):
     escalated = "escalated"  # no draft sent; the conversation is a human's
     shadow = "shadow"        # shadow mode: decided and recorded, never sent
     ignored = "ignored"
+    send_failed = "send_failed"  # sent (automatically or approved), then refused or bounced: a person's now
 
 
 class KnowledgeEntry(UUIDPrimaryKey, Timestamps, Base):

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, Uuid, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.activity.models import Activity
 from mancrel.core.permissions import Actor, visible_filter
 from mancrel.inbox.models import Conversation, Direction, Message
 from mancrel.reply.models import (
@@ -21,6 +22,16 @@ from mancrel.reply.models import (
     SuggestionAudit,
     SuggestionStatus,
 )
+
+REVIEWED = (SuggestionStatus.approved, SuggestionStatus.edited, SuggestionStatus.rejected)
+
+
+def _review_of(status: str, draft: str | None, sent: str | None) -> str:
+    """A person's verdict on a suggestion: an approved reply that then failed to reach the customer
+    (`send_failed`) was still approved, or edited when the text sent differs from the draft."""
+    if status != SuggestionStatus.send_failed:
+        return status
+    return SuggestionStatus.approved if (sent or "").strip() == (draft or "").strip() else SuggestionStatus.edited
 
 
 class KnowledgeRepository:
@@ -65,6 +76,11 @@ class SuggestionRepository:
     async def for_message(self, message_id: uuid.UUID) -> Suggestion | None:
         return await self.session.scalar(select(Suggestion).where(Suggestion.message_id == message_id))
 
+    async def for_sent_message(self, message_id: uuid.UUID) -> Suggestion | None:
+        """The suggestion whose reply `message_id` is (sent automatically or approved), locked."""
+        return await self.session.scalar(select(Suggestion).where(Suggestion.sent_message_id == message_id)
+                                         .with_for_update().execution_options(populate_existing=True))
+
     async def get_for_update(self, suggestion_id: uuid.UUID) -> Suggestion | None:
         return await self.session.scalar(select(Suggestion).where(Suggestion.id == suggestion_id)
                                          .with_for_update().execution_options(populate_existing=True))
@@ -106,9 +122,13 @@ class SuggestionRepository:
 
     async def reviewed(self) -> list[tuple[str, float, str]]:
         """(intent, confidence, status) of every suggestion a person approved, edited or rejected."""
-        rows = await self.session.execute(select(Suggestion.intent, Suggestion.confidence, Suggestion.status).where(
-            Suggestion.status.in_([SuggestionStatus.approved, SuggestionStatus.edited, SuggestionStatus.rejected])))
-        return [(intent, float(confidence), status) for intent, confidence, status in rows]
+        rows = await self.session.execute(
+            select(Suggestion.intent, Suggestion.confidence, Suggestion.status, Suggestion.draft_text,
+                   Suggestion.sent_text)
+            .where(Suggestion.status.in_(REVIEWED)
+                   | ((Suggestion.status == SuggestionStatus.send_failed) & Suggestion.reviewed_at.is_not(None))))
+        return [(intent, float(confidence), _review_of(status, draft, sent))
+                for intent, confidence, status, draft, sent in rows]
 
     async def confirmed_since(self, since: datetime | None) -> int:
         """Reviews that confirmed an intent after `since` (all of them when None)."""
@@ -153,6 +173,18 @@ class EscalationRepository:
         return list(await self.session.scalars(
             select(Escalation).where(Escalation.resolved_at.is_(None), Escalation.due_at < now)
             .order_by(Escalation.due_at).limit(limit).with_for_update(skip_locked=True)))
+
+    async def has_open_task(self, conversation_id: uuid.UUID, *, follow_up_key: str) -> bool:
+        """Whether a person already has an undone task for the conversation: an escalation's, or one a
+        failed reply left (its id kept in the failed message's headers under `follow_up_key`)."""
+        escalated = select(Escalation.task_id).where(Escalation.conversation_id == conversation_id,
+                                                     Escalation.resolved_at.is_(None))
+        followed_up = select(Message.headers[follow_up_key].astext.cast(Uuid)).where(
+            Message.conversation_id == conversation_id, Message.direction == Direction.outbound,
+            Message.headers.has_key(follow_up_key))
+        return await self.session.scalar(select(exists().where(
+            Activity.id.in_(escalated.union_all(followed_up)), Activity.done_at.is_(None),
+            Activity.deleted_at.is_(None)))) or False
 
     async def for_suggestion(self, suggestion_id: uuid.UUID) -> Escalation | None:
         return await self.session.scalar(select(Escalation).where(Escalation.suggestion_id == suggestion_id))

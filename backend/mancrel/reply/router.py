@@ -98,7 +98,10 @@ async def update_policy(data: PolicyUpdate, user: ManagerUser, session: SessionD
 
 @router.get("", response_model=SuggestionPage)
 async def list_suggestions(user: CurrentUser, session: SessionDep, limit: LimitParam = 50, cursor: CursorParam = None,
-                           status: SuggestionStatus | None = None, conversation_id: uuid.UUID | None = None,
+                           status: Annotated[list[SuggestionStatus] | None, Query(
+                               description="One or more statuses (repeat the parameter): the escalation queue "
+                                           "asks for escalated and send_failed.")] = None,
+                           conversation_id: uuid.UUID | None = None,
                            intent: Annotated[str | None, Query(max_length=64)] = None,
                            assignee_id: uuid.UUID | None = None) -> SuggestionPage:
     rows = await suggestions.list_page(session, actor=user, status=status, conversation_id=conversation_id,

@@ -22,12 +22,13 @@ from mancrel.reply.models import Suggestion, SuggestionAudit, SuggestionStatus
 from mancrel.reply.repository import SuggestionRepository
 
 
-async def list_page(session: AsyncSession, *, actor: Actor, status: str | None, conversation_id: uuid.UUID | None,
+async def list_page(session: AsyncSession, *, actor: Actor, status: list[str] | None,
+                    conversation_id: uuid.UUID | None,
                     intent: str | None, assignee_id: uuid.UUID | None, limit: int,
                     cursor: str | None) -> list[Suggestion]:
     where: list[Any] = []
     if status:
-        where.append(Suggestion.status == status)
+        where.append(Suggestion.status.in_(status))
     if conversation_id:
         where.append(Suggestion.conversation_id == conversation_id)
     if intent:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.core.db import utcnow
 
 # The module, not its function: importing the worker's task modules can start from decision.py itself.
-from mancrel.reply import decision, overdue
+from mancrel.reply import decision, overdue, send_failure
 from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.task import job
 
@@ -18,6 +18,12 @@ async def decide(session: AsyncSession, message_id: uuid.UUID) -> str | None:
     allows. Idempotent: a message has at most one suggestion."""
     suggestion = await decision.decide_message(session, message_id)
     return suggestion.decision if suggestion is not None else None
+
+
+@job("reply.outbound_failed")
+async def outbound_failed(session: AsyncSession, message_id: uuid.UUID) -> str:
+    """A reply that never reached the customer becomes a person's task (see send_failure.py)."""
+    return await send_failure.follow_up(session, message_id)
 
 
 @job("reply.reroute_overdue", once=False, max_retries=0, dead_letter=False)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.ai.models import Classification
@@ -12,7 +13,8 @@ from mancrel.catalog import matching
 from mancrel.catalog import service as catalog_service
 from mancrel.catalog.normalise import NormalisedProduct, NormalisedVariant
 from mancrel.inbox.models import Message
-from mancrel.reply.models import KnowledgeEntry
+from mancrel.reply.models import Escalation, KnowledgeEntry, SuggestionAudit
+from mancrel.worker.models import OutboxMessage
 from tests.catalog.factories import make_source
 from tests.inbox.factories import inbound, make_channel, make_contact, receive
 
@@ -51,10 +53,34 @@ async def classified_message(session: AsyncSession, *, text: str, intent: str = 
     await make_contact(session, owner=owner, email=sender, first_name=first_name)
     subject = subject or f"Question {uuid.uuid4().hex[:6]}"
     message = await receive(session, channel, inbound(sender, text=text, subject=subject))
-    row = Classification(text=text, intent=intent, confidence=confidence, priority=priority, language=language,
-                         model_version=1, head_probability=confidence, margin=0.5, oos_score=0.1)
+    return await classify(session, message, intent=intent, confidence=confidence, language=language,
+                          priority=priority)
+
+
+async def classify(session: AsyncSession, message: Message, *, intent: str = "pricing", confidence: float = 0.95,
+                   language: str = "en", priority: str = "normal") -> Message:
+    """File the classification the classifier would for a stored customer message (any channel)."""
+    row = Classification(text=message.text, intent=intent, confidence=confidence, priority=priority,
+                         language=language, model_version=1, head_probability=confidence, margin=0.5, oos_score=0.1)
     session.add(row)
     await session.flush()
     message.classification_id, message.processed_at = row.id, datetime.now(UTC)
     await session.flush()
     return message
+
+
+async def follow_up_jobs(db, message_id) -> int:
+    """How many `reply.outbound_failed` jobs the message's failures queued."""
+    return await db.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.task_name == "reply.outbound_failed",
+        OutboxMessage.kwargs["message_id"].astext == str(message_id)))
+
+
+async def escalations_of(db, suggestion_id) -> list[Escalation]:
+    return list(await db.scalars(select(Escalation).where(Escalation.suggestion_id == suggestion_id)
+                                 .execution_options(populate_existing=True)))
+
+
+async def audit_of(db, suggestion_id) -> list[SuggestionAudit]:
+    return list(await db.scalars(select(SuggestionAudit).where(SuggestionAudit.suggestion_id == suggestion_id)
+                                 .order_by(SuggestionAudit.occurred_at, SuggestionAudit.id)))

@@ -1,0 +1,45 @@
+"""The one place an outbound message becomes `failed`, whatever the channel or the cause (the SMTP
+server's refusal, a bounce, Meta's refusal or its `failed` status, a reply that waited past Meta's
+window, an uncertain attempt, a send job that gave up).
+
+The product promises nobody is ignored, and a reply that never reached the customer answers nobody:
+the conversation comes back to the team (`open` again), browsers hear of the message and the
+conversation, and `reply.outbound_failed` (after commit) gives a person a task to answer, with the
+automatic reply's suggestion marked as not sent. A failure reported again (a bounce after the SMTP
+refusal, Meta's webhook delivered twice) changes nothing: the message row is locked and read first.
+"""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.inbox.models import ConversationStatus, DeliveryStatus, Direction, Message
+from mancrel.inbox.repository import InboxRepository
+from mancrel.inbox.store import owner_of, publish_conversation_event, publish_message_event
+from mancrel.worker.outbox import enqueue
+
+FOLLOW_UP_JOB = "reply.outbound_failed"
+
+
+async def fail_outbound(session: AsyncSession, message_id: uuid.UUID, reason: str) -> Message | None:
+    """Record that our message did not reach the customer; the message, or None when there is no
+    such outbound message. Only the first report of a failure acts; a later one returns the message
+    unchanged (its first reason kept)."""
+    repo = InboxRepository(session)
+    message = await repo.lock_message(message_id)
+    if message is None or message.direction != Direction.outbound:
+        return None
+    if message.status == DeliveryStatus.failed:
+        return message
+    message.status, message.failure_reason = DeliveryStatus.failed, (reason or "failed (no reason given)")[:2000]
+    conversation = await repo.get_conversation(message.conversation_id)
+    if conversation is not None and conversation.status != ConversationStatus.open:
+        conversation.status = ConversationStatus.open  # waiting on us again, not on the customer
+        conversation.snoozed_until = None
+    await session.flush()
+    if conversation is not None:
+        owner_id = await owner_of(session, conversation)
+        publish_message_event(session, "message.updated", conversation, message, owner_id)
+        publish_conversation_event(session, conversation, owner_id)
+    enqueue(session, FOLLOW_UP_JOB, message_id=message.id)
+    return message
