@@ -10,15 +10,22 @@ refusal, Meta's webhook delivered twice) changes nothing: the message row is loc
 """
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.deadletter import failures as dead_letters
 from mancrel.inbox.models import ConversationStatus, DeliveryStatus, Direction, Message
 from mancrel.inbox.repository import InboxRepository
 from mancrel.inbox.store import owner_of, publish_conversation_event, publish_message_event
 from mancrel.worker.outbox import enqueue
 
 FOLLOW_UP_JOB = "reply.outbound_failed"
+# The channels' send jobs (store.queue_outbound's callers name them): one that gives up leaves its message
+# failed, not "queued" or "sending" where nobody looks.
+SEND_JOBS = ("email.send_message", "channel.send_meta_message")
+# The send jobs' mark of a failure that may be sent again when its dead letter is replayed.
+GAVE_UP = "gave up after"
 
 
 async def fail_outbound(session: AsyncSession, message_id: uuid.UUID, reason: str) -> Message | None:
@@ -43,3 +50,22 @@ async def fail_outbound(session: AsyncSession, message_id: uuid.UUID, reason: st
         publish_conversation_event(session, conversation, owner_id)
     enqueue(session, FOLLOW_UP_JOB, message_id=message.id)
     return message
+
+
+async def _send_job_gave_up(session: AsyncSession, kwargs: dict[str, Any], error: BaseException) -> None:
+    """A send job dead-lettered by an error its own handling did not expect (its expected ones mark the
+    message themselves). Still `queued`: it never reached the provider, and a replay may send it.
+    `sending`: it may have, so it is never sent again on its own."""
+    message = await InboxRepository(session).get_message(uuid.UUID(str(kwargs.get("message_id"))))
+    if message is None or message.status not in (DeliveryStatus.queued, DeliveryStatus.sending):
+        return
+    if message.status == DeliveryStatus.queued:
+        reason = f"{GAVE_UP} the send job stopped, before reaching the provider: {error}"
+    else:
+        reason = (f"delivery uncertain: the send job stopped while sending ({error}); check with the customer "
+                  "before resending")
+    await fail_outbound(session, message.id, reason)
+
+
+for _job in SEND_JOBS:
+    dead_letters.on_dead_letter(_job, _send_job_gave_up)
