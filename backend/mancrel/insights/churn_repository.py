@@ -47,15 +47,17 @@ WHERE m.direction = 'inbound' AND NOT m.is_junk AND m.occurred_at <= :now
 ORDER BY v.contact_id, m.occurred_at DESC, m.id DESC
 """)  # noqa: S608
 
-# Conversations still open with a complaint, or escalated by the reply step to a person.
+# Conversations still open with a complaint, or given to a person by the reply step: escalated, or
+# its reply sent and then refused or bounced (send_failed, escalated the same way).
+_TO_A_PERSON = "('escalated', 'send_failed')"
 _OPEN_ISSUES = text(f"""
 SELECT v.contact_id, v.id AS conversation_id, v.subject, v.intent, v.last_inbound_at,
        EXISTS (SELECT 1 FROM reply_suggestions s
-               WHERE s.conversation_id = v.id AND s.status = 'escalated') AS escalated
+               WHERE s.conversation_id = v.id AND s.status IN {_TO_A_PERSON}) AS escalated
 FROM conversations v
 WHERE v.status <> 'closed' AND NOT v.is_junk AND v.contact_id IN ({_CUSTOMERS})
   AND (v.intent IN ('complaint', 'returns_refund')
-       OR EXISTS (SELECT 1 FROM reply_suggestions s WHERE s.conversation_id = v.id AND s.status = 'escalated'))
+       OR EXISTS (SELECT 1 FROM reply_suggestions s WHERE s.conversation_id = v.id AND s.status IN {_TO_A_PERSON}))
 """)  # noqa: S608
 
 class ChurnRepository:

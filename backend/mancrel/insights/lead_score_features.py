@@ -42,6 +42,7 @@ inbound AS (
     SELECT v.contact_id, m.occurred_at, coalesce(cl.corrected_intent, cl.intent) AS intent, cl.sentiment,
            (SELECT min(o.occurred_at) FROM messages o
             WHERE o.conversation_id = m.conversation_id AND o.direction = 'outbound'
+              AND o.status <> 'failed'  -- a reply that never reached the customer answered nothing
               AND o.occurred_at > m.occurred_at AND o.occurred_at <= :t) AS replied_at
     FROM messages m
     JOIN conversations v ON v.id = m.conversation_id
