@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, unreadBadge } from "./inbox-logic";
+import { filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, undeliveredReply, unreadBadge } from "./inbox-logic";
+import type { Message } from "./types";
 
 describe("inbox filters", () => {
   it("asks the API for my conversations as assignee_id=me and unassigned ones as none", () => {
@@ -53,5 +54,19 @@ describe("the unread badge", () => {
   it("adds + only when more pages exist and the last one loaded is still unread", () => {
     expect(unreadBadge([{ unread_count: 2 }, { unread_count: 1 }], true)).toBe("3+");
     expect(unreadBadge([{ unread_count: 2 }, { unread_count: 0 }], true)).toBe("2");
+  });
+});
+
+describe("a reply that did not reach the customer", () => {
+  const m = (id: string, direction: string, status: string) => ({ id, direction, status }) as Message;
+
+  it("is our newest reply when it failed, whatever the customer wrote after it", () => {
+    expect(undeliveredReply([m("1", "inbound", "received"), m("2", "outbound", "failed"), m("3", "inbound", "received")])?.id).toBe("2");
+  });
+
+  it("is none once a later reply of ours is sent or on its way, or when nothing of ours failed", () => {
+    expect(undeliveredReply([m("1", "outbound", "failed"), m("2", "outbound", "queued")])).toBeNull();
+    expect(undeliveredReply([m("1", "inbound", "received"), m("2", "outbound", "sent")])).toBeNull();
+    expect(undeliveredReply([m("1", "inbound", "received")])).toBeNull();
   });
 });

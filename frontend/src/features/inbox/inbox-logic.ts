@@ -104,3 +104,11 @@ export function unreadBadge(conversations: Pick<Conversation, "unread_count">[],
   const maybeMore = more && (conversations.at(-1)?.unread_count ?? 0) > 0;
   return `${total}${maybeMore ? "+" : ""}`;
 }
+
+/** Our newest reply in the thread (oldest first), when it never reached the customer: nothing of ours got
+ * through since, so the customer is still waiting for an answer. */
+export function undeliveredReply(messages: Message[]): Message | null {
+  const ours = messages.filter((m) => m.direction === "outbound");
+  const last = ours[ours.length - 1];
+  return last?.status === "failed" ? last : null;
+}

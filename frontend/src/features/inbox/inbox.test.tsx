@@ -196,6 +196,9 @@ describe("a conversation", () => {
     const reply = screen.getByRole("article", { name: "Reply by Rita Chen" });
     expect(within(reply).getByText("Failed")).toBeInTheDocument();
     expect(within(reply).getByText("550 mailbox unavailable")).toBeInTheDocument();
+    // Said again at the end of the thread, by the composer: the customer is still waiting.
+    expect(screen.getByText("Your last reply did not reach the customer").closest("p")).toHaveTextContent(
+      "(550 mailbox unavailable). They are still waiting: answer again below");
 
     const card = screen.getByRole("complementary", { name: "Contact" });
     expect(within(card).getByText("ada@example.org")).toBeInTheDocument();
@@ -266,9 +269,11 @@ describe("a conversation", () => {
     await signIn();
     renderApp("/inbox/cv-1");
     await userEvent.type(await screen.findByLabelText("Reply to ada@example.org"), "Yes, size L is back on Friday.");
+    expect(screen.getByText("Your last reply did not reach the customer")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Send reply" }));
     const article = (await screen.findByText("Yes, size L is back on Friday.")).closest("article")!;
     expect(within(article).getByText("Queued")).toBeInTheDocument();
+    expect(screen.queryByText("Your last reply did not reach the customer")).not.toBeInTheDocument();  // a new one is on its way
     expect(screen.getByLabelText("Reply to ada@example.org")).toHaveValue("");
     expect(api.find("POST", "/api/v1/conversations/cv-1/messages")[0].body).toEqual({ text: "Yes, size L is back on Friday." });
 

@@ -88,6 +88,32 @@ describe("the escalations queue", () => {
     expect(taskPatch.headers.get("If-Match")).toBe('"3"');
   });
 
+  it("lists a sent reply that never reached the customer with why, its task and due time", async () => {
+    const due = hoursFromNow(4);
+    const bounced: Suggestion = {
+      ...escalated("sg-bounced", "cv-d"), decision: "auto_send", status: "send_failed", sent_text: "Hi Eva, they cost 18 EUR.",
+      reasons: ["reply failed: bounced: 550 5.1.1 mailbox unavailable"],
+    };
+    const api = queueApi({
+      "GET /api/v1/suggestions": ({ query }) => json({
+        items: [...query.getAll("status")].sort().join() === "escalated,send_failed" ? [bounced] : [], next_cursor: null }),
+      "GET /api/v1/suggestions/sg-bounced/audit": () => json([
+        { id: "a-1", action: "sent", actor_id: null, actor_email: null, occurred_at: hoursFromNow(-3), data: { message_id: "m-9" } },
+        { id: "a-2", action: "send_failed", actor_id: null, actor_email: null, occurred_at: hoursFromNow(-1),
+          data: { reason: "reply failed: bounced: 550 5.1.1 mailbox unavailable", task_id: "t-bounced", due_at: due } },
+      ]),
+      "GET /api/v1/activities/t-bounced": () => json(task("t-bounced", due)),
+      "GET /api/v1/conversations/cv-d": () => json(conv("cv-d", "Eva asked about socks", "u-rita")),
+    });
+    await signIn();
+    renderApp("/escalations");
+    const eva = (await screen.findByRole("link", { name: "Eva asked about socks" })).closest("li") as HTMLElement;
+    expect(eva).toHaveTextContent("Reply not delivered");
+    expect(eva).toHaveTextContent("Why: reply failed: bounced: 550 5.1.1 mailbox unavailable");
+    await waitFor(() => expect(within(eva).getByText(/^Due/)).toBeInTheDocument());
+    expect(api.find("GET", "/api/v1/activities/t-bounced")).toHaveLength(1);  // the task its failure created
+  });
+
   it("says when nothing is escalated", async () => {
     queueApi({ "GET /api/v1/suggestions": () => json({ items: [], next_cursor: null }) });
     await signIn();

@@ -156,6 +156,29 @@ describe("AI suggestions in the conversation", () => {
     expect(trail).toHaveTextContent("Sent automatically");
   });
 
+  it("shows a sent reply that never reached the customer, why, and that a person answers now", async () => {
+    const reason = "reply failed: bounced: 550 5.1.1 mailbox unavailable";
+    suggestionsApi(() => [suggestion({ status: "send_failed", decision: "auto_send", confidence: 0.95, reasons: [reason], sent_text: DRAFT })], {
+      "GET /api/v1/suggestions/sg-1/audit": () => json([
+        { id: "a-1", action: "decided", actor_id: null, actor_email: null, occurred_at: "2026-12-05T10:00:01Z",
+          data: { confidence: 0.95, decision: "auto_send", reasons: [], mode: "live" } },
+        { id: "a-2", action: "sent", actor_id: null, actor_email: null, occurred_at: "2026-12-05T10:00:02Z", data: { message_id: "m-2" } },
+        { id: "a-3", action: "send_failed", actor_id: null, actor_email: null, occurred_at: "2026-12-05T10:03:00Z",
+          data: { reason, task_id: "t-1", due_at: "2026-12-05T14:03:00Z", previous_status: "sent" } },
+      ]),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const card = await screen.findByRole("article", { name: "AI suggestion: Sent, but not delivered: a person answers" });
+    expect(card).toHaveTextContent("This reply was sent but never reached the customer (bounced: 550 5.1.1 mailbox unavailable)");
+    expect(card).toHaveTextContent("it is in the escalation queue");
+    expect(card).not.toHaveTextContent("nobody had to approve it");
+    expect(within(card).queryByRole("button", { name: "Approve and send" })).not.toBeInTheDocument();
+    const trail = await within(card).findByRole("list");
+    expect(trail).toHaveTextContent("Reply not delivered");
+    expect(trail).toHaveTextContent(`Reason: ${reason}`);
+  });
+
   it("says on the card and in the audit trail when the confidence was held back near the out-of-scope limit", async () => {
     const parts = { head_probability: 0.61, margin: 0.4, oos_score: 0.28, out_of_scope: false, near_limit: true, language: "en" };
     suggestionsApi(() => [suggestion({ confidence: 0.62, confidence_parts: parts })], {

@@ -32,6 +32,7 @@ export const STATUS_LABELS: Record<string, string> = {
   escalated: "Escalated to a person",
   shadow: "Shadow mode: not sent",
   ignored: "Not answered",
+  send_failed: "Sent, but not delivered: a person answers",
 };
 
 export const DECISION_LABELS: Record<string, string> = {
@@ -48,6 +49,8 @@ export const ACTION_LABELS: Record<string, string> = {
   approved: "Approved",
   edited: "Edited and sent",
   rejected: "Rejected",
+  send_failed: "Reply not delivered",
+  rerouted: "Re-routed",
 };
 
 export function asFacts(rows: Suggestion["facts"]): Fact[] {
@@ -57,3 +60,13 @@ export function asFacts(rows: Suggestion["facts"]): Fact[] {
 export function asFailedClaims(rows: unknown): FailedClaim[] {
   return Array.isArray(rows) ? rows.filter((r): r is FailedClaim => typeof r?.claim === "string") : [];
 }
+
+/** Why a reply the AI sent (or a person approved) never reached the customer, from its "reply failed: ..."
+ * reason; null unless the suggestion is `send_failed`. */
+export function sendFailure(s: Suggestion): string | null {
+  if (s.status !== "send_failed") return null;
+  const line = [...s.reasons].reverse().find((r) => r.startsWith(SEND_FAILED_PREFIX));
+  return line ? line.slice(SEND_FAILED_PREFIX.length).trim() : "no reason given";
+}
+
+const SEND_FAILED_PREFIX = "reply failed:";

@@ -4981,7 +4981,7 @@ export interface components {
          * SuggestionStatus
          * @enum {string}
          */
-        SuggestionStatus: "sent" | "pending" | "approved" | "edited" | "rejected" | "escalated" | "shadow" | "ignored";
+        SuggestionStatus: "sent" | "pending" | "approved" | "edited" | "rejected" | "escalated" | "shadow" | "ignored" | "send_failed";
         /** SystemStatus */
         SystemStatus: {
             /** Dead Letters */
@@ -9743,7 +9743,8 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` from the previous page. */
                 cursor?: string | null;
-                status?: components["schemas"]["SuggestionStatus"] | null;
+                /** @description One or more statuses (repeat the parameter): the escalation queue asks for escalated and send_failed. */
+                status?: components["schemas"]["SuggestionStatus"][] | null;
                 conversation_id?: string | null;
                 intent?: string | null;
                 assignee_id?: string | null;

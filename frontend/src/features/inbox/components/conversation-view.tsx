@@ -6,8 +6,8 @@ import { Spinner } from "@/components/ui/spinner";
 import { useConversation } from "../api/get-conversation";
 import { useMessages } from "../api/list-messages";
 import { useUpdateConversation } from "../api/update-conversation";
-import { counterpartName } from "../inbox-logic";
-import { STATUS_LABELS, type Conversation } from "../types";
+import { counterpartName, undeliveredReply } from "../inbox-logic";
+import { STATUS_LABELS, type Conversation, type Message } from "../types";
 import { conversationTitle, isChat } from "../chat-logic";
 import { useComposerMode } from "../use-reply-window";
 import { ChatBubble } from "./chat-bubble";
@@ -91,6 +91,8 @@ function Thread({ conversationId, userNames, chat }: { conversationId: string; u
       {items.map((m) => chat
         ? <ChatBubble key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />
         : <MessageItem key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />)}
+      {/* Only with the whole thread loaded is its last reply of ours the newest. */}
+      <UndeliveredNotice message={messages.hasNextPage ? null : undeliveredReply(items)} />
       {messages.hasNextPage && (
         <button type="button" className="button button-secondary" disabled={messages.isFetchingNextPage}
           onClick={() => messages.fetchNextPage()}>
@@ -98,6 +100,17 @@ function Thread({ conversationId, userNames, chat }: { conversationId: string; u
         </button>
       )}
     </section>
+  );
+}
+
+/** Said at the end of the thread, by the composer: a failed reply's grey status alone is easy to miss. */
+function UndeliveredNotice({ message }: { message: Message | null }) {
+  if (!message) return null;
+  return (
+    <p className="notice notice-error">
+      <strong>Your last reply did not reach the customer</strong> ({message.failure_reason || "no reason given"}). They are
+      still waiting: answer again below, or reach them another way.
+    </p>
   );
 }
 

@@ -3,6 +3,9 @@ import { api, unwrap } from "@/lib/api/client";
 import { auditQuery } from "./get-audit";
 import type { AuditStep, Suggestion } from "../types";
 
+/** The audit steps that create an escalation's task: the reply step's own, or a sent reply that failed. */
+const TASK_STEPS = new Set(["escalated", "send_failed"]);
+
 /** The task an escalation created, as its audit step recorded it. */
 export interface EscalationStep {
   taskId: string | null;
@@ -10,7 +13,7 @@ export interface EscalationStep {
 }
 
 export function escalationStep(steps: AuditStep[] | undefined): EscalationStep {
-  const step = [...(steps ?? [])].reverse().find((s) => s.action === "escalated");
+  const step = [...(steps ?? [])].reverse().find((s) => TASK_STEPS.has(s.action));
   const data = (step?.data ?? {}) as Record<string, unknown>;
   return { taskId: typeof data.task_id === "string" ? data.task_id : null, dueAt: typeof data.due_at === "string" ? data.due_at : null };
 }

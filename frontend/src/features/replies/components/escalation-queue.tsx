@@ -13,7 +13,8 @@ import { isOverdue, sortQueue, type QueueRow } from "../escalations";
 
 interface Person { id: string; name: string }
 
-/** Escalated messages waiting for a person: overdue first; each can be handed to someone else. */
+/** Escalated messages waiting for a person (and sent replies that never reached the customer): overdue first;
+ * each can be handed to someone else. */
 export function EscalationQueue({ people }: { people: Person[] }) {
   useLiveSuggestions();
   const escalated = useEscalatedSuggestions();
@@ -46,6 +47,7 @@ function EscalationRow({ row, people }: { row: QueueRow; people: Person[] }) {
     <li className={`card escalation ${overdue ? "escalation-overdue" : ""}`}>
       <div className="escalation-head">
         <h2><Link to={`/inbox/${s.conversation_id}`}>{c?.subject || "(no subject)"}</Link></h2>
+        {s.status === "send_failed" ? <span className="badge badge-suggestion-send_failed">Reply not delivered</span> : null}
         {overdue ? <span className="badge badge-overdue">Overdue</span> : null}
       </div>
       <p className="escalation-facts">

@@ -4,7 +4,7 @@ import { NearLimitNote } from "@/components/ui/near-limit-note";
 import { formatDateTime } from "@/lib/format";
 import { ApiError } from "@/lib/problem";
 import { useApproveSuggestion, useRejectSuggestion } from "../api/review-suggestion";
-import { asFacts, asFailedClaims, DECISION_LABELS, STATUS_LABELS, type Suggestion } from "../types";
+import { asFacts, asFailedClaims, DECISION_LABELS, sendFailure, STATUS_LABELS, type Suggestion } from "../types";
 import { AuditTrail } from "./audit-trail";
 import { DraftText } from "./draft-text";
 import { EditDiff } from "./edit-diff";
@@ -18,11 +18,13 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
   const [mode, setMode] = useState<Mode>("view");
   const [text, setText] = useState(s.draft_text ?? "");
   const [reason, setReason] = useState("");
-  const [showWhy, setShowWhy] = useState(s.status === "sent");
+  // What happened without a person (sent on its own, or sent and then refused) is explained at once.
+  const [showWhy, setShowWhy] = useState(s.status === "sent" || s.status === "send_failed");
   const approve = useApproveSuggestion(s.id);
   const reject = useRejectSuggestion(s.id);
   const facts = asFacts(s.facts);
   const pending = s.status === "pending";
+  const failure = sendFailure(s);
   const draft = s.draft_text ?? "";
   // A refused send names the claims the catalogue (as synced now) does not support.
   const refused = approve.error instanceof ApiError ? asFailedClaims((approve.error.problem as unknown as Record<string, unknown>).failed_claims) : [];
@@ -43,6 +45,9 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
       </p>
       {s.status === "sent" && <p className="notice">Sent automatically on {formatDateTime(s.created_at)}: nobody had to approve it.</p>}
       {s.status === "rejected" && s.reject_reason && <p className="muted">Rejected: {s.reject_reason}</p>}
+      {failure !== null && (
+        <p className="notice notice-error">This reply was sent but never reached the customer ({failure}). A person answers now: it is in the escalation queue.</p>
+      )}
       {(mode === "view" || mode === "reject") && (draft || s.sent_text) && (
         <DraftText text={shown} facts={facts} failed={[...asFailedClaims(s.grounding.failed_claims), ...refused]} />
       )}
