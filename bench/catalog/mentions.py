@@ -70,6 +70,8 @@ async def loose_plan(text: str) -> list[str]:
         original = session.execute
 
         async def explain(statement, *args, **kwargs):
+            if not getattr(statement, "is_select", False):  # the planner settings around it
+                return await original(statement, *args, **kwargs)
             compiled = statement.compile(session.bind, compile_kwargs={"literal_binds": True})
             rows = await original(sql(f"EXPLAIN (ANALYZE, COSTS OFF) {compiled}"))
             captured.extend(r[0] for r in rows)

@@ -15,8 +15,9 @@ reply step never answers on it alone, a customer's profile only counts a mention
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Float, and_, cast, func, literal, select, union_all
+from sqlalchemy import Float, Text, and_, cast, func, select
 from sqlalchemy import text as sql
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.catalog import matching
@@ -65,9 +66,10 @@ async def _candidates(session: AsyncSession, query_words: list[str]) -> list[_Ca
     if not query_words:
         return []
     live = and_(*matching.live()).label("live")
-    per_word = [select(literal(n).label("word"), Product.id.label("id"), Product.title.label("title"), live)
-                .where(Product.title.op("%>")(w)) for n, w in enumerate(query_words)]
-    hits = union_all(*per_word).subquery("hits")
+    # One statement whatever the words (compiled and prepared once): each word asks the index.
+    asked = func.unnest(cast(query_words, ARRAY(Text))).table_valued("w", with_ordinality="n").render_derived()
+    hits = (select(asked.c.n.label("word"), Product.id.label("id"), Product.title.label("title"), live)
+            .select_from(asked).join(Product, Product.title.op("%>")(asked.c.w)).subquery("hits"))
     spread = select(hits, func.count().over(partition_by=hits.c.word).label("spread")).subquery("spread")
     found = func.count(func.distinct(spread.c.word))
     title_length = func.array_length(func.string_to_array(func.btrim(spread.c.title), " "), 1)

@@ -12,6 +12,7 @@ clause break or a word such as "and" that starts another item.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 # A message word counts only in its clause: these end one.
@@ -102,6 +103,7 @@ def distance(a: str, b: str, limit: int) -> int | None:
     return previous[-1] if previous[-1] <= limit else None
 
 
+@lru_cache(maxsize=65536)  # a message's words meet the same title words in many candidate titles
 def word_cost(token: str, word: str) -> int | None:
     """0 for the same word, the number of typing errors when forgiven, else None. A misspelt
     word keeps its first letter: "hiking" is not "biking"."""
@@ -148,10 +150,16 @@ class Evidence:
 
 def _hits(words: list[str], toks: list[Token]) -> dict[int, list[tuple[frozenset[int], int, tuple[int, ...]]]]:
     """Per message position: the title words it (with its neighbour, for a split word) stands for,
-    as (title word indexes, typing errors, positions used)."""
-    found: dict[int, list[tuple[frozenset[int], int, tuple[int, ...]]]] = {}
+    as (title word indexes, typing errors, positions used). Every way of matching keeps the first
+    letter, so only the message's words with a title word's first letter are compared with it."""
+    by_letter: dict[str, list[int]] = {}
     for p, tok in enumerate(toks):
-        for i, word in enumerate(words):
+        if tok.word:
+            by_letter.setdefault(tok.word[0], []).append(p)
+    found: dict[int, list[tuple[frozenset[int], int, tuple[int, ...]]]] = {}
+    for i, word in enumerate(words):
+        for p in by_letter.get(word[:1], ()):
+            tok = toks[p]
             cost = word_cost(tok.word, word)
             if cost is not None:
                 found.setdefault(p, []).append((frozenset({i}), cost, (p,)))
@@ -160,9 +168,9 @@ def _hits(words: list[str], toks: list[Token]) -> dict[int, list[tuple[frozenset
                 if cost is not None:
                     found.setdefault(p, []).append((frozenset({i, i + 1}), cost, (p,)))
             nxt = toks[p + 1] if p + 1 < len(toks) else None
-            if nxt is not None and nxt.clause == tok.clause and len(word) >= 6:  # "back pack" for "Backpack"
-                cost = word_cost(tok.word + nxt.word, word)
-                if cost is not None and tok.word != word:
+            if nxt is not None and nxt.clause == tok.clause and len(word) >= 6 and tok.word != word:
+                cost = word_cost(tok.word + nxt.word, word)  # "back pack" for "Backpack"
+                if cost is not None:
                     found.setdefault(p, []).append((frozenset({i}), cost, (p, p + 1)))
     return found
 
