@@ -111,13 +111,14 @@ async def mentions(session: AsyncSession, text: str, *, limit: int = 5) -> list[
     found: dict[uuid.UUID, Mention] = {}
     for product in await matching.products_by_skus(session, matching.sku_candidates(text)):
         found.setdefault(product.id, Mention(product, "sku", 1.0))
-    whole = _whole_titles(candidates, text, limit)
-    for product in await matching.products_by_ids(session, [c.id for c in whole if c.id not in found]):
-        found.setdefault(product.id, Mention(product, "name", 1.0))
-    loose = _loose(toks, candidates, taken_titles=[m.product.title for m in found.values()])
-    for product in await matching.products_by_ids(session, [k for k, _, _ in loose if k not in found]):
-        _, seen, ambiguous = next(c for c in loose if c[0] == product.id)
-        found.setdefault(product.id, Mention(product, "loose", seen.score, ambiguous))
+    whole = {c.id: c for c in _whole_titles(candidates, text, limit) if c.id not in found}
+    taken = [m.product.title for m in found.values()] + [c.title for c in whole.values()]
+    loose = {k: (seen, ambiguous) for k, seen, ambiguous in _loose(toks, candidates, taken_titles=taken)
+             if k not in found and k not in whole}
+    for product in await matching.products_by_ids(session, [*whole, *loose]):  # one read for both
+        seen, ambiguous = loose.get(product.id, (None, False))
+        found[product.id] = (Mention(product, "name", 1.0) if seen is None
+                             else Mention(product, "loose", seen.score, ambiguous))
     order = {"sku": 0, "name": 1, "loose": 2}
     return sorted(found.values(), key=lambda m: (order[m.match], -m.score, -len(m.product.title)))
 
