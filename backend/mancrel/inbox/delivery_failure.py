@@ -30,15 +30,18 @@ GAVE_UP = "gave up after"
 
 async def fail_outbound(session: AsyncSession, message_id: uuid.UUID, reason: str) -> Message | None:
     """Record that our message did not reach the customer; the message, or None when there is no
-    such outbound message. Only the first report of a failure acts; a later one returns the message
-    unchanged (its first reason kept)."""
+    such outbound message. Only the first report of a failure acts; a later one only puts its reason
+    on the message (the newest word on why: a replayed send that failed again, a bounce after a refusal)."""
     repo = InboxRepository(session)
     message = await repo.lock_message(message_id)
     if message is None or message.direction != Direction.outbound:
         return None
+    reason = (reason or "failed (no reason given)")[:2000]
     if message.status == DeliveryStatus.failed:
+        message.failure_reason = reason
+        await session.flush()
         return message
-    message.status, message.failure_reason = DeliveryStatus.failed, (reason or "failed (no reason given)")[:2000]
+    message.status, message.failure_reason = DeliveryStatus.failed, reason
     conversation = await repo.get_conversation(message.conversation_id)
     if conversation is not None and conversation.status != ConversationStatus.open:
         conversation.status = ConversationStatus.open  # waiting on us again, not on the customer

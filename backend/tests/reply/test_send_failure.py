@@ -139,7 +139,7 @@ async def _bounced_automatic_reply(db, committed_client, smtp_server):
     await commit(db)
     assert await follow_up_jobs(db, reply_id) == 1
     assert (await db.get(Message, reply_id)).failure_reason.startswith("bounced: 550 5.1.1 mailbox unavailable "
-                                                                      "(report 1)")
+                                                                      "(report 2)")  # the newest word on why
 
 
 async def test_an_approved_reply_that_fails_is_still_counted_as_approved_for_calibration(client, db):
