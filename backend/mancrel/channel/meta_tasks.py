@@ -21,12 +21,12 @@ from mancrel.core import product_metrics
 from mancrel.core.db import unit_of_work
 from mancrel.inbox import chat
 from mancrel.inbox import service as inbox_service
+from mancrel.inbox.delivery_failure import GAVE_UP
 from mancrel.inbox.models import DeliveryStatus
 from mancrel.worker.errors import PermanentError, TransientError
 from mancrel.worker.task import job
 
 SEND_RETRIES = 8
-GAVE_UP = "gave up after"
 UNCERTAIN = ("delivery uncertain: the Graph API call was interrupted before Meta answered, so it is not sent "
              "again automatically; check with the customer before resending")
 

@@ -16,6 +16,7 @@ from mancrel.core import product_metrics
 from mancrel.core.db import unit_of_work
 from mancrel.core.redis import get_redis
 from mancrel.inbox import service as inbox_service
+from mancrel.inbox.delivery_failure import GAVE_UP
 from mancrel.inbox.models import DeliveryStatus
 from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.errors import PermanentError, TransientError
@@ -27,7 +28,6 @@ logger = logging.getLogger("mancrel.channel")
 POLL_LOCK_SECONDS = 300      # longer than any poll; a crashed poller's lock expires by itself
 REFUSED_MARK_SECONDS = 86400
 SEND_RETRIES = 8  # with a 5 s base, about an hour of a server refusing for now (4xx) or unreachable
-GAVE_UP = "gave up after"  # a failure that a replay from the dead letters may send again
 UNCERTAIN = ("delivery uncertain: the attempt was interrupted after the mail was handed to the server and "
              "before it answered, so it is not sent again automatically; check with the customer before resending")
 
