@@ -52,7 +52,8 @@ def test_one_word_or_half_a_title_names_nothing():
 
 def test_the_title_that_accounts_for_more_of_the_words_wins():
     toks = tokens("alpine merino hikng socks")
-    found = {"hiking": evidence("Alpine Merino Hiking Socks", toks), "liner": evidence("Alpine Merino Liner Socks", toks)}
+    found = {"hiking": evidence("Alpine Merino Hiking Socks", toks),
+             "liner": evidence("Alpine Merino Liner Socks", toks)}
     assert [(k, ambiguous) for k, _, ambiguous in choose(found)] == [("hiking", False)]
 
 
