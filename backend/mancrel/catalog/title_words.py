@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-# A message word counts only in its clause: these end one.
-_CLAUSES = re.compile(r"[.!?;:,()\[\]\n\"\u201c\u201d]+")
+# A message word counts only in its clause: these end one. A comma ends one too, unless the name
+# goes on right after it, as titles with commas do ("Lot 11, Washed - Whole Bean, 250 g").
+_CLAUSES = re.compile(r"[.!?;:()\[\]\n\"\u201c\u201d]+")
+_COMMA = re.compile(r"\s*,\s*")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*['\u2019]?")
 # Words that may stand between two words of one product name ("the speckled mugs from the Summit range").
 CONNECTORS = frozenset({
@@ -68,6 +70,7 @@ class Token:
     word: str      # normalised
     clause: int
     capitalised: bool = False  # "Beanie" in "the Nordic Merino Beanie": written as part of a name
+    after_comma: bool = False
 
     @property
     def has_digit(self) -> bool:
@@ -75,8 +78,10 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(normalise(w), n, len(w) >= 3 and w[0].isupper() and any(c.islower() for c in w[1:]))
-            for n, part in enumerate(_CLAUSES.split(text or "")) for w in _WORD.findall(part)]
+    return [Token(normalise(w), n, len(w) >= 3 and w[0].isupper() and any(c.islower() for c in w[1:]),
+                  after_comma=k > 0 and i == 0)
+            for n, part in enumerate(_CLAUSES.split(text or "")) for k, piece in enumerate(_COMMA.split(part))
+            for i, w in enumerate(_WORD.findall(piece))]
 
 
 def edits_allowed(word: str) -> int:
@@ -168,7 +173,8 @@ def _hits(words: list[str], toks: list[Token]) -> dict[int, list[tuple[frozenset
                 if cost is not None:
                     found.setdefault(p, []).append((frozenset({i, i + 1}), cost, (p,)))
             nxt = toks[p + 1] if p + 1 < len(toks) else None
-            if nxt is not None and nxt.clause == tok.clause and len(word) >= 6 and tok.word != word:
+            if nxt is not None and nxt.clause == tok.clause and not nxt.after_comma and len(word) >= 6 \
+                    and tok.word != word:
                 cost = word_cost(tok.word + nxt.word, word)  # "back pack" for "Backpack"
                 if cost is not None:
                     found.setdefault(p, []).append((frozenset({i}), cost, (p, p + 1)))
@@ -182,14 +188,16 @@ def _runs(toks: list[Token], hit_positions: set[int]) -> list[list[int]]:
     gap = others = 0
     for p, tok in enumerate(toks):
         if p in hit_positions:
-            if current and (toks[current[-1]].clause != tok.clause or gap > MAX_GAP or others > MAX_OTHER_IN_GAP):
+            comma_apart = tok.after_comma and gap > 0  # "the summit, my socks"; not "Lot 11, Washed"
+            if current and (toks[current[-1]].clause != tok.clause or gap > MAX_GAP or others > MAX_OTHER_IN_GAP
+                            or comma_apart):
                 runs.append(current)
                 current = []
             current.append(p)
             gap = others = 0
         elif current:
             gap += 1
-            if tok.word in _BREAKERS:
+            if tok.word in _BREAKERS or tok.after_comma:
                 gap = MAX_GAP + 1
             elif tok.word in _ORIGIN:  # "the fleece hoodie from Summit": one more word may come before it
                 others -= 1
@@ -239,6 +247,8 @@ def contradicted(found: Evidence, toks: list[Token], product_words: set[str]) ->
         tok = toks[p]
         if p in found.positions or tok.clause != clause or tok.word in CONNECTORS | _BREAKERS:
             continue
+        if (p > last and tok.after_comma) or (p < first and toks[first].after_comma):
+            continue  # past a comma: what follows or precedes is not part of the name
         if p < last and tok.word in product_words:
             return True
         if p > first and (tok.capitalised or (tok.has_digit and title_has_number)):
