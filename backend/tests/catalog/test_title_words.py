@@ -70,3 +70,9 @@ def test_a_title_written_whole_wins_over_its_longer_siblings():
     toks = tokens("the evergreen cast iron skilet")
     found = {t: evidence(t, toks) for t in ("Evergreen Cast Iron Skillet", "Evergreen Cast Iron Skillet XL")}
     assert [(k, amb) for k, _, amb in choose(found)] == [("Evergreen Cast Iron Skillet", False)]
+
+
+def test_a_name_goes_on_across_a_comma_only_when_it_goes_on_right_after_it():
+    title = "Lumen Roasters Tanzania Peaberry Lot 11, Washed - Whole Bean, 250 g"
+    assert seen(title, "loving lumen roasters tanzania peaberry lot 11, washed - whole bean, 250 g!").complete
+    assert seen("Summit Thermal Socks", "the summit thermal, my socks").matched == 2
