@@ -9,10 +9,6 @@ for the next batch, so one fsync serves many acknowledgements. The jobs are publ
 after the answers (outbox.publish_soon); the outbox relay publishes them if the process
 dies first.
 
-The writer keeps its connection for LINGER_SECONDS after a batch in case the next delivery comes:
-at 50 deliveries a second nearly every batch was a run of its own, and each run's checkout (with
-its ping: three statements) cost the API as much CPU as the batch's own insert.
-
 A failed batch fails every request in it (the subclass's `not_stored` error, a 503: the
 sender retries) and stores nothing: the deliveries and their jobs are one transaction.
 
@@ -34,8 +30,6 @@ from mancrel.worker.models import OutboxMessage
 from mancrel.worker.outbox import publish_soon
 
 logger = logging.getLogger("mancrel.group_commit")
-
-LINGER_SECONDS = 0.05  # how long a writer's connection waits for the next delivery before going back
 
 # A connection for a run of batches: the process's engine.connect(), the test's connection in tests.
 Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
@@ -59,7 +53,6 @@ class GroupCommitBatcher(abc.ABC, Generic[ItemT, OutcomeT]):
         self._connect = connect
         self._pending: list[tuple[ItemT, asyncio.Future[OutcomeT]]] = []
         self._writer: asyncio.Task | None = None
-        self._arrived: asyncio.Event | None = None  # the writer's, while it lingers
 
     @abc.abstractmethod
     async def write(self, session: AsyncSession, items: list[ItemT]) -> tuple[dict[uuid.UUID, OutcomeT],
@@ -78,8 +71,6 @@ class GroupCommitBatcher(abc.ABC, Generic[ItemT, OutcomeT]):
         self._pending.append((item, future))
         if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
             self._writer = loop.create_task(self._write_pending())
-        elif self._arrived is not None:  # the writer lingers on its connection: wake it
-            self._arrived.set()
         return await future
 
     def _next_batch(self) -> list[tuple[ItemT, asyncio.Future[OutcomeT]]]:
@@ -105,7 +96,7 @@ class GroupCommitBatcher(abc.ABC, Generic[ItemT, OutcomeT]):
                             if not future.done():  # a request whose sender hung up was cancelled
                                 future.set_result(outcomes[item.id])
                         publish_soon(jobs, coalesce=self.coalesce_jobs)
-                        batch = self._next_batch() or await self._next_batch_within(LINGER_SECONDS)
+                        batch = self._next_batch()
             except Exception:
                 # The batch in hand fails as a whole; the next one gets a fresh connection.
                 logger.exception("a batch of webhook deliveries could not be stored",
@@ -116,17 +107,6 @@ class GroupCommitBatcher(abc.ABC, Generic[ItemT, OutcomeT]):
                 self._fail(self._pending)
                 self._pending = []
                 raise
-
-    async def _next_batch_within(self, seconds: float) -> list[tuple[ItemT, asyncio.Future[OutcomeT]]]:
-        """The next batch if a delivery arrives within `seconds`; [] otherwise."""
-        self._arrived = asyncio.Event()  # made here: bound to this writer's loop
-        try:
-            await asyncio.wait_for(self._arrived.wait(), seconds)
-        except TimeoutError:
-            pass
-        finally:
-            self._arrived = None
-        return self._next_batch()
 
     def _fail(self, batch: list[tuple[ItemT, asyncio.Future[OutcomeT]]]) -> None:
         for _, future in batch:
