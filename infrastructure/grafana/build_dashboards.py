@@ -145,8 +145,8 @@ INBOX = dashboard("mancrel-inbox", "Mancrel: inbox and replies", [
     panel("Channel jobs failing", f'sum by (task) (increase(mancrel_tasks_total{{task=~"channel\\\\..*|email\\\\..*",'
           f'state=~"retried|dead_lettered"}}[{R}])) or vector(0)', legend="{{task}}",
           description="A mailbox or provider refusing us (alert MancrelChannelFailing)."),
-    panel("Intake, message, AI and email queues",
-          'max by (queue) (mancrel_queue_depth{queue=~"webhooks|messages|ai|email"})',
+    panel("Intake, message, reply, AI and email queues",
+          'max by (queue) (mancrel_queue_depth{queue=~"webhooks|messages|replies|ai|email"})',
           legend="{{queue}}"),
 ])
 

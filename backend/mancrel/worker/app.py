@@ -16,10 +16,14 @@ from mancrel.core.logging import configure_logging
 # In priority order: a worker always takes the next job from the first non-empty queue it serves
 # (`queue_order_strategy` below). What a customer or a shop is waiting for comes first (storing a
 # delivery, the outbox relay that publishes any job whose own publish failed, classifying the
-# message and deciding its reply, applying a catalogue change, sending mail); enrichment that can
+# message, deciding its reply, applying a catalogue change, sending mail); enrichment that can
 # lag (search embeddings, insights) and housekeeping come after. Under a burst the enrichment
 # queues wait and then catch up, instead of every stage slowing together.
-QUEUES = ("webhooks", "messages", "catalog", "email", "ai", "default")
+# Classification (`messages`) goes before the reply decision (`replies`): a batch classifies many
+# messages in one cheap pass and gives the inbox its intent and priority at once, while a decision
+# costs several times more per message (retrieval, drafting, grounding). Sharing one FIFO queue, a
+# burst's decisions held back the next messages' classification (bench/README.md, Inbox).
+QUEUES = ("webhooks", "messages", "replies", "catalog", "email", "ai", "default")
 # Tasks whose queue is not their domain's.
 ROUTES_BY_NAME = {"ai.process_message": "messages", "outbox.relay": "webhooks"}
 # A task named "<domain>.<action>" goes to its domain's queue.
@@ -30,7 +34,7 @@ ROUTES_BY_PREFIX = {
     "inbox": "email",
     "catalog": "catalog",
     "channel": "webhooks",
-    "reply": "messages",
+    "reply": "replies",
 }
 # Longest task time limit plus headroom: a job unacknowledged for longer than the
 # visibility timeout is handed to another worker, so this must exceed every task.

@@ -9,11 +9,12 @@ from tests.conftest import start_worker
 
 def test_customer_messages_are_classified_and_answered_ahead_of_enrichment() -> None:
     assert route_task("ai.process_message", (), {}, {}) == {"queue": "messages"}
-    assert route_task("reply.decide", (), {}, {}) == {"queue": "messages"}
+    assert route_task("reply.decide", (), {}, {}) == {"queue": "replies"}
     assert route_task("ai.embed_contact", (), {}, {}) == {"queue": "ai"}
     # The relay publishes jobs whose own publish failed: starved, it would hold them all back.
     assert route_task("outbox.relay", (), {}, {}) == {"queue": "webhooks"}
-    assert QUEUES.index("webhooks") < QUEUES.index("messages") < QUEUES.index("ai") < QUEUES.index("default")
+    assert QUEUES.index("webhooks") < QUEUES.index("messages") < QUEUES.index("replies") < QUEUES.index("ai")
+    assert QUEUES.index("ai") < QUEUES.index("default")
 
 
 async def test_queued_intake_runs_before_a_backlog_of_lower_queues(servers, clean_redis, engine, effects, tmp_path):
