@@ -31,7 +31,8 @@ async def test_status_and_metrics_show_backlog_queues_and_dead_letters(committed
 
     assert (await committed_client.get("/api/v1/system/status", headers=auth_headers(rep))).status_code == 403
     status = (await committed_client.get("/api/v1/system/status", headers=auth_headers(admin))).json()
-    assert status["queues"] == {"webhooks": 0, "messages": 0, "replies": 0, "catalog": 0, "email": 2, "ai": 0, "default": 0}
+    assert status["queues"] == {"webhooks": 0, "messages": 0, "replies": 0, "catalog": 0, "email": 2, "ai": 0,
+                                "default": 0}
     assert status["outbox_backlog"] == 1 and status["dead_letters"] == 1 and status["redis_ok"] is True
     assert status["workers"] == []
     assert {"outbox-relay", "retention-prune"} <= {s["name"] for s in status["schedules"]}
