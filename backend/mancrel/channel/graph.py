@@ -10,10 +10,16 @@ from typing import Any
 
 import httpx
 
+from mancrel.channel.schemas import GRAPH_BASE_URL
 from mancrel.core import outbound
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 TOKEN_ERROR_CODES = {190}  # OAuthException: the access token expired, was revoked or is wrong
+
+
+def base_url(settings: dict | None) -> str:
+    """The Graph API a channel calls: its admin's `graph_base_url`, else Meta's."""
+    return str((settings or {}).get("graph_base_url") or GRAPH_BASE_URL)
 
 
 class GraphError(Exception):

@@ -31,7 +31,6 @@ from mancrel.activity import service as activity_service
 from mancrel.channel import graph
 from mancrel.channel.models import Channel, InboundEvent, InboundStatus
 from mancrel.channel.repository import ChannelRepository, InboundEventRepository
-from mancrel.channel.schemas import GRAPH_BASE_URL
 from mancrel.channel.service import secrets_of
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
@@ -219,7 +218,7 @@ def _graph_call(channel: Channel, reference: dict) -> tuple[str, str]:
         raise PermanentError("the channel has no access_token to read leads with")
     if settings.get("page_id") and reference.get("page_id") not in (None, str(settings["page_id"])):
         raise PermanentError(f"the lead is for page {reference.get('page_id')}, not this channel's page")
-    return str(settings.get("graph_base_url") or GRAPH_BASE_URL), token
+    return graph.base_url(settings), token
 
 
 async def _fetch_or_fail(event: InboundEvent, channel: Channel, reference: dict) -> tuple[dict, str | None]:

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.channel import graph
 from mancrel.channel.models import Channel, ChannelKind
 from mancrel.channel.repository import ChannelRepository
-from mancrel.channel.schemas import GRAPH_BASE_URL
 from mancrel.channel.service import secrets_of
 from mancrel.contact import service as contact_service
 from mancrel.core import product_metrics
@@ -29,10 +28,6 @@ from mancrel.worker.task import job
 SEND_RETRIES = 8
 UNCERTAIN = ("delivery uncertain: the Graph API call was interrupted before Meta answered, so it is not sent "
              "again automatically; check with the customer before resending")
-
-
-def _base(channel: Channel) -> str:
-    return (channel.settings or {}).get("graph_base_url") or GRAPH_BASE_URL
 
 
 def _template(outbound: chat.OutboundChat, template: dict) -> dict:
@@ -120,7 +115,7 @@ async def send_meta_message(session: AsyncSession, message_id: uuid.UUID) -> str
     outbound, channel, token = claimed
     path, body = _request(channel, outbound)
     try:
-        answer = await graph.call("POST", _base(channel), path, token=token, json=body)
+        answer = await graph.call("POST", graph.base_url(channel.settings), path, token=token, json=body)
     except graph.GraphError as exc:
         if exc.token_rejected:
             await _finish(outbound, channel.kind, failure=str(exc), token_error=str(exc))
@@ -150,7 +145,7 @@ async def fetch_media(session: AsyncSession, message_id: uuid.UUID) -> str:
     token = secrets_of(channel).get("access_token") or ""
     try:
         if media.get("id"):  # WhatsApp: ask for a short-lived URL, then fetch it with the same token
-            info = await graph.call("GET", _base(channel), str(media["id"]), token=token)
+            info = await graph.call("GET", graph.base_url(channel.settings), str(media["id"]), token=token)
             url, declared, bearer = str(info.get("url") or ""), info.get("file_size"), token
         else:  # Messenger: the webhook gave a CDN link that needs no token
             url, declared, bearer = str(media.get("url") or ""), None, None
@@ -180,7 +175,7 @@ async def fetch_messenger_profile(session: AsyncSession, channel_id: uuid.UUID, 
     if channel is None or contact is None or not contact.messenger_psid:
         return "skipped"
     try:
-        profile = await graph.call("GET", _base(channel), contact.messenger_psid,
+        profile = await graph.call("GET", graph.base_url(channel.settings), contact.messenger_psid,
                                    token=secrets_of(channel).get("access_token") or "",
                                    params={"fields": "first_name,last_name"})
     except graph.GraphError as exc:

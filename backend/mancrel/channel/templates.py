@@ -23,7 +23,6 @@ from mancrel.channel import graph
 from mancrel.channel.exceptions import InvalidTemplateReply, TemplatesNotConfigured, TemplatesUnavailable
 from mancrel.channel.models import Channel, ChannelKind
 from mancrel.channel.repository import ChannelRepository
-from mancrel.channel.schemas import GRAPH_BASE_URL
 from mancrel.channel.service import secrets_of
 from mancrel.core.db import utcnow
 from mancrel.core.redis import get_redis
@@ -96,10 +95,6 @@ def offered(raw: dict[str, Any]) -> Template | None:
                     body=body, parameter_count=count)
 
 
-def _base(channel: Channel) -> str:
-    return (channel.settings or {}).get("graph_base_url") or GRAPH_BASE_URL
-
-
 def _same_origin(url: str, base: str) -> bool:
     """Our bearer token follows `paging.next` only to the Graph API host the admin configured."""
     a, b = urlsplit(url), urlsplit(base)
@@ -108,7 +103,7 @@ def _same_origin(url: str, base: str) -> bool:
 
 async def _fetch(channel: Channel, waba_id: str) -> list[Template]:
     token = secrets_of(channel).get("access_token") or ""
-    url: str = f"{_base(channel).rstrip('/')}/{waba_id}/message_templates"
+    url: str = f"{graph.base_url(channel.settings).rstrip('/')}/{waba_id}/message_templates"
     params: dict | None = {"fields": FIELDS, "limit": PAGE_SIZE}
     found: list[Template] = []
     for _ in range(MAX_PAGES):
@@ -117,7 +112,7 @@ async def _fetch(channel: Channel, waba_id: str) -> list[Template]:
         following = (answer.get("paging") or {}).get("next")
         if not following:
             break
-        if not _same_origin(str(following), _base(channel)):
+        if not _same_origin(str(following), graph.base_url(channel.settings)):
             raise graph.GraphError("Graph API paging.next points at another host; not followed")
         url, params = str(following), None  # the next URL carries the fields, limit and cursor itself
     return sorted(found, key=lambda t: (t.name, t.language))

@@ -13,7 +13,6 @@ covers a process that dies in between.
 """
 
 import asyncio
-import contextlib
 import json
 import logging
 import uuid
@@ -83,12 +82,6 @@ def _send(message: OutboxMessage, producer=None) -> None:
                                                    "interval_step": 0.2, "interval_max": 0.5})
 
 
-def _pipelined(producer):
-    """kombu's publish batch (one pipelined round trip for many jobs) where the transport has one."""
-    batch = getattr(producer, "batch", None)
-    return batch(max_size=SEND_CHUNK + 1) if batch is not None else contextlib.nullcontext()
-
-
 def _send_all(messages: list[OutboxMessage]) -> list[uuid.UUID]:
     """Send in order on one broker connection, `SEND_CHUNK` jobs per pipelined round trip; stop at
     the first chunk that fails (tried twice: a stale connection is replaced on the first failure).
@@ -102,7 +95,7 @@ def _send_all(messages: list[OutboxMessage]) -> list[uuid.UUID]:
         chunk = messages[start:start + SEND_CHUNK]
         for attempt in (1, 2):
             try:
-                with celery_app.producer_or_acquire() as producer, _pipelined(producer):
+                with celery_app.producer_or_acquire() as producer, producer.batch(max_size=SEND_CHUNK + 1):
                     for message in chunk:
                         _send(message, producer)
                 break
