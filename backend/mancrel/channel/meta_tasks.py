@@ -11,7 +11,7 @@ import uuid
 from celery import current_task
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.channel import graph
+from mancrel.channel import graph, template_fill
 from mancrel.channel.models import Channel, ChannelKind
 from mancrel.channel.repository import ChannelRepository
 from mancrel.channel.service import secrets_of
@@ -31,12 +31,9 @@ UNCERTAIN = ("delivery uncertain: the Graph API call was interrupted before Meta
 
 
 def _template(outbound: chat.OutboundChat, template: dict) -> dict:
-    """Graph's template message: the approved template by name and language, the body's parameters in order."""
-    parameters = [{"type": "text", "text": str(p)} for p in template.get("parameters") or []]
-    sent: dict = {"name": template["name"], "language": {"code": template["language"]}}
-    if parameters:
-        sent["components"] = [{"type": "body", "parameters": parameters}]
-    return {"messaging_product": "whatsapp", "to": outbound.to, "type": "template", "template": sent}
+    """Graph's template message: the approved template by name and language, with the values it was queued with."""
+    return {"messaging_product": "whatsapp", "to": outbound.to, "type": "template",
+            "template": template_fill.graph_template(template)}
 
 
 def _request(channel: Channel, outbound: chat.OutboundChat) -> tuple[str, dict]:

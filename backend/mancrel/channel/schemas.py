@@ -174,18 +174,104 @@ class ChannelHealth(BaseModel):
     token_error_at: datetime | None = None
 
 
+class TemplateParameterRead(BaseModel):
+    """One variable of a template, as the composer asks for it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str = Field(description="1, 2... in a POSITIONAL template; the name (first_name) in a NAMED one.")
+    example: str | None = Field(description="The sample value the template was approved with, if it gave one.")
+
+
+class TemplateHeaderRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    format: Literal["TEXT", "IMAGE", "VIDEO", "DOCUMENT"] = Field(
+        description="TEXT: a line of text (with at most one parameter); otherwise a file the rep links to.")
+    text: str | None = Field(description="TEXT headers: the text with its placeholder, if any.")
+    parameter: TemplateParameterRead | None = Field(description="A TEXT header's one variable, if it has one.")
+
+
+class TemplateButtonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    index: int = Field(description="The button's position among the template's buttons (0-based).")
+    type: Literal["QUICK_REPLY", "PHONE_NUMBER", "URL"]
+    text: str = Field(description="The button's label.")
+    url: str | None = Field(description="URL buttons: the address, ending in {{1}} when the sender supplies the end.")
+    phone_number: str | None = None
+    parameter: TemplateParameterRead | None = Field(
+        description="A URL button's variable: the text put in place of {{1}} (the example is the end of the "
+                    "sample URL).")
+
+
 class MessageTemplateRead(BaseModel):
-    """An approved WhatsApp template, as the composer offers it."""
+    """An approved WhatsApp template, as the composer offers it: what it says and every value it needs."""
 
     model_config = ConfigDict(from_attributes=True)
 
     name: str
     language: str = Field(description="Meta's language code, e.g. en_US; a template is named by name and language.")
     category: str = Field(description="MARKETING, UTILITY or AUTHENTICATION.")
-    body: str = Field(description="The body text with its {{1}}-style placeholders.")
-    parameter_count: int = Field(description="How many parameters the body takes, {{1}} to {{n}}.")
+    parameter_format: Literal["POSITIONAL", "NAMED"] = Field(
+        description="POSITIONAL: send the body's values as `parameters`, in order; NAMED: as `named_parameters`.")
+    header: TemplateHeaderRead | None
+    body: str = Field(description="The body text with its {{1}}- or {{first_name}}-style placeholders.")
+    body_parameters: list[TemplateParameterRead] = Field(description="The body's variables, in order.")
+    parameter_count: int = Field(description="How many parameters the body takes.")
+    footer: str | None
+    buttons: list[TemplateButtonRead]
 
 
 class MessageTemplateList(BaseModel):
     items: list[MessageTemplateRead]
     fetched_at: datetime = Field(description="When the list was read from Meta (it is kept a few minutes).")
+
+
+# --- sending a template (a conversation's reply; inbox/schemas.ReplyCreate takes it) ---------------------
+class TemplateMedia(_Strict):
+    """A media header's file: a public https link Meta fetches when it sends the message."""
+
+    link: Text = Field(min_length=1, max_length=2000)
+    filename: Text | None = Field(default=None, max_length=240,
+                                  description="DOCUMENT headers only, and required there: the name the customer sees.")
+
+
+class TemplateButtonValue(_Strict):
+    index: int = Field(ge=0, le=9, description="The URL button's `index` in the template list.")
+    text: Text = Field(max_length=2000, description="Put in place of the button URL's {{1}}.")
+
+
+class TemplateReply(_Strict):
+    """An approved WhatsApp template by name and language, with every value it needs: the body's parameters
+    (in order, or by name for a NAMED template), the header's, and the end of each URL button with a variable."""
+
+    name: Text = Field(min_length=1, max_length=512)
+    language: Text = Field(min_length=2, max_length=15, description="e.g. en_US, as the template list says.")
+    parameters: list[Annotated[Text, Field(max_length=32768)]] = Field(
+        default_factory=list, max_length=100, description="POSITIONAL templates: {{1}}, {{2}}... in order.")
+    named_parameters: dict[Annotated[Text, Field(max_length=100)], Annotated[Text, Field(max_length=32768)]] = Field(
+        default_factory=dict, max_length=100, description="NAMED templates: the body's values by name.")
+    header_text: Text | None = Field(default=None, max_length=1024,
+                                     description="The value of a TEXT header's variable.")
+    header_media: TemplateMedia | None = Field(default=None, description="IMAGE, VIDEO and DOCUMENT headers.")
+    buttons: list[TemplateButtonValue] = Field(default_factory=list, max_length=10)
+
+
+class TemplateMediaSent(BaseModel):
+    format: str = Field(description="image, video or document.")
+    link: str
+    filename: str | None = None
+
+
+class TemplateSent(BaseModel):
+    """The approved WhatsApp template a reply went out as, with the values it was sent with (the message's
+    text is what the customer reads: header, body, footer and buttons filled in)."""
+
+    name: str
+    language: str
+    parameters: list[str] = []
+    named_parameters: dict[str, str] = {}
+    header_text: str | None = None
+    header_media: TemplateMediaSent | None = None
+    buttons: list[TemplateButtonValue] = []

@@ -212,7 +212,7 @@ class OutboundChat:
     to: str            # wa_id / PSID
     text: str
     reply_to: str | None  # the customer's wamid, for WhatsApp's context.message_id
-    template: dict[str, Any] | None = None  # WhatsApp: name, language, parameters
+    template: dict[str, Any] | None = None  # WhatsApp: the values template_fill.fill kept
     tag: str | None = None  # Messenger: HUMAN_AGENT for a person's reply after the 24-hour window
     too_late: str | None = None  # a typed reply that waited past what Meta allows: why it is not sent
 
@@ -249,11 +249,9 @@ async def reply_template(session: AsyncSession, *, conversation: Conversation, c
     if channel.kind != ChannelKind.whatsapp:
         raise InvalidTemplateReply("Templates are WhatsApp's; answer this conversation with text.",
                                    errors=[{"field": "template", "in": "body", "message": "WhatsApp only"}])
-    template = await templates.usable(session, channel, name=choice.name, language=choice.language,
-                                      parameters=choice.parameters)
-    sent = {"name": template.name, "language": template.language, "parameters": list(choice.parameters)}
-    message = _outbound(conversation, channel, text=template.filled(choice.parameters), actor=actor, now=utcnow(),
-                        headers={"kind": "template", "template": sent})
+    filled = await templates.usable(session, channel, choice)
+    message = _outbound(conversation, channel, text=filled.text, actor=actor, now=utcnow(),
+                        headers={"kind": "template", "template": filled.sent})
     return await queue_outbound(session, conversation, message, send_job=SEND_JOB)
 
 

@@ -5,6 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mancrel.ai.schemas import NEAR_LIMIT_DESCRIPTION
+from mancrel.channel.schemas import TemplateReply, TemplateSent
 from mancrel.inbox.models import ConversationStatus
 
 
@@ -94,14 +95,6 @@ class AttachmentRead(BaseModel):
     stored: bool = Field(description="False when the file was over the size cap: only its metadata was kept.")
 
 
-class TemplateSent(BaseModel):
-    """The approved WhatsApp template a reply went out as (its text is the body, parameters filled in)."""
-
-    name: str
-    language: str
-    parameters: list[str]
-
-
 class MessageRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -136,24 +129,6 @@ class MessageRead(BaseModel):
 class MessagePage(BaseModel):
     items: list[MessageRead]
     next_cursor: str | None
-
-
-class TemplateReply(BaseModel):
-    """An approved WhatsApp template by name and language, with its body's parameters in order."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=512)
-    language: str = Field(min_length=2, max_length=15, description="e.g. en_US, as the template list says.")
-    parameters: list[str] = Field(default_factory=list, max_length=100,
-                                  description="{{1}}, {{2}}... in order; each non-empty.")
-
-    @field_validator("parameters")
-    @classmethod
-    def _short(cls, values: list[str]) -> list[str]:
-        if any(len(v) > 1024 or "\x00" in v for v in values):
-            raise ValueError("a parameter holds at most 1024 characters and no NUL")
-        return values
 
 
 class ReplyCreate(BaseModel):

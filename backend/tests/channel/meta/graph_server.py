@@ -8,12 +8,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.channel.meta import graph_templates
+
 VERSION = "v21.0"
 TOKEN = "EAAG-test-access-token"
 PHONE_NUMBER_ID = "106540352242922"
 PAGE_ID = "102938475610"
 WABA_ID = "102290129340398"  # the WhatsApp Business Account that owns PHONE_NUMBER_ID
-TEMPLATE_FIELDS = "name,language,status,category,components"
+TEMPLATE_FIELDS = "name,language,status,category,parameter_format,components"
 MEDIA_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
 TOKEN_ERROR = {"error": {"message": "Error validating access token: Session has expired.",
                          "type": "OAuthException", "code": 190, "error_subcode": 463, "fbtrace_id": "AbCdEf"}}
@@ -98,24 +100,14 @@ class _Handler(BaseHTTPRequestHandler):
         return self._answer(404, {"error": {"message": "Unknown object", "code": 100}})
 
     def _refuse_whatsapp(self, body: dict) -> str | None:
-        """Why Meta would refuse this send, or None: a text, or an approved template with its body's parameters."""
+        """Why Meta would refuse this send, or None: a text, or an approved template with the values it needs."""
         if body.get("messaging_product") != "whatsapp" or not body.get("to"):
             return "(#100) Invalid parameter"
         if body.get("type") == "text":
             return None if (body.get("text") or {}).get("body") else "(#100) text.body is required"
         if body.get("type") != "template":
             return "(#100) Invalid parameter"
-        sent = body.get("template") or {}
-        known = next((t for t in self.state.templates if t["name"] == sent.get("name") and t["status"] == "APPROVED"
-                      and t["language"] == (sent.get("language") or {}).get("code")), None)
-        if known is None:
-            return "(#132001) Template name does not exist in the translation"
-        body_text = next(c["text"] for c in known["components"] if c["type"] == "BODY")
-        expected = body_text.count("{{")
-        given = [p for c in sent.get("components") or [] if c.get("type") == "body" for p in c.get("parameters") or []]
-        if len(given) != expected or any(p.get("type") != "text" or not p.get("text") for p in given):
-            return "(#132000) Number of parameters does not match the expected number of params"
-        return None
+        return graph_templates.refusal(self.state.templates, body.get("template") or {})
 
     def _templates(self, seen: Seen, waba_id: str) -> None:
         """`GET /{waba_id}/message_templates`: the requested fields, pages of `limit` with `paging.next`."""

@@ -25,18 +25,52 @@ def _template_calls(graph) -> list:
 
 async def test_a_rep_gets_the_approved_templates_from_every_page(client, db, graph) -> None:
     graph.state.templates = list(templates.ALL)
-    graph.state.template_page_size = 2  # six templates: three pages, each found by its paging.next
+    graph.state.template_page_size = 6  # fifteen templates: three pages, each found by its paging.next
     rep, channel = await _rep_with_a_customer(client, db, graph)
 
     response = await client.get(f"/api/v1/channels/{channel.id}/templates", headers=auth_headers(rep))
 
     assert response.status_code == 200, response.text
-    assert response.json()["items"] == templates.OFFERED
+    assert [(t["name"], t["language"]) for t in response.json()["items"]] == templates.OFFERED
     calls = _template_calls(graph)
     assert [c.path for c in calls] == [f"/{VERSION}/{WABA_ID}/message_templates"] * 3
     assert all(c.authorization == "Bearer EAAG-test-access-token" for c in calls)
     assert all(c.query["fields"] == [TEMPLATE_FIELDS] for c in calls)
-    assert [c.query.get("after") for c in calls] == [None, ["2"], ["4"]]
+    assert [c.query.get("after") for c in calls] == [None, ["6"], ["12"]]
+
+
+async def test_each_template_says_which_values_it_needs(client, db, graph) -> None:
+    """Header, body parameters (numbered or named, with Meta's examples), footer and buttons: what the
+    composer asks for. Location headers, carousels, one-time-password and copy-code buttons, and a URL
+    variable anywhere but at the end are still not offered: the composer has no field for them."""
+    graph.state.templates = list(templates.ALL)
+    rep, channel = await _rep_with_a_customer(client, db, graph)
+
+    items = (await client.get(f"/api/v1/channels/{channel.id}/templates", headers=auth_headers(rep))).json()["items"]
+    by_name = {t["name"]: t for t in items}
+
+    assert not {t["name"] for t in templates.NOT_OFFERED} & set(by_name)
+    assert by_name["track_order"] == {
+        "name": "track_order", "language": "en_US", "category": "UTILITY", "parameter_format": "POSITIONAL",
+        "header": {"format": "TEXT", "text": "Order {{1}}", "parameter": {"name": "1", "example": "#1042"}},
+        "body": "Hi {{1}}, your parcel left our workshop today.",
+        "body_parameters": [{"name": "1", "example": "Ann"}], "parameter_count": 1, "footer": "Lamp & Co",
+        "buttons": [
+            {"index": 0, "type": "URL", "text": "Track parcel", "url": "https://lamp.example/track/{{1}}",
+             "phone_number": None, "parameter": {"name": "1", "example": "1042-XK"}},
+            {"index": 1, "type": "URL", "text": "Our shop", "url": "https://lamp.example/", "phone_number": None,
+             "parameter": None},
+            {"index": 2, "type": "PHONE_NUMBER", "text": "Call us", "url": None, "phone_number": "+49301234567",
+             "parameter": None}]}
+    named = by_name["winter_sale"]
+    assert named["parameter_format"] == "NAMED" and named["parameter_count"] == 2
+    assert named["body_parameters"] == [{"name": "first_name", "example": "Ann"},
+                                        {"name": "code", "example": "WINTER10"}]
+    assert named["header"]["parameter"] == {"name": "sale_name", "example": "Winter sale"}
+    assert by_name["invoice"]["header"] == {"format": "DOCUMENT", "text": None, "parameter": None}
+    assert by_name["new_arrivals"]["header"]["format"] == "IMAGE"
+    assert by_name["follow_up"]["parameter_format"] == "POSITIONAL"  # Meta's older answers do not say
+    assert by_name["hello_world"]["body_parameters"] == [] and by_name["hello_world"]["header"] is None
 
 
 async def test_the_list_is_kept_a_few_minutes_and_an_admin_refreshes_it(client, db, graph) -> None:

@@ -4038,19 +4038,29 @@ export interface components {
         };
         /**
          * MessageTemplateRead
-         * @description An approved WhatsApp template, as the composer offers it.
+         * @description An approved WhatsApp template, as the composer offers it: what it says and every value it needs.
          */
         MessageTemplateRead: {
             /**
              * Body
-             * @description The body text with its {{1}}-style placeholders.
+             * @description The body text with its {{1}}- or {{first_name}}-style placeholders.
              */
             body: string;
+            /**
+             * Body Parameters
+             * @description The body's variables, in order.
+             */
+            body_parameters: components["schemas"]["TemplateParameterRead"][];
+            /** Buttons */
+            buttons: components["schemas"]["TemplateButtonRead"][];
             /**
              * Category
              * @description MARKETING, UTILITY or AUTHENTICATION.
              */
             category: string;
+            /** Footer */
+            footer: string | null;
+            header: components["schemas"]["TemplateHeaderRead"] | null;
             /**
              * Language
              * @description Meta's language code, e.g. en_US; a template is named by name and language.
@@ -4060,9 +4070,15 @@ export interface components {
             name: string;
             /**
              * Parameter Count
-             * @description How many parameters the body takes, {{1}} to {{n}}.
+             * @description How many parameters the body takes.
              */
             parameter_count: number;
+            /**
+             * Parameter Format
+             * @description POSITIONAL: send the body's values as `parameters`, in order; NAMED: as `named_parameters`.
+             * @enum {string}
+             */
+            parameter_format: "POSITIONAL" | "NAMED";
         };
         /** MessagesRead */
         MessagesRead: {
@@ -5081,11 +5097,118 @@ export interface components {
             name?: string | null;
             working_hours?: components["schemas"]["WorkingHours"] | null;
         };
+        /** TemplateButtonRead */
+        TemplateButtonRead: {
+            /**
+             * Index
+             * @description The button's position among the template's buttons (0-based).
+             */
+            index: number;
+            /** @description A URL button's variable: the text put in place of {{1}} (the example is the end of the sample URL). */
+            parameter: components["schemas"]["TemplateParameterRead"] | null;
+            /** Phone Number */
+            phone_number?: string | null;
+            /**
+             * Text
+             * @description The button's label.
+             */
+            text: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "QUICK_REPLY" | "PHONE_NUMBER" | "URL";
+            /**
+             * Url
+             * @description URL buttons: the address, ending in {{1}} when the sender supplies the end.
+             */
+            url: string | null;
+        };
+        /** TemplateButtonValue */
+        TemplateButtonValue: {
+            /**
+             * Index
+             * @description The URL button's `index` in the template list.
+             */
+            index: number;
+            /**
+             * Text
+             * @description Put in place of the button URL's {{1}}.
+             */
+            text: string;
+        };
+        /** TemplateHeaderRead */
+        TemplateHeaderRead: {
+            /**
+             * Format
+             * @description TEXT: a line of text (with at most one parameter); otherwise a file the rep links to.
+             * @enum {string}
+             */
+            format: "TEXT" | "IMAGE" | "VIDEO" | "DOCUMENT";
+            /** @description A TEXT header's one variable, if it has one. */
+            parameter: components["schemas"]["TemplateParameterRead"] | null;
+            /**
+             * Text
+             * @description TEXT headers: the text with its placeholder, if any.
+             */
+            text: string | null;
+        };
+        /**
+         * TemplateMedia
+         * @description A media header's file: a public https link Meta fetches when it sends the message.
+         */
+        TemplateMedia: {
+            /**
+             * Filename
+             * @description DOCUMENT headers only, and required there: the name the customer sees.
+             */
+            filename?: string | null;
+            /** Link */
+            link: string;
+        };
+        /** TemplateMediaSent */
+        TemplateMediaSent: {
+            /** Filename */
+            filename?: string | null;
+            /**
+             * Format
+             * @description image, video or document.
+             */
+            format: string;
+            /** Link */
+            link: string;
+        };
+        /**
+         * TemplateParameterRead
+         * @description One variable of a template, as the composer asks for it.
+         */
+        TemplateParameterRead: {
+            /**
+             * Example
+             * @description The sample value the template was approved with, if it gave one.
+             */
+            example: string | null;
+            /**
+             * Name
+             * @description 1, 2... in a POSITIONAL template; the name (first_name) in a NAMED one.
+             */
+            name: string;
+        };
         /**
          * TemplateReply
-         * @description An approved WhatsApp template by name and language, with its body's parameters in order.
+         * @description An approved WhatsApp template by name and language, with every value it needs: the body's parameters
+         *     (in order, or by name for a NAMED template), the header's, and the end of each URL button with a variable.
          */
         TemplateReply: {
+            /** Buttons */
+            buttons?: components["schemas"]["TemplateButtonValue"][];
+            /** @description IMAGE, VIDEO and DOCUMENT headers. */
+            header_media?: components["schemas"]["TemplateMedia"] | null;
+            /**
+             * Header Text
+             * @description The value of a TEXT header's variable.
+             */
+            header_text?: string | null;
             /**
              * Language
              * @description e.g. en_US, as the template list says.
@@ -5094,21 +5217,47 @@ export interface components {
             /** Name */
             name: string;
             /**
+             * Named Parameters
+             * @description NAMED templates: the body's values by name.
+             */
+            named_parameters?: {
+                [key: string]: string;
+            };
+            /**
              * Parameters
-             * @description {{1}}, {{2}}... in order; each non-empty.
+             * @description POSITIONAL templates: {{1}}, {{2}}... in order.
              */
             parameters?: string[];
         };
         /**
          * TemplateSent
-         * @description The approved WhatsApp template a reply went out as (its text is the body, parameters filled in).
+         * @description The approved WhatsApp template a reply went out as, with the values it was sent with (the message's
+         *     text is what the customer reads: header, body, footer and buttons filled in).
          */
         TemplateSent: {
+            /**
+             * Buttons
+             * @default []
+             */
+            buttons: components["schemas"]["TemplateButtonValue"][];
+            header_media?: components["schemas"]["TemplateMediaSent"] | null;
+            /** Header Text */
+            header_text?: string | null;
             /** Language */
             language: string;
             /** Name */
             name: string;
-            /** Parameters */
+            /**
+             * Named Parameters
+             * @default {}
+             */
+            named_parameters: {
+                [key: string]: string;
+            };
+            /**
+             * Parameters
+             * @default []
+             */
             parameters: string[];
         };
         /**
