@@ -50,11 +50,6 @@ export function wroteAgo(lastInboundAt: string, now: Date = new Date()): string 
   return hours === 1 ? "an hour ago" : `${hours} hours ago`;
 }
 
-/** A template's body as the customer will read it: {{1}}, {{2}}... replaced by the fields typed so far. */
-export function fillTemplate(body: string, parameters: string[]): string {
-  return body.replace(/\{\{\s*(\d+)\s*\}\}/g, (whole, n: string) => parameters[Number(n) - 1] || whole);
-}
-
 /** The reasons that moved the score most, either way: the ones worth reading first. */
 export function topReasons(reasons: Reason[], n = 3): Reason[] {
   return [...reasons].sort((a, b) => Math.abs(b.points) - Math.abs(a.points)).slice(0, n);

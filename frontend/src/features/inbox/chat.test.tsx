@@ -1,9 +1,9 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { baseRoutes, installFakeApi, json, ME, problem, type Call } from "@/test/fake-api";
+import { baseRoutes, installFakeApi, json, problem, type Call } from "@/test/fake-api";
 import { renderApp, signIn } from "@/test/render";
-import { composerMode, fillTemplate, replyWindowClosed, topReasons, trendWords, wroteAgo } from "./chat-logic";
+import { composerMode, replyWindowClosed, topReasons, trendWords, wroteAgo } from "./chat-logic";
 import type { Conversation, Message } from "./types";
 
 const HOUR = 3_600_000;
@@ -41,14 +41,6 @@ const RECOMMENDATIONS = {
     { product: { id: "p-1", title: "Merino Hiking Socks", sku: "SOCK-1", price: "14.90", currency: "EUR", stock: 40 }, score: 0.9, reasons: ["Bought boots in October: socks go with them"] },
     { product: { id: "p-2", title: "Trail Jacket", sku: "JKT-2", price: "129.00", currency: "EUR", stock: 3 }, score: 0.7, reasons: ["Asked about jackets"] },
     { product: { id: "p-3", title: "Gaiters", sku: null, price: null, currency: null, stock: null }, score: 0.5, reasons: [] },
-  ],
-};
-
-const TEMPLATES = {
-  fetched_at: "2026-12-06T03:00:00Z",
-  items: [
-    { name: "hello_world", language: "en_US", category: "UTILITY", body: "Hello, thank you for writing to Lamp & Co.", parameter_count: 0 },
-    { name: "order_shipped", language: "en_US", category: "UTILITY", body: "Hello {{1}}, your order {{2}} is on its way.", parameter_count: 2 },
   ],
 };
 
@@ -93,7 +85,6 @@ describe("chat logic", () => {
     expect(composerMode({ ...wa, channel_kind: "email", reply_window_closes_at: null }, at(30 * DAY)).kind).toBe("free");
     expect([wroteAgo(iso(wrote), at(HOUR)), wroteAgo(iso(wrote), at(26 * HOUR)), wroteAgo(iso(wrote), at(3 * DAY + HOUR))])
       .toEqual(["an hour ago", "26 hours ago", "3 days ago"]);
-    expect(fillTemplate("Hi {{1}}, order {{2}}", ["Ann"])).toBe("Hi Ann, order {{2}}");
   });
 
   it("puts the strongest reasons first, either way, and words the trend", () => {
@@ -129,80 +120,6 @@ describe("a WhatsApp conversation", () => {
     expect(within(products).getAllByRole("listitem")).toHaveLength(3);
     expect(products).toHaveTextContent("Merino Hiking Socks · €14.90 · 40 in stock");
     expect(products).toHaveTextContent("Bought boots in October: socks go with them");
-  });
-
-  it("offers an approved template once the 24-hour window has closed, with a live preview of what the customer reads", async () => {
-    const api = chatApi(chat({ last_inbound_at: iso(Date.now() - 3 * DAY), reply_window_closes_at: iso(Date.now() - 2 * DAY),
-      reply_options: { free_text: false, template_required: true, human_agent_tag_until: null } }), {
-      "GET /api/v1/channels/ch-wa/templates": () => json(TEMPLATES),
-      "POST /api/v1/conversations/cv-wa/messages": (call) => json(bubble("m-3", "Hello Ann, your order #1042 is on its way.", {
-        direction: "outbound", status: "queued", template: (call.body as { template: never }).template }), 201),
-    });
-    await signIn();
-    renderApp("/inbox/cv-wa");
-    const note = await screen.findByRole("note", { name: "Reply window closed" });
-    expect(note).toHaveTextContent("The customer last wrote 3 days ago: WhatsApp only allows an approved template now.");
-    expect(screen.queryByLabelText("Reply to 4915112345678")).not.toBeInTheDocument();
-    const form = screen.getByRole("form", { name: "Reply with a template" });
-    const send = within(form).getByRole("button", { name: "Send template" });
-    expect(send).toBeDisabled();
-
-    await userEvent.selectOptions(await within(form).findByLabelText("Template"), "order_shipped|en_US");
-    const preview = within(form).getByRole("region", { name: "Preview" });
-    expect(preview).toHaveTextContent("Hello {{1}}, your order {{2}} is on its way.");
-    await userEvent.type(within(form).getByLabelText("{{1}}"), "Ann");
-    expect(preview).toHaveTextContent("Hello Ann, your order {{2}} is on its way.");
-    expect(send).toBeDisabled(); // every parameter is needed
-    await userEvent.type(within(form).getByLabelText("{{2}}"), "#1042");
-    expect(preview).toHaveTextContent("Hello Ann, your order #1042 is on its way.");
-    await userEvent.click(send);
-
-    expect(await within(form).findByText("Template queued: its status shows in the thread.")).toBeInTheDocument();
-    const [posted] = api.find("POST", "/api/v1/conversations/cv-wa/messages");
-    expect(posted.body).toEqual({ template: { name: "order_shipped", language: "en_US", parameters: ["Ann", "#1042"] } });
-    expect(within(form).queryByRole("button", { name: "Refresh from Meta" })).not.toBeInTheDocument(); // admins only
-  });
-
-  it("lets an admin read Meta's template list again at once", async () => {
-    const approved = { name: "follow_up", language: "de", category: "MARKETING", body: "Hallo {{1}}!", parameter_count: 1 };
-    const api = chatApi(chat({ last_inbound_at: iso(Date.now() - 3 * DAY), reply_window_closes_at: iso(Date.now() - 2 * DAY) }), {
-      "GET /api/v1/users/me": () => json({ ...ME, role: "admin" }),
-      "GET /api/v1/channels": () => json({ items: [], next_cursor: null }),
-      "GET /api/v1/channels/ch-wa/templates": () => json(TEMPLATES),
-      "POST /api/v1/channels/ch-wa/templates/refresh": () => json({ ...TEMPLATES, items: [approved, ...TEMPLATES.items] }),
-    });
-    await signIn();
-    renderApp("/inbox/cv-wa");
-    const picker = await screen.findByLabelText("Template");
-    expect(within(picker).queryByRole("option", { name: /follow_up/ })).not.toBeInTheDocument();
-    await userEvent.click(screen.getByRole("button", { name: "Refresh from Meta" }));
-    expect(await within(picker).findByRole("option", { name: "follow_up (de, marketing)" })).toBeInTheDocument();
-    expect(api.find("POST", "/api/v1/channels/ch-wa/templates/refresh")).toHaveLength(1);
-  });
-
-  it("says what to configure when the channel has no WhatsApp Business Account id, and why a template was refused", async () => {
-    const closed = chat({ last_inbound_at: iso(Date.now() - 3 * DAY), reply_window_closes_at: iso(Date.now() - 2 * DAY) });
-    chatApi(closed, {
-      "GET /api/v1/channels/ch-wa/templates": () => problem(409, "Message templates not configured",
-        "This WhatsApp channel has no WhatsApp Business Account id: an admin sets settings.business_account_id."),
-    });
-    await signIn();
-    const { unmount } = renderApp("/inbox/cv-wa");
-    const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent("Message templates not configured. This WhatsApp channel has no WhatsApp Business Account id");
-    expect(screen.getByRole("button", { name: "Send template" })).toBeDisabled();
-    unmount();
-
-    chatApi(closed, {
-      "GET /api/v1/channels/ch-wa/templates": () => json(TEMPLATES),
-      "POST /api/v1/conversations/cv-wa/messages": () => problem(422, "Not a template that can be sent",
-        "No approved template 'hello_world' in language 'en_US' on this WhatsApp Business Account."),
-    });
-    renderApp("/inbox/cv-wa");
-    await userEvent.selectOptions(await screen.findByLabelText("Template"), "hello_world|en_US");
-    expect(screen.queryByRole("group", { name: "Fill in the template" })).not.toBeInTheDocument(); // no parameters
-    await userEvent.click(screen.getByRole("button", { name: "Send template" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Not a template that can be sent. No approved template 'hello_world'");
   });
 
   it("on Messenger between 24 hours and 7 days, keeps the composer on and says the reply goes as a human agent's", async () => {

@@ -1,9 +1,11 @@
-import { useId, useState, type ReactNode } from "react";
+import { useId, useMemo, useState, type ReactNode } from "react";
 import { Spinner } from "@/components/ui/spinner";
+import { ApiError } from "@/lib/problem";
 import { useRefreshTemplates, useTemplates } from "../api/list-templates";
 import { useSendReply } from "../api/send-reply";
-import { fillTemplate } from "../chat-logic";
+import { fieldForError, missingValue, templateFields, templatePreview, templateReply, type TemplateValues } from "../template-logic";
 import { SendProblem } from "./send-problem";
+import { TemplateFields } from "./template-fields";
 
 interface Props {
   conversationId: string;
@@ -17,31 +19,49 @@ interface Props {
 
 const keyOf = (t: { name: string; language: string }) => `${t.name}|${t.language}`;
 
-/** WhatsApp after the 24-hour window: an approved template, one field per parameter, and the text the customer will read. */
+/** WhatsApp after the 24-hour window: an approved template, a field for each value it needs (header, body
+ * parameters by number or name, the end of a URL button's link), and the text the customer will read. */
 export function TemplateComposer({ conversationId, channelId, to, notice, canRefresh = false }: Props) {
   const templates = useTemplates(channelId);
   const refresh = useRefreshTemplates(channelId);
   const send = useSendReply(conversationId);
   const [chosen, setChosen] = useState("");
-  const [parameters, setParameters] = useState<string[]>([]);
+  const [values, setValues] = useState<TemplateValues>({});
   const [sent, setSent] = useState(false);
   const id = useId();
   const template = templates.data?.items.find((t) => keyOf(t) === chosen);
-  const ready = Boolean(template) && parameters.length === template?.parameter_count && parameters.every((p) => p.trim());
+  const fields = useMemo(() => (template ? templateFields(template) : []), [template]);
+  const waiting = template ? missingValue(fields, values) : null;
+  const ready = Boolean(template) && waiting === null;
+  // The API names the value that did not fit (422 errors[].field): shown under its input, until it is edited.
+  const [errors, setErrors] = useState<Record<string, string>>({});
 
   const choose = (key: string) => {
-    const next = templates.data?.items.find((t) => keyOf(t) === key);
     setChosen(key);
-    setParameters(Array.from({ length: next?.parameter_count ?? 0 }, () => ""));
+    setValues({});
+    setErrors({});
+    setSent(false);
+    send.reset();
+  };
+  const change = (key: string, value: string) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setErrors(({ [key]: _, ...rest }) => rest);
     setSent(false);
   };
   const submit = () => {
     if (!template || !ready || send.isPending) return;
     setSent(false);
-    send.mutate({ template: { name: template.name, language: template.language, parameters } }, {
+    send.mutate({ template: templateReply(template, values) }, {
       onSuccess: () => {
         choose("");
         setSent(true);
+      },
+      onError: (error) => {
+        const said = error instanceof ApiError ? error.problem.errors ?? [] : [];
+        setErrors(Object.fromEntries(said.flatMap((e) => {
+          const key = fieldForError(fields, e.field);
+          return key ? [[key, e.message]] : [];
+        })));
       },
     });
   };
@@ -54,7 +74,7 @@ export function TemplateComposer({ conversationId, channelId, to, notice, canRef
       {templates.isPending ? <Spinner label="Loading the approved templates…" />
         : templates.error ? <SendProblem error={templates.error} />
         : templates.data.items.length === 0 ? (
-          <p className="muted">This WhatsApp Business Account has no approved templates to send. An admin creates them in WhatsApp Manager.</p>
+          <p className="muted">This WhatsApp Business Account has no approved templates we can send. An admin creates them in WhatsApp Manager.</p>
         ) : (
           <>
             <label htmlFor={`${id}-template`}>Template</label>
@@ -64,24 +84,14 @@ export function TemplateComposer({ conversationId, channelId, to, notice, canRef
                 <option key={keyOf(t)} value={keyOf(t)}>{t.name} ({t.language}, {t.category.toLowerCase()})</option>
               ))}
             </select>
-            {template && template.parameter_count > 0 && (
-              <fieldset className="template-parameters">
-                <legend>Fill in the template</legend>
-                {parameters.map((value, i) => (
-                  <div className="field" key={i}>
-                    <label htmlFor={`${id}-p${i}`}>{`{{${i + 1}}}`}</label>
-                    <input id={`${id}-p${i}`} value={value} maxLength={1024}
-                      onChange={(e) => { setParameters(parameters.map((p, j) => (j === i ? e.target.value : p))); setSent(false); }} />
-                  </div>
-                ))}
-              </fieldset>
-            )}
+            {template && <TemplateFields fields={fields} values={values} onChange={change} errors={errors} />}
             {template && (
               <section className="template-preview" aria-label="Preview">
                 <p className="muted">The customer will read:</p>
-                <p className="chat-bubble chat-bubble-outbound chat-bubble-text">{fillTemplate(template.body, parameters)}</p>
+                <p className="chat-bubble chat-bubble-outbound chat-bubble-text">{templatePreview(template, values)}</p>
               </section>
             )}
+            {template && waiting && <p className="muted template-waiting">{waiting}</p>}
           </>
         )}
       <SendProblem error={send.error ?? refresh.error} />
