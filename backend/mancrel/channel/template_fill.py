@@ -104,11 +104,11 @@ def _media_header(template: Template, kind: str, media: TemplateMedia | None) ->
                        "a public https link to it (header_media.link).", "template.header_media")
     link = _link(media)
     filename = media.filename
-    if kind == "document" and filename is None:
-        raise _refusal("A document header needs a filename (header_media.filename): the name the customer sees.",
-                       "template.header_media.filename")
     if kind == "document":
-        filename = _value(filename or "", "The document's filename", "template.header_media.filename", 240)
+        if filename is None:
+            raise _refusal("A document header needs a filename (header_media.filename): the name the customer sees.",
+                           "template.header_media.filename")
+        filename = _value(filename, "The document's filename", "template.header_media.filename", 240)
     elif filename is not None:
         raise _refusal(f"Only a document header takes a filename; this template's header is {_a(kind)}.",
                        "template.header_media.filename")

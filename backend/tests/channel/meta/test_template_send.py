@@ -138,6 +138,8 @@ async def test_a_template_that_does_not_fit_is_refused_with_nothing_queued(clien
          "template.header_media.link", "with a host"),
         (INVOICE | {"header_media": {"link": "https://files.lamp.example/R-77.pdf"}},
          "template.header_media.filename", "needs a filename"),
+        (INVOICE | {"header_media": {"link": "https://files.lamp.example/R-77.pdf", "filename": " "}},
+         "template.header_media.filename", "filename is empty"),
         (NEW_ARRIVALS | {"header_media": {"link": "https://files.lamp.example/oak.jpg", "filename": "oak.jpg"}},
          "template.header_media.filename", "Only a document header takes a filename"),
         (NEW_ARRIVALS | {"header_media": {"link": "files.lamp.example/oak.jpg"}}, "template.header_media.link",
