@@ -21,11 +21,21 @@ from mancrel.inbox.store import owner_of, publish_conversation_event, publish_me
 from mancrel.worker.outbox import enqueue
 
 FOLLOW_UP_JOB = "reply.outbound_failed"
+# Its counterpart: a reply that failed and then reached the customer after all (sent again by a person or by
+# a dead-letter replay, or an uncertain attempt that did get through) closes what its failure opened.
+RECOVERED_JOB = "reply.outbound_recovered"
 # The channels' send jobs (store.queue_outbound's callers name them): one that gives up leaves its message
 # failed, not "queued" or "sending" where nobody looks.
 SEND_JOBS = ("email.send_message", "channel.send_meta_message")
 # The send jobs' mark of a failure that may be sent again when its dead letter is replayed.
 GAVE_UP = "gave up after"
+# How every channel's reason for an attempt that may have reached the customer begins (channel/tasks.py,
+# channel/meta_tasks.py, the dead-letter hook below): sending it again needs a person's confirmation.
+UNCERTAIN = "delivery uncertain"
+
+
+def is_uncertain(message: Message) -> bool:
+    return message.status == DeliveryStatus.failed and (message.failure_reason or "").startswith(UNCERTAIN)
 
 
 async def fail_outbound(session: AsyncSession, message_id: uuid.UUID, reason: str) -> Message | None:
@@ -65,7 +75,7 @@ async def _send_job_gave_up(session: AsyncSession, kwargs: dict[str, Any], error
     if message.status == DeliveryStatus.queued:
         reason = f"{GAVE_UP} the send job stopped, before reaching the provider: {error}"
     else:
-        reason = (f"delivery uncertain: the send job stopped while sending ({error}); check with the customer "
+        reason = (f"{UNCERTAIN}: the send job stopped while sending ({error}); check with the customer "
                   "before resending")
     await fail_outbound(session, message.id, reason)
 

@@ -27,3 +27,21 @@ class ReplyWindowClosed(CannotReply):
     HUMAN_AGENT up to 7 days. The detail says which applies (inbox/chat.py)."""
 
     status, title, slug = 409, "Reply window closed", "reply-window-closed"
+
+
+class MessageNotFound(NotFound):
+    title = "Message not found"
+    slug = "message-not-found"
+
+
+class NotResendable(Conflict):
+    """Only a reply of ours that failed can be sent again: not the customer's message, not one that is
+    queued, on its way or delivered (two clicks on "Send again" send once: the second finds it queued)."""
+
+    title, slug = "This message cannot be sent again", "not-resendable"
+
+
+class DeliveryUncertain(Conflict):
+    """The failed attempt may have reached the customer: sending again needs `confirm_uncertain`."""
+
+    title, slug = "Delivery uncertain", "delivery-uncertain"

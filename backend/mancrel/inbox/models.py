@@ -78,6 +78,8 @@ class Message(UUIDPrimaryKey, Base):
               postgresql_where=sql("processed_at IS NULL AND direction = 'inbound' AND NOT is_junk")),
         Index("ix_messages_outbound_pending", "created_at",
               postgresql_where=sql("status IN ('queued', 'sending')")),
+        Index("ix_messages_follow_up_task", "follow_up_task_id",
+              postgresql_where=sql("follow_up_task_id IS NOT NULL")),
     )
 
     conversation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
@@ -102,6 +104,12 @@ class Message(UUIDPrimaryKey, Base):
     status: Mapped[str] = mapped_column(String(10))
     failure_reason: Mapped[str | None] = mapped_column(Text)
     send_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The task this reply's failure opened (a person's follow-up task, or the reply step's escalation
+    # task): closed when the reply reaches the customer after all (reply/send_recovery.py).
+    follow_up_task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
+    # When a failed reply last went back to its send job, and who asked (None: a dead-letter replay).
+    resent_at: Mapped[datetime | None]
+    resent_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     classification_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("ai_classifications.id", ondelete="SET NULL"))

@@ -9,11 +9,12 @@ from mancrel.auth.dependencies import CurrentUser
 from mancrel.core.db import SessionDep
 from mancrel.core.errors import InvalidInput
 from mancrel.core.pagination import CursorParam, LimitParam
-from mancrel.inbox import conversations
+from mancrel.inbox import conversations, resend
 from mancrel.inbox import service as inbox_service
+from mancrel.inbox.delivery_failure import is_uncertain
 from mancrel.inbox.dependencies import VisibleConversation
 from mancrel.inbox.exceptions import AttachmentNotFound
-from mancrel.inbox.models import ConversationStatus, Message
+from mancrel.inbox.models import ConversationStatus, DeliveryStatus, Direction, Message
 from mancrel.inbox.repository import ConversationFilters, InboxRepository
 from mancrel.inbox.schemas import (
     AttachmentRead,
@@ -25,6 +26,7 @@ from mancrel.inbox.schemas import (
     ConversationUpdate,
     MessagePage,
     MessageRead,
+    MessageResend,
     ReplyCreate,
     TemplateSent,
 )
@@ -104,6 +106,22 @@ async def reply_to_conversation(conversation: VisibleConversation, data: ReplyCr
     return read
 
 
+@router.post("/conversations/{conversation_id}/messages/{message_id}/retry", response_model=MessageRead,
+             responses={404: {"description": "No such message in a conversation the caller may see."},
+                        409: {"description": "Not a failed reply of ours (the customer's message, or one queued, "
+                                             "sent or delivered: a second click finds it queued); the channel "
+                                             "cannot send; the chat's reply window is closed; or the failed "
+                                             "attempt may have reached the customer and `confirm_uncertain` "
+                                             "was not given (type /problems/delivery-uncertain)."}})
+async def retry_message(conversation: VisibleConversation, message_id: uuid.UUID, user: CurrentUser,
+                        session: SessionDep, data: MessageResend | None = None) -> MessageRead:
+    """Send a failed reply again, the same message through the channel's normal send path (now queued)."""
+    message = await resend.resend(session, conversation=conversation, message_id=message_id, actor=user,
+                                  confirm_uncertain=bool(data and data.confirm_uncertain))
+    (read,) = await _messages(session, [message])
+    return read
+
+
 @router.get("/conversations/{conversation_id}/attachments/{attachment_id}", response_class=Response,
             responses={200: {"content": {"application/octet-stream": {}}}})
 async def download_attachment(conversation: VisibleConversation, attachment_id: uuid.UUID,
@@ -137,6 +155,10 @@ async def _messages(session: SessionDep, messages: list[Message]) -> list[Messag
     out = []
     for message in messages:
         read = MessageRead.model_validate(message)
+        if message.direction == Direction.outbound:
+            read.delivery_uncertain = is_uncertain(message) if message.status == DeliveryStatus.failed else None
+        else:
+            read.send_attempts = None
         read.attachments = [AttachmentRead(id=a.id, filename=a.filename, content_type=a.content_type, size=a.size,
                                            stored=a.content is not None) for a in attachments.get(message.id, [])]
         row = classifications.get(message.classification_id)

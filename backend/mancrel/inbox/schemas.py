@@ -115,6 +115,15 @@ class MessageRead(BaseModel):
     junk_reason: str | None
     status: str
     failure_reason: str | None
+    # Failed replies only (else null): whether the attempt may have reached the customer, so that
+    # "Send again" asks the person to confirm.
+    delivery_uncertain: bool | None = None
+    send_attempts: int | None = None  # our replies only: attempts handed to the provider so far
+    # The latest time a failed reply was sent again, and by whom (null with a time: a dead-letter replay).
+    resent_at: datetime | None = None
+    resent_by_id: uuid.UUID | None = None
+    # The task its failure opened (closed once it reaches the customer after all).
+    follow_up_task_id: uuid.UUID | None = None
     author_id: uuid.UUID | None
     occurred_at: datetime
     sent_at: datetime | None
@@ -124,6 +133,13 @@ class MessageRead(BaseModel):
     attachments: list[AttachmentRead] = []
     classification: ClassificationSummary | None = None
     template: TemplateSent | None = None
+
+
+class MessageResend(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    confirm_uncertain: bool = Field(default=False, description=(
+        "Required (true) when the failed attempt may have reached the customer (`delivery_uncertain`)."))
 
 
 class MessagePage(BaseModel):

@@ -24,12 +24,13 @@ from mancrel.core.db import utcnow
 from mancrel.inbox import junk
 from mancrel.inbox.chat import CHAT_KINDS, reply_chat, reply_template
 from mancrel.inbox.chat import reply_window_open as reply_window_open  # the reply step asks before drafting
-from mancrel.inbox.delivery_failure import fail_outbound
+from mancrel.inbox.delivery_failure import RECOVERED_JOB, fail_outbound
 from mancrel.inbox.exceptions import CannotReply
 from mancrel.inbox.inbound import InboundChat, InboundEmail
 from mancrel.inbox.models import (
     Attachment,
     Conversation,
+    ConversationStatus,
     DeliveryStatus,
     Direction,
     Message,
@@ -273,9 +274,16 @@ async def _set_delivery(session: AsyncSession, message_id: uuid.UUID, status: De
     if status == DeliveryStatus.failed:  # the conversation comes back to the team: one place for every channel
         return await fail_outbound(session, message_id, reason or "")
     repo = InboxRepository(session)
-    message = await repo.get_message(message_id)
+    # `sent` reads the row locked: a failure's follow-up (reply.outbound_failed, which locks it too) either
+    # ran first and left its task on the row, or runs after and finds the reply sent.
+    message = await (repo.lock_message(message_id) if status == DeliveryStatus.sent else repo.get_message(message_id))
     if message is None:
         return None
+    was_failed = message.status == DeliveryStatus.failed
+    if status == DeliveryStatus.sending and was_failed:  # only a dead-letter replay sends straight from failed
+        message.resent_at, message.resent_by_id = utcnow(), None
+    recovered = status == DeliveryStatus.sent and (
+        was_failed or message.resent_at is not None or message.follow_up_task_id is not None)
     message.status, message.failure_reason = status, reason
     if status == DeliveryStatus.sending:
         message.send_attempts += 1
@@ -284,9 +292,23 @@ async def _set_delivery(session: AsyncSession, message_id: uuid.UUID, status: De
     await session.flush()
     conversation = await repo.get_conversation(message.conversation_id)
     if conversation is not None and status != DeliveryStatus.sending:
-        publish_message_event(session, "message.updated", conversation, message,
-                              await _owner_of(session, conversation))
+        owner_id = await _owner_of(session, conversation)
+        publish_message_event(session, "message.updated", conversation, message, owner_id)
+        if recovered and waiting_for_customer(conversation, message):
+            publish_conversation_event(session, conversation, owner_id)
+    if recovered:  # reached the customer after a failure: what the failure opened is closed
+        enqueue(session, RECOVERED_JOB, message_id=message.id)
     return message
+
+
+def waiting_for_customer(conversation: Conversation, message: Message) -> bool:
+    """A failed reply of ours that went out after all: an open conversation waits for the customer again,
+    unless they wrote after it (then it is still ours to answer). Whether it changed."""
+    if conversation.status != ConversationStatus.open or (
+            conversation.last_inbound_at is not None and conversation.last_inbound_at > message.occurred_at):
+        return False
+    conversation.status = ConversationStatus.pending
+    return True
 
 
 async def mark_sending(session: AsyncSession, message_id: uuid.UUID) -> Message | None:
@@ -310,6 +332,11 @@ async def mark_failed(session: AsyncSession, message_id: uuid.UUID, reason: str)
 # --- chat media (the Meta channels' media job) ------------------------------------------------
 async def get_message(session: AsyncSession, message_id: uuid.UUID) -> Message | None:
     return await InboxRepository(session).get_message(message_id)
+
+
+async def lock_message(session: AsyncSession, message_id: uuid.UUID) -> Message | None:
+    """The message as committed now, locked until the transaction ends (its delivery is decided one at a time)."""
+    return await InboxRepository(session).lock_message(message_id)
 
 
 async def has_attachments(session: AsyncSession, message_id: uuid.UUID) -> bool:

@@ -67,7 +67,10 @@ async def assign(session: AsyncSession, *, suggestion: Suggestion, conversation:
 
 
 async def escalate(session: AsyncSession, *, suggestion: Suggestion, conversation: Conversation, contact: Any,
-                   priority: str | None) -> Activity:
+                   priority: str | None, reopen: Escalation | None = None) -> Activity:
+    """Route the conversation and give the person a task. `reopen`: the suggestion's earlier escalation,
+    resolved since (its reply reached the customer after a failure, then failed again), opened again
+    with the new task: an escalation is one row per suggestion."""
     owner_id: uuid.UUID | None = getattr(contact, "owner_id", None)
     chosen = await assign(session, suggestion=suggestion, conversation=conversation, owner_id=owner_id)
     reason = "; ".join(suggestion.reasons) or "needs a person"
@@ -77,9 +80,13 @@ async def escalate(session: AsyncSession, *, suggestion: Suggestion, conversatio
         body=f"Escalated by the AI reply step ({suggestion.intent}, confidence {float(suggestion.confidence):.2f}): "
              f"{reason}", due_at=due_at(priority, now), owner_id=owner_id, assignee_id=chosen.user_id,
         contact_id=getattr(contact, "id", None)))
-    session.add(Escalation(suggestion_id=suggestion.id, conversation_id=conversation.id, team_id=chosen.team_id,
-                           task_id=task.id, assignee_id=chosen.user_id, priority=priority or "normal",
-                           due_at=task.due_at))
+    if reopen is None:
+        session.add(Escalation(suggestion_id=suggestion.id, conversation_id=conversation.id, team_id=chosen.team_id,
+                               task_id=task.id, assignee_id=chosen.user_id, priority=priority or "normal",
+                               due_at=task.due_at))
+    else:
+        reopen.team_id, reopen.task_id, reopen.assignee_id = chosen.team_id, task.id, chosen.user_id
+        reopen.priority, reopen.due_at, reopen.resolved_at = priority or "normal", task.due_at, None
     payload = {"suggestion_id": str(suggestion.id), "conversation_id": str(conversation.id),
                "message_id": str(suggestion.message_id), "task_id": str(task.id), "due_at": task.due_at.isoformat(),
                "assignee_id": str(chosen.user_id) if chosen.user_id else None, "routing": chosen.reason}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Uuid, exists, func, select, tuple_
+from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity.models import Activity
@@ -174,14 +174,13 @@ class EscalationRepository:
             select(Escalation).where(Escalation.resolved_at.is_(None), Escalation.due_at < now)
             .order_by(Escalation.due_at).limit(limit).with_for_update(skip_locked=True)))
 
-    async def has_open_task(self, conversation_id: uuid.UUID, *, follow_up_key: str) -> bool:
+    async def has_open_task(self, conversation_id: uuid.UUID) -> bool:
         """Whether a person already has an undone task for the conversation: an escalation's, or one a
-        failed reply left (its id kept in the failed message's headers under `follow_up_key`)."""
+        failed reply left (messages.follow_up_task_id)."""
         escalated = select(Escalation.task_id).where(Escalation.conversation_id == conversation_id,
                                                      Escalation.resolved_at.is_(None))
-        followed_up = select(Message.headers[follow_up_key].astext.cast(Uuid)).where(
-            Message.conversation_id == conversation_id, Message.direction == Direction.outbound,
-            Message.headers.has_key(follow_up_key))
+        followed_up = select(Message.follow_up_task_id).where(
+            Message.conversation_id == conversation_id, Message.follow_up_task_id.is_not(None))
         return await self.session.scalar(select(exists().where(
             Activity.id.in_(escalated.union_all(followed_up)), Activity.done_at.is_(None),
             Activity.deleted_at.is_(None)))) or False

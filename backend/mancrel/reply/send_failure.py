@@ -9,8 +9,13 @@ an answer because a mail bounced or Meta refused a message.
 - Written by a person: the conversation's assignee (else the contact's owner, else the author) gets a
   task, unless a task for this conversation is open already (an escalation's, or an earlier failure's).
 
-Idempotent: a suggestion is escalated once (reply_escalations is unique per suggestion), and a
-person's failure finds the task an earlier one left open.
+Either way the task's id is kept on the message (`follow_up_task_id`): when the reply reaches the
+customer after all, send_recovery.py closes it.
+
+Idempotent: a suggestion is escalated once per failure (reply_escalations is unique per suggestion; one
+resolved because the reply went out after all is opened again when it fails anew), and a person's
+failure finds the task an earlier one left open. The message is read locked: a reply sent again and
+delivered meanwhile is found sent (or queued again), and nothing is opened.
 """
 
 import uuid
@@ -32,9 +37,6 @@ from mancrel.reply.models import Suggestion, SuggestionStatus
 from mancrel.reply.repository import EscalationRepository, SuggestionRepository
 from mancrel.user import service as user_service
 
-# Where a person's failed reply keeps the task it created: the next failure in the conversation finds it.
-FOLLOW_UP_TASK = "follow_up_task_id"
-
 
 def failure_line(message: Message) -> str:
     return f"reply failed: {message.failure_reason or 'no reason given'}"[:1000]
@@ -42,9 +44,9 @@ def failure_line(message: Message) -> str:
 
 async def follow_up(session: AsyncSession, message_id: uuid.UUID) -> str:
     """Give the failed reply's conversation to a person; what was done."""
-    message = await inbox_service.get_message(session, message_id)
+    message = await inbox_service.lock_message(session, message_id)
     if message is None or message.status != DeliveryStatus.failed:
-        return "skipped"  # gone, or sent after all (replayed from the dead letters)
+        return "skipped"  # gone, or sent again (by a person, or replayed from the dead letters)
     conversation = await session.get(Conversation, message.conversation_id)
     if conversation is None:
         return "skipped"
@@ -57,13 +59,16 @@ async def follow_up(session: AsyncSession, message_id: uuid.UUID) -> str:
 
 async def _suggestion_failed(session: AsyncSession, suggestion: Suggestion, message: Message,
                              conversation: Conversation, contact: Any) -> str:
-    if await EscalationRepository(session).for_suggestion(suggestion.id) is not None:
-        return "already escalated"
+    earlier = await EscalationRepository(session).for_suggestion(suggestion.id)
+    if earlier is not None and (earlier.resolved_at is None or suggestion.status == SuggestionStatus.send_failed):
+        return "already escalated"  # open, or done by a person while the reply still has not gone out
     previous, line = suggestion.status, failure_line(message)
     suggestion.status = SuggestionStatus.send_failed
     suggestion.reasons = [*suggestion.reasons, line]  # the escalation task and queue say why
     task = await escalation.escalate(session, suggestion=suggestion, conversation=conversation, contact=contact,
-                                     priority=await _priority(session, suggestion) or conversation.priority)
+                                     priority=await _priority(session, suggestion) or conversation.priority,
+                                     reopen=earlier)
+    message.follow_up_task_id = task.id
     audit.append(session, suggestion, "send_failed", reason=line, previous_status=previous,
                  message_id=str(message.id), assignee_id=str(task.assignee_id) if task.assignee_id else None,
                  task_id=str(task.id), due_at=task.due_at.isoformat())
@@ -92,7 +97,7 @@ async def _responsible(session: AsyncSession, conversation: Conversation, owner_
 
 
 async def _person_failed(session: AsyncSession, message: Message, conversation: Conversation, contact: Any) -> str:
-    if await EscalationRepository(session).has_open_task(conversation.id, follow_up_key=FOLLOW_UP_TASK):
+    if await EscalationRepository(session).has_open_task(conversation.id):
         return "a task is open already"
     owner_id = getattr(contact, "owner_id", None)
     assignee_id = await _responsible(session, conversation, owner_id, message.author_id)
@@ -103,7 +108,7 @@ async def _person_failed(session: AsyncSession, message: Message, conversation: 
              "Answer them again, on this channel or another.",
         due_at=escalation.due_at(conversation.priority, utcnow()), owner_id=owner_id, assignee_id=assignee_id,
         contact_id=getattr(contact, "id", None)))
-    message.headers = {**(message.headers or {}), FOLLOW_UP_TASK: str(task.id)}
+    message.follow_up_task_id = task.id
     payload = {"conversation_id": str(conversation.id), "message_id": str(message.id), "task_id": str(task.id),
                "due_at": task.due_at.isoformat(), "assignee_id": str(assignee_id) if assignee_id else None,
                "reason": line}

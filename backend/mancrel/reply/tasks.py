@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.core.db import utcnow
 
 # The module, not its function: importing the worker's task modules can start from decision.py itself.
-from mancrel.reply import decision, overdue, send_failure
+from mancrel.reply import decision, overdue, send_failure, send_recovery
 from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.task import job
 
@@ -33,3 +33,9 @@ async def reroute_overdue(session: AsyncSession) -> int:
 
 
 BEAT_SCHEDULE["reply-reroute-overdue"] = {"task": "reply.reroute_overdue", "schedule": 60.0}
+
+
+@job("reply.outbound_recovered")
+async def outbound_recovered(session: AsyncSession, message_id: uuid.UUID) -> str:
+    """A failed reply that reached the customer after all closes what its failure opened (send_recovery.py)."""
+    return await send_recovery.close_after_resend(session, message_id)

@@ -1024,6 +1024,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{conversation_id}/messages/{message_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Message
+         * @description Send a failed reply again, the same message through the channel's normal send path (now queued).
+         */
+        post: operations["retry_message_api_v1_conversations__conversation_id__messages__message_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/custom-fields": {
         parameters: {
             query?: never;
@@ -3977,10 +3997,14 @@ export interface components {
             conversation_id: string;
             /** Delivered At */
             delivered_at?: string | null;
+            /** Delivery Uncertain */
+            delivery_uncertain?: boolean | null;
             /** Direction */
             direction: string;
             /** Failure Reason */
             failure_reason: string | null;
+            /** Follow Up Task Id */
+            follow_up_task_id?: string | null;
             /** Html */
             html: string | null;
             /**
@@ -4011,6 +4035,12 @@ export interface components {
             };
             /** References */
             references: string[];
+            /** Resent At */
+            resent_at?: string | null;
+            /** Resent By Id */
+            resent_by_id?: string | null;
+            /** Send Attempts */
+            send_attempts?: number | null;
             /** Sender */
             sender: string;
             /** Sender Name */
@@ -4024,6 +4054,15 @@ export interface components {
             template?: components["schemas"]["TemplateSent"] | null;
             /** Text */
             text: string;
+        };
+        /** MessageResend */
+        MessageResend: {
+            /**
+             * Confirm Uncertain
+             * @description Required (true) when the failed attempt may have reached the customer (`delivery_uncertain`).
+             * @default false
+             */
+            confirm_uncertain: boolean;
         };
         /** MessageTemplateList */
         MessageTemplateList: {
@@ -8209,6 +8248,56 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    retry_message_api_v1_conversations__conversation_id__messages__message_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MessageResend"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageRead"];
+                };
+            };
+            /** @description No such message in a conversation the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a failed reply of ours (the customer's message, or one queued, sent or delivered: a second click finds it queued); the channel cannot send; the chat's reply window is closed; or the failed attempt may have reached the customer and `confirm_uncertain` was not given (type /problems/delivery-uncertain). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
         };
     };
