@@ -100,6 +100,9 @@ class Funnel(BaseModel):
     pending: int
     shadow: int
     ignored: int
+    # Sent (automatically or approved), then refused or bounced: the reply never reached the customer
+    # and a person has it now. One that went out after all reads sent / approved / edited again.
+    send_failed: int
     reviewed: int  # approved + edited + rejected
     precision: float | None  # (approved + edited) / reviewed, as reply/calibration.py counts it
 

@@ -121,7 +121,8 @@ async def response_times(session: AsyncSession, scope: Scope) -> ResponseTimesRe
 
 
 _FUNNEL_FIELD = {"sent": "auto_sent", "approved": "approved", "edited": "edited", "rejected": "rejected",
-                 "escalated": "escalated", "pending": "pending", "shadow": "shadow", "ignored": "ignored"}
+                 "escalated": "escalated", "pending": "pending", "shadow": "shadow", "ignored": "ignored",
+                 "send_failed": "send_failed"}
 
 
 def _funnel(counts: dict[str, int]) -> dict[str, Any]:

@@ -1,8 +1,12 @@
 """Every analytics figure against values worked out by hand from tests/analytics/world.py (a
 manager's view: everyone's rows)."""
 
+from datetime import date
+
 import pytest
 
+from mancrel.analytics import rollup
+from mancrel.reply.models import Suggestion
 from tests.analytics.world import RANGE, build
 from tests.factories import auth_headers
 
@@ -107,6 +111,21 @@ async def test_ai_automation_funnel_and_precision_of_reviewed_suggestions(client
     assert body["precision"] == pytest.approx(2 / 3, abs=1e-4)  # approved + edited of the reviewed
     pricing = next(i for i in body["intents"] if i["intent"] == "pricing")
     assert (pricing["decided"], pricing["auto_sent"], pricing["edited"], pricing["precision"]) == (2, 1, 1, 1.0)
+
+
+async def test_the_automation_funnel_counts_replies_that_failed_to_reach_the_customer(client, db):
+    world = await build(db)
+    before = await _get(client, world.manager, "automation")
+    assert (before["auto_sent"], before["send_failed"]) == (1, 0)
+    bounced = await db.get(Suggestion, world.ids["s_m1"])  # sent automatically (pricing), then bounced
+    bounced.status = "send_failed"
+    await db.flush()
+    await rollup.rebuild(db, date(2024, 1, 1), date(2024, 3, 31))
+
+    body = await _get(client, world.manager, "automation")
+    assert (body["decided"], body["auto_sent"], body["send_failed"], body["reviewed"]) == (6, 0, 1, 3)
+    pricing = next(i for i in body["intents"] if i["intent"] == "pricing")
+    assert (pricing["auto_sent"], pricing["send_failed"]) == (0, 1)
 
 
 async def test_rep_activity(client, db):

@@ -77,6 +77,8 @@ export function funnelSteps(data: AutomationData) {
     { step: "Rejected", count: data.rejected },
     { step: "Escalated", count: data.escalated },
     { step: "Waiting for approval", count: data.pending },
+    // Sent, then refused or bounced: a person has it now (one sent again successfully leaves this step).
+    { step: "Failed to reach customer", count: data.send_failed },
   ];
 }
 

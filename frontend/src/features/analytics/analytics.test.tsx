@@ -8,7 +8,7 @@ import type { ActivityData, AutomationData, MessagesData } from "./types";
 
 const MANAGER = { ...ME, id: "u-mia", email: "mia@example.com", full_name: "Mia Manager", role: "manager" };
 const range = { from_day: "2026-11-06", to_day: "2026-12-05" };
-const funnel = { decided: 40, auto_sent: 12, approved: 10, edited: 5, rejected: 3, escalated: 6, pending: 4, shadow: 0, ignored: 0, reviewed: 18, precision: 15 / 18 };
+const funnel = { decided: 40, auto_sent: 12, approved: 10, edited: 5, rejected: 3, escalated: 6, pending: 4, shadow: 0, ignored: 0, send_failed: 2, reviewed: 18, precision: 15 / 18 };
 const messages: MessagesData = {
   ...range, from_day: "2026-12-03", interval: "day", total: 5, by_channel: { email: 4, whatsapp: 1 }, by_intent: { availability: 3, unclassified: 2 },
   days: [{ day: "2026-12-03", channel: "email", intent: "availability", count: 3 }, { day: "2026-12-05", channel: "whatsapp", intent: null, count: 1 }, { day: "2026-12-05", channel: "email", intent: null, count: 1 }],
@@ -67,7 +67,7 @@ describe("analytics logic", () => {
 
   it("words durations and orders the funnel", () => {
     expect([formatDuration(42), formatDuration(1800), formatDuration(5400), formatDuration(172800), formatDuration(null)]).toEqual(["42 s", "30 min", "1.5 h", "2 days", "—"]);
-    expect(funnelSteps({ ...range, ...funnel, intents: [] } as AutomationData).map((s) => s.count)).toEqual([40, 12, 10, 5, 3, 6, 4]);
+    expect(funnelSteps({ ...range, ...funnel, intents: [] } as AutomationData).map((s) => s.count)).toEqual([40, 12, 10, 5, 3, 6, 4, 2]);
   });
 });
 
@@ -87,7 +87,9 @@ describe("the analytics page", () => {
     await userEvent.click(await within(pipeline).findByRole("button", { name: "Show table" }));
     expect(within(pipeline).getAllByRole("row").slice(1).map((r) => r.textContent)).toEqual(["Lead3€3,000€500", "Proposal2€8,000€0"]);
     const ai = screen.getByRole("region", { name: "AI automation" });
-    expect(await within(ai).findByText(/40 messages decided; 12 sent automatically; precision of reviewed drafts 83.3%/)).toBeInTheDocument();
+    expect(await within(ai).findByText(/40 messages decided; 12 sent automatically; 2 failed to reach the customer; precision of reviewed drafts 83.3%/)).toBeInTheDocument();
+    await userEvent.click(within(ai).getByRole("button", { name: "Show table" }));
+    expect(within(ai).getByRole("row", { name: "Failed to reach customer 2" })).toBeInTheDocument();
     expect(await within(screen.getByRole("region", { name: "Messages" })).findByText(/5 messages; by intent: availability 3, unclassified 2/)).toBeInTheDocument();
     const perDay = screen.getByRole("region", { name: "Messages" });
     await userEvent.click(within(perDay).getByRole("button", { name: "Show table" }));

@@ -2319,6 +2319,8 @@ export interface components {
             rejected: number;
             /** Reviewed */
             reviewed: number;
+            /** Send Failed */
+            send_failed: number;
             /** Shadow */
             shadow: number;
             /**
@@ -3643,6 +3645,8 @@ export interface components {
             rejected: number;
             /** Reviewed */
             reviewed: number;
+            /** Send Failed */
+            send_failed: number;
             /** Shadow */
             shadow: number;
         };

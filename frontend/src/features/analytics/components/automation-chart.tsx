@@ -11,7 +11,7 @@ export function AutomationChart({ filter }: { filter: AnalyticsFilter }) {
   const query = useAutomationFunnel(filter);
   return (
     <ChartCard label="AI automation" query={query} title="AI automation funnel" empty={(d) => d.decided === 0}
-      summary={(d) => `${d.decided} messages decided; ${d.auto_sent} sent automatically; precision of reviewed drafts ${percent(d.precision)}.`}
+      summary={(d) => `${d.decided} messages decided; ${d.auto_sent} sent automatically; ${d.send_failed} failed to reach the customer; precision of reviewed drafts ${percent(d.precision)}.`}
       chart={(d) => (
         <ResponsiveContainer width="100%" height={HEIGHT}>
           <BarChart data={funnelSteps(d)} layout="vertical" accessibilityLayer={false}>
