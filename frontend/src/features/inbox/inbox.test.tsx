@@ -198,7 +198,7 @@ describe("a conversation", () => {
     expect(within(reply).getByText("550 mailbox unavailable")).toBeInTheDocument();
     // Said again at the end of the thread, by the composer: the customer is still waiting.
     expect(screen.getByText("Your last reply did not reach the customer").closest("p")).toHaveTextContent(
-      "(550 mailbox unavailable). They are still waiting: answer again below");
+      "(550 mailbox unavailable). They are still waiting: send it again, answer again below");
 
     const card = screen.getByRole("complementary", { name: "Contact" });
     expect(within(card).getByText("ada@example.org")).toBeInTheDocument();
@@ -280,6 +280,70 @@ describe("a conversation", () => {
     deliver("sent");
     send("message.updated", { conversation_id: "cv-1", message_id: "m-3", direction: "outbound", status: "sent" });
     expect(await within(article).findByText("Sent")).toBeInTheDocument();
+  });
+
+  it("sends a failed reply again, once, and shows it queued and who sent it again", async () => {
+    const resent = (confirm: boolean) => message("m-2", "cv-1", "We are on it.", {
+      direction: "outbound", sender: "hello@shop.example", author_id: "u-rita", status: "queued", failure_reason: null,
+      occurred_at: "2026-12-04T11:00:00Z", resent_at: "2026-12-04T12:30:00Z", resent_by_id: "u-rita", send_attempts: confirm ? 2 : 1,
+    });
+    let retried = false;
+    const { api } = conversationApi({
+      "GET /api/v1/conversations/cv-1/messages": () => page([retried ? resent(false) : message("m-2", "cv-1", "We are on it.", {
+        direction: "outbound", sender: "hello@shop.example", author_id: "u-rita", status: "failed",
+        failure_reason: "550 mailbox unavailable", delivery_uncertain: false, occurred_at: "2026-12-04T11:00:00Z",
+      })]),
+      "POST /api/v1/conversations/cv-1/messages/m-2/retry": () => { retried = true; return json(resent(false)); },
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const reply = await screen.findByRole("article", { name: "Reply by Rita Chen" });
+    await userEvent.click(within(reply).getByRole("button", { name: "Send again" }));
+    expect(await within(reply).findByText("Queued")).toBeInTheDocument();
+    expect(within(reply).getByText(/Sent again .* by Rita Chen/)).toBeInTheDocument();
+    expect(within(reply).queryByRole("button", { name: "Send again" })).not.toBeInTheDocument();  // no second click
+    expect(api.find("POST", "/api/v1/conversations/cv-1/messages/m-2/retry").map((c) => c.body)).toEqual([{ confirm_uncertain: false }]);
+    expect(screen.queryByText("Your last reply did not reach the customer")).not.toBeInTheDocument();
+  });
+
+  it("asks before sending again a reply that may already have reached the customer", async () => {
+    const { api } = conversationApi({
+      "GET /api/v1/conversations/cv-1/messages": () => page([message("m-2", "cv-1", "We are on it.", {
+        direction: "outbound", sender: "hello@shop.example", author_id: "u-rita", status: "failed", delivery_uncertain: true,
+        failure_reason: "delivery uncertain: the attempt was interrupted", occurred_at: "2026-12-04T11:00:00Z",
+      })]),
+      "POST /api/v1/conversations/cv-1/messages/m-2/retry": ({ body }) => (body as { confirm_uncertain: boolean }).confirm_uncertain
+        ? json(message("m-2", "cv-1", "We are on it.", { direction: "outbound", author_id: "u-rita", status: "queued" }))
+        : problem(409, "Delivery uncertain", "It may already have reached the customer."),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const reply = await screen.findByRole("article", { name: "Reply by Rita Chen" });
+    await userEvent.click(within(reply).getByRole("button", { name: "Send again" }));
+    const confirm = within(reply).getByRole("group", { name: "Confirm sending again" });
+    expect(confirm).toHaveTextContent("may already have reached the customer");
+    await userEvent.click(within(confirm).getByRole("button", { name: "Cancel" }));
+    expect(api.find("POST", "/api/v1/conversations/cv-1/messages/m-2/retry")).toEqual([]);  // nothing sent
+
+    await userEvent.click(within(reply).getByRole("button", { name: "Send again" }));
+    await userEvent.click(within(reply).getByRole("button", { name: "Send it again anyway" }));
+    await waitFor(() => expect(api.find("POST", "/api/v1/conversations/cv-1/messages/m-2/retry").map((c) => c.body))
+      .toEqual([{ confirm_uncertain: true }]));
+  });
+
+  it("says why a failed reply cannot be sent again", async () => {
+    conversationApi({
+      "POST /api/v1/conversations/cv-1/messages/m-2/retry": () => problem(409, "Reply window closed",
+        "Outside the reply window, so this reply cannot be sent again as it is. Send an approved template now."),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const reply = await screen.findByRole("article", { name: "Reply by Rita Chen" });
+    await userEvent.click(within(reply).getByRole("button", { name: "Send again" }));
+    const alert = await within(reply).findByRole("alert");
+    expect(alert).toHaveTextContent("Reply window closed.");
+    expect(alert).toHaveTextContent("Send an approved template now.");
+    expect(within(reply).getByText("Failed")).toBeInTheDocument();
   });
 
   it("explains a 409 when the channel cannot send", async () => {

@@ -2,6 +2,7 @@ import "../chat.css";
 import { formatDateTime } from "@/lib/format";
 import { DELIVERY_LABELS, type Message } from "../types";
 import { Attachments } from "./message-item";
+import { ResentNote, SendAgain } from "./send-again";
 
 // WhatsApp and Messenger report delivery and reading too; email stops at "sent".
 const CHAT_DELIVERY: Record<string, string> = { ...DELIVERY_LABELS, delivered: "Delivered", read: "Read" };
@@ -9,10 +10,12 @@ const CHAT_DELIVERY: Record<string, string> = { ...DELIVERY_LABELS, delivered: "
 interface Props {
   message: Message;
   authorName?: string;
+  /** Who sent a failed reply again, by name. */
+  resentByName?: string;
 }
 
 /** A WhatsApp or Messenger message as a chat bubble: the customer's on the left, ours on the right. */
-export function ChatBubble({ message, authorName }: Props) {
+export function ChatBubble({ message, authorName, resentByName }: Props) {
   const inbound = message.direction === "inbound";
   const who = inbound ? message.sender_name || message.sender : authorName ?? "You";
   return (
@@ -24,7 +27,9 @@ export function ChatBubble({ message, authorName }: Props) {
         <time dateTime={message.occurred_at}>{formatDateTime(message.occurred_at)}</time>
         {!inbound && <span className={`delivery delivery-${message.status}`}> · {CHAT_DELIVERY[message.status] ?? message.status}</span>}
         {!inbound && message.status === "failed" && message.failure_reason && <span className="delivery-reason"> {message.failure_reason}</span>}
+        {!inbound && <ResentNote message={message} byName={resentByName} />}
       </footer>
+      <SendAgain message={message} />
     </article>
   );
 }

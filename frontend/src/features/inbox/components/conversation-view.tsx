@@ -88,9 +88,11 @@ function Thread({ conversationId, userNames, chat }: { conversationId: string; u
   return (
     <section className={chat ? "thread thread-chat" : "thread"} aria-label="Messages">
       {items.length === 0 && <p className="muted">No messages in this conversation.</p>}
-      {items.map((m) => chat
-        ? <ChatBubble key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />
-        : <MessageItem key={m.id} message={m} authorName={m.author_id ? userNames[m.author_id] : undefined} />)}
+      {items.map((m) => {
+        const names = { authorName: m.author_id ? userNames[m.author_id] : undefined,
+          resentByName: m.resent_by_id ? userNames[m.resent_by_id] : undefined };
+        return chat ? <ChatBubble key={m.id} message={m} {...names} /> : <MessageItem key={m.id} message={m} {...names} />;
+      })}
       {/* Only with the whole thread loaded is its last reply of ours the newest. */}
       <UndeliveredNotice message={messages.hasNextPage ? null : undeliveredReply(items)} />
       {messages.hasNextPage && (
@@ -109,7 +111,7 @@ function UndeliveredNotice({ message }: { message: Message | null }) {
   return (
     <p className="notice notice-error">
       <strong>Your last reply did not reach the customer</strong> ({message.failure_reason || "no reason given"}). They are
-      still waiting: answer again below, or reach them another way.
+      still waiting: send it again, answer again below, or reach them another way.
     </p>
   );
 }

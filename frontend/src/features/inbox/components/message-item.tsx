@@ -5,13 +5,16 @@ import { formatDateTime } from "@/lib/format";
 import { useDownloadAttachment } from "../api/download-attachment";
 import { formatBytes, hasQuotedText, intentLabel } from "../inbox-logic";
 import { DELIVERY_LABELS, type Message } from "../types";
+import { ResentNote, SendAgain } from "./send-again";
 
 interface Props {
   message: Message;
   authorName?: string;
+  /** Who sent a failed reply again, by name. */
+  resentByName?: string;
 }
 
-export function MessageItem({ message, authorName }: Props) {
+export function MessageItem({ message, authorName, resentByName }: Props) {
   const inbound = message.direction === "inbound";
   const [showQuoted, setShowQuoted] = useState(false);
   const quoted = hasQuotedText(message);
@@ -29,6 +32,7 @@ export function MessageItem({ message, authorName }: Props) {
         {inbound && message.classification && <ClassificationBadges classification={message.classification} />}
         {message.is_junk && <span className="badge">Automated{message.junk_reason ? `: ${message.junk_reason}` : ""}</span>}
         {!inbound && <DeliveryStatus status={message.status} reason={message.failure_reason} />}
+        {!inbound && <ResentNote message={message} byName={resentByName} />}
       </div>
       <div className="message-body">{quoted && !showQuoted ? message.own_words : message.text}</div>
       {quoted && (
@@ -37,6 +41,7 @@ export function MessageItem({ message, authorName }: Props) {
         </button>
       )}
       {message.attachments.length > 0 && <Attachments message={message} />}
+      <SendAgain message={message} />
     </article>
   );
 }
