@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity.models import Activity
 from mancrel.core.permissions import Actor, visible_filter
-from mancrel.inbox.models import Conversation, Direction, Message
+from mancrel.inbox.models import Conversation, DeliveryStatus, Direction, Message
 from mancrel.reply.models import (
     ContactReplyPreference,
     Decision,
@@ -184,6 +184,19 @@ class EscalationRepository:
         return await self.session.scalar(select(exists().where(
             Activity.id.in_(escalated.union_all(followed_up)), Activity.done_at.is_(None),
             Activity.deleted_at.is_(None)))) or False
+
+    async def open_follow_up_task(self, conversation_id: uuid.UUID) -> uuid.UUID | None:
+        """An undone task an earlier failed reply of the conversation opened (messages.follow_up_task_id)."""
+        return await self.session.scalar(
+            select(Message.follow_up_task_id).join(Activity, Activity.id == Message.follow_up_task_id)
+            .where(Message.conversation_id == conversation_id, Activity.done_at.is_(None),
+                   Activity.deleted_at.is_(None)).limit(1))
+
+    async def task_still_needed(self, task_id: uuid.UUID, *, other_than: uuid.UUID) -> bool:
+        """Whether another reply that has still not reached the customer shares the task."""
+        return await self.session.scalar(select(exists().where(
+            Message.follow_up_task_id == task_id, Message.id != other_than,
+            Message.status == DeliveryStatus.failed))) or False
 
     async def for_suggestion(self, suggestion_id: uuid.UUID) -> Escalation | None:
         return await self.session.scalar(select(Escalation).where(Escalation.suggestion_id == suggestion_id))

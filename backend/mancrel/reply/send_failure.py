@@ -97,7 +97,13 @@ async def _responsible(session: AsyncSession, conversation: Conversation, owner_
 
 
 async def _person_failed(session: AsyncSession, message: Message, conversation: Conversation, contact: Any) -> str:
-    if await EscalationRepository(session).has_open_task(conversation.id):
+    repo = EscalationRepository(session)
+    shared = await repo.open_follow_up_task(conversation.id)
+    if shared is not None:  # an earlier failed reply's: one task for both, done when the last one goes out
+        message.follow_up_task_id = shared
+        await session.flush()
+        return "a task is open already"
+    if await repo.has_open_task(conversation.id):  # an escalation's: the person answering it sees this too
         return "a task is open already"
     owner_id = getattr(contact, "owner_id", None)
     assignee_id = await _responsible(session, conversation, owner_id, message.author_id)

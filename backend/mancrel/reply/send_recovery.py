@@ -48,7 +48,7 @@ async def close_after_resend(session: AsyncSession, message_id: uuid.UUID) -> st
     if suggestion is not None and suggestion.status == SuggestionStatus.send_failed:
         await _restore(session, suggestion, message, resender, by, note)
         done.append("suggestion restored")
-    if message.follow_up_task_id is not None and await _complete(session, message.follow_up_task_id, note):
+    if message.follow_up_task_id is not None and await _complete(session, message, message.follow_up_task_id, note):
         done.append("task completed")
     if done:
         conversation = await session.get(Conversation, message.conversation_id)
@@ -82,7 +82,7 @@ async def _restore(session: AsyncSession, suggestion: Suggestion, message: Messa
     closed_task = None
     if escalation is not None and escalation.resolved_at is None:
         escalation.resolved_at = utcnow()
-        if escalation.task_id is not None and await _complete(session, escalation.task_id, note):
+        if escalation.task_id is not None and await _complete(session, message, escalation.task_id, note):
             closed_task = str(escalation.task_id)
     audit.append(session, suggestion, "sent_after_failure", actor=resender,
                  message_id=str(message.id), status=suggestion.status, resent_by=by,
@@ -91,8 +91,11 @@ async def _restore(session: AsyncSession, suggestion: Suggestion, message: Messa
                  task_completed=closed_task)
 
 
-async def _complete(session: AsyncSession, task_id: uuid.UUID, note: str) -> bool:
-    """Complete the task with the note, when it is still open; whether it was."""
+async def _complete(session: AsyncSession, message: Message, task_id: uuid.UUID, note: str) -> bool:
+    """Complete the task with the note, when it is still open and no other failed reply waits on it; whether
+    it was completed."""
+    if await EscalationRepository(session).task_still_needed(task_id, other_than=message.id):
+        return False  # another reply of the conversation has still not reached the customer
     try:
         task = await activity_service.get_visible(session, task_id, SYSTEM, include_deleted=True)
     except NotFound:

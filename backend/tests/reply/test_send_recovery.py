@@ -16,6 +16,7 @@ from mancrel.core.permissions import Role
 from mancrel.deadletter.models import DeadLetter
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Conversation, Message
+from mancrel.reply import send_failure, send_recovery
 from mancrel.reply.decision import decide_message
 from mancrel.reply.models import Suggestion
 from tests.channel.factories import make_channel as make_smtp_channel
@@ -213,3 +214,24 @@ async def test_a_task_the_person_closed_already_is_left_as_they_left_it(
     db.expire_all()
     task = await db.get(Activity, task_id)
     assert task.done_at.isoformat().startswith("2026-12-01T10:00") and task.body == body
+
+
+async def test_two_failed_replies_share_one_task_done_when_the_last_goes_out(db):
+    rep = await make_user(db, role=Role.rep)
+    channel = await make_smtp_channel(db, settings={"smtp": {"host": "127.0.0.1", "port": 2525, "security": "none"}})
+    conversation = await _email_conversation(db, channel, rep)
+    replies = [await inbox_service.reply(db, conversation=conversation, text=text, actor=rep)
+               for text in ("Yes, size M is in stock.", "And it ships tomorrow.")]
+    for reply in replies:
+        await inbox_service.mark_failed(db, reply.id, REFUSED)
+        assert await send_failure.follow_up(db, reply.id) in ("task created", "a task is open already")
+    task_id = replies[0].follow_up_task_id
+    assert task_id is not None and replies[1].follow_up_task_id == task_id  # one task for the conversation
+
+    await inbox_service.mark_sent(db, replies[0].id)  # the first went out after all; the second still has not
+    assert await send_recovery.close_after_resend(db, replies[0].id) == "nothing open"
+    assert (await db.get(Activity, task_id)).done_at is None
+    await inbox_service.mark_sent(db, replies[1].id)
+    assert await send_recovery.close_after_resend(db, replies[1].id) == "task completed"
+    assert (await db.get(Activity, task_id)).done_at is not None
+    assert await send_recovery.close_after_resend(db, replies[1].id) == "nothing open"  # a second run: nothing
