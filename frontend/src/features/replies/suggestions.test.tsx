@@ -179,6 +179,25 @@ describe("AI suggestions in the conversation", () => {
     expect(trail).toHaveTextContent(`Reason: ${reason}`);
   });
 
+  it("shows in the audit trail that a reply which failed was sent again and delivered, and by whom", async () => {
+    const reason = "reply failed: bounced: 550 5.1.1 mailbox unavailable";
+    suggestionsApi(() => [suggestion({ status: "sent", decision: "auto_send", confidence: 0.95, reasons: [reason], sent_text: DRAFT })], {
+      "GET /api/v1/suggestions/sg-1/audit": () => json([
+        { id: "a-1", action: "sent", actor_id: null, actor_email: null, occurred_at: "2026-12-05T10:00:02Z", data: { message_id: "m-2" } },
+        { id: "a-2", action: "send_failed", actor_id: null, actor_email: null, occurred_at: "2026-12-05T10:03:00Z",
+          data: { reason, task_id: "t-1", previous_status: "sent" } },
+        { id: "a-3", action: "sent_after_failure", actor_id: "u-rita", actor_email: "rita@shop.example", occurred_at: "2026-12-05T11:00:00Z",
+          data: { message_id: "m-2", status: "sent", resent_by: "rita@shop.example", escalation_resolved: true, task_completed: "t-1" } },
+      ]),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    const card = await screen.findByRole("article", { name: /AI suggestion/ });
+    const trail = await within(card).findByRole("list");
+    expect(trail).toHaveTextContent("Delivered after all");
+    expect(trail).toHaveTextContent("Sent again by rita@shop.example; escalation resolved");
+  });
+
   it("says on the card and in the audit trail when the confidence was held back near the out-of-scope limit", async () => {
     const parts = { head_probability: 0.61, margin: 0.4, oos_score: 0.28, out_of_scope: false, near_limit: true, language: "en" };
     suggestionsApi(() => [suggestion({ confidence: 0.62, confidence_parts: parts })], {

@@ -50,6 +50,7 @@ export const ACTION_LABELS: Record<string, string> = {
   edited: "Edited and sent",
   rejected: "Rejected",
   send_failed: "Reply not delivered",
+  sent_after_failure: "Delivered after all",
   rerouted: "Re-routed",
 };
 

@@ -17,6 +17,7 @@ function detail(step: AuditStep): string[] {
   if (typeof d.model_version === "string") lines.push(`Model ${d.model_version}${typeof d.prompt_version === "string" ? `, prompt ${d.prompt_version}` : ""}`);
   if (typeof d.due_at === "string") lines.push(`Task due ${formatDateTime(d.due_at)}`);
   if (typeof d.reason === "string") lines.push(`Reason: ${d.reason}`);
+  if (typeof d.resent_by === "string") lines.push(`Sent again by ${d.resent_by}${d.escalation_resolved ? "; escalation resolved" : ""}`);
   if (typeof d.diff === "string" && d.diff) lines.push(`Changes:\n${d.diff}`);
   return lines;
 }
