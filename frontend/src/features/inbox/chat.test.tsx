@@ -167,6 +167,25 @@ describe("a WhatsApp conversation", () => {
     expect(alert).toHaveTextContent("only approved templates may be sent now");
   });
 
+  it("offers a failed bubble to be sent again, and says why not when the window has closed", async () => {
+    const api = chatApi(chat(), {
+      "GET /api/v1/conversations/cv-wa/messages": () => json({ items: [
+        bubble("m-1", "Is the blue lamp back in stock?"),
+        bubble("m-2", "Yes, since this morning.", { direction: "outbound", sender: "49301234567", author_id: "u-rita",
+          status: "failed", failure_reason: "131026 Message undeliverable", delivery_uncertain: false }),
+      ], next_cursor: null }),
+      "POST /api/v1/conversations/cv-wa/messages/m-2/retry": () => problem(409, "Reply window closed",
+        "Outside the reply window, so this reply cannot be sent again as it is. Send an approved template now."),
+    });
+    await signIn();
+    renderApp("/inbox/cv-wa");
+    const ours = await screen.findByRole("article", { name: "Reply by Rita Chen" });
+    expect(within(ours).getByText(/131026 Message undeliverable/)).toBeInTheDocument();
+    await userEvent.click(within(ours).getByRole("button", { name: "Send again" }));
+    expect(await within(ours).findByRole("alert")).toHaveTextContent("Send an approved template now.");
+    expect(api.find("POST", "/api/v1/conversations/cv-wa/messages/m-2/retry").map((c) => c.body)).toEqual([{ confirm_uncertain: false }]);
+  });
+
   it("says when the contact is not scored yet and has nothing to recommend", async () => {
     chatApi(chat(), {
       "GET /api/v1/insights/leads/c-1": () => problem(404, "Not found", "This contact has no lead score yet."),
