@@ -33,6 +33,7 @@ from mancrel.user import service as user_service
 
 REACHED = (DeliveryStatus.sent, DeliveryStatus.delivered, DeliveryStatus.read)
 DEAD_LETTER_REPLAY = "a replay of its send job from the dead letters"
+UNCERTAIN_GOT_THROUGH = "the attempt reported uncertain did get through"
 
 
 async def close_after_resend(session: AsyncSession, message_id: uuid.UUID) -> str:
@@ -41,8 +42,8 @@ async def close_after_resend(session: AsyncSession, message_id: uuid.UUID) -> st
     if message is None or message.status not in REACHED:
         return "skipped"  # gone, or failed again meanwhile: what is open stays open
     resender, by = await _resent_by(session, message)
-    note = (f"Closed: the reply reached the customer after all ({_when(message)}, sent again by {by}); "
-            "nothing left to answer.")
+    how = f"sent again by {by}" if by else UNCERTAIN_GOT_THROUGH
+    note = f"Closed: the reply reached the customer after all ({_when(message)}, {how}); nothing left to answer."
     done: list[str] = []
     suggestion = await SuggestionRepository(session).for_sent_message(message.id)
     if suggestion is not None and suggestion.status == SuggestionStatus.send_failed:
@@ -59,20 +60,21 @@ async def close_after_resend(session: AsyncSession, message_id: uuid.UUID) -> st
     return ", ".join(done) or "nothing open"
 
 
-async def _resent_by(session: AsyncSession, message: Message) -> tuple[Any, str]:
-    """The person who sent it again (None: the system) and how the audit and the task's note name it."""
+async def _resent_by(session: AsyncSession, message: Message) -> tuple[Any, str | None]:
+    """The person who sent it again (None: the system), and who or what did as the audit and the task's note
+    name it (None: nobody; an attempt reported uncertain did reach the provider after all)."""
     if message.resent_by_id is not None:
         user = await user_service.get(session, message.resent_by_id)
         return user, (getattr(user, "email", None) or str(message.resent_by_id))
-    return None, DEAD_LETTER_REPLAY if message.resent_at is not None else "its first attempt, which did get through"
+    return None, DEAD_LETTER_REPLAY if message.resent_at is not None else None
 
 
 def _when(message: Message) -> str:
     return f"{(message.sent_at or utcnow()):%d %b %Y %H:%M} UTC"
 
 
-async def _restore(session: AsyncSession, suggestion: Suggestion, message: Message, resender: Any, by: str,
-                   note: str) -> None:
+async def _restore(session: AsyncSession, suggestion: Suggestion, message: Message, resender: Any,
+                   by: str | None, note: str) -> None:
     trail = await SuggestionRepository(session).audit_of(suggestion.id)
     failed = next((row for row in reversed(trail) if row.action == "send_failed"), None)
     previous = (failed.data or {}).get("previous_status") if failed is not None else None
