@@ -128,6 +128,23 @@ async def test_a_chat_reply_outside_the_window_is_refused_with_what_to_send_inst
     assert resent.status_code == 200 and await _send_jobs(db, reply.id) == 2
 
 
+async def test_a_failed_whatsapp_template_may_be_sent_again_after_the_window(client, db):
+    rep = await make_user(db, role=Role.rep)
+    channel = await make_meta_channel(db, owner_id=rep.id)
+    conversation = await chat_conversation(db, channel, owner=rep, wrote_ago=timedelta(days=3))
+    template = Message(id=uuid.uuid4(), conversation_id=conversation.id, channel_id=channel.id, direction="outbound",
+                       sender="49301234567", recipients={"to": [conversation.counterpart]}, text="Your order shipped.",
+                       provider_message_id=f"pending:{uuid.uuid4()}", status="failed", author_id=rep.id,
+                       failure_reason="131026 Message undeliverable",
+                       headers={"kind": "template", "template": {"name": "order_shipped", "language": "en_US"}})
+    db.add(template)
+    await db.flush()
+
+    resent = await client.post(_retry_url(template), headers=auth_headers(rep))
+    assert resent.status_code == 200, resent.text  # templates are WhatsApp's way in after the 24 hours
+    assert resent.json()["template"]["name"] == "order_shipped" and await _send_jobs(db, template.id) == 1
+
+
 async def test_only_a_failed_reply_of_ours_in_a_visible_conversation_can_be_sent_again(client, db):
     rep, outsider = await make_user(db, role=Role.rep), await make_user(db, role=Role.rep)
     manager = await make_user(db, role=Role.manager)
