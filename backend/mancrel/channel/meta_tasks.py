@@ -20,13 +20,14 @@ from mancrel.core import product_metrics
 from mancrel.core.db import unit_of_work
 from mancrel.inbox import chat
 from mancrel.inbox import service as inbox_service
-from mancrel.inbox.delivery_failure import GAVE_UP
+from mancrel.inbox.delivery_failure import GAVE_UP, UNCERTAIN
 from mancrel.inbox.models import DeliveryStatus
 from mancrel.worker.errors import PermanentError, TransientError
 from mancrel.worker.task import job
 
 SEND_RETRIES = 8
-UNCERTAIN = ("delivery uncertain: the Graph API call was interrupted before Meta answered, so it is not sent "
+# Starts with delivery_failure.UNCERTAIN: a person resending it is asked to confirm (inbox/resend.py).
+SEND_UNCERTAIN = (f"{UNCERTAIN}: the Graph API call was interrupted before Meta answered, so it is not sent "
              "again automatically; check with the customer before resending")
 
 
@@ -86,7 +87,7 @@ async def _claim(message_id: uuid.UUID) -> tuple[chat.OutboundChat, Channel, str
             return None
         retryable = outbound.status == DeliveryStatus.failed and (outbound.failure_reason or "").startswith(GAVE_UP)
         if outbound.status == DeliveryStatus.sending:  # an earlier run died mid-call: maybe sent
-            await inbox_service.mark_failed(session, message_id, UNCERTAIN)
+            await inbox_service.mark_failed(session, message_id, SEND_UNCERTAIN)
             return None
         if outbound.status != DeliveryStatus.queued and not retryable:
             return None  # sent, delivered, read or failed already
@@ -118,7 +119,7 @@ async def send_meta_message(session: AsyncSession, message_id: uuid.UUID) -> str
             await _finish(outbound, channel.kind, failure=str(exc), token_error=str(exc))
             raise PermanentError(str(exc)) from exc
         if exc.sent:
-            await _finish(outbound, channel.kind, failure=f"{UNCERTAIN} ({exc})")
+            await _finish(outbound, channel.kind, failure=f"{SEND_UNCERTAIN} ({exc})")
             raise PermanentError(str(exc)) from exc
         if exc.transient and not _last_try():
             async with unit_of_work() as retry:

@@ -16,7 +16,7 @@ from mancrel.core import product_metrics
 from mancrel.core.db import unit_of_work
 from mancrel.core.redis import get_redis
 from mancrel.inbox import service as inbox_service
-from mancrel.inbox.delivery_failure import GAVE_UP
+from mancrel.inbox.delivery_failure import GAVE_UP, UNCERTAIN
 from mancrel.inbox.models import DeliveryStatus
 from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.errors import PermanentError, TransientError
@@ -28,7 +28,8 @@ logger = logging.getLogger("mancrel.channel")
 POLL_LOCK_SECONDS = 300      # longer than any poll; a crashed poller's lock expires by itself
 REFUSED_MARK_SECONDS = 86400
 SEND_RETRIES = 8  # with a 5 s base, about an hour of a server refusing for now (4xx) or unreachable
-UNCERTAIN = ("delivery uncertain: the attempt was interrupted after the mail was handed to the server and "
+# Starts with delivery_failure.UNCERTAIN: a person resending it is asked to confirm (inbox/resend.py).
+SEND_UNCERTAIN = (f"{UNCERTAIN}: the attempt was interrupted after the mail was handed to the server and "
              "before it answered, so it is not sent again automatically; check with the customer before resending")
 
 
@@ -107,8 +108,8 @@ async def _send_allowed(session: AsyncSession, outbound) -> bool:
         return False  # sent or failed already
     if await get_redis().get(_refused_key(outbound.message_id)):
         return True
-    await inbox_service.mark_failed(session, outbound.message_id, UNCERTAIN)
-    await ChannelRepository(session).record_health(outbound.channel_id, error=UNCERTAIN)
+    await inbox_service.mark_failed(session, outbound.message_id, SEND_UNCERTAIN)
+    await ChannelRepository(session).record_health(outbound.channel_id, error=SEND_UNCERTAIN)
     return False
 
 
@@ -157,7 +158,7 @@ async def send_message(session: AsyncSession, message_id: uuid.UUID) -> str:
         await _finish(message_id, outbound.channel_id, failure=str(exc))
         raise PermanentError(str(exc)) from exc
     except smtp.Uncertain as exc:
-        await _finish(message_id, outbound.channel_id, failure=f"{UNCERTAIN} ({exc})")
+        await _finish(message_id, outbound.channel_id, failure=f"{SEND_UNCERTAIN} ({exc})")
         raise PermanentError(str(exc)) from exc
     await _finish(message_id, outbound.channel_id)
     return "sent"
