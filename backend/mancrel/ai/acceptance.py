@@ -9,7 +9,7 @@ worse than the serving model's by more than the noise of that estimate.
 
 import math
 
-# ECE over ~1,600 shipped rows (15 bins) has a sampling noise of about this much; a smaller rise is
+# ECE over 1,600-4,200 shipped rows (15 bins) has a sampling noise up to about this much; a smaller rise is
 # not evidence of worse calibration.
 ECE_TOLERANCE = 0.01
 # Precision at 0.90 is a share of the rows sent on: a fall within one standard error of the serving

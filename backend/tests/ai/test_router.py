@@ -140,8 +140,8 @@ async def test_examples_are_validated_listed_and_deleted(client, db, active_mode
     assert actions == {"ai_example.created", "ai_example.deleted"}
 
 
-async def test_retraining_from_a_correction_changes_the_prediction_and_bumps_the_version(client, db, active_model,
-                                                                                         fewer_shipped_rows):
+async def test_retraining_from_a_correction_changes_the_prediction_and_bumps_the_version(
+        client, db, active_half_model, fewer_shipped_rows):
     manager = await make_user(db, role=Role.manager)
     headers = auth_headers(manager)
     text = "Can your team engrave our logo on 300 flasks for the marathon goodie bags?"

@@ -43,7 +43,7 @@ async def test_many_messages_are_classified_in_one_call_and_come_back_in_input_o
         await ai_service.classify_many(db, texts=["a", "b"], owner_ids=[uuid.uuid4()])
 
 
-async def test_a_retrain_that_would_make_the_confidence_mean_less_is_refused(db, active_model, fewer_shipped_rows,
+async def test_a_retrain_that_would_make_the_confidence_mean_less_is_refused(db, active_half_model, fewer_shipped_rows,
                                                                              monkeypatch):
     manager = await make_user(db, role=Role.manager)
     # A top end that squeezes everything from 0.30 up to the anchor under 0.90: answers right 90% of the
@@ -55,13 +55,13 @@ async def test_a_retrain_that_would_make_the_confidence_mean_less_is_refused(db,
     assert version.is_active is False and version.version == 2
     refused = version.metrics["refused"]
     assert any(reason.startswith("ECE") for reason in refused["reasons"])
-    assert refused["new"]["ece"] > active_model.metrics["ece"]
+    assert refused["new"]["ece"] > active_half_model.metrics["ece"]
     # The serving model keeps serving.
     model_id, number, _ = await ai_service.active_classifier(db)
-    assert (model_id, number) == (active_model.id, 1)
+    assert (model_id, number) == (active_half_model.id, 1)
     assert (await ai_service.classify(db, text="hi", actor=None)).model_version == 1
     entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "ai_model.refused"))
     assert entry.entity_id == str(version.id) and entry.after["refused"]["reasons"] == refused["reasons"]
     assert entry.after["serving_version"] == 1
     active = await db.scalar(select(ModelVersion).where(ModelVersion.is_active))
-    assert active.id == active_model.id
+    assert active.id == active_half_model.id
