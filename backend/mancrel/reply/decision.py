@@ -129,8 +129,10 @@ async def _draft_and_gate(session: AsyncSession, suggestion: Suggestion, message
 UNSURE_MATCHES = frozenset({"search", "loose"})
 
 # Intents whose answer is about the product the customer names: a draft that leaves it out (a policy
-# text alone) has not answered the question, however confident the classification.
-ANSWERS_ABOUT_THE_PRODUCT = frozenset({"support", "product_question", "availability", "pricing"})
+# text alone) has not answered the question, however confident the classification. Shipping too: "can the
+# lantern go by air?", "how long to Norway for the tent?" depend on the product (batteries, bulk, where
+# it ships from), and the general delivery text answers neither.
+ANSWERS_ABOUT_THE_PRODUCT = frozenset({"support", "product_question", "availability", "pricing", "shipping"})
 
 
 async def _blockers(session: AsyncSession, suggestion: Suggestion, facts: Facts, policy: Policy) -> list[str]:

@@ -233,3 +233,19 @@ async def test_a_support_answer_that_leaves_out_the_product_asked_about_waits_fo
     general = await classified_message(db, text="What warranty do your products have?", intent="support",
                                        confidence=0.99)
     assert (await decide_message(db, general.id)).status == "sent"
+
+
+async def test_a_shipping_answer_that_leaves_out_the_product_asked_about_waits_for_a_person(db):
+    # "Can it go by air?" about a named product, answered with the general delivery text: the product may
+    # change the answer (a battery, a bulky parcel), so a person looks first (team-written set, rq-051).
+    await make_product(db)
+    await make_knowledge(db, topic="shipping", intents=("shipping",),
+                         body="We ship within 2 business days; delivery in the EU takes 3-5 business days.")
+    message = await classified_message(db, text="Can the Merino Hiking Socks be sent to Norway by air?",
+                                       intent="shipping", confidence=0.99)
+    suggestion = await decide_message(db, message.id)
+    assert (suggestion.decision, suggestion.status) == ("approval", "pending")
+    assert suggestion.reasons == ["the draft does not mention the product the customer asked about"]
+    general = await classified_message(db, text="How long does delivery in the EU take?", intent="shipping",
+                                       confidence=0.99)
+    assert (await decide_message(db, general.id)).status == "sent"
