@@ -1,9 +1,9 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { useDebounced } from "@/lib/use-debounced";
 import { useGlobalSearch } from "../api/search";
-import { hitPath, isPaletteShortcut, moveActive, TYPE_LABELS } from "../search-logic";
+import { hitPath, isPaletteShortcut, moveActive, pointerMoved, rankHits, TYPE_LABELS, type Pointer } from "../search-logic";
 
 /** Global search: Ctrl/Cmd-K (or the header button) opens it; arrows pick, Enter opens, Escape closes. */
 export function CommandPalette() {
@@ -62,7 +62,10 @@ function PaletteBody({ onClose }: { onClose: () => void }) {
   const search = useGlobalSearch(q);
   const navigate = useNavigate();
   const listId = useId();
-  const hits = q ? search.data?.items ?? [] : [];
+  const hits = useMemo(() => (q ? rankHits(search.data?.items ?? [], q) : []), [q, search.data]);
+  // Where the mouse last was: a row only takes the highlight when the pointer really moves over
+  // it, not when results appear under a pointer resting mid-screen (Enter would open that row).
+  const pointer = useRef<Pointer | null>(null);
 
   useEffect(() => setActive(hits.length ? 0 : -1), [search.data, hits.length]);
 
@@ -99,7 +102,11 @@ function PaletteBody({ onClose }: { onClose: () => void }) {
         {hits.map((hit, i) => (
           <li key={`${hit.type}-${hit.id}`} id={`${listId}-${i}`} role="option" aria-selected={i === active}
             className={i === active ? "palette-hit palette-hit-active" : "palette-hit"}
-            onMouseEnter={() => setActive(i)} onClick={() => go(i)}>
+            onMouseMove={(e) => {
+              const now = { x: e.clientX, y: e.clientY };
+              if (pointerMoved(pointer.current, now) && i !== active) setActive(i);
+              pointer.current = now;
+            }} onClick={() => go(i)}>
             <span className="badge">{TYPE_LABELS[hit.type] ?? hit.type}</span>
             <span className="palette-title">{hit.title}</span>
             {hit.snippet && <span className="palette-snippet muted">{hit.snippet}</span>}
