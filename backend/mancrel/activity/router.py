@@ -23,6 +23,7 @@ from mancrel.core.listing import apply_keyset, keyset_page, parse_sort, sort_fie
 from mancrel.core.pagination import CursorParam, LimitParam
 from mancrel.core.permissions import SEES_EVERYTHING
 from mancrel.core.records import IfMatch, check_if_match, set_etag
+from mancrel.reply.task_links import conversations_of_tasks
 
 router = APIRouter(prefix="/activities", tags=["activities"])
 
@@ -37,6 +38,14 @@ async def visible_activity(activity_id: uuid.UUID, session: SessionDep, user: Cu
 VisibleActivity = Annotated[Activity, Depends(visible_activity)]
 
 
+async def with_conversations(session: SessionDep, reads: list[ActivityRead]) -> list[ActivityRead]:
+    """Name the conversation of tasks the reply step opened, so lists can link to it."""
+    links = await conversations_of_tasks(session, [r.id for r in reads if r.type == "task"])
+    for read in reads:
+        read.conversation_id = links.get(read.id)
+    return reads
+
+
 @router.get("", response_model=ActivityPage)
 async def list_activities(filters: Annotated[ActivityFilters, Query()], user: CurrentUser, session: SessionDep,
                           limit: LimitParam = 50, cursor: CursorParam = None) -> ActivityPage:
@@ -45,7 +54,8 @@ async def list_activities(filters: Annotated[ActivityFilters, Query()], user: Cu
     sort = parse_sort(filters.sort, SORTS)
     stmt = apply_keyset(list_query(filters, user), sort, Activity.id, limit=limit, cursor=cursor)
     items, next_cursor = keyset_page(await ActivityRepository(session).page(stmt), sort, limit=limit)
-    return ActivityPage(items=[ActivityRead.model_validate(a) for a in items], next_cursor=next_cursor)
+    reads = await with_conversations(session, [ActivityRead.model_validate(a) for a in items])
+    return ActivityPage(items=reads, next_cursor=next_cursor)
 
 
 @router.get("/mine", response_model=MyTasks)
@@ -55,7 +65,9 @@ async def list_my_tasks(user: CurrentUser, session: SessionDep,
     if tz not in available_timezones():
         raise InvalidInput(f"Unknown time zone {tz!r}.", errors=[{"field": "tz", "in": "query",
                                                                   "message": "unknown time zone"}])
-    return await activity_service.my_tasks(session, actor=user, tz=tz, limit=limit)
+    tasks = await activity_service.my_tasks(session, actor=user, tz=tz, limit=limit)
+    await with_conversations(session, [*tasks.overdue, *tasks.today, *tasks.upcoming])
+    return tasks
 
 
 @router.post("", response_model=ActivityRead, status_code=201)
@@ -67,9 +79,9 @@ async def create_activity(data: ActivityCreate, user: CurrentUser, session: Sess
 
 
 @router.get("/{activity_id}", response_model=ActivityRead)
-async def get_activity(activity: VisibleActivity, response: Response) -> Activity:
+async def get_activity(activity: VisibleActivity, session: SessionDep, response: Response) -> ActivityRead:
     set_etag(response, activity)
-    return activity
+    return (await with_conversations(session, [ActivityRead.model_validate(activity)]))[0]
 
 
 @router.patch("/{activity_id}", response_model=ActivityRead)

@@ -56,6 +56,8 @@ class ActivityRead(BaseModel):
     deleted_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    conversation_id: uuid.UUID | None = Field(
+        default=None, description="Tasks an escalation or a failed reply opened: the conversation they are about.")
 
 
 class ActivityPage(BaseModel):

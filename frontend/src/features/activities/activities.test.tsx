@@ -82,6 +82,27 @@ describe("a contact's open tasks", () => {
   });
 });
 
+describe("messages on a contact's timeline", () => {
+  it("say what was written and open their conversation", async () => {
+    const msg = (id: string, direction: string, subject: string, text: string, at: string) => ({
+      kind: "message", id, at, data: { id, conversation_id: "cv-1", direction, subject, text, own_words: text } });
+    installFakeApi({
+      ...baseRoutes, ...contactRoutes,
+      "GET /api/v1/contacts/c-1/timeline": () => json({ items: [
+        msg("m-2", "outbound", "", "Hello Ada,\nthe jacket ships today.", "2026-12-06T07:00:00Z"),
+        msg("m-1", "inbound", "URGENT: wrong item", "I got the wrong jacket.", "2026-12-06T06:28:00Z"),
+      ], next_cursor: null }),
+    });
+    await signIn();
+    renderApp("/contacts/c-1");
+    const timeline = await screen.findByRole("region", { name: "Timeline" });
+    const link = await within(timeline).findByRole("link", { name: "URGENT: wrong item" });
+    expect(link).toHaveAttribute("href", "/inbox/cv-1");
+    expect(within(timeline).getByRole("link", { name: "Hello Ada," })).toHaveAttribute("href", "/inbox/cv-1");
+    expect(within(timeline).getByText("Reply")).toBeInTheDocument();
+  });
+});
+
 describe("my tasks", () => {
   it("groups overdue, today and upcoming, and completes one with a click", async () => {
     let tasks = { overdue: [task("t-1", "Call back Ada", "2026-11-25T09:00:00Z")], today: [task("t-2", "Send the quote", "2026-11-27T15:00:00Z")], upcoming: [] as Activity[] };
@@ -120,6 +141,22 @@ describe("my tasks", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Complete “Send the quote”" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Something went wrong on our side.");
     await waitFor(() => expect(screen.getByText("Send the quote")).toBeInTheDocument());
+  });
+
+  it("opens the conversation of an escalation's task, and the contact of an ordinary one", async () => {
+    installFakeApi({
+      ...baseRoutes,
+      "GET /api/v1/activities/mine": () => json({ overdue: [], upcoming: [], today: [
+        task("t-3", "Answer: URGENT: wrong item", "2026-11-27T15:00:00Z", { conversation_id: "cv-7" }),
+        task("t-4", "Call back Ada", "2026-11-27T16:00:00Z"),
+      ] }),
+    });
+    await signIn();
+    renderApp("/tasks");
+    const today = await screen.findByRole("region", { name: /Today/ });
+    const links = within(today).getAllByRole("link");
+    expect(links.map((l) => [l.textContent, l.getAttribute("href")])).toEqual([
+      ["Open conversation", "/inbox/cv-7"], ["Open contact", "/contacts/c-1"]]);
   });
 
   it("shows a calm empty state", async () => {

@@ -18,6 +18,24 @@ export interface StageChange {
   changed_at: string;
 }
 
+/** A timeline entry's `data` when its kind is "message" (the parts the timeline shows). */
+export interface TimelineMessage {
+  id: string;
+  conversation_id: string;
+  direction: "inbound" | "outbound" | string;
+  subject: string;
+  text: string;
+  own_words?: string;
+}
+
+/** What a message row says: its subject, else the first line the customer (or we) wrote. */
+export function messageSummary(m: Pick<TimelineMessage, "subject" | "text" | "own_words">): string {
+  const words = (m.own_words || m.text || "").trim();
+  const firstLine = words.split(/\r?\n/).find((line) => line.trim())?.trim() ?? "";
+  const clipped = firstLine.length > 120 ? `${firstLine.slice(0, 119)}…` : firstLine;
+  return m.subject.trim() || clipped || "(no text)";
+}
+
 /** The record an activity or timeline belongs to. */
 export type Subject =
   | { kind: "contact"; id: string }

@@ -2121,6 +2121,11 @@ export interface components {
             /** Contact Id */
             contact_id: string | null;
             /**
+             * Conversation Id
+             * @description Tasks an escalation or a failed reply opened: the conversation they are about.
+             */
+            conversation_id?: string | null;
+            /**
              * Created At
              * Format: date-time
              */

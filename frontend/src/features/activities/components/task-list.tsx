@@ -14,6 +14,8 @@ interface Props {
 }
 
 function recordLink(task: Activity): { to: string; label: string } | null {
+  // An escalation's or failed reply's task is about a customer's words: open them.
+  if (task.conversation_id) return { to: `/inbox/${task.conversation_id}`, label: "Open conversation" };
   if (task.deal_id) return { to: `/deals/${task.deal_id}`, label: "Open deal" };
   if (task.contact_id) return { to: `/contacts/${task.contact_id}`, label: "Open contact" };
   if (task.company_id) return { to: `/companies/${task.company_id}`, label: "Open company" };

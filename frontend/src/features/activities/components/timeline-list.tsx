@@ -1,9 +1,10 @@
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { Spinner } from "@/components/ui/spinner";
+import { Link } from "react-router";
 import { formatDateTime } from "@/lib/format";
 import { useTimeline } from "../api/get-timeline";
-import { TYPE_LABELS, type Activity, type StageChange, type Subject, type TimelineEntry } from "../types";
+import { messageSummary, TYPE_LABELS, type Activity, type StageChange, type Subject, type TimelineEntry, type TimelineMessage } from "../types";
 
 interface Props {
   subject: Subject;
@@ -11,7 +12,9 @@ interface Props {
   stageNames?: Record<string, string>;
 }
 
-function describe(entry: TimelineEntry, stageNames: Record<string, string>): { label: string; text: string; body?: string } {
+interface Described { label: string; text: string; body?: string; to?: string }
+
+function describe(entry: TimelineEntry, stageNames: Record<string, string>): Described {
   if (entry.kind === "activity") {
     const a = entry.data as Activity;
     const done = a.type === "task" ? (a.done_at ? " (done)" : a.due_at ? ` (due ${formatDateTime(a.due_at)})` : "") : "";
@@ -22,6 +25,10 @@ function describe(entry: TimelineEntry, stageNames: Record<string, string>): { l
     const to = (c.to_stage_id && stageNames[c.to_stage_id]) || c.to_status;
     const from = c.from_stage_id ? stageNames[c.from_stage_id] : null;
     return { label: "Stage", text: from ? `Moved from ${from} to ${to}` : `Started in ${to}` };
+  }
+  if (entry.kind === "message") {
+    const m = entry.data as TimelineMessage;
+    return { label: m.direction === "outbound" ? "Reply" : "Message", text: messageSummary(m), to: `/inbox/${m.conversation_id}` };
   }
   return { label: entry.kind.replace(/_/g, " "), text: "" };
 }
@@ -39,11 +46,11 @@ export function TimelineList({ subject, stageNames = {} }: Props) {
       ) : (
         <ol className="timeline-list">
           {entries.map((entry) => {
-            const { label, text, body } = describe(entry, stageNames);
+            const { label, text, body, to } = describe(entry, stageNames);
             return (
               <li key={`${entry.kind}-${entry.id}`} className={`timeline-entry timeline-${entry.kind}`}>
                 <span className="timeline-label">{label}</span>
-                <span className="timeline-text">{text}</span>
+                <span className="timeline-text">{to ? <Link to={to}>{text}</Link> : text}</span>
                 <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
                 {body && <p className="timeline-body">{body}</p>}
               </li>
