@@ -44,11 +44,7 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
         conversation = conversations.get(message.conversation_id)
         if conversation is None:
             continue
-        # The conversation shows its newest customer message's intent: an older one classified late
-        # (a retry, a slow batch) does not overwrite it.
-        if message.occurred_at >= (conversation.last_inbound_at or message.occurred_at):
-            conversation.intent, conversation.priority = row.intent, row.priority
-            conversation.priority_rank = PRIORITY_RANK.get(row.priority, 2)
+        triage(conversation, intent=row.intent, priority=row.priority)
         owner_id = owners[message.conversation_id]
         inbox_service.publish_message_event(session, "message.classified", conversation, message, owner_id)
         inbox_service.publish_conversation_event(session, conversation, owner_id)
@@ -60,3 +56,14 @@ async def process_waiting(session: AsyncSession, *, first: uuid.UUID | None = No
     await session.flush()
     return len(messages)
 
+
+def triage(conversation, *, intent: str, priority: str | None) -> None:
+    """File a classified customer message on its conversation. Its priority does not fall while the
+    conversation is open: a customer chasing ("any news?") or adding photos is no less urgent than the
+    complaint they opened with, and the urgent-first sort must not hide them. So the most urgent message
+    sets intent and priority (a tie keeps the earlier one); a reopened closed conversation starts over
+    (store.touch clears both)."""
+    rank = PRIORITY_RANK.get(priority or "", 2)
+    if conversation.priority_rank is not None and rank >= conversation.priority_rank:
+        return
+    conversation.intent, conversation.priority, conversation.priority_rank = intent, priority, rank

@@ -18,6 +18,9 @@ from mancrel.inbox.models import Conversation, ConversationStatus, Message
 from mancrel.inbox.text import subject_key
 from mancrel.worker.outbox import enqueue
 
+# The reply step's job that resolves a conversation's escalations once we answered it or a person closed it.
+ANSWERED_JOB = "reply.conversation_answered"
+
 
 def new_conversation(channel_id: uuid.UUID, counterpart: str, subject: str, *, contact_id: uuid.UUID | None,
                      is_junk: bool = False) -> Conversation:
@@ -42,8 +45,10 @@ def touch(conversation: Conversation, at: datetime, *, inbound: bool, junk: bool
     if inbound and not junk:
         conversation.last_inbound_at = max(conversation.last_inbound_at or at, at)
         conversation.unread_count = (conversation.unread_count or 0) + 1
-        if conversation.status == ConversationStatus.closed:
-            conversation.status = ConversationStatus.open  # a customer writing again reopens it
+        if conversation.status == ConversationStatus.closed:  # a new matter: its triage starts over
+            conversation.intent = conversation.priority = conversation.priority_rank = None
+        # Closed, waiting for the customer or snoozed: their writing puts it back on us.
+        conversation.status = ConversationStatus.open
         conversation.snoozed_until = None
 
 
@@ -90,8 +95,11 @@ def announce(session: AsyncSession, conversation: Conversation, message: Message
 async def queue_outbound(session: AsyncSession, conversation: Conversation, message: Message, *,
                          send_job: str) -> Message:
     """Store a reply as queued and hand it to its channel's send job (after commit); the
-    conversation now waits for the customer, and browsers hear of both."""
+    conversation now waits for the customer, and browsers hear of both. A person answering a conversation
+    nobody holds takes it: the customer's next message comes back to them."""
     session.add(message)
+    if message.author_id is not None and conversation.assignee_id is None:
+        conversation.assignee_id = message.author_id
     touch(conversation, message.occurred_at, inbound=False)
     conversation.unread_count = 0
     if conversation.status == ConversationStatus.open:
