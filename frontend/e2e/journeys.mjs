@@ -50,11 +50,17 @@ async function apiAs(url, who) {
   });
   assert.equal(login.status, 200, `sign-in as ${who.email}`);
   const { access_token } = await login.json();
+  const send = (method, path, body) => fetch(`${url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${access_token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return async (method, path, body) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${access_token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+    // runScheduledJob blocks this process for seconds: a kept-alive socket the server closed meanwhile
+    // fails one fetch ("fetch failed"). A read is simply asked again on a new socket.
+    const response = await send(method, path, body).catch((error) => {
+      if (method === "GET" && error instanceof TypeError) return send(method, path, body);
+      throw error;
     });
     const text = await response.text();
     assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
@@ -864,11 +870,8 @@ export const journeys = [
       runScheduledJob(dataDir, "analytics.refresh");
       let refreshed = Date.now();
       await eventually("the demo's messages and AI decisions in the rollups", async () => {
-        // runScheduledJob blocks this process for seconds: a kept-alive socket the server closed
-        // meanwhile fails one fetch ("fetch failed"); the next poll opens a new one.
         const [messages, automation] = await Promise.all([
-          admin("GET", "/api/v1/analytics/messages"), admin("GET", "/api/v1/analytics/automation")])
-          .catch((error) => { if (error instanceof TypeError) return [{ total: 0 }, { decided: 0 }]; throw error; });
+          admin("GET", "/api/v1/analytics/messages"), admin("GET", "/api/v1/analytics/automation")]);
         if (messages.total > 0 && automation.decided > 0) return true;
         if (Date.now() - refreshed > 30_000) { // decisions made since: count them too (one job at a time)
           runScheduledJob(dataDir, "analytics.refresh");
