@@ -1,6 +1,6 @@
 from typing import Any
 
-from mancrel.core.errors import AppError, TooManyRequests, Unauthorized
+from mancrel.core.errors import AppError, InvalidInput, TooManyRequests, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -30,3 +30,15 @@ class SignInUnavailable(AppError):
 
     def __init__(self, detail: str | None = None, *, retry_after: int, **extra: Any):
         super().__init__(detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after, **extra)
+
+
+class WrongCurrentPassword(InvalidInput):
+    """Not 401: the caller is signed in, and a 401 would sign the web app out."""
+
+    title = "Current password is not right"
+    slug = "wrong-current-password"
+
+
+class SamePassword(InvalidInput):
+    title = "New password is the current one"
+    slug = "same-password"

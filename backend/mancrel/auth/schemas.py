@@ -18,6 +18,11 @@ class LogoutRequest(BaseModel):
     refresh_token: Text | None = Field(default=None, max_length=200)
 
 
+class PasswordChange(BaseModel):
+    current_password: Text = Field(max_length=256)
+    new_password: Text = Field(min_length=10, max_length=256, description="At least 10 characters, not a common one.")
+
+
 class TokenPair(BaseModel):
     access_token: str
     refresh_token: str

@@ -8,8 +8,14 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.auth import ratelimit, sessions
-from mancrel.auth.exceptions import InvalidCredentials, InvalidRefreshToken, RefreshTokenReused
+from mancrel.auth import passwords, ratelimit, sessions
+from mancrel.auth.exceptions import (
+    InvalidCredentials,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+    SamePassword,
+    WrongCurrentPassword,
+)
 from mancrel.auth.models import RefreshToken
 from mancrel.auth.repository import RefreshTokenRepository
 from mancrel.auth.schemas import TokenPair
@@ -18,6 +24,7 @@ from mancrel.core.db import utcnow
 from mancrel.core.security import create_access_token, new_opaque_token, token_digest, verify_password
 from mancrel.user import service as user_service
 from mancrel.user.models import User
+from mancrel.user.schemas import UserUpdate
 
 
 async def login(session: AsyncSession, *, email: str, password: str, client_ip: str) -> TokenPair:
@@ -90,6 +97,27 @@ async def logout(session: AsyncSession, *, user: User, refresh_token: str | None
     token = await repo.get_of_user(token_digest(refresh_token), user.id)
     if token is not None:
         await repo.revoke_family(token.family_id)
+
+
+async def change_password(session: AsyncSession, *, user: User, current_password: str, new_password: str,
+                          client_ip: str) -> TokenPair:
+    """The caller's own password, proven by the current one (throttled like sign-in, so a left-open
+    tab cannot be used to guess it). Every session of the user ends, on every device; the one that
+    asked continues with the new pair returned here."""
+    await ratelimit.begin_attempt(user.email, client_ip)
+    if not verify_password(current_password, user.password_hash):
+        raise WrongCurrentPassword("The current password is not right.", errors=[
+            {"field": "current_password", "in": "body", "message": "not right"}])
+    await ratelimit.forgive(user.email, client_ip)
+    if new_password == current_password:
+        raise SamePassword("Choose a password different from the current one.", errors=[
+            {"field": "new_password", "in": "body", "message": "same as the current one"}])
+    reason = passwords.weakness(new_password, email=user.email)
+    if reason:
+        raise passwords.WeakPassword(reason, errors=[{"field": "new_password", "in": "body", "message": reason}])
+    # user.service sets the hash, audits "user.updated" and revokes every refresh token of the user.
+    await user_service.update(session, user=user, data=UserUpdate(password=new_password), actor=user)
+    return await _issue(session, user, raw=new_opaque_token(), family_id=uuid.uuid4())
 
 
 async def _issue(session: AsyncSession, user: User, *, raw: str, family_id: uuid.UUID) -> TokenPair:

@@ -51,7 +51,11 @@ export function AppLayout() {
         </nav>
         <div className="user-menu">
           <CommandPalette />
-          {me.data && <span className="user-name" title={me.data.email}>{me.data.full_name || me.data.email}</span>}
+          {me.data && (
+            <NavLink to="/account" className="user-name" title={`${me.data.email}: your account and password`}>
+              {me.data.full_name || me.data.email}
+            </NavLink>
+          )}
           <button type="button" className="button button-ghost" onClick={signOut}>Sign out</button>
         </div>
       </header>

@@ -2,6 +2,7 @@ import { createBrowserRouter, createMemoryRouter, type RouteObject } from "react
 import { AppLayout } from "./layout";
 import { RequireSession } from "./require-session";
 import { RouteError } from "./route-error";
+import { AccountRoute } from "./routes/account";
 import { CatalogRoute } from "./routes/catalog";
 import { CompaniesRoute } from "./routes/companies";
 import { CompanyRoute } from "./routes/company";
@@ -58,6 +59,7 @@ export const routes: RouteObject[] = [
           { path: "settings/users", element: <SettingsUsersRoute /> },
           { path: "settings/dead-letters", element: <SettingsDeadLettersRoute /> },
           { path: "settings/system", element: <SettingsSystemRoute /> },
+          { path: "account", element: <AccountRoute /> },
           { path: "escalations", element: <EscalationsRoute /> },
           { path: "analytics", lazy: () => import("./routes/analytics").then((m) => ({ Component: m.AnalyticsRoute })) },
           { path: "catalog", element: <CatalogRoute /> },

@@ -112,4 +112,20 @@ describe("Settings > Users", () => {
     expect(await screen.findByText("Added sam@example.com.")).toBeInTheDocument();
     expect(api.find("POST", "/api/v1/users")[0].body).toEqual({ email: "sam@example.com", full_name: "", role: "rep", password: "short-and-long-enough", is_active: true });
   });
+
+  it("sets a new password for someone else (not for oneself: that is Your account)", async () => {
+    const api = admin({
+      "GET /api/v1/users": () => json({ items: [{ ...ADMIN, is_active: true }, { ...ME, is_active: true }], next_cursor: null }),
+      "PATCH /api/v1/users/u-rita": () => json({ ...ME, is_active: true }),
+    });
+    await signIn();
+    renderApp("/settings/users");
+    await userEvent.click(await screen.findByRole("button", { name: "Set password for rita.rep@example.com" }));
+    expect(screen.queryByRole("button", { name: "Set password for admin@example.com" })).not.toBeInTheDocument();
+    const form = screen.getByRole("form", { name: "New password for rita.rep@example.com" });
+    await userEvent.type(within(form).getByLabelText("New password"), "river-stone-77");
+    await userEvent.click(within(form).getByRole("button", { name: "Set password" }));
+    expect(await screen.findByText("New password set for rita.rep@example.com. They were signed out everywhere.")).toBeInTheDocument();
+    expect(api.find("PATCH", "/api/v1/users/u-rita")[0].body).toEqual({ password: "river-stone-77" });
+  });
 });

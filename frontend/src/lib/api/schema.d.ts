@@ -517,6 +517,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change the caller's own password. Every other session of theirs ends (their refresh tokens
+         *     are revoked; open tabs elsewhere are signed out at their next refresh, within minutes); this
+         *     one continues with the returned pair.
+         */
+        post: operations["change_password_api_v1_auth_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -1329,6 +1351,27 @@ export interface paths {
         put?: never;
         /** Win Deal */
         post: operations["win_deal_api_v1_deals__deal_id__won_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Escalations
+         * @description Conversations waiting for a person, one row each (the newest open escalation, with how many are
+         *     open), soonest due first; only those whose conversation and task the caller may read.
+         */
+        get: operations["list_escalations_api_v1_escalations_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2473,6 +2516,8 @@ export interface components {
             outbound_failed: number;
             /** Outbound Queued */
             outbound_queued: number;
+            /** Outbound Retrying */
+            outbound_retrying: number;
             /** Token Error */
             token_error?: string | null;
             /** Token Error At */
@@ -3455,6 +3500,70 @@ export interface components {
             /** P90 Seconds */
             p90_seconds: number | null;
         };
+        /** EscalationQueue */
+        EscalationQueue: {
+            /** Items */
+            items: components["schemas"]["EscalationQueueRow"][];
+            /** Truncated */
+            truncated: boolean;
+        };
+        /**
+         * EscalationQueueRow
+         * @description One conversation waiting for a person: its newest open escalation, and what the queue shows of it.
+         */
+        EscalationQueueRow: {
+            /**
+             * Asked At
+             * Format: date-time
+             */
+            asked_at: string;
+            /** Assignee Id */
+            assignee_id: string | null;
+            /** Confidence */
+            confidence: number;
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /** Customer */
+            customer: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Escalation Id
+             * Format: uuid
+             */
+            escalation_id: string;
+            /** Intent */
+            intent: string;
+            /** Near Limit */
+            near_limit: boolean | null;
+            /** Open Escalations */
+            open_escalations: number;
+            /** Priority */
+            priority: string;
+            /** Reasons */
+            reasons: string[];
+            /** Reroutes */
+            reroutes: number;
+            /** Status */
+            status: string;
+            /** Subject */
+            subject: string;
+            /**
+             * Suggestion Id
+             * Format: uuid
+             */
+            suggestion_id: string;
+            /** Task Id */
+            task_id: string | null;
+            /** Task Version */
+            task_version: number | null;
+        };
         /** EventCounts */
         EventCounts: {
             /** Duplicate */
@@ -3467,6 +3576,11 @@ export interface components {
             processed: number;
             /** Received */
             received: number;
+            /**
+             * Refused
+             * @description Deliveries refused because their signature did not verify (no row is kept).
+             */
+            refused: number;
             /** Stale */
             stale: number;
         };
@@ -4278,6 +4392,16 @@ export interface components {
              */
             value: number | null;
         };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /**
+             * New Password
+             * @description At least 10 characters, not a common one.
+             */
+            new_password: string;
+        };
         /** PipelineAnalyticsRead */
         PipelineAnalyticsRead: {
             /**
@@ -4783,12 +4907,17 @@ export interface components {
         };
         /** SourceHealth */
         SourceHealth: {
+            /**
+             * Behind Because
+             * @description Why the catalogue is behind (the oldest cause first); null when in step.
+             */
+            behind_because: string | null;
             /** Enabled */
             enabled: boolean;
             events_24h: components["schemas"]["EventCounts"];
             /**
              * Freshness Lag Seconds
-             * @description Seconds since the catalogue was last known in step with the source: the newer of the last processed webhook and the last successful poll, or the oldest unprocessed event.
+             * @description Seconds the catalogue is behind its source: the age of the oldest change known to be missing (a delivery not applied, refused or dead-lettered; polls failing or overdue). 0 when in step, however long since the shop last changed something.
              */
             freshness_lag_seconds: number | null;
             /** Last Poll Error */
@@ -6782,6 +6911,44 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    change_password_api_v1_auth_password_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description The current password is not right, or the new one is too easy to guess or unchanged. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many wrong current passwords; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -9196,6 +9363,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DealRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_escalations_api_v1_escalations_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationQueue"];
                 };
             };
             /** @description Validation Error */

@@ -117,6 +117,21 @@ async function doRefresh(): Promise<boolean> {
   return false;
 }
 
+/**
+ * Changes the signed-in user's own password. The API ends every session of the user and answers
+ * with a new pair for this one, which is kept here (and, through localStorage, by this browser's
+ * other tabs). Throws the API's Response on failure so the caller can word it.
+ */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const response = await authFetch(new Request(`${origin()}/api/v1/auth/password`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ current_password: currentPassword, new_password: newPassword }),
+  }));
+  if (!response.ok) throw response;
+  store((await response.json()) as TokenPair);
+}
+
 export async function logout(): Promise<void> {
   const token = readRefreshToken();
   if (accessToken || token) {

@@ -13,6 +13,7 @@ export function UsersTable({ meId }: { meId?: string }) {
   const users = useUsers();
   const update = useUpdateUser();
   const [adding, setAdding] = useState(false);
+  const [resetting, setResetting] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const items = users.data?.pages.flatMap((p) => p.items) ?? [];
   const change = (user: User, body: { role?: Role; is_active?: boolean }, message: string) => {
@@ -50,6 +51,16 @@ export function UsersTable({ meId }: { meId?: string }) {
                       </button>
                     )}
                     {!u.is_active && <span className="badge">Deactivated</span>}
+                    {u.id !== meId && (
+                      <button type="button" className="button button-ghost button-small" aria-expanded={resetting === u.id}
+                        onClick={() => setResetting(resetting === u.id ? null : u.id)}>
+                        Set password<span className="visually-hidden"> for {u.email}</span>
+                      </button>
+                    )}
+                    {resetting === u.id && (
+                      <SetPasswordForm user={u} onCancel={() => setResetting(null)}
+                        onDone={() => { setResetting(null); setNotice(`New password set for ${u.email}. They were signed out everywhere.`); }} />
+                    )}
                   </td>
                 </tr>
               ))}
@@ -58,6 +69,30 @@ export function UsersTable({ meId }: { meId?: string }) {
         </div>
       )}
     </>
+  );
+}
+
+const passwordSchema = z.object({ password: z.string().min(10, "At least 10 characters.") });
+
+/** An admin's reset: the API signs the user out everywhere; the admin tells them the new password. */
+function SetPasswordForm({ user, onDone, onCancel }: { user: User; onDone: () => void; onCancel: () => void }) {
+  const update = useUpdateUser();
+  const form = useForm<{ password: string }>({ resolver: zodResolver(passwordSchema), defaultValues: { password: "" } });
+  const submit = form.handleSubmit(async ({ password }) => {
+    const saved = await update.mutateAsync({ id: user.id, body: { password } }).catch(() => null);
+    if (saved) onDone();
+  });
+  return (
+    <form className="inline-form" aria-label={`New password for ${user.email}`} onSubmit={submit} noValidate>
+      <Field label="New password" error={form.formState.errors.password?.message} hint="They are signed out everywhere.">
+        <input type="password" autoComplete="new-password" autoFocus {...form.register("password")} />
+      </Field>
+      {update.error ? <ErrorMessage error={update.error} /> : null}
+      <div className="button-row">
+        <button type="submit" className="button button-primary button-small" disabled={form.formState.isSubmitting}>Set password</button>
+        <button type="button" className="button button-ghost button-small" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
   );
 }
 
