@@ -38,6 +38,9 @@ export function InboxRoute() {
   const query = params.toString() ? `?${params.toString()}` : "";
   const userNames = Object.fromEntries((directory.data ?? []).map((u) => [u.id, u.full_name || u.email]));
   const stages = (pipelines.data ?? []).flatMap((p) => p.stages);
+  const people = (directory.data ?? []).map((u) => ({ id: u.id, name: u.full_name || u.email }));
+  // The API lets managers and admins hand a conversation to anyone; a rep only takes it.
+  const canHandOver = me.data?.role === "manager" || me.data?.role === "admin";
 
   return (
     <div className={`page page-wide inbox ${conversationId ? "inbox-showing-conversation" : "inbox-showing-list"}`}>
@@ -48,13 +51,13 @@ export function InboxRoute() {
         <section className="inbox-list-pane" aria-label="Conversation list">
           <ConversationFilters filters={filters} onChange={setFilters} search={search} onSearch={setSearch}
             intents={(intents.data ?? []).map((i) => i.name)}
-            channels={channels.data?.items.map((c) => ({ id: c.id, name: c.name }))} />
+            channels={channels.data?.items.map((c) => ({ id: c.id, name: c.name }))} people={people} />
           <ConversationList filters={filters} linkTo={(c) => `/inbox/${c.id}${query}`} />
         </section>
         <section className="inbox-conversation-pane" aria-label="Conversation">
           {conversationId ? (
             <ConversationView key={conversationId} conversationId={conversationId} meId={me.data?.id} userNames={userNames}
-              backTo={`/inbox${query}`} isAdmin={me.data?.role === "admin"}
+              backTo={`/inbox${query}`} isAdmin={me.data?.role === "admin"} assignees={canHandOver ? people : undefined}
               assist={(c) => <SuggestionPanel conversationId={c.id} />}
               side={(c) => (
                 <ContactCard conversation={c}

@@ -1,7 +1,7 @@
 /** The inbox's rules that are not drawing: filters <-> URL and query, snooze times, wording. */
 import type { Conversation, InboxFilters, Message } from "./types";
 
-const FILTER_KEYS = ["status", "channel_id", "intent", "priority", "q"] as const;
+const FILTER_KEYS = ["assignee_id", "status", "channel_id", "intent", "priority", "q"] as const;
 
 /** Filters live in the URL so a narrowed inbox survives a reload and can be shared. */
 export function filtersFromParams(params: URLSearchParams): InboxFilters {
@@ -30,9 +30,9 @@ export function filtersToParams(filters: InboxFilters): Record<string, string> {
   return out;
 }
 
-/** The API's query: "mine" and "unassigned" are the `assignee_id` values `me` and `none`. */
+/** The API's query: "mine" and "unassigned" are the `assignee_id` values `me` and `none`; else one person's id. */
 export function listQuery(filters: InboxFilters) {
-  const assignee = filters.view === "mine" ? "me" : filters.view === "unassigned" ? "none" : undefined;
+  const assignee = filters.view === "mine" ? "me" : filters.view === "unassigned" ? "none" : filters.assignee_id;
   return {
     assignee_id: assignee,
     status: filters.status,

@@ -10,6 +10,8 @@ export type Classification = components["schemas"]["ClassificationSummary"];
 /** What the list is narrowed to; every key maps to a query parameter of `GET /conversations`. */
 export interface InboxFilters {
   view: "all" | "mine" | "unassigned";
+  /** One person's conversations (with the view "all"). */
+  assignee_id?: string;
   status?: ConversationStatus;
   channel_id?: string;
   intent?: string;

@@ -8,10 +8,12 @@ import type { Conversation } from "../types";
 interface Props {
   conversation: Conversation;
   meId: string | undefined;
+  /** Given to managers and admins: hand the conversation to any of these active users. */
+  assignees?: { id: string; name: string }[];
 }
 
-/** Triage: take it, hand it back, close or reopen, snooze until later. */
-export function ConversationActions({ conversation: c, meId }: Props) {
+/** Triage: take it, hand it to someone (managers), hand it back, close or reopen, snooze until later. */
+export function ConversationActions({ conversation: c, meId, assignees }: Props) {
   const update = useUpdateConversation(c.id);
   const [snoozing, setSnoozing] = useState(false);
   const [done, setDone] = useState("");
@@ -31,6 +33,19 @@ export function ConversationActions({ conversation: c, meId }: Props) {
         {c.assignee_id && (
           <button type="button" className="button button-secondary" disabled={update.isPending}
             onClick={() => act({ assignee_id: null }, "Unassigned.")}>Unassign</button>
+        )}
+        {assignees && assignees.length > 0 && (
+          <label className="inline-field">
+            Assign to
+            <select value={c.assignee_id ?? ""} disabled={update.isPending}
+              onChange={(e) => {
+                const picked = assignees.find((a) => a.id === e.target.value);
+                if (picked) act({ assignee_id: picked.id }, picked.id === meId ? "Assigned to you." : `Assigned to ${picked.name}.`);
+              }}>
+              <option value="" disabled>Pick a person…</option>
+              {assignees.map((a) => <option key={a.id} value={a.id}>{a.id === meId ? `${a.name} (you)` : a.name}</option>)}
+            </select>
+          </label>
         )}
         {c.status === "closed" ? (
           <button type="button" className="button button-secondary" disabled={update.isPending}

@@ -9,6 +9,8 @@ interface Props {
   intents: string[];
   /** Only admins may list channels; without them the channel filter is left out. */
   channels?: { id: string; name: string }[];
+  /** Active colleagues, for "Assigned to". */
+  people?: { id: string; name: string }[];
 }
 
 const VIEWS: { value: InboxFilters["view"]; label: string }[] = [
@@ -17,7 +19,7 @@ const VIEWS: { value: InboxFilters["view"]; label: string }[] = [
   { value: "unassigned", label: "Unassigned" },
 ];
 
-export function ConversationFilters({ filters, onChange, search, onSearch, intents, channels }: Props) {
+export function ConversationFilters({ filters, onChange, search, onSearch, intents, channels, people }: Props) {
   const set = (patch: Partial<InboxFilters>) => onChange({ ...filters, ...patch });
   return (
     <form className="inbox-filters" role="search" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
@@ -25,7 +27,7 @@ export function ConversationFilters({ filters, onChange, search, onSearch, inten
         {VIEWS.map((view) => (
           <button key={view.value} type="button" aria-pressed={filters.view === view.value}
             className={filters.view === view.value ? "segment segment-on" : "segment"}
-            onClick={() => set({ view: view.value })}>
+            onClick={() => set({ view: view.value, assignee_id: undefined })}>
             {view.label}
           </button>
         ))}
@@ -44,6 +46,16 @@ export function ConversationFilters({ filters, onChange, search, onSearch, inten
               {Object.entries(STATUS_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
             </select>
           </label>
+          {people && people.length > 0 && (
+            <label className="inline-field">
+              Assigned to
+              <select value={filters.view === "all" ? filters.assignee_id ?? "" : ""}
+                onChange={(e) => set({ view: "all", assignee_id: e.target.value || undefined })}>
+                <option value="">Anyone</option>
+                {people.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              </select>
+            </label>
+          )}
           {channels && channels.length > 0 && (
             <label className="inline-field">
               Channel

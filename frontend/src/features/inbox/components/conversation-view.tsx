@@ -29,9 +29,11 @@ interface Props {
   assist?: (conversation: Conversation) => ReactNode;
   /** Admins may have Meta's template list read again at once. */
   isAdmin?: boolean;
+  /** Managers and admins: the active users a conversation can be handed to (reps take it themselves). */
+  assignees?: { id: string; name: string }[];
 }
 
-export function ConversationView({ conversationId, meId, userNames, backTo, side, assist, isAdmin = false }: Props) {
+export function ConversationView({ conversationId, meId, userNames, backTo, side, assist, isAdmin = false, assignees }: Props) {
   const conversation = useConversation(conversationId);
   const heading = useRef<HTMLHeadingElement>(null);
   useMarkRead(conversation.data);
@@ -55,7 +57,7 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
                 {c.assignee_id ? `Assigned to ${c.assignee_id === meId ? "you" : userNames[c.assignee_id] ?? "a colleague"}` : "Unassigned"}
               </p>
             </header>
-            <ConversationActions conversation={c} meId={meId} />
+            <ConversationActions conversation={c} meId={meId} assignees={assignees} />
             <Thread conversationId={c.id} userNames={userNames} chat={isChat(c)} />
             {assist?.(c)}
             <ChatAwareComposer conversation={c} isAdmin={isAdmin} />
