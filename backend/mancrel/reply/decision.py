@@ -22,7 +22,7 @@ from mancrel.core.db import utcnow
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.exceptions import CannotReply
 from mancrel.inbox.models import Conversation, Direction, Message
-from mancrel.reply import audit, escalation, gate, grounding, retrieval
+from mancrel.reply import audit, coverage, escalation, gate, grounding, retrieval
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.facts import Facts, flatten
 from mancrel.reply.local_provider import LocalProvider
@@ -119,6 +119,8 @@ async def _draft_and_gate(session: AsyncSession, suggestion: Suggestion, message
                                         max_age_seconds=policy.max_catalog_lag_seconds)
         suggestion.grounding = checked.as_json()
     blockers = await _blockers(session, suggestion, facts, policy)
+    if draft.text is not None:
+        blockers += coverage.gaps(customer_text=words, draft=draft.text, facts=facts, intent=suggestion.intent)
     return gate.decide(policy, intent=suggestion.intent, confidence=confidence, has_draft=draft.text is not None,
                        grounded=checked is not None and checked.ok, blockers=blockers,
                        no_draft_reason=draft.reason)

@@ -12,7 +12,7 @@
 from dataclasses import dataclass, field
 
 from mancrel.reply.models import Decision
-from mancrel.reply.policy import IntentRule, Policy
+from mancrel.reply.policy import IntentRule, Policy, intent_words
 
 
 @dataclass
@@ -25,7 +25,7 @@ def decide(policy: Policy, *, intent: str, confidence: float, has_draft: bool, g
            blockers: list[str] | None = None, no_draft_reason: str | None = None) -> Verdict:
     rule = policy.rule(intent)
     if rule == IntentRule.never_reply:
-        return Verdict(Decision.ignore, [f"the policy never answers '{intent}' messages"])
+        return Verdict(Decision.ignore, [f"the policy never answers {intent_words(intent, article=False)} messages"])
     if confidence < policy.approval_threshold:
         return Verdict(Decision.escalate, [f"confidence {confidence:.4f} is below the approval threshold "
                                            f"{policy.approval_threshold:.2f}"])
@@ -38,7 +38,7 @@ def decide(policy: Policy, *, intent: str, confidence: float, has_draft: bool, g
     if not grounded:
         reasons.append("the draft makes claims the facts do not support")
     if rule != IntentRule.auto:
-        reasons.append(f"the policy sends '{intent}' replies only after approval")
+        reasons.append(f"the policy sends {intent_words(intent, article=False)} replies only after approval")
     return Verdict(Decision.approval, reasons) if reasons else Verdict(
         Decision.auto_send, [f"confidence {confidence:.4f} at or above {policy.auto_send_threshold:.2f}, "
                              "grounded, and allowed"])

@@ -6,7 +6,8 @@ Run on every draft, whoever wrote it (the local composer, an LLM, a rep's edit).
 - stock figures ("10 in stock", "3 left"): a stock of a product in the facts; "in stock" said of a
   product whose every variant is at 0 fails, and so does "out of stock" said of one that has stock;
 - SKUs: a SKU of a product in the facts;
-- product names: a catalogue product the draft names must be one of the facts;
+- product names: a catalogue product the draft names must be one of the facts (a title read only
+  inside a longer title among the facts is part of that name, not a claim);
 - any other number (delivery times, dates, quantities): written in the facts or in the customer's
   own words;
 - freshness: a product the draft cites whose data is further behind its source than the limit.
@@ -142,7 +143,7 @@ async def check(session: AsyncSession, *, draft: str, facts: Facts, customer_tex
             cited[product.product_id] = product
     fact_ids = {p.product_id for p in facts.products}
     for product in await matching.products_named_in(session, draft, limit=20):
-        if product.id not in fact_ids:
+        if product.id not in fact_ids and not _only_inside_longer_titles(product.title, draft, facts):
             fail(product.title, "product", "a catalogue product that is not among the facts")
     for p in facts.products:
         if p.title and p.title.lower() in draft.lower():
@@ -154,6 +155,17 @@ async def check(session: AsyncSession, *, draft: str, facts: Facts, customer_tex
             fail(p.title, "stale", f"catalogue data is {int(p.age_seconds)} s behind its source "
                                    f"(limit {int(max_age_seconds)} s)")
     return Grounding(ok=not failed, failed_claims=failed)
+
+
+def _occurrences(needle: str, haystack: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(needle)) for m in re.finditer(re.escape(needle.lower()), haystack.lower())]
+
+
+def _only_inside_longer_titles(title: str, draft: str, facts: Facts) -> bool:
+    """"Merino Hiking Socks" read inside "Merino Hiking Socks 3-Pack", a product among the facts, is
+    part of that title, not a claim about another product."""
+    covers = [span for p in facts.products if len(p.title) > len(title) for span in _occurrences(p.title, draft)]
+    return all(any(start <= s and e <= end for start, end in covers) for s, e in _occurrences(title, draft))
 
 
 def _skus(text: str) -> list[re.Match]:

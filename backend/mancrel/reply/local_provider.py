@@ -3,7 +3,9 @@ alone (price and stock of the products asked about, the policy texts for the int
 claim it makes is one the catalogue or the seller wrote. English only: another language is a
 human's to answer."""
 
+from mancrel.reply import coverage
 from mancrel.reply.facts import ProductFact, VariantFact
+from mancrel.reply.policy import intent_words
 from mancrel.reply.provider import Draft, DraftRequest, closing, greeting
 from mancrel.reply.retrieval import PRODUCT_INTENTS
 
@@ -29,16 +31,42 @@ def _variant_line(variant: VariantFact) -> str:
     return f"- {head}: {variant.price:.2f} {variant.currency}" + (f", {stock}" if stock else "")
 
 
-def _product_text(product: ProductFact) -> str:
-    if len(product.variants) == 1:
-        (v,) = product.variants
+def _plural(title: str) -> bool:
+    """"Ultralight Trekking Poles" is plural, "Merino Hiking Socks 3-Pack" and "Trail Runner Shoe" are not."""
+    last = title.split()[-1].lower() if title.split() else ""
+    return last.endswith("s") and not last.endswith(("ss", "us", "is")) and last.isalpha()
+
+
+def _product_text(product: ProductFact, asked: coverage.Asked) -> str:
+    """Price and stock of what the customer asked for: the variants they named, or all of them. A variant
+    they named that is not made is said first, so the stock of another never reads as a yes."""
+    chosen, missing = coverage.variants_asked(product, asked)
+    variants = chosen or list(product.variants)
+    plural = _plural(product.title)
+    lead = ""
+    if missing:
+        lead = (f"We don't list the {product.title} in {' / '.join(m.describe() for m in missing)}. "
+                f"{'They come' if plural else 'It comes'} in:\n")
+        return lead + "\n".join(_variant_line(v) for v in variants) + _short(variants, asked)
+    if len(variants) == 1:
+        (v,) = variants
         sku = f" (SKU {v.sku})" if v.sku else ""
-        text = f"The {product.title}{sku} costs {v.price:.2f} {v.currency}."
+        label = f" in {v.label()}" if chosen and v.label() else ""
+        text = f"The {product.title}{label}{sku} {'cost' if plural else 'costs'} {v.price:.2f} {v.currency}."
         if v.stock is not None:
-            text += (" It is out of stock at the moment." if v.stock <= 0 else f" We have {v.stock} in stock.")
-        return text
-    lines = "\n".join(_variant_line(v) for v in product.variants)
-    return f"The {product.title} comes in:\n{lines}"
+            text += (f" {'They are' if plural else 'It is'} out of stock at the moment." if v.stock <= 0
+                     else f" We have {v.stock} in stock.")
+        return text + _short(variants, asked)
+    lines = "\n".join(_variant_line(v) for v in variants)
+    return f"The {product.title} {'come' if plural else 'comes'} in:\n{lines}" + _short(variants, asked)
+
+
+def _short(variants: list[VariantFact], asked: coverage.Asked) -> str:
+    """A quantity larger than the stock: said plainly, never left to read as a yes."""
+    stock = coverage.stock_of(variants)
+    if asked.quantity is None or asked.quantity <= 1 or stock is None or asked.quantity <= stock:
+        return ""
+    return f"\nThat is fewer than the {asked.quantity} you asked for."
 
 
 class LocalProvider:
@@ -56,10 +84,12 @@ class LocalProvider:
             products = [p for p in request.facts.products if p.variants]
             if not products:
                 return no("no product from the catalogue matches the question")
-            parts += [_product_text(p) for p in products]
+            asked = coverage.read(request.customer_text)
+            parts += [_product_text(p, asked) for p in products]
         parts += [k.body.strip() for k in request.facts.knowledge if k.body.strip()]
         if not parts:
-            return no(f"no facts to answer a '{request.intent}' message from (add a knowledge entry for it)")
+            return no(f"no facts to answer {intent_words(request.intent)} message from (add a knowledge entry for "
+                      "it)")
         body = "\n\n".join(parts)
         return Draft(text=f"{greeting(request.customer_name)}\n\n{body}\n\n{closing(request.signature)}",
                      provider=NAME, model_version=VERSION, prompt_version=PROMPT_VERSION)

@@ -47,6 +47,14 @@ DEFAULT_RULES: dict[str, IntentRule] = {intent: IntentRule.auto for intent in IN
 Threshold = Annotated[float, Field(ge=0, le=1)]
 
 
+def intent_words(intent: str, *, article: bool = True) -> str:
+    """An intent key as reasons shown to reps read it: 'order_status' -> "an order status"."""
+    words = intent.replace("_", " ")
+    if not article:
+        return words
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
 class QuietHours(BaseModel):
     """A daily window (in the shop's time zone) in which nothing is sent automatically: replies
     wait for a person instead. `start` after `end` spans midnight (22:00 to 07:00)."""

@@ -227,7 +227,8 @@ async def test_a_support_answer_that_leaves_out_the_product_asked_about_waits_fo
                                        intent="support", confidence=0.99)
     suggestion = await decide_message(db, message.id)
     assert (suggestion.decision, suggestion.status) == ("approval", "pending")
-    assert suggestion.reasons == ["the draft does not mention the product the customer asked about"]
+    assert suggestion.reasons == ["the draft does not mention the product the customer asked about",
+                                  "the draft does not answer: washing"]
     assert await _outbound(db, message.conversation_id) == []
     # The same policy text answering a question that names no product still goes out on its own.
     general = await classified_message(db, text="What warranty do your products have?", intent="support",
@@ -245,7 +246,8 @@ async def test_a_shipping_answer_that_leaves_out_the_product_asked_about_waits_f
                                        intent="shipping", confidence=0.99)
     suggestion = await decide_message(db, message.id)
     assert (suggestion.decision, suggestion.status) == ("approval", "pending")
-    assert suggestion.reasons == ["the draft does not mention the product the customer asked about"]
+    assert suggestion.reasons == ["the draft does not mention the product the customer asked about",
+                                  "the draft does not answer: shipping by air or express, delivery to Norway"]
     general = await classified_message(db, text="How long does delivery in the EU take?", intent="shipping",
                                        confidence=0.99)
     assert (await decide_message(db, general.id)).status == "sent"

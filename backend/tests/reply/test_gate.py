@@ -25,7 +25,7 @@ def test_an_ungrounded_draft_is_never_sent_on_its_own_however_confident():
 def test_intents_that_default_to_approval_only(intent):
     verdict = decide(Policy(), intent=intent, confidence=0.99, has_draft=True, grounded=True)
     assert verdict.decision == Decision.approval
-    assert f"'{intent}' replies only after approval" in verdict.reasons[0]
+    assert f"sends {intent.replace('_', ' ')} replies only after approval" in verdict.reasons[0]
 
 
 def test_spam_is_never_answered_even_when_confident():

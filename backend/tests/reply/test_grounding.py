@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+from sqlalchemy import update
+
+from mancrel.catalog.models import Product
 from mancrel.core.db import utcnow
 from mancrel.reply import grounding, retrieval
 from mancrel.reply.local_provider import LocalProvider
@@ -82,9 +85,38 @@ async def test_delivery_times_and_percentages_must_come_from_a_knowledge_entry(d
 
 
 async def test_a_product_whose_source_is_behind_its_freshness_limit_fails(db):
-    source = await make_source(db)
-    source.last_poll_at = utcnow() - timedelta(seconds=LIMIT + 600)  # the last time we were in step with the shop
+    source = await make_source(db, kind="feed", poll_url="https://shop.example.com/feed")
     await make_product(db, source=source)
+    facts = await _facts(db, "How much are the Merino Hiking Socks?")
+    assert (await _check(db, "The Merino Hiking Socks cost 18.00 EUR.", facts)).ok  # never polled, just loaded
+    # Its polls have failed since the last good one, longer ago than the limit: the price may have changed.
+    source.last_poll_at = utcnow() - timedelta(seconds=LIMIT + 600)
+    source.poll_failures, source.last_poll_error = 3, "https://shop.example.com/feed answered 503"
     facts = await _facts(db, "How much are the Merino Hiking Socks?")
     result = await _check(db, "The Merino Hiking Socks cost 18.00 EUR.", facts)
     assert [c["kind"] for c in result.failed_claims] == ["stale"]
+
+
+async def test_a_quiet_webhook_source_is_not_stale(db):
+    source = await make_source(db)  # webhooks only, nothing pending
+    await make_product(db, source=source)
+    await db.execute(update(Product).where(Product.source_id == source.id)
+                     .values(updated_at=utcnow() - timedelta(seconds=LIMIT + 600)))
+    facts = await _facts(db, "How much are the Merino Hiking Socks?")
+    assert (await _check(db, "The Merino Hiking Socks cost 18.00 EUR.", facts)).ok
+
+
+async def test_a_title_inside_a_longer_title_among_the_facts_is_not_a_claim_about_another_product(db):
+    await make_product(db)  # "Merino Hiking Socks", another product, read inside the 3-pack's title
+    await make_product(db, title="Merino Hiking Socks 3-Pack", sku="SOCK-MER-3P-M", price="48.00", stock=20)
+    question = "do you have the merino hiking socks 3-pack in size M? How much are they?"
+    facts = await _facts(db, question, intent="availability")
+    assert [p.title for p in facts.products] == ["Merino Hiking Socks 3-Pack"]
+    draft = await LocalProvider().draft(DraftRequest(intent="availability", language="en", customer_name="Ada",
+                                                     customer_text=question, facts=facts, signature="Alpine Loom"))
+    assert (await _check(db, draft.text, facts, question)).ok
+    edited = "Hi Ada, yes: the Merino Hiking Socks 3-Pack in M costs 48.00 EUR, 20 in stock."
+    assert (await _check(db, edited, facts, question)).ok
+    # The shorter title named on its own is still a product the facts do not cover.
+    other = await _check(db, edited + " The Merino Hiking Socks (single pair) are cheaper.", facts, question)
+    assert [(c["claim"], c["kind"]) for c in other.failed_claims] == [("Merino Hiking Socks", "product")]
