@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.catalog import source_service
+from mancrel.catalog import refusals, source_service
 from mancrel.catalog.event_batcher import Connect, Delivery, DeliveryBatcher, Outcome
 from mancrel.catalog.exceptions import InvalidSignature, SourceNotFound
 from mancrel.catalog.limits import EARLIEST, LATEST
@@ -68,6 +68,15 @@ def is_woocommerce_ping(source: WebhookSource, headers: Mapping[str, str], body:
     """WooCommerce's unsigned form-encoded `webhook_id=<n>` sent when a webhook is created."""
     return (source.kind == SourceKind.woocommerce and "x-wc-webhook-signature" not in headers
             and body.startswith(b"webhook_id=") and len(body) < 100)
+
+
+async def check_signature(source: WebhookSource, headers: Mapping[str, str], body: bytes) -> None:
+    """`verify`, and a refusal remembered: it may be a change we now lack (catalog/freshness.py)."""
+    try:
+        verify(source, headers, body)
+    except InvalidSignature:
+        await refusals.note(source.id)
+        raise
 
 
 def verify(source: WebhookSource, headers: Mapping[str, str], body: bytes) -> None:

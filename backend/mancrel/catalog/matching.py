@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 
 from mancrel.catalog.freshness import freshness_lag
 from mancrel.catalog.models import CatalogSource, Product, ProductStatus, ProductVariant
-from mancrel.core.db import utcnow
 
 # Words that could be a SKU: letters and digits, with at least one digit or separator.
 _SKU_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{2,63}")
@@ -60,10 +59,7 @@ async def products_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> li
 
 
 async def data_age_seconds(session: AsyncSession, product: Product) -> float:
-    """How far behind its source the product's data may be: the source's sync lag; for a source
-    that never reported (no webhook, no poll), the time since we last wrote the product."""
+    """How far behind its source the product's data may be: its source's lag (freshness.py), which
+    counts changes we know we lack, not the time since the shop last changed the product."""
     source = await session.get(CatalogSource, product.source_id)
-    lag = await freshness_lag(session, source) if source is not None else None
-    if lag is None:
-        lag = (utcnow() - product.updated_at).total_seconds()
-    return max(lag, 0.0)
+    return await freshness_lag(session, source) if source is not None else 0.0

@@ -5,7 +5,21 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, literal_column, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -139,6 +153,11 @@ class EventRepository:
     async def oldest_pending(self, source_id: uuid.UUID) -> datetime | None:
         return await self.session.scalar(select(func.min(CatalogEvent.received_at)).where(
             CatalogEvent.source_id == source_id, _is(EventStatus.pending)))
+
+    def failed_ids(self, source_id: uuid.UUID) -> Select:
+        """The source's failed events' ids as text, a subquery: dead letters name their event so."""
+        return select(cast(CatalogEvent.id, String)).where(CatalogEvent.source_id == source_id,
+                                                           _is(EventStatus.failed))
 
     async def last_received(self, source_id: uuid.UUID) -> datetime | None:
         return await self.session.scalar(select(func.max(CatalogEvent.received_at)).where(

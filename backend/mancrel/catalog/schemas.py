@@ -123,6 +123,7 @@ class EventCounts(BaseModel):
     failed: int
     pending: int
     duplicate: int
+    refused: int = Field(description="Deliveries refused because their signature did not verify (no row is kept).")
 
 
 class SourceHealth(BaseModel):
@@ -135,8 +136,11 @@ class SourceHealth(BaseModel):
     events_24h: EventCounts
     oldest_pending_event_at: datetime | None
     freshness_lag_seconds: float | None = Field(
-        description="Seconds since the catalogue was last known in step with the source: the newer of the "
-                    "last processed webhook and the last successful poll, or the oldest unprocessed event.")
+        description="Seconds the catalogue is behind its source: the age of the oldest change known to be "
+                    "missing (a delivery not applied, refused or dead-lettered; polls failing or overdue). "
+                    "0 when in step, however long since the shop last changed something.")
+    behind_because: str | None = Field(
+        description="Why the catalogue is behind (the oldest cause first); null when in step.")
     live_products: int
     last_reconciled_at: datetime | None
     last_reconcile_drift: int | None

@@ -26,7 +26,7 @@ async def receive_catalog_webhook(source_id: str, request: Request, desk: Webhoo
     headers = request.headers
     if intake.is_woocommerce_ping(source, headers, body):
         return JSONResponse({"status": "ping"})
-    intake.verify(source, headers, body)
+    await intake.check_signature(source, headers, body)
     delivery = intake.delivery(source, headers, body)
     if await desk.store(delivery) is intake.Outcome.duplicate:
         return JSONResponse({"status": "duplicate"})

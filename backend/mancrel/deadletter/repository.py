@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +56,14 @@ class DeadLetterRepository:
     async def count_pending(self) -> int:
         return await self.session.scalar(
             select(func.count()).select_from(DeadLetter).where(DeadLetter.status == DeadLetterStatus.pending)) or 0
+
+    async def oldest_pending(self, task_names: Sequence[str], *, kwarg: str,
+                             values: Sequence[str] | Select) -> datetime | None:
+        """When the oldest pending letter of these jobs whose `kwargs[kwarg]` is among `values` first
+        failed (the catalogue's freshness figure: a sync job given up on is a change we lack)."""
+        return await self.session.scalar(select(func.min(DeadLetter.first_failed_at)).where(
+            DeadLetter.status == DeadLetterStatus.pending, DeadLetter.task_name.in_(list(task_names)),
+            DeadLetter.kwargs[kwarg].astext.in_(values)))
 
     async def upsert(self, values: dict[str, Any]) -> None:
         """One row per job id: a job dead-lettered again (redelivered) refreshes its row."""

@@ -127,8 +127,9 @@ async def test_health_and_freshness_gauge(client, db) -> None:
 
     source = await _catalogue(db)
     admin = await make_user(db, role=Role.admin)
-    # Last in step with the shop ten minutes ago (its last poll; no event since): the lag an
-    # admin reads is those ten minutes, not merely some number.
+    # A feed polled every 5 minutes whose last good poll was ten minutes ago: the lag an admin
+    # reads is those ten minutes, not merely some number.
+    source.kind, source.poll_url, source.poll_interval_seconds = "feed", "https://shop.example.com/feed", 300
     source.last_poll_at = utcnow() - timedelta(minutes=10)
     await db.flush()
     figures = await tasks.refresh_freshness.run_async(db)

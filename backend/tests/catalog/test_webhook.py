@@ -141,7 +141,7 @@ async def test_replayed_delivery_answers_2xx_and_is_stored_and_processed_once(cl
     assert await tasks.process_event.run_async(db, event_id=event.id) == "processed"
     health = (await client.get(f"/api/v1/catalog/sources/{source.id}/health", headers=auth_headers(admin))).json()
     assert health["events_24h"] | {} == {"received": 1, "processed": 1, "stale": 0, "failed": 0, "pending": 0,
-                                         "duplicate": 1}
+                                         "duplicate": 1, "refused": 0}
 
 
 async def test_secret_rotation_accepts_old_and_new_until_the_grace_ends(client, db) -> None:

@@ -37,6 +37,15 @@ export function ago(iso: string | null | undefined, now: number = Date.now()): s
   return `${days} day${days === 1 ? "" : "s"} ago`;
 }
 
+/** "Behind the shop by": in step unless a change is known to be missing (a delivery not applied, refused
+ *  or dead-lettered; polls failing or overdue), then how long and why. A quiet shop is in step. */
+export function behindShop(lagSeconds: number | null, because: string | null): string {
+  if (!because || !lagSeconds) return "nothing: in step with the shop";
+  const s = Math.round(lagSeconds);
+  const span = s < 120 ? `${s} s` : s < 7200 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 3600)} h`;
+  return `${span} · ${because}`;
+}
+
 /** What a live `product.updated` / `product.deleted` event asks this browser to refetch. */
 export interface RefreshPlan {
   /** Every product on screen: the event named too many (or none we can read). */

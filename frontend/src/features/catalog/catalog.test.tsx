@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, ME, problem } from "@/test/fake-api";
 import { FakeEventSource, installFakeEvents } from "@/test/fake-event-source";
 import { renderApp, signIn } from "@/test/render";
-import { ago, fallbackInterval, FALLBACK_POLL_MS, mergePlans, priceRange, refreshPlan, stockLevel, variantLabel } from "./catalog-logic";
+import { ago, behindShop, fallbackInterval, FALLBACK_POLL_MS, mergePlans, priceRange, refreshPlan, stockLevel, variantLabel } from "./catalog-logic";
 import type { Product } from "./types";
 
 const ADMIN = { ...ME, id: "u-ada", role: "admin" };
@@ -29,8 +29,8 @@ const source = {
 };
 const health = {
   source_id: "src-1", name: "Trailhead (demo)", enabled: true, last_webhook_at: new Date(Date.now() - 120_000).toISOString(), last_successful_poll_at: null,
-  last_poll_error: null, events_24h: { received: 5, processed: 4, stale: 0, failed: 1, pending: 0, duplicate: 0 }, oldest_pending_event_at: null,
-  freshness_lag_seconds: null, live_products: 6, last_reconciled_at: null, last_reconcile_drift: null, last_reconcile_tombstoned: null,
+  last_poll_error: null, events_24h: { received: 5, processed: 4, stale: 0, failed: 1, pending: 0, duplicate: 0, refused: 0 }, oldest_pending_event_at: null,
+  freshness_lag_seconds: 0, behind_because: null, live_products: 6, last_reconciled_at: null, last_reconcile_drift: null, last_reconcile_tombstoned: null,
 };
 
 describe("catalogue logic", () => {
@@ -136,12 +136,19 @@ describe("the catalogue page", () => {
     expect(await within(card).findByText("Sync: needs attention")).toBeInTheDocument();
     expect(card).toHaveTextContent("4 applied, 1 failed, 0 waiting, 0 stale");
     expect(card).toHaveTextContent("2 min ago");
+    expect(card).toHaveTextContent("Behind the shop bynothing: in step with the shop");
     expect(await within(card).findByText(/product 1001/)).toBeInTheDocument();
     await userEvent.click(within(card).getByLabelText("Failures only"));
     expect(await within(card).findByText("variant without a price")).toBeInTheDocument();
     await userEvent.click(within(card).getByRole("button", { name: "Poll now" }));
     expect(await within(card).findByText("Poll queued: changes appear within a minute.")).toBeInTheDocument();
     expect(api.find("POST", "/api/v1/catalog/sources/src-1/poll")).toHaveLength(1);
+  });
+
+  it("reads a quiet shop as in step, and names what is missing when the catalogue is behind", () => {
+    expect(behindShop(0, null)).toBe("nothing: in step with the shop");
+    expect(behindShop(1260, "polls are failing (3 in a row): 503")).toBe("21 min · polls are failing (3 in a row): 503");
+    expect(behindShop(45, "deliveries received and not applied yet")).toBe("45 s · deliveries received and not applied yet");
   });
 
   it("says why polling is refused", async () => {

@@ -18,8 +18,8 @@ const source = (extra: Partial<CatalogSource> = {}): CatalogSource => ({
 
 const health = {
   source_id: "src-1", name: "Trailhead", enabled: true, last_webhook_at: null, last_successful_poll_at: null, last_poll_error: null,
-  events_24h: { received: 0, processed: 0, stale: 0, failed: 0, pending: 0, duplicate: 0 }, oldest_pending_event_at: null,
-  freshness_lag_seconds: null, live_products: 6, last_reconciled_at: null, last_reconcile_drift: null, last_reconcile_tombstoned: null,
+  events_24h: { received: 0, processed: 0, stale: 0, failed: 0, pending: 0, duplicate: 0, refused: 0 }, oldest_pending_event_at: null,
+  freshness_lag_seconds: 0, behind_because: null, live_products: 6, last_reconciled_at: null, last_reconcile_drift: null, last_reconcile_tombstoned: null,
 };
 
 function sourcesApi(routes: Parameters<typeof installFakeApi>[0] = {}) {

@@ -3,7 +3,7 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { QueryState } from "@/components/ui/query-state";
 import { formatDateTime } from "@/lib/format";
 import { usePollNow, useSourceEvents, useSourceHealth } from "../api/sources";
-import { ago } from "../catalog-logic";
+import { ago, behindShop } from "../catalog-logic";
 import type { Source } from "../types";
 
 interface Props {
@@ -52,7 +52,9 @@ export function SourceHealthCard({ source, embedded = false }: Props) {
       {poll.error ? <ErrorMessage error={poll.error} /> : null}
       <QueryState query={health} loadingLabel="Loading sync health…">
         {(h) => {
-          const bad = Boolean(h.last_poll_error) || h.events_24h.failed > 0 || !h.enabled;
+          // A delivery being applied right now is not trouble; one missing for a minute is.
+          const behind = h.behind_because !== null && (h.freshness_lag_seconds ?? 0) >= 60;
+          const bad = Boolean(h.last_poll_error) || h.events_24h.failed > 0 || !h.enabled || behind;
           return (
             <div className={bad ? "channel-health-bad" : "channel-health-ok"}>
               <Sub>Sync: {bad ? "needs attention" : "healthy"}</Sub>
@@ -60,8 +62,8 @@ export function SourceHealthCard({ source, embedded = false }: Props) {
                 <dt>Products</dt><dd>{h.live_products}</dd>
                 <dt>Last webhook</dt><dd>{ago(h.last_webhook_at)}</dd>
                 <dt>Last poll</dt><dd>{ago(h.last_successful_poll_at)}{h.last_poll_error ? ` · failed: ${h.last_poll_error}` : ""}</dd>
-                <dt>Behind the shop by</dt><dd>{h.freshness_lag_seconds === null ? "nothing pending" : `${Math.round(h.freshness_lag_seconds)} s`}</dd>
-                <dt>Deliveries (24 h)</dt><dd>{h.events_24h.processed} applied, {h.events_24h.failed} failed, {h.events_24h.pending} waiting, {h.events_24h.stale} stale</dd>
+                <dt>Behind the shop by</dt><dd>{behindShop(h.freshness_lag_seconds, h.behind_because)}</dd>
+                <dt>Deliveries (24 h)</dt><dd>{h.events_24h.processed} applied, {h.events_24h.failed} failed, {h.events_24h.pending} waiting, {h.events_24h.stale} stale{h.events_24h.refused ? `, ${h.events_24h.refused} refused (signature)` : ""}</dd>
               </dl>
             </div>
           );
