@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.channel.models import Channel
+from mancrel.channel.models import RETRY_REASON, Channel
 from mancrel.channel.repository import InboundEventRepository
 from mancrel.channel.schemas import ChannelHealth
 from mancrel.core.db import utcnow
@@ -22,8 +22,10 @@ async def _message_counts(session: AsyncSession, channel: Channel, since) -> dic
         func.count().filter(recent, outbound),
         func.count().filter(outbound, Message.status.in_([DeliveryStatus.queued, DeliveryStatus.sending])),
         func.count().filter(outbound, Message.status == DeliveryStatus.failed, recent),
+        func.count().filter(outbound, Message.status == DeliveryStatus.queued,
+                            Message.failure_reason.startswith(RETRY_REASON)),
     ).where(Message.channel_id == channel.id))).one()
-    return dict(zip(("in", "out", "queued", "failed"), (int(v or 0) for v in row), strict=True))
+    return dict(zip(("in", "out", "queued", "failed", "retrying"), (int(v or 0) for v in row), strict=True))
 
 
 async def channel_health(session: AsyncSession, channel: Channel) -> ChannelHealth:
@@ -33,6 +35,6 @@ async def channel_health(session: AsyncSession, channel: Channel) -> ChannelHeal
         channel_id=channel.id, enabled=channel.enabled, last_received_at=channel.last_received_at,
         last_polled_at=channel.last_polled_at, last_error=channel.last_error, last_error_at=channel.last_error_at,
         messages_in_24h=counts["in"], messages_out_24h=counts["out"], outbound_queued=counts["queued"],
-        outbound_failed=counts["failed"],
+        outbound_failed=counts["failed"], outbound_retrying=counts["retrying"],
         inbound_failed=await InboundEventRepository(session).count_failed_since(channel.id, since),
         token_error=channel.token_error, token_error_at=channel.token_error_at)

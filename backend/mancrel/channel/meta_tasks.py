@@ -12,7 +12,7 @@ from celery import current_task
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.channel import graph, template_fill
-from mancrel.channel.models import Channel, ChannelKind
+from mancrel.channel.models import RETRY_REASON, Channel, ChannelKind
 from mancrel.channel.repository import ChannelRepository
 from mancrel.channel.service import secrets_of
 from mancrel.contact import service as contact_service
@@ -67,7 +67,7 @@ async def _finish(outbound: chat.OutboundChat, kind: str, *, provider_id: str | 
         if failure is None:
             await chat.record_provider_id(session, outbound.message_id, provider_id or "")
             await inbox_service.mark_sent(session, outbound.message_id)
-            await health.record_health(outbound.channel_id, token_ok=True)
+            await health.record_health(outbound.channel_id, token_ok=True, clear_send_error=True)
         else:
             await inbox_service.mark_failed(session, outbound.message_id, failure)
             await health.record_health(outbound.channel_id, error=f"sending failed: {failure}", token_error=token_error)
@@ -88,6 +88,8 @@ async def _claim(message_id: uuid.UUID) -> tuple[chat.OutboundChat, Channel, str
         retryable = outbound.status == DeliveryStatus.failed and (outbound.failure_reason or "").startswith(GAVE_UP)
         if outbound.status == DeliveryStatus.sending:  # an earlier run died mid-call: maybe sent
             await inbox_service.mark_failed(session, message_id, SEND_UNCERTAIN)
+            await ChannelRepository(session).record_health(outbound.channel_id,
+                                                           error=f"sending failed: {SEND_UNCERTAIN}")
             return None
         if outbound.status != DeliveryStatus.queued and not retryable:
             return None  # sent, delivered, read or failed already
@@ -122,8 +124,9 @@ async def send_meta_message(session: AsyncSession, message_id: uuid.UUID) -> str
             await _finish(outbound, channel.kind, failure=f"{SEND_UNCERTAIN} ({exc})")
             raise PermanentError(str(exc)) from exc
         if exc.transient and not _last_try():
-            async with unit_of_work() as retry:
-                await inbox_service.mark_queued(retry, message_id, f"will retry: {exc}")
+            async with unit_of_work() as retry:  # the thread shows "Retrying: ..."; health warns until a send works
+                await inbox_service.mark_queued(retry, message_id, f"{RETRY_REASON}: {exc}")
+                await ChannelRepository(retry).record_health(channel.id, error=f"sending is being retried: {exc}")
             raise TransientError(str(exc)) from exc
         failure = f"{GAVE_UP} {SEND_RETRIES + 1} attempts: {exc}" if exc.transient else str(exc)
         await _finish(outbound, channel.kind, failure=failure)

@@ -11,6 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mancrel.core.db import Base, Timestamps, UUIDPrimaryKey, utcnow
 
+# How a send job's errors begin on `Channel.last_error`: only a send that works clears them (a poll or
+# mail coming in says nothing about the way out), and while one is there the channel is failing.
+SEND_ERROR_PREFIX = "sending "
+# How a reply's failure_reason begins while its send job waits to try again (health counts them).
+RETRY_REASON = "will retry"
+
 
 class ChannelKind(StrEnum):
     email = "email"

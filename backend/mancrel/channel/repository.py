@@ -4,11 +4,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.channel.models import Channel, ImapCursor, InboundEvent, InboundStatus
+from mancrel.channel.models import SEND_ERROR_PREFIX, Channel, ImapCursor, InboundEvent, InboundStatus
 from mancrel.core.db import utcnow
 from mancrel.core.pagination import after, decode_cursor
 
@@ -71,9 +71,11 @@ class ChannelRepository:
             Channel.enabled.is_(True), Channel.kind == "email", Channel.settings["inbound"].astext == "imap")))
 
     async def record_health(self, channel_id: uuid.UUID, *, received: bool = False, polled: bool = False,
-                            error: str | None = None, clear_error: bool = False,
+                            error: str | None = None, clear_error: bool = False, clear_send_error: bool = False,
                             token_error: str | None = None, token_ok: bool = False) -> None:
-        """One UPDATE, no row read: health is written by jobs that may run side by side."""
+        """One UPDATE, no row read: health is written by jobs that may run side by side. `clear_error`
+        (a poll that worked) leaves a send error standing; `clear_send_error` (a send that worked)
+        clears only that."""
         now = utcnow()
         values: dict = {}
         if received:
@@ -82,8 +84,10 @@ class ChannelRepository:
             values["last_polled_at"] = now
         if error is not None:
             values.update(last_error=error[:2000], last_error_at=now)
-        elif clear_error:
-            values["last_error"] = None
+        elif clear_error or clear_send_error:
+            a_send_error = Channel.last_error.startswith(SEND_ERROR_PREFIX, autoescape=True)
+            values["last_error"] = (case((a_send_error, Channel.last_error), else_=None) if not clear_send_error
+                                    else case((a_send_error, None), else_=Channel.last_error))
         if token_error is not None:  # the Graph API refused the access token (Meta channels)
             values.update(token_error=token_error[:2000], token_error_at=now)
         elif token_ok:

@@ -168,6 +168,9 @@ class ChannelHealth(BaseModel):
     messages_out_24h: int
     outbound_queued: int  # queued or being handed to the mail server
     outbound_failed: int
+    # Replies back in the queue after an attempt the server refused for now or could not take (their
+    # failure_reason says why); the send job tries again, and last_error keeps the reason.
+    outbound_retrying: int
     inbound_failed: int   # deliveries that could not be read (replayable from the dead letters)
     # Meta channels: the Graph API refused the access token (HTTP 401 / error code 190) at this time.
     token_error: str | None = None

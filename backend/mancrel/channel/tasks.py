@@ -9,7 +9,7 @@ from redis.exceptions import LockError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.channel import imap, ingest, smtp
-from mancrel.channel.models import Channel
+from mancrel.channel.models import RETRY_REASON, Channel
 from mancrel.channel.repository import ChannelRepository
 from mancrel.channel.service import secrets_of
 from mancrel.core import product_metrics
@@ -109,7 +109,7 @@ async def _send_allowed(session: AsyncSession, outbound) -> bool:
     if await get_redis().get(_refused_key(outbound.message_id)):
         return True
     await inbox_service.mark_failed(session, outbound.message_id, SEND_UNCERTAIN)
-    await ChannelRepository(session).record_health(outbound.channel_id, error=SEND_UNCERTAIN)
+    await ChannelRepository(session).record_health(outbound.channel_id, error=f"sending failed: {SEND_UNCERTAIN}")
     return False
 
 
@@ -118,9 +118,18 @@ async def _finish(message_id: uuid.UUID, channel_id: uuid.UUID, *, failure: str 
     async with unit_of_work() as session:
         if failure is None:
             await inbox_service.mark_sent(session, message_id)
+            await ChannelRepository(session).record_health(channel_id, clear_send_error=True)
         else:
             await inbox_service.mark_failed(session, message_id, failure)
             await ChannelRepository(session).record_health(channel_id, error=f"sending failed: {failure}")
+
+
+async def _retry_later(message_id: uuid.UUID, channel_id: uuid.UUID, reason: str) -> None:
+    """Back in the queue with the reason on the message (the thread shows "Retrying: ...") and on the
+    channel's health, which warns until a send works."""
+    async with unit_of_work() as session:
+        await inbox_service.mark_queued(session, message_id, f"{RETRY_REASON}: {reason}")
+        await ChannelRepository(session).record_health(channel_id, error=f"sending is being retried: {reason}")
 
 
 def _retries_spent() -> bool:
@@ -152,6 +161,7 @@ async def send_message(session: AsyncSession, message_id: uuid.UUID) -> str:
     except smtp.Refused as exc:
         if exc.transient and not _retries_spent():
             await get_redis().set(_refused_key(message_id), "1", ex=REFUSED_MARK_SECONDS)
+            await _retry_later(message_id, outbound.channel_id, str(exc))
             raise TransientError(str(exc)) from exc
         if exc.transient:  # the last try: it is dead-lettered now, so the message must not stay "queued"
             exc = smtp.Refused(f"{GAVE_UP} {SEND_RETRIES + 1} attempts: {exc}", transient=True)

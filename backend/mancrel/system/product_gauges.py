@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity.models import Activity
-from mancrel.channel.models import Channel
+from mancrel.channel.models import SEND_ERROR_PREFIX, Channel
 from mancrel.core import product_metrics as metrics
 from mancrel.core.db import unit_of_work, utcnow
 from mancrel.reply.models import Escalation
@@ -36,8 +36,11 @@ async def escalation_counts(session: AsyncSession) -> tuple[int, int]:
 
 
 def channel_failing(channel: Channel) -> bool:
-    """Its last error is newer than its last success (mail received, mailbox polled). A send
-    failure followed by mail coming in counts as recovered: the channel works again."""
+    """Its last error is newer than its last success (mail received, mailbox polled). A send error
+    (failed, being retried, dead-lettered) stands until a send works, which clears it: mail coming
+    in says nothing about replies going out."""
+    if channel.last_error is not None and channel.last_error.startswith(SEND_ERROR_PREFIX):
+        return True
     successes = [t for t in (channel.last_received_at, channel.last_polled_at) if t is not None]
     return channel.last_error_at is not None and channel.last_error is not None and (
         not successes or channel.last_error_at > max(successes))

@@ -74,6 +74,7 @@ async def test_health_and_delete(client, db) -> None:
     assert health.json() | {"channel_id": None} == {
         "channel_id": None, "enabled": True, "last_received_at": None, "last_polled_at": None, "last_error": None,
         "last_error_at": None, "messages_in_24h": 0, "messages_out_24h": 0, "outbound_queued": 0,
-        "outbound_failed": 0, "inbound_failed": 0, "token_error": None, "token_error_at": None}
+        "outbound_failed": 0, "outbound_retrying": 0, "inbound_failed": 0, "token_error": None,
+        "token_error_at": None}
     assert (await client.delete(f"/api/v1/channels/{channel_id}", headers=auth_headers(admin))).status_code == 204
     assert (await client.get(f"/api/v1/channels/{channel_id}", headers=auth_headers(admin))).status_code == 404

@@ -2700,6 +2700,13 @@ export interface components {
         ClassificationSummary: {
             /** Confidence */
             confidence: number;
+            /**
+             * Corrected Intent
+             * @description The intent a person set, when the AI's was wrong.
+             */
+            corrected_intent?: string | null;
+            /** Id */
+            id?: string | null;
             /** Intent */
             intent: string;
             /** Language */
