@@ -46,6 +46,7 @@ from mancrel.insights.recommendations_router import router as recommendations_ro
 from mancrel.insights.router import router as insights_router
 from mancrel.pipeline.router import router as pipeline_router
 from mancrel.reply.router import ai_router as reply_ai_router
+from mancrel.reply.router import escalations_router
 from mancrel.reply.router import router as suggestion_router
 from mancrel.system import service as system_service
 from mancrel.system.product_gauges import refresh_product_gauges
@@ -80,6 +81,7 @@ API_ROUTERS: list[APIRouter] = [
     inbox_router,
     channel_router,
     reply_ai_router,
+    escalations_router,
     suggestion_router,
     team_router,
     insights_router,

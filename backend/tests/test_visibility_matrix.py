@@ -150,6 +150,8 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/teams": Restricted(STAFF),
     "/api/v1/teams/{team_id}": Restricted(STAFF, path=ANY_ID),
     "/api/v1/suggestions/audit.csv": Restricted(ADMIN),
+    "/api/v1/escalations": Elsewhere("tests/reply/test_escalation_resolution.py",
+                                     "rows need escalations; a conversation's and its task's rules both apply"),
     "/api/v1/ai/contacts/{contact_id}/reply-preferences": Item("contact"),
     "/api/v1/suggestions": Elsewhere("tests/reply/test_api.py", "suggestions follow their conversation's rule; "
                                      "making one needs the reply pipeline (classifier, catalogue, policy)"),

@@ -16,10 +16,12 @@ from mancrel.core.permissions import Actor, can_assign_to
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.chat import CHAT_KINDS, HUMAN_AGENT_WINDOW, REPLY_WINDOW, messenger_tag, window_open
 from mancrel.inbox.exceptions import ConversationNotFound, InvalidAssignee
-from mancrel.inbox.models import Conversation, Message
+from mancrel.inbox.models import Conversation, ConversationStatus, Message
 from mancrel.inbox.repository import ConversationFilters, InboxRepository, cursor_values, keyset
 from mancrel.inbox.schemas import ConversationUpdate, ReplyOptions
+from mancrel.inbox.store import ANSWERED_JOB
 from mancrel.user import service as user_service
+from mancrel.worker.outbox import enqueue
 
 _CURSOR_PARSERS = {"activity": (datetime.fromisoformat, uuid.UUID),
                    "priority": (int, datetime.fromisoformat, uuid.UUID)}
@@ -87,6 +89,8 @@ async def update(session: AsyncSession, *, conversation: Conversation, data: Con
         await _check_assignee(session, actor, data.assignee_id)
         conversation.assignee_id = data.assignee_id
     if "status" in fields and data.status is not None:
+        if data.status == ConversationStatus.closed and conversation.status != ConversationStatus.closed:
+            enqueue(session, ANSWERED_JOB, conversation_id=conversation.id)  # nothing left to chase
         conversation.status = data.status
     if "snoozed_until" in fields:
         conversation.snoozed_until = data.snoozed_until

@@ -37,12 +37,13 @@ from mancrel.inbox.models import (
 )
 from mancrel.inbox.repository import InboxRepository
 from mancrel.inbox.schemas import TemplateReply
+from mancrel.inbox.store import ANSWERED_JOB, publish_message_event, queue_outbound
 from mancrel.inbox.store import announce as _announce
 from mancrel.inbox.store import insert_message as _insert
 from mancrel.inbox.store import new_conversation as _new_conversation
 from mancrel.inbox.store import owner_of as _owner_of
+from mancrel.inbox.store import owner_of as owner_of  # for the reply step
 from mancrel.inbox.store import publish_conversation_event as publish_conversation_event  # for the reply step
-from mancrel.inbox.store import publish_message_event, queue_outbound
 from mancrel.inbox.store import touch as _touch
 from mancrel.inbox.text import html_to_text, subject_key
 from mancrel.insights.profile_signal import request_refresh
@@ -284,6 +285,8 @@ async def _set_delivery(session: AsyncSession, message_id: uuid.UUID, status: De
         message.resent_at, message.resent_by_id = utcnow(), None
     recovered = status == DeliveryStatus.sent and (
         was_failed or message.resent_at is not None or message.follow_up_task_id is not None)
+    if status == DeliveryStatus.sent and message.status != DeliveryStatus.sent:  # the customer has our answer
+        enqueue(session, ANSWERED_JOB, conversation_id=message.conversation_id, message_id=message.id)
     message.status, message.failure_reason = status, reason
     if status == DeliveryStatus.sending:
         message.send_attempts += 1

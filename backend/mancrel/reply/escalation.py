@@ -6,7 +6,11 @@ nobody to give it to (no team, no owner), the task is nobody's and so open to ev
 
 A task left undone past its due time is re-routed by the `reply.reroute_overdue` beat job: the
 next available member (not the one who let it lapse) gets the conversation and the task with a
-fresh due time, and the escalation counts it."""
+fresh due time, and the escalation counts it.
+
+An escalation ends when the work is done: a reply of ours reaching the customer resolves the escalations
+of the messages it answers, a person closing the conversation resolves them all, and their tasks are
+completed with a note saying why (`resolve_answered`, run by `reply.conversation_answered`)."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -18,12 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel import events
 from mancrel.activity import service as activity_service
 from mancrel.activity.models import Activity, ActivityType
-from mancrel.activity.schemas import ActivityCreate
+from mancrel.activity.schemas import ActivityCreate, ActivityUpdate
 from mancrel.core.db import utcnow
+from mancrel.core.errors import NotFound
 from mancrel.core.permissions import Role
 from mancrel.inbox import service as inbox_service
-from mancrel.inbox.models import Conversation
+from mancrel.inbox.models import Conversation, ConversationStatus, Direction
 from mancrel.reply.models import Escalation, Suggestion
+from mancrel.reply.repository import REACHED_CUSTOMER, EscalationRepository
 from mancrel.team import routing
 from mancrel.user import service as user_service
 
@@ -93,3 +99,59 @@ async def escalate(session: AsyncSession, *, suggestion: Suggestion, conversatio
     for audience in audiences(owner_id, chosen.user_id):
         events.publish_after_commit(session, "reply.escalated", payload, audience=audience)
     return task
+
+
+async def complete_task(session: AsyncSession, task_id: uuid.UUID, note: str) -> bool:
+    """Complete the task with the note added to its body, when still open; whether it was. A task a person
+    completed or deleted already (answered by other means) stays as they left it."""
+    try:
+        task = await activity_service.get_visible(session, task_id, SYSTEM, include_deleted=True)
+    except NotFound:
+        return False
+    if task.done_at is not None or task.deleted_at is not None:
+        return False
+    await activity_service.update(session, activity=task, actor=SYSTEM, data=ActivityUpdate(
+        done_at=utcnow(), body=f"{task.body}\n\n{note}"[:100_000]))
+    return True
+
+
+async def resolve(session: AsyncSession, escalation: Escalation, note: str) -> bool:
+    """Nothing left to chase: the escalation is resolved and its task completed with the note; whether
+    the task was completed here."""
+    escalation.resolved_at = escalation.resolved_at or utcnow()
+    return escalation.task_id is not None and await complete_task(session, escalation.task_id, note)
+
+
+async def resolve_answered(session: AsyncSession, conversation_id: uuid.UUID,
+                           message_id: uuid.UUID | None = None) -> int:
+    """Resolve what the conversation's escalations asked for: with `message_id`, a reply of ours that reached
+    the customer (the escalations of messages written before it); without, a person closed the conversation
+    (all of them, unless it was reopened meanwhile). Returns how many were resolved; idempotent."""
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is None:
+        return 0
+    if message_id is None:
+        if conversation.status != ConversationStatus.closed:
+            return 0  # the customer wrote again before this ran: theirs is a live question
+        message, note = None, f"Closed: the conversation was closed ({utcnow():%d %b %Y %H:%M} UTC)."
+    else:
+        message = await inbox_service.get_message(session, message_id)
+        if message is None or message.direction != Direction.outbound or message.status not in REACHED_CUSTOMER:
+            return 0
+        note = await _answered_note(session, message)
+    escalations = await EscalationRepository(session).open_of_conversation(conversation_id, answered_by=message)
+    for escalation in escalations:
+        await resolve(session, escalation, note)
+    if escalations:
+        contact_owner = await inbox_service.owner_of(session, conversation)
+        inbox_service.publish_conversation_event(session, conversation, contact_owner)  # the queue refreshes
+    await session.flush()
+    return len(escalations)
+
+
+async def _answered_note(session: AsyncSession, message) -> str:
+    by = "the AI reply step"
+    if message.author_id is not None:
+        author = await user_service.get(session, message.author_id)
+        by = getattr(author, "email", None) or str(message.author_id)
+    return f"Closed: answered by {by} ({(message.sent_at or utcnow()):%d %b %Y %H:%M} UTC); nothing left to answer."

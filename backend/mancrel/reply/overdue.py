@@ -1,7 +1,9 @@
 """Overdue escalations: a task past its due time and not done goes to the next available member
 of the intent's team (never back to the one who let it lapse while someone else can take it;
 the team's manager or an admin when nobody is available), with a fresh due time. Each re-route
-is counted on the escalation, in the suggestion's audit and in `mancrel_escalations_rerouted_total`."""
+is counted on the escalation, in the suggestion's audit and in `mancrel_escalations_rerouted_total`.
+An escalation whose customer we answered since, or whose conversation was closed, is resolved instead
+(its task completed with a note): `reply.conversation_answered` normally did that already."""
 
 from datetime import datetime
 
@@ -14,9 +16,9 @@ from mancrel.contact import service as contact_service
 from mancrel.core.db import after_commit
 from mancrel.core.errors import NotFound
 from mancrel.inbox import service as inbox_service
-from mancrel.inbox.models import Conversation
+from mancrel.inbox.models import Conversation, ConversationStatus
 from mancrel.reply import audit
-from mancrel.reply.escalation import SYSTEM, audiences, due_at
+from mancrel.reply.escalation import SYSTEM, audiences, due_at, resolve
 from mancrel.reply.metrics import ESCALATIONS_OVERDUE
 from mancrel.reply.models import Escalation, Suggestion
 from mancrel.reply.repository import EscalationRepository
@@ -31,6 +33,17 @@ async def _open_task(session: AsyncSession, escalation: Escalation):
     except NotFound:
         return None
     return task if task.done_at is None and task.deleted_at is None else None
+
+
+async def _answered(session: AsyncSession, escalation: Escalation) -> str | None:
+    """Why nobody needs chasing although the task is open (a note for it), or None: we answered the customer
+    after they asked, or the conversation was closed. An answered customer is never handed around."""
+    conversation = await session.get(Conversation, escalation.conversation_id)
+    if conversation is None or conversation.status == ConversationStatus.closed:
+        return "Closed: the conversation was closed."
+    if await EscalationRepository(session).answered_since(escalation):
+        return "Closed: a reply of ours reached the customer after they asked; nothing left to answer."
+    return None
 
 
 async def _reroute(session: AsyncSession, escalation: Escalation, task, now: datetime) -> None:
@@ -67,6 +80,9 @@ async def reroute_overdue(session: AsyncSession, *, now: datetime, limit: int = 
         task = await _open_task(session, escalation)
         if task is None:  # done, deleted or gone: nobody needs chasing
             escalation.resolved_at = now
+            continue
+        if answered := await _answered(session, escalation):  # the work was done; its resolution ran late
+            await resolve(session, escalation, answered)
             continue
         await _reroute(session, escalation, task, now)
         rerouted += 1

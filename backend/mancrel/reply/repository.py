@@ -10,6 +10,7 @@ from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity.models import Activity
+from mancrel.contact.models import Contact
 from mancrel.core.permissions import Actor, visible_filter
 from mancrel.inbox.models import Conversation, DeliveryStatus, Direction, Message
 from mancrel.reply.models import (
@@ -24,6 +25,7 @@ from mancrel.reply.models import (
 )
 
 REVIEWED = (SuggestionStatus.approved, SuggestionStatus.edited, SuggestionStatus.rejected)
+REACHED_CUSTOMER = (DeliveryStatus.sent, DeliveryStatus.delivered, DeliveryStatus.read)
 
 
 def _review_of(status: str, draft: str | None, sent: str | None) -> str:
@@ -197,6 +199,51 @@ class EscalationRepository:
         return await self.session.scalar(select(exists().where(
             Message.follow_up_task_id == task_id, Message.id != other_than,
             Message.status == DeliveryStatus.failed))) or False
+
+    async def open_of_conversation(self, conversation_id: uuid.UUID, *,
+                                   answered_by: Message | None = None) -> list[Escalation]:
+        """The conversation's unresolved escalations, locked; with `answered_by` (a reply of ours), only those
+        of customer messages written before it, and not the one of its own failure (send_recovery.py
+        closes that, restoring its suggestion)."""
+        stmt = select(Escalation).where(Escalation.conversation_id == conversation_id,
+                                        Escalation.resolved_at.is_(None))
+        if answered_by is not None:
+            stmt = stmt.join(Suggestion, Suggestion.id == Escalation.suggestion_id).join(
+                Message, Message.id == Suggestion.message_id).where(
+                Message.occurred_at <= answered_by.occurred_at,
+                Suggestion.sent_message_id.is_distinct_from(answered_by.id))
+        return list(await self.session.scalars(stmt.order_by(Escalation.created_at).with_for_update(
+            of=Escalation)))
+
+    async def answered_since(self, escalation: Escalation) -> bool:
+        """Whether a reply of ours reached the customer after the escalated message arrived."""
+        asked = select(Message.occurred_at).join(Suggestion, Suggestion.message_id == Message.id).where(
+            Suggestion.id == escalation.suggestion_id).scalar_subquery()
+        return await self.session.scalar(select(exists().where(
+            Message.conversation_id == escalation.conversation_id, Message.direction == Direction.outbound,
+            Message.status.in_(REACHED_CUSTOMER), Message.occurred_at >= asked))) or False
+
+    async def queue(self, actor: Actor, *, limit: int) -> list[Any]:
+        """The escalation queue: per conversation the actor may see, its newest open escalation whose task
+        is undone and theirs to read, with its suggestion, conversation, contact, task and how many are open;
+        soonest due first. Rows: (Escalation, Suggestion, Conversation, Contact | None, Activity | None, int)."""
+        open_ = (select(Escalation.id, func.row_number().over(
+            partition_by=Escalation.conversation_id,
+            order_by=(Escalation.created_at.desc(), Escalation.id.desc())).label("newest"),
+            func.count().over(partition_by=Escalation.conversation_id).label("open_count"))
+            .join(Conversation, Conversation.id == Escalation.conversation_id)
+            .outerjoin(Activity, Activity.id == Escalation.task_id)
+            .where(Escalation.resolved_at.is_(None), Activity.done_at.is_(None), Activity.deleted_at.is_(None),
+                   visible_filter(Conversation, actor), visible_filter(Activity, actor))
+            .subquery())
+        return list(await self.session.execute(
+            select(Escalation, Suggestion, Conversation, Contact, Activity, open_.c.open_count)
+            .join(open_, open_.c.id == Escalation.id)
+            .join(Suggestion, Suggestion.id == Escalation.suggestion_id)
+            .join(Conversation, Conversation.id == Escalation.conversation_id)
+            .outerjoin(Contact, Contact.id == Conversation.contact_id)
+            .outerjoin(Activity, Activity.id == Escalation.task_id)
+            .where(open_.c.newest == 1).order_by(Escalation.due_at, Escalation.id).limit(limit)))
 
     async def for_suggestion(self, suggestion_id: uuid.UUID) -> Escalation | None:
         return await self.session.scalar(select(Escalation).where(Escalation.suggestion_id == suggestion_id))

@@ -11,13 +11,14 @@ from mancrel.auth.dependencies import AdminUser, CurrentUser, ManagerUser
 from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
 from mancrel.core.types import UtcDateTime
-from mancrel.reply import audit_export, calibration, knowledge, preferences, suggestions
+from mancrel.reply import audit_export, calibration, escalation_queue, knowledge, preferences, suggestions
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.models import KnowledgeEntry, Suggestion, SuggestionStatus
 from mancrel.reply.policy import Policy, PolicyUpdate
 from mancrel.reply.schemas import (
     Approve,
     AuditRead,
+    EscalationQueue,
     KnowledgeCreate,
     KnowledgeRead,
     KnowledgeUpdate,
@@ -30,6 +31,15 @@ from mancrel.reply.schemas import (
 
 ai_router = APIRouter(prefix="/ai", tags=["ai replies"])
 router = APIRouter(prefix="/suggestions", tags=["ai replies"])
+escalations_router = APIRouter(prefix="/escalations", tags=["ai replies"])
+
+
+@escalations_router.get("", response_model=EscalationQueue)
+async def list_escalations(user: CurrentUser, session: SessionDep,
+                           limit: Annotated[int, Query(ge=1, le=500)] = 200) -> EscalationQueue:
+    """Conversations waiting for a person, one row each (the newest open escalation, with how many are
+    open), soonest due first; only those whose conversation and task the caller may read."""
+    return await escalation_queue.read(session, actor=user, limit=limit)
 
 
 @ai_router.get("/knowledge", response_model=list[KnowledgeRead])

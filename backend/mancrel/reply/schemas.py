@@ -146,3 +146,31 @@ class AuditRead(BaseModel):
 
 class ReplyPreferences(BaseModel):
     never_auto_reply: bool
+
+
+class EscalationQueueRow(BaseModel):
+    """One conversation waiting for a person: its newest open escalation, and what the queue shows of it."""
+
+    conversation_id: uuid.UUID
+    subject: str
+    customer: str  # the contact's name, else the channel address
+    assignee_id: uuid.UUID | None
+    escalation_id: uuid.UUID
+    suggestion_id: uuid.UUID
+    status: str  # the suggestion's: escalated, or send_failed (our reply never reached them)
+    intent: str
+    confidence: float
+    near_limit: bool | None
+    reasons: list[str]
+    asked_at: datetime  # when the reply step handed it over
+    priority: str
+    due_at: datetime
+    reroutes: int
+    task_id: uuid.UUID | None
+    task_version: int | None  # for If-Match when handing the task over
+    open_escalations: int  # the conversation's open escalations (one per escalated message)
+
+
+class EscalationQueue(BaseModel):
+    items: list[EscalationQueueRow]
+    truncated: bool  # more conversations wait than `limit`

@@ -18,15 +18,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.activity import service as activity_service
-from mancrel.activity.schemas import ActivityUpdate
 from mancrel.contact import service as contact_service
 from mancrel.core.db import utcnow
-from mancrel.core.errors import NotFound
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Conversation, DeliveryStatus, Message
 from mancrel.reply import audit
-from mancrel.reply.escalation import SYSTEM
+from mancrel.reply.escalation import complete_task, resolve
 from mancrel.reply.models import Suggestion, SuggestionStatus
 from mancrel.reply.repository import EscalationRepository, SuggestionRepository
 from mancrel.user import service as user_service
@@ -83,8 +80,10 @@ async def _restore(session: AsyncSession, suggestion: Suggestion, message: Messa
     escalation = await EscalationRepository(session).for_suggestion(suggestion.id)
     closed_task = None
     if escalation is not None and escalation.resolved_at is None:
-        escalation.resolved_at = utcnow()
-        if escalation.task_id is not None and await _complete(session, message, escalation.task_id, note):
+        if escalation.task_id is not None and await EscalationRepository(session).task_still_needed(
+                escalation.task_id, other_than=message.id):
+            escalation.resolved_at = utcnow()  # another failed reply still holds the task open
+        elif await resolve(session, escalation, note):
             closed_task = str(escalation.task_id)
     audit.append(session, suggestion, "sent_after_failure", actor=resender,
                  message_id=str(message.id), status=suggestion.status, resent_by=by,
@@ -98,12 +97,4 @@ async def _complete(session: AsyncSession, message: Message, task_id: uuid.UUID,
     it was completed."""
     if await EscalationRepository(session).task_still_needed(task_id, other_than=message.id):
         return False  # another reply of the conversation has still not reached the customer
-    try:
-        task = await activity_service.get_visible(session, task_id, SYSTEM, include_deleted=True)
-    except NotFound:
-        return False
-    if task.done_at is not None or task.deleted_at is not None:
-        return False  # a person closed it already (answered by other means): left as they did
-    await activity_service.update(session, activity=task, actor=SYSTEM, data=ActivityUpdate(
-        done_at=utcnow(), body=f"{task.body}\n\n{note}"[:100_000]))
-    return True
+    return await complete_task(session, task_id, note)

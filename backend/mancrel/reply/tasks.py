@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.core.db import utcnow
 
 # The module, not its function: importing the worker's task modules can start from decision.py itself.
-from mancrel.reply import decision, overdue, send_failure, send_recovery
+from mancrel.reply import decision, escalation, overdue, send_failure, send_recovery
 from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.task import job
 
@@ -39,3 +39,11 @@ BEAT_SCHEDULE["reply-reroute-overdue"] = {"task": "reply.reroute_overdue", "sche
 async def outbound_recovered(session: AsyncSession, message_id: uuid.UUID) -> str:
     """A failed reply that reached the customer after all closes what its failure opened (send_recovery.py)."""
     return await send_recovery.close_after_resend(session, message_id)
+
+
+@job("reply.conversation_answered")
+async def conversation_answered(session: AsyncSession, conversation_id: uuid.UUID,
+                                message_id: uuid.UUID | None = None) -> int:
+    """A reply of ours reached the customer (`message_id`) or a person closed the conversation: its
+    escalations are resolved and their tasks completed (escalation.resolve_answered)."""
+    return await escalation.resolve_answered(session, conversation_id, message_id)

@@ -15,7 +15,7 @@ export function EscalationsRoute() {
           <p className="muted">{me.data?.role === "rep" ? "Messages waiting for you" : "Messages waiting for a person, overdue first"}</p>
         </div>
       </header>
-      <EscalationQueue people={people} />
+      <EscalationQueue people={people} viewer={me.data ? { id: me.data.id, role: me.data.role } : undefined} />
     </div>
   );
 }

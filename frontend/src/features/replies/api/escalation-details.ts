@@ -1,7 +1,6 @@
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
-import { auditQuery } from "./get-audit";
-import type { AuditStep, Suggestion } from "../types";
+import type { AuditStep } from "../types";
 
 /** The audit steps that create an escalation's task: the reply step's own, or a sent reply that failed. */
 const TASK_STEPS = new Set(["escalated", "send_failed"]);
@@ -16,26 +15,6 @@ export function escalationStep(steps: AuditStep[] | undefined): EscalationStep {
   const step = [...(steps ?? [])].reverse().find((s) => TASK_STEPS.has(s.action));
   const data = (step?.data ?? {}) as Record<string, unknown>;
   return { taskId: typeof data.task_id === "string" ? data.task_id : null, dueAt: typeof data.due_at === "string" ? data.due_at : null };
-}
-
-/** Each escalation's audit (for its task and due time), fetched side by side. */
-export function useEscalationSteps(items: Suggestion[]) {
-  return useQueries({ queries: items.map((s) => auditQuery(s.id)) });
-}
-
-export function useEscalationConversation(conversationId: string) {
-  return useQuery({
-    queryKey: ["conversations", conversationId],
-    queryFn: () => unwrap(api.GET("/api/v1/conversations/{conversation_id}", { params: { path: { conversation_id: conversationId } } })),
-  });
-}
-
-export function useEscalationTask(taskId: string | null) {
-  return useQuery({
-    queryKey: ["activities", taskId],
-    queryFn: () => unwrap(api.GET("/api/v1/activities/{activity_id}", { params: { path: { activity_id: taskId ?? "" } } })),
-    enabled: Boolean(taskId),
-  });
 }
 
 /** Hands the conversation, and its escalation task, to someone else. */
