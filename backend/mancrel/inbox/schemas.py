@@ -76,7 +76,10 @@ class ConversationUpdate(BaseModel):
 class ClassificationSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    # What a person corrects through PATCH /api/v1/ai/classifications/{id} ("Wrong intent?" in the inbox).
+    id: uuid.UUID | None = None
     intent: str
+    corrected_intent: str | None = Field(default=None, description="The intent a person set, when the AI's was wrong.")
     confidence: float
     priority: str
     sentiment: str | None

@@ -58,6 +58,7 @@ export function InboxRoute() {
           {conversationId ? (
             <ConversationView key={conversationId} conversationId={conversationId} meId={me.data?.id} userNames={userNames}
               backTo={`/inbox${query}`} isAdmin={me.data?.role === "admin"} assignees={canHandOver ? people : undefined}
+              canCorrectIntent={canHandOver}
               assist={(c) => <SuggestionPanel conversationId={c.id} />}
               side={(c) => (
                 <ContactCard conversation={c}

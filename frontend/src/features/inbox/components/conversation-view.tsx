@@ -31,9 +31,11 @@ interface Props {
   isAdmin?: boolean;
   /** Managers and admins: the active users a conversation can be handed to (reps take it themselves). */
   assignees?: { id: string; name: string }[];
+  /** Managers and admins: "Wrong intent?" on customer messages. */
+  canCorrectIntent?: boolean;
 }
 
-export function ConversationView({ conversationId, meId, userNames, backTo, side, assist, isAdmin = false, assignees }: Props) {
+export function ConversationView({ conversationId, meId, userNames, backTo, side, assist, isAdmin = false, assignees, canCorrectIntent = false }: Props) {
   const conversation = useConversation(conversationId);
   const heading = useRef<HTMLHeadingElement>(null);
   useMarkRead(conversation.data);
@@ -58,7 +60,7 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
               </p>
             </header>
             <ConversationActions conversation={c} meId={meId} assignees={assignees} />
-            <Thread conversationId={c.id} userNames={userNames} chat={isChat(c)} />
+            <Thread conversationId={c.id} userNames={userNames} chat={isChat(c)} canCorrectIntent={canCorrectIntent} />
             {assist?.(c)}
             <ChatAwareComposer conversation={c} isAdmin={isAdmin} />
           </div>
@@ -82,7 +84,9 @@ function ChatAwareComposer({ conversation, isAdmin }: { conversation: Conversati
     : <ReplyComposer conversationId={id} to={to} closedReason={notice} />;
 }
 
-function Thread({ conversationId, userNames, chat }: { conversationId: string; userNames: Record<string, string>; chat: boolean }) {
+function Thread({ conversationId, userNames, chat, canCorrectIntent }: {
+  conversationId: string; userNames: Record<string, string>; chat: boolean; canCorrectIntent: boolean;
+}) {
   const messages = useMessages(conversationId);
   if (messages.isPending) return <Spinner label="Loading messages…" />;
   if (messages.error) return <ErrorMessage error={messages.error} onRetry={() => messages.refetch()} />;
@@ -93,7 +97,7 @@ function Thread({ conversationId, userNames, chat }: { conversationId: string; u
       {items.map((m) => {
         const names = { authorName: m.author_id ? userNames[m.author_id] : undefined,
           resentByName: m.resent_by_id ? userNames[m.resent_by_id] : undefined };
-        return chat ? <ChatBubble key={m.id} message={m} {...names} /> : <MessageItem key={m.id} message={m} {...names} />;
+        return chat ? <ChatBubble key={m.id} message={m} {...names} /> : <MessageItem key={m.id} message={m} {...names} canCorrectIntent={canCorrectIntent} />;
       })}
       {/* Only with the whole thread loaded is its last reply of ours the newest. */}
       <UndeliveredNotice message={messages.hasNextPage ? null : undeliveredReply(items)} />

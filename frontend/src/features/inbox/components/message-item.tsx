@@ -5,6 +5,7 @@ import { formatDateTime } from "@/lib/format";
 import { useDownloadAttachment } from "../api/download-attachment";
 import { formatBytes, hasQuotedText, intentLabel } from "../inbox-logic";
 import { DELIVERY_LABELS, type Message } from "../types";
+import { IntentCorrection } from "./intent-correction";
 import { ResentNote, SendAgain } from "./send-again";
 
 interface Props {
@@ -12,9 +13,11 @@ interface Props {
   authorName?: string;
   /** Who sent a failed reply again, by name. */
   resentByName?: string;
+  /** Managers and admins may correct the classifier (the API refuses reps). */
+  canCorrectIntent?: boolean;
 }
 
-export function MessageItem({ message, authorName, resentByName }: Props) {
+export function MessageItem({ message, authorName, resentByName, canCorrectIntent = false }: Props) {
   const inbound = message.direction === "inbound";
   const [showQuoted, setShowQuoted] = useState(false);
   const quoted = hasQuotedText(message);
@@ -30,6 +33,7 @@ export function MessageItem({ message, authorName, resentByName }: Props) {
       </header>
       <div className="message-meta">
         {inbound && message.classification && <ClassificationBadges classification={message.classification} />}
+        {inbound && canCorrectIntent && <IntentCorrection message={message} />}
         {message.is_junk && <span className="badge">Automated{message.junk_reason ? `: ${message.junk_reason}` : ""}</span>}
         {!inbound && <DeliveryStatus status={message.status} reason={message.failure_reason} />}
         {!inbound && <ResentNote message={message} byName={resentByName} />}
@@ -49,7 +53,11 @@ export function MessageItem({ message, authorName, resentByName }: Props) {
 function ClassificationBadges({ classification }: { classification: NonNullable<Message["classification"]> }) {
   return (
     <span className="classification" aria-label="Classification">
-      <span className="badge">{intentLabel(classification.intent)}</span>
+      {classification.corrected_intent && classification.corrected_intent !== classification.intent ? (
+        <span className="badge" title={`The AI said ${intentLabel(classification.intent)}`}>{intentLabel(classification.corrected_intent)} (corrected)</span>
+      ) : (
+        <span className="badge">{intentLabel(classification.intent)}</span>
+      )}
       <span className="badge" title="How sure the classifier is">{Math.round(classification.confidence * 100)}% sure</span>
       <NearLimitNote nearLimit={classification.near_limit} />
       <span className={`badge badge-priority-${classification.priority}`}>{intentLabel(classification.priority)} priority</span>
