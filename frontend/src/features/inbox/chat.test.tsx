@@ -122,6 +122,21 @@ describe("a WhatsApp conversation", () => {
     expect(products).toHaveTextContent("Bought boots in October: socks go with them");
   });
 
+  it("says why a reply waits while it is being retried, instead of a bare Queued", async () => {
+    chatApi(chat(), {
+      "GET /api/v1/conversations/cv-wa/messages": () => json({ items: [
+        bubble("m-1", "Is the blue lamp back in stock?"),
+        bubble("m-2", "Yes, since this morning.", { direction: "outbound", sender: "49301234567", author_id: "u-rita", status: "queued",
+          failure_reason: "will retry: Graph API unreachable: cannot resolve graph.facebook.com" }),
+      ], next_cursor: null }),
+    });
+    await signIn();
+    renderApp("/inbox/cv-wa");
+    const ours = await screen.findByRole("article", { name: "Reply by Rita Chen" });
+    expect(ours).toHaveTextContent("Retrying: Graph API unreachable: cannot resolve graph.facebook.com");
+    expect(ours).not.toHaveTextContent("Queued");
+  });
+
   it("on Messenger between 24 hours and 7 days, keeps the composer on and says the reply goes as a human agent's", async () => {
     const wrote = Date.now() - 3 * DAY;
     const api = chatApi(chat({ channel_kind: "messenger", last_inbound_at: iso(wrote), reply_window_closes_at: iso(wrote + DAY),

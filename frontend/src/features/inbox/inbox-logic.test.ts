@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, undeliveredReply, unreadBadge } from "./inbox-logic";
+import { deliveryLabel, filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, undeliveredReply, unreadBadge } from "./inbox-logic";
 import type { Message } from "./types";
 
 describe("inbox filters", () => {
@@ -68,5 +68,14 @@ describe("a reply that did not reach the customer", () => {
     expect(undeliveredReply([m("1", "outbound", "failed"), m("2", "outbound", "queued")])).toBeNull();
     expect(undeliveredReply([m("1", "inbound", "received"), m("2", "outbound", "sent")])).toBeNull();
     expect(undeliveredReply([m("1", "inbound", "received")])).toBeNull();
+  });
+});
+
+describe("delivery label", () => {
+  it("shows the retry reason of a queued reply, and the plain status otherwise", () => {
+    expect(deliveryLabel({ status: "queued", failure_reason: "will retry: SMTP 451: try again later" })).toBe("Retrying: SMTP 451: try again later");
+    expect(deliveryLabel({ status: "queued", failure_reason: null })).toBe("Queued");
+    expect(deliveryLabel({ status: "failed", failure_reason: "will retry: stale" })).toBe("Failed");
+    expect(deliveryLabel({ status: "read", failure_reason: null }, { read: "Read" })).toBe("Read");
   });
 });

@@ -1,5 +1,5 @@
 /** The inbox's rules that are not drawing: filters <-> URL and query, snooze times, wording. */
-import type { Conversation, InboxFilters, Message } from "./types";
+import { DELIVERY_LABELS, type Conversation, type InboxFilters, type Message } from "./types";
 
 const FILTER_KEYS = ["assignee_id", "status", "channel_id", "intent", "priority", "q"] as const;
 
@@ -111,4 +111,14 @@ export function undeliveredReply(messages: Message[]): Message | null {
   const ours = messages.filter((m) => m.direction === "outbound");
   const last = ours[ours.length - 1];
   return last?.status === "failed" ? last : null;
+}
+
+// The send jobs' mark on a reply back in the queue after an attempt that did not get through (channel/models.py).
+const RETRY_PREFIX = "will retry: ";
+
+/** A reply's delivery status as the thread shows it: a queued reply the job is retrying says why it waits. */
+export function deliveryLabel(message: Pick<Message, "status" | "failure_reason">, labels: Record<string, string> = DELIVERY_LABELS): string {
+  const reason = message.failure_reason ?? "";
+  if (message.status === "queued" && reason.startsWith(RETRY_PREFIX)) return `Retrying: ${reason.slice(RETRY_PREFIX.length)}`;
+  return labels[message.status] ?? message.status;
 }

@@ -16,6 +16,7 @@ const channel = (extra: Partial<Channel> = {}): Channel => ({
 const health = {
   channel_id: "ch-1", enabled: true, last_received_at: "2026-12-04T10:00:00Z", last_polled_at: null, last_error: null,
   last_error_at: null, messages_in_24h: 12, messages_out_24h: 3, outbound_queued: 0, outbound_failed: 1, inbound_failed: 0,
+  outbound_retrying: 0,
 };
 
 function channelsApi(routes: Parameters<typeof installFakeApi>[0] = {}) {
@@ -43,6 +44,26 @@ describe("Settings > Channels", () => {
     expect(healthPanel).toHaveTextContent("1 outgoing, 0 incoming");
     // The nav offers Settings to admins.
     expect(within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", { name: "Settings" })).toBeInTheDocument();
+  });
+
+  it("warns while replies are being retried, with the send error, and is good once sends work", async () => {
+    let current: Record<string, unknown> = { ...health, outbound_failed: 0, outbound_queued: 1, outbound_retrying: 1, last_error_at: "2026-12-06T06:42:00Z",
+      last_error: "sending is being retried: SMTP server unreachable: SMTPConnectError('Connection refused')" };
+    channelsApi({ "GET /api/v1/channels/ch-1/health": () => json(current) });
+    await signIn();
+    const view = renderApp("/settings/channels");
+    const card = await screen.findByRole("region", { name: "Shop mailbox" });
+    const panel = await within(card).findByLabelText("Health");
+    expect(panel).toHaveTextContent("Health: needs attention");
+    expect(panel).toHaveTextContent("1, 1 being retried after a failed attempt");
+    expect(panel).toHaveTextContent("sending is being retried: SMTP server unreachable");
+    view.unmount();
+
+    current = { ...health, outbound_failed: 0 };
+    renderApp("/settings/channels");
+    const healed = await within(await screen.findByRole("region", { name: "Shop mailbox" })).findByLabelText("Health");
+    expect(healed).toHaveTextContent("Health: good");
+    expect(healed).not.toHaveTextContent("being retried");
   });
 
   it("creates a Mailgun channel with SMTP, asking for the signing key first", async () => {

@@ -9,7 +9,8 @@ import type { Channel } from "./types";
 const ADMIN = { ...ME, id: "u-ada", email: "admin@example.com", full_name: "Ada Admin", role: "admin" };
 const health = (extra = {}) => ({
   channel_id: "x", enabled: true, last_received_at: null, last_polled_at: null, last_error: null, last_error_at: null,
-  messages_in_24h: 0, messages_out_24h: 0, outbound_queued: 0, outbound_failed: 0, inbound_failed: 0, token_error: null, token_error_at: null, ...extra,
+  messages_in_24h: 0, messages_out_24h: 0, outbound_queued: 0, outbound_failed: 0, outbound_retrying: 0, inbound_failed: 0, token_error: null, token_error_at: null,
+  ...extra,
 });
 const whatsapp = (extra: Partial<Channel> = {}): Channel => ({
   id: "ch-wa", kind: "whatsapp", name: "Shop WhatsApp", enabled: true,

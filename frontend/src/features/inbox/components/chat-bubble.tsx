@@ -1,5 +1,6 @@
 import "../chat.css";
 import { formatDateTime } from "@/lib/format";
+import { deliveryLabel } from "../inbox-logic";
 import { DELIVERY_LABELS, type Message } from "../types";
 import { Attachments } from "./message-item";
 import { ResentNote, SendAgain } from "./send-again";
@@ -25,7 +26,7 @@ export function ChatBubble({ message, authorName, resentByName }: Props) {
       {message.attachments.length > 0 && <Attachments message={message} />}
       <footer className="chat-bubble-meta">
         <time dateTime={message.occurred_at}>{formatDateTime(message.occurred_at)}</time>
-        {!inbound && <span className={`delivery delivery-${message.status}`}> · {CHAT_DELIVERY[message.status] ?? message.status}</span>}
+        {!inbound && <span className={`delivery delivery-${message.status}`}> · {deliveryLabel(message, CHAT_DELIVERY)}</span>}
         {!inbound && message.status === "failed" && message.failure_reason && <span className="delivery-reason"> {message.failure_reason}</span>}
         {!inbound && <ResentNote message={message} byName={resentByName} />}
       </footer>

@@ -3,8 +3,8 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { NearLimitNote } from "@/components/ui/near-limit-note";
 import { formatDateTime } from "@/lib/format";
 import { useDownloadAttachment } from "../api/download-attachment";
-import { formatBytes, hasQuotedText, intentLabel } from "../inbox-logic";
-import { DELIVERY_LABELS, type Message } from "../types";
+import { deliveryLabel, formatBytes, hasQuotedText, intentLabel } from "../inbox-logic";
+import { type Message } from "../types";
 import { IntentCorrection } from "./intent-correction";
 import { ResentNote, SendAgain } from "./send-again";
 
@@ -35,7 +35,7 @@ export function MessageItem({ message, authorName, resentByName, canCorrectInten
         {inbound && message.classification && <ClassificationBadges classification={message.classification} />}
         {inbound && canCorrectIntent && <IntentCorrection message={message} />}
         {message.is_junk && <span className="badge">Automated{message.junk_reason ? `: ${message.junk_reason}` : ""}</span>}
-        {!inbound && <DeliveryStatus status={message.status} reason={message.failure_reason} />}
+        {!inbound && <DeliveryStatus message={message} />}
         {!inbound && <ResentNote message={message} byName={resentByName} />}
       </div>
       <div className="message-body">{quoted && !showQuoted ? message.own_words : message.text}</div>
@@ -65,10 +65,11 @@ function ClassificationBadges({ classification }: { classification: NonNullable<
   );
 }
 
-function DeliveryStatus({ status, reason }: { status: string; reason: string | null }) {
+function DeliveryStatus({ message }: { message: Message }) {
+  const { status, failure_reason: reason } = message;
   return (
     <span className={`delivery delivery-${status}`}>
-      <span className="badge">{DELIVERY_LABELS[status] ?? status}</span>
+      <span className="badge">{deliveryLabel(message)}</span>
       {status === "failed" && reason && <span className="delivery-reason">{reason}</span>}
     </span>
   );

@@ -52,7 +52,9 @@ function ChannelHealthPanel({ channelId }: { channelId: string }) {
   if (health.isPending) return <Spinner label="Checking health…" />;
   if (health.error) return <ErrorMessage error={health.error} onRetry={() => health.refetch()} />;
   const h = health.data;
-  const troubled = Boolean(h.last_error) || Boolean(h.token_error) || h.outbound_failed > 0 || h.inbound_failed > 0;
+  // Replies waiting for another try count: the thread says "Retrying", and so must the channel.
+  const troubled = Boolean(h.last_error) || Boolean(h.token_error) || h.outbound_failed > 0 || h.inbound_failed > 0
+    || h.outbound_retrying > 0;
   return (
     <div className={`channel-health ${troubled ? "channel-health-bad" : "channel-health-ok"}`} aria-label="Health">
       <h3>Health: {troubled ? "needs attention" : "good"}</h3>
@@ -63,7 +65,7 @@ function ChannelHealthPanel({ channelId }: { channelId: string }) {
         <dt>Last 24 hours</dt>
         <dd>{h.messages_in_24h} in, {h.messages_out_24h} out</dd>
         <dt>Replies waiting</dt>
-        <dd>{h.outbound_queued}</dd>
+        <dd>{h.outbound_queued}{h.outbound_retrying > 0 && `, ${h.outbound_retrying} being retried after a failed attempt`}</dd>
         <dt>Failed</dt>
         <dd>{h.outbound_failed} outgoing, {h.inbound_failed} incoming</dd>
         {h.last_error && (<><dt>Last error</dt><dd>{h.last_error} ({formatDateTime(h.last_error_at)})</dd></>)}
