@@ -2,15 +2,19 @@
 otherwise the next team member available now (active, inside the team's working hours), in
 turn. The turn is kept on the team row and moved under its lock, so any number of workers
 hand out work as one round-robin. With no team for the intent the contact's owner keeps it, as
-before teams existed; with nobody available the team's manager (or an admin) takes it.
+before teams existed, and an unowned contact's message (every new lead's) goes to the least busy
+manager (else admin): a task that is nobody's waits on everybody and is answered by nobody. With
+nobody in the team available the team's manager (or an admin) takes it.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.activity.models import Activity, ActivityType
 from mancrel.core.permissions import Role
 from mancrel.team.models import Team
 from mancrel.team.repository import TeamRepository
@@ -48,13 +52,35 @@ async def _fallback(session: AsyncSession, team: Team, active: dict[uuid.UUID, o
     return Route(None, team.id, f"no member of {team.name} is available and there is no admin")
 
 
+async def _least_busy(session: AsyncSession, users: list) -> object:
+    """The one with the fewest open tasks; ties go to the oldest account (a stable choice)."""
+    counts = dict((await session.execute(
+        select(Activity.assignee_id, func.count()).where(
+            Activity.assignee_id.in_([u.id for u in users]), Activity.type == ActivityType.task,
+            Activity.done_at.is_(None), Activity.deleted_at.is_(None)).group_by(Activity.assignee_id))).all())
+    return min(users, key=lambda u: (counts.get(u.id, 0), u.created_at, str(u.id)))
+
+
+async def _without_team(session: AsyncSession, intent: str, owner_id: uuid.UUID | None,
+                        exclude: uuid.UUID | None) -> Route:
+    active = {u.id: u for u in await user_service.list_active(session)}
+    if owner_id is not None and owner_id in active and owner_id != exclude:
+        return Route(owner_id, None, f"no team answers '{intent}'; the contact's owner")
+    for role, who in ((Role.manager, "the least busy manager"), (Role.admin, "an admin")):
+        candidates = [u for u in active.values() if u.role == role and u.id != exclude]
+        if candidates:
+            chosen = await _least_busy(session, candidates)
+            return Route(chosen.id, None, f"no team answers '{intent}' and the contact has no active owner; {who}")
+    return Route(None, None, f"no team answers '{intent}' and nobody else can take it")
+
+
 async def route(session: AsyncSession, *, intent: str, owner_id: uuid.UUID | None, at: datetime,
                 exclude: uuid.UUID | None = None) -> Route:
     """`exclude`: a member who let the work go overdue; they are skipped when anyone else is available."""
     repo = TeamRepository(session)
     team_id = await repo.team_for_intent(intent)
     if team_id is None:
-        return Route(owner_id, None, f"no team answers '{intent}'; the contact's owner")
+        return await _without_team(session, intent, owner_id, exclude)
     team = await repo.get_for_update(team_id)
     members = (await repo.members([team_id]))[team_id]
     active = {u.id: u for u in await user_service.list_active(session)}

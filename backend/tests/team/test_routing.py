@@ -1,6 +1,7 @@
 """Routing: the contact's owner when in the intent's team, otherwise the team's next available
 member in turn (active, inside working hours), the team's manager or an admin when nobody is,
-and the contact's owner when no team answers the intent."""
+and the contact's owner when no team answers the intent (the least busy manager, else an admin, when
+the contact has no active owner)."""
 
 import asyncio
 import uuid
@@ -8,6 +9,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from mancrel.activity import service as activity_service
+from mancrel.activity.models import ActivityType
+from mancrel.activity.schemas import ActivityCreate
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
 from mancrel.team import routing
@@ -46,6 +50,20 @@ async def test_no_team_for_the_intent_leaves_it_with_the_contacts_owner(db):
     await _team(db, [ann])
     chosen = await routing.route(db, intent="pricing", owner_id=owner.id, at=utcnow())
     assert (chosen.user_id, chosen.team_id) == (owner.id, None)
+
+
+async def test_an_unowned_contacts_message_with_no_team_goes_to_the_least_busy_manager(db):
+    # Every new lead from mail has no owner: before, its escalation was nobody's task and waited on everybody.
+    busy, free = await make_user(db, role=Role.manager), await make_user(db, role=Role.manager)
+    await make_user(db, role=Role.admin)
+    await activity_service.create(db, actor=busy, data=ActivityCreate(
+        type=ActivityType.task, subject="Call back", due_at=utcnow(), assignee_id=busy.id))
+    chosen = await routing.route(db, intent="pricing", owner_id=None, at=utcnow())
+    assert (chosen.user_id, chosen.team_id) == (free.id, None) and "manager" in chosen.reason
+    # The one who let it go overdue is skipped; an owner who left is no owner.
+    assert (await routing.route(db, intent="pricing", owner_id=None, at=utcnow(), exclude=free.id)).user_id == busy.id
+    gone = await make_user(db, is_active=False)
+    assert (await routing.route(db, intent="pricing", owner_id=gone.id, at=utcnow())).user_id == free.id
 
 
 async def test_outside_working_hours_the_manager_takes_it_and_inactive_members_are_skipped(db):
