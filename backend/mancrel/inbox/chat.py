@@ -239,7 +239,7 @@ async def reply_chat(session: AsyncSession, *, conversation: Conversation, chann
     last = await InboxRepository(session).last_inbound(conversation.id)
     quoted = last.provider_message_id if last is not None and channel.kind == ChannelKind.whatsapp else None
     message = _outbound(conversation, channel, text=text, actor=actor, now=now, reply_to=quoted)
-    return await queue_outbound(session, conversation, message, send_job=SEND_JOB)
+    return await queue_outbound(session, conversation, message, send_job=SEND_JOB, actor=actor)
 
 
 async def reply_template(session: AsyncSession, *, conversation: Conversation, channel: Channel,
@@ -252,7 +252,7 @@ async def reply_template(session: AsyncSession, *, conversation: Conversation, c
     filled = await templates.usable(session, channel, choice)
     message = _outbound(conversation, channel, text=filled.text, actor=actor, now=utcnow(),
                         headers={"kind": "template", "template": filled.sent})
-    return await queue_outbound(session, conversation, message, send_job=SEND_JOB)
+    return await queue_outbound(session, conversation, message, send_job=SEND_JOB, actor=actor)
 
 
 async def outbound_chat(session: AsyncSession, message_id: uuid.UUID) -> OutboundChat | None:

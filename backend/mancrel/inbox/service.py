@@ -21,7 +21,7 @@ from mancrel.channel.models import Channel
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
-from mancrel.inbox import junk
+from mancrel.inbox import bounce_reason, junk
 from mancrel.inbox.chat import CHAT_KINDS, reply_chat, reply_template
 from mancrel.inbox.chat import reply_window_open as reply_window_open  # the reply step asks before drafting
 from mancrel.inbox.delivery_failure import RECOVERED_JOB, fail_outbound
@@ -184,9 +184,9 @@ def build_attachment(message_id: uuid.UUID, attachment) -> Attachment:
 
 
 async def _fail_bounced(session: AsyncSession, channel_id: uuid.UUID, email: InboundEmail) -> None:
-    """A bounce of our own mail: that message failed, with the report's first lines as the reason."""
+    """A bounce of our own mail: that message failed, with the server's answer as the reason."""
     ids = junk.bounced_message_ids(email)
-    reason = " ".join((email.text or email.subject or "bounced").split())[:500]
+    reason = bounce_reason.reason(email)
     for message in await InboxRepository(session).outbound_by_provider_ids(channel_id, ids):
         await fail_outbound(session, message.id, f"bounced: {reason}")
 
@@ -255,7 +255,7 @@ async def reply(session: AsyncSession, *, conversation: Conversation, text: str 
                      .startswith("sha256:") else None),
         references=_thread_ids(thread), status=DeliveryStatus.queued, author_id=getattr(actor, "id", None),
         processed_at=utcnow(), occurred_at=utcnow())
-    return await queue_outbound(session, conversation, message, send_job="email.send_message")
+    return await queue_outbound(session, conversation, message, send_job="email.send_message", actor=actor)
 
 
 async def outbound_email(session: AsyncSession, message_id: uuid.UUID) -> OutboundEmail | None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel import events
+from mancrel.audit import service as audit_service
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
@@ -93,13 +94,16 @@ def announce(session: AsyncSession, conversation: Conversation, message: Message
 
 
 async def queue_outbound(session: AsyncSession, conversation: Conversation, message: Message, *,
-                         send_job: str) -> Message:
+                         send_job: str, actor: Any = None) -> Message:
     """Store a reply as queued and hand it to its channel's send job (after commit); the
     conversation now waits for the customer, and browsers hear of both. A person answering a conversation
     nobody holds takes it: the customer's next message comes back to them."""
     session.add(message)
-    if message.author_id is not None and conversation.assignee_id is None:
-        conversation.assignee_id = message.author_id
+    if actor is not None and getattr(actor, "id", None) is not None and conversation.assignee_id is None:
+        conversation.assignee_id = actor.id
+        await audit_service.record(session, actor=actor, action="conversation.updated", entity_type="conversation",
+                                   entity_id=conversation.id, before={"assignee_id": None},
+                                   after={"assignee_id": actor.id})
     touch(conversation, message.occurred_at, inbound=False)
     conversation.unread_count = 0
     if conversation.status == ConversationStatus.open:

@@ -5,7 +5,10 @@ for them (or is snoozed) puts it back on us, and browsers hear; its priority doe
 import json
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from mancrel import events
+from mancrel.audit.models import AuditEntry
 from mancrel.core.db import commit, utcnow
 from mancrel.core.permissions import Role
 from mancrel.core.redis import get_redis
@@ -98,6 +101,9 @@ async def test_a_person_replying_to_an_unassigned_conversation_becomes_its_assig
     sent = await client.post(f"{url}/messages", headers=auth_headers(rep), json={"text": "Size 44 fits most."})
     assert sent.status_code == 201, sent.text
     assert (await client.get(url, headers=auth_headers(rep))).json()["assignee_id"] == str(rep.id)
+    taken = await db.scalar(select(AuditEntry).where(AuditEntry.entity_id == str(mine.conversation_id),
+                                                     AuditEntry.action == "conversation.updated"))
+    assert (taken.actor_id, taken.after) == (rep.id, {"assignee_id": str(rep.id)})  # who took it, on the record
     # A conversation someone holds stays theirs when a colleague answers too.
     again = await client.post(f"{url}/messages", headers=auth_headers(colleague), json={"text": "Or 45."})
     assert again.status_code == 201, again.text
