@@ -147,7 +147,6 @@ async def test_the_overdue_job_never_hands_over_an_answered_conversation(db):
 
 async def test_the_queue_shows_one_row_per_conversation_and_only_tasks_the_viewer_may_read(client, db):
     rep, sam = await make_user(db, role=Role.rep), await make_user(db, role=Role.rep)
-    manager = await make_user(db, role=Role.manager)
     channel = await make_channel(db, owner=None)
     laura, _, _ = await _escalated(db, owner=None, channel=channel, subject="Order #40117")
     conversation = await db.get(Conversation, laura)
@@ -159,6 +158,9 @@ async def test_the_queue_shows_one_row_per_conversation_and_only_tasks_the_viewe
     torn_sole, _, sams_task = await _escalated(db, owner=None, channel=channel, subject="Torn sole")
     (await db.get(Activity, sams_task)).assignee_id = sam.id  # unowned customer, Sam's task
     await db.flush()
+    # Made after the escalations: with a manager, routing would have given Laura's tasks to them
+    # (team/routing.py); without one (nor an admin) they are open to every rep.
+    manager = await make_user(db, role=Role.manager)
 
     managers = (await client.get("/api/v1/escalations", headers=auth_headers(manager))).json()
     rows = {row["conversation_id"]: row for row in managers["items"]}
