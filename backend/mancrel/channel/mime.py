@@ -93,7 +93,8 @@ def _attachments(message: EmailMessage, bodies: set[int]) -> list[InboundAttachm
                                            content_type=part.get_content_type()))
         elif part.is_multipart():
             queue[0:0] = list(part.iter_parts())
-        elif id(part) not in bodies and (part.get_filename() or part.get_content_maintype() != "text"):
+        elif id(part) not in bodies and (part.get_filename() or part.get_content_maintype() != "text"
+                                         or part.get_content_type() == "text/rfc822-headers"):  # a bounce's original
             found.append(InboundAttachment(filename=part.get_filename() or "", content_type=part.get_content_type(),
                                            content=part.get_payload(decode=True) or b""))
     return found
