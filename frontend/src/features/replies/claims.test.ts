@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { elapsed, markClaims } from "./claims";
-import { escalationStep } from "./api/escalation-details";
-import { isOverdue, sortQueue, type QueueRow } from "./escalations";
-import type { Fact, Suggestion } from "./types";
+import { isOverdue } from "./escalations";
+import type { Fact } from "./types";
 
 const facts: Fact[] = [
   { product_id: "p-1", sku: null, field: "title", value: "Merino Hiking Socks", source_updated_at: "2026-12-05T09:00:00Z" },
@@ -36,24 +35,11 @@ describe("markClaims", () => {
   });
 });
 
-describe("the escalation queue's order", () => {
-  const row = (id: string, dueAt: string | null, created = "2026-12-05T08:00:00Z"): QueueRow => ({
-    suggestion: { id, created_at: created } as Suggestion, taskId: null, dueAt,
-  });
-
-  it("puts the most overdue first and those without a due time last", () => {
-    const rows = sortQueue([row("later", "2026-12-06T09:00:00Z"), row("none", null), row("overdue", "2026-12-04T09:00:00Z"), row("soon", "2026-12-05T12:00:00Z")]);
-    expect(rows.map((r) => r.suggestion.id)).toEqual(["overdue", "soon", "later", "none"]);
+describe("the escalation queue's clock", () => {
+  it("calls a due time in the past overdue, and no due time never", () => {
     expect(isOverdue("2026-12-04T09:00:00Z", Date.parse("2026-12-05T00:00:00Z"))).toBe(true);
+    expect(isOverdue("2026-12-06T09:00:00Z", Date.parse("2026-12-05T00:00:00Z"))).toBe(false);
     expect(isOverdue(null)).toBe(false);
-  });
-
-  it("finds the task and due time in the escalated audit step", () => {
-    expect(escalationStep([
-      { id: "a1", action: "decided", actor_id: null, actor_email: null, data: {}, occurred_at: "" },
-      { id: "a2", action: "escalated", actor_id: null, actor_email: null, data: { task_id: "t-1", due_at: "2026-12-05T12:00:00Z" }, occurred_at: "" },
-    ])).toEqual({ taskId: "t-1", dueAt: "2026-12-05T12:00:00Z" });
-    expect(escalationStep(undefined)).toEqual({ taskId: null, dueAt: null });
   });
 
   it("says how long someone has waited", () => {
