@@ -41,7 +41,7 @@ from mancrel.channel.repository import ChannelRepository, InboundEventRepository
 from mancrel.contact import service as contact_service
 from mancrel.core import product_metrics
 from mancrel.core.db import after_commit, savepoint, unit_of_work, utcnow
-from mancrel.inbox import chat, email_batch
+from mancrel.inbox import chat, email_batch, form_relay
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat, InboundEmail
 from mancrel.inbox.models import Message
@@ -128,6 +128,10 @@ async def _ingest_batch(session: AsyncSession, event_id: uuid.UUID, own: Read | 
     channels = await ChannelRepository(session).get_many(
         {r.event.channel_id for r in ([own] if own else []) + others})
     readable = [r for r in others if r.item is not None and r.event.channel_id in channels]
+    for r in ([own] if own else []) + readable:  # before the senders' locks: a relayed form's sender is its Reply-To
+        if isinstance(r.item, InboundEmail) and r.event.channel_id in channels:
+            shop = inbox_service.shop_addresses(channels[r.event.channel_id])
+            r.item = form_relay.resolve(r.item, shop_addresses=shop)
     senders = [(r.event.channel_id, r.item) for r in ([own] if own else []) + readable]
     await inbox_service.lock_senders(session, senders)
     if own is not None and own.event.channel_id not in channels:

@@ -64,6 +64,8 @@ def parse(body: bytes, content_type: str) -> InboundEmail:
     if not address:
         raise UnparseablePayload("the delivery names no sender (FromFull.Email)")
     text, html = data.get("TextBody") or None, data.get("HtmlBody") or None
+    if data.get("ReplyTo") and _first(headers, "reply-to") is None:  # Postmark gives it beside the headers
+        headers.append(("Reply-To", str(data["ReplyTo"])))
     return InboundEmail(
         from_address=address, from_name=str(sender.get("Name") or ""), to=_people(data.get("ToFull")),
         cc=_people(data.get("CcFull")), subject=str(data.get("Subject") or ""),

@@ -27,6 +27,11 @@ def local_part(address: str) -> str:
     return address.rsplit("@", 1)[0].lower()
 
 
+def machine_address(address: str) -> bool:
+    """A sender that cannot read a reply (no-reply@, mailer-daemon@, notifications@, ...)."""
+    return bool(_MACHINE_LOCAL_PARTS.match(local_part(address.strip())))
+
+
 def is_bounce(email: InboundEmail) -> bool:
     content_type = (email.header("content-type") or "").lower()
     return (email.return_path == "" or "report-type=delivery-status" in content_type.replace(" ", "")
