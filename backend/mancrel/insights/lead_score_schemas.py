@@ -84,6 +84,8 @@ class TaskBrief(BaseModel):
     due_at: datetime | None
     contact_id: uuid.UUID | None
     escalation: bool = Field(description="Raised by the AI reply step for a customer waiting on a person.")
+    conversation_id: uuid.UUID | None = Field(
+        default=None, description="Tasks an escalation or a failed reply opened: the conversation they are about.")
 
 
 class TodayRead(BaseModel):

@@ -12,6 +12,7 @@ from mancrel.core.db import utcnow
 from mancrel.core.permissions import Actor
 from mancrel.insights import churn, leads, opportunities
 from mancrel.insights.lead_score_schemas import TaskBrief, TodayRead
+from mancrel.reply.task_links import conversations_of_tasks
 
 TOP = 5
 OVERDUE_LIMIT = 20
@@ -31,9 +32,11 @@ ORDER BY a.due_at LIMIT :limit
 
 
 async def overdue_tasks(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> list[TaskBrief]:
-    rows = await session.execute(_OVERDUE, {"user_id": user_id, "now": now, "limit": OVERDUE_LIMIT})
-    return [TaskBrief(id=r.id, subject=r.subject, due_at=r.due_at, contact_id=r.contact_id, escalation=r.escalation)
-            for r in rows]
+    rows = list(await session.execute(_OVERDUE, {"user_id": user_id, "now": now, "limit": OVERDUE_LIMIT}))
+    # An escalation's (or failed reply's) task opens the conversation the customer waits in.
+    links = await conversations_of_tasks(session, [r.id for r in rows])
+    return [TaskBrief(id=r.id, subject=r.subject, due_at=r.due_at, contact_id=r.contact_id, escalation=r.escalation,
+                      conversation_id=links.get(r.id)) for r in rows]
 
 
 async def today(session: AsyncSession, *, actor: Actor) -> TodayRead:

@@ -34,7 +34,7 @@ async def _world(db, owner):
     db.add(Escalation(suggestion_id=suggestion.id, conversation_id=asked.conversation_id, task_id=escalated.id,
                       assignee_id=owner.id, priority="normal", due_at=days_ago(0.1)))
     await db.flush()
-    return {"lead": lead, "quiet": quiet, "asker": asker, "task": task, "escalated": escalated}
+    return {"lead": lead, "quiet": quiet, "asker": asker, "task": task, "escalated": escalated, "asked": asked}
 
 
 async def test_today_gathers_the_callers_work_and_nobody_elses(client, db):
@@ -52,6 +52,9 @@ async def test_today_gathers_the_callers_work_and_nobody_elses(client, db):
     assert [i["contact"]["id"] for i in today["churn"]] == [str(mine["quiet"].id)]
     assert [i["contact"]["id"] for i in today["opportunities"]] == [str(mine["asker"].id)]
     assert [t["id"] for t in today["overdue_escalations"]] == [str(mine["escalated"].id)]
+    # The escalation opens the conversation the customer waits in; an ordinary task has none.
+    assert today["overdue_escalations"][0]["conversation_id"] == str(mine["asked"].conversation_id)
+    assert today["overdue_tasks"][0]["conversation_id"] is None
     # The churn alert's own task is due in two days: not overdue. The call-back is.
     assert [t["id"] for t in today["overdue_tasks"]] == [str(mine["task"].id)]
     assert all(str(record.id) not in response.text for record in theirs.values())

@@ -25,7 +25,7 @@ const TODAY: Today = {
     task_id: null, raised_at: hoursAgo(30),
   }],
   opportunities: [opportunity("o-1", "Merino socks again"), opportunity("o-2", "Trail poles upsell", { kind: "upsell", contact: contact("c-mo", "Mo Lind"), value: 12000, currency: "JPY" })],
-  overdue_escalations: [{ id: "t-esc", subject: "Complaint: broken zip", due_at: hoursAgo(5), contact_id: "c-otto", escalation: true }],
+  overdue_escalations: [{ id: "t-esc", subject: "Complaint: broken zip", due_at: hoursAgo(5), contact_id: "c-otto", escalation: true, conversation_id: "cv-9" }],
   overdue_tasks: [{ id: "t-1", subject: "Call back about the quote", due_at: hoursAgo(50), contact_id: null, escalation: false }],
 };
 
@@ -51,7 +51,8 @@ describe("home", () => {
     expect(within(opportunities).getByText("JP¥12,000")).toBeInTheDocument();
 
     const escalations = screen.getByRole("region", { name: "Overdue escalations" });
-    expect(within(escalations).getByRole("link", { name: "Complaint: broken zip" })).toHaveAttribute("href", "/contacts/c-otto");
+    // An escalation opens the conversation the customer waits in, not only their contact.
+    expect(within(escalations).getByRole("link", { name: "Complaint: broken zip" })).toHaveAttribute("href", "/inbox/cv-9");
     expect(within(escalations).getByText("5 hours overdue")).toBeInTheDocument();
     expect(within(screen.getByRole("region", { name: "Overdue tasks" })).getByText("2 days overdue")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Home" })).toHaveAttribute("aria-current", "page");

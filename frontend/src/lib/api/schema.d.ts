@@ -3094,6 +3094,11 @@ export interface components {
              */
             assignee_id?: string | null;
             /**
+             * Junk
+             * @description false: Not junk. Moves a conversation the junk gate set aside into the inbox as a customer's (contact found or made, newest message classified); audited as conversation.not_junk.
+             */
+            junk?: false | null;
+            /**
              * Read
              * @description true marks every message read.
              */
@@ -5181,7 +5186,7 @@ export interface components {
          * SuggestionStatus
          * @enum {string}
          */
-        SuggestionStatus: "sent" | "pending" | "approved" | "edited" | "rejected" | "escalated" | "shadow" | "ignored" | "send_failed";
+        SuggestionStatus: "sent" | "pending" | "approved" | "edited" | "rejected" | "escalated" | "shadow" | "ignored" | "send_failed" | "superseded";
         /** SystemStatus */
         SystemStatus: {
             /** Dead Letters */
@@ -5208,6 +5213,11 @@ export interface components {
         TaskBrief: {
             /** Contact Id */
             contact_id: string | null;
+            /**
+             * Conversation Id
+             * @description Tasks an escalation or a failed reply opened: the conversation they are about.
+             */
+            conversation_id?: string | null;
             /** Due At */
             due_at: string | null;
             /**

@@ -12,7 +12,13 @@ interface Props {
   more: { to: string; label: string };
 }
 
-/** The caller's overdue work, oldest first, each linked to the customer it is about. */
+/** Where an overdue task opens: an escalation's conversation (the customer's words), else the contact. */
+function taskPath(t: TaskBrief): string | null {
+  if (t.conversation_id) return `/inbox/${t.conversation_id}`;
+  return t.contact_id ? `/contacts/${t.contact_id}` : null;
+}
+
+/** The caller's overdue work, oldest first, each linked to the conversation or customer it is about. */
 export function OverdueList({ title, empty, tasks, more }: Props) {
   const headingId = `home-${more.to.replace(/\W/g, "")}`;
   return (
@@ -26,7 +32,7 @@ export function OverdueList({ title, empty, tasks, more }: Props) {
           {tasks.map((t) => (
             <li key={t.id} className="home-item">
               <div className="home-item-head">
-                {t.contact_id ? <Link to={`/contacts/${t.contact_id}`}>{t.subject}</Link> : <span>{t.subject}</span>}
+                <TaskLink task={t} />
               </div>
               <p className="muted"><span className="badge badge-overdue">{overdueText(t.due_at)}</span> due {formatDateTime(t.due_at)}</p>
             </li>
@@ -35,4 +41,9 @@ export function OverdueList({ title, empty, tasks, more }: Props) {
       )}
     </section>
   );
+}
+
+function TaskLink({ task }: { task: TaskBrief }) {
+  const to = taskPath(task);
+  return to ? <Link to={to}>{task.subject}</Link> : <span>{task.subject}</span>;
 }
