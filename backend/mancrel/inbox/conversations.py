@@ -13,6 +13,7 @@ from mancrel.core.db import utcnow
 from mancrel.core.errors import Forbidden
 from mancrel.core.pagination import decode_cursor, page_of
 from mancrel.core.permissions import Actor, can_assign_to
+from mancrel.inbox import not_junk
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.chat import CHAT_KINDS, HUMAN_AGENT_WINDOW, REPLY_WINDOW, messenger_tag, window_open
 from mancrel.inbox.exceptions import ConversationNotFound, InvalidAssignee
@@ -84,6 +85,8 @@ def reply_options(conversation: Conversation, kind: str | None, now: datetime | 
 async def update(session: AsyncSession, *, conversation: Conversation, data: ConversationUpdate,
                  actor: Actor) -> Conversation:
     fields = data.model_fields_set
+    if data.junk is False:
+        await not_junk.move_to_inbox(session, conversation=conversation, actor=actor)
     before = audit_service.snapshot(conversation, ["status", "assignee_id", "snoozed_until"])
     if "assignee_id" in fields and data.assignee_id != conversation.assignee_id:
         await _check_assignee(session, actor, data.assignee_id)

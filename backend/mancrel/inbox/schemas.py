@@ -1,6 +1,7 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -71,6 +72,9 @@ class ConversationUpdate(BaseModel):
     assignee_id: uuid.UUID | None = Field(default=None, description="null unassigns.")
     snoozed_until: datetime | None = None
     read: bool | None = Field(default=None, description="true marks every message read.")
+    junk: Literal[False] | None = Field(default=None, description=(
+        "false: Not junk. Moves a conversation the junk gate set aside into the inbox as a customer's "
+        "(contact found or made, newest message classified); audited as conversation.not_junk."))
 
 
 class ClassificationSummary(BaseModel):

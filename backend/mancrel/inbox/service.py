@@ -54,7 +54,7 @@ _REPLY_PREFIX = re.compile(r"^(re|aw|sv|antw)\s*:", re.IGNORECASE)
 ATTACHMENT_CONTENT_CAP = 10 * 1024 * 1024  # bigger attachments keep their metadata, not their bytes
 # Headers kept on the message: what threading and the junk gate read, for "why" questions later.
 KEPT_HEADERS = ("message-id", "in-reply-to", "references", "auto-submitted", "precedence", "list-unsubscribe",
-                "list-id", "x-autoreply", "x-autorespond", "return-path", "content-type", "date")
+                "list-id", "x-autoreply", "x-autorespond", "return-path", "content-type", "date", "reply-to")
 
 
 def shop_addresses(channel: Any) -> set[str]:

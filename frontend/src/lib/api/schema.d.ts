@@ -667,6 +667,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Channel Names
+         * @description Every channel's id, kind and name, for any signed-in user: the inbox's channel filter.
+         */
+        get: operations["list_channel_names_api_v1_channels_directory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{channel_id}": {
         parameters: {
             query?: never;
@@ -2568,6 +2588,21 @@ export interface components {
             updated_at: string;
             /** Webhook Path */
             webhook_path: string | null;
+        };
+        /**
+         * ChannelSummary
+         * @description What every user may know of a channel: enough to filter the inbox by it (no settings, no secrets).
+         */
+        ChannelSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
         };
         /**
          * ChannelUpdate
@@ -7301,6 +7336,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_channel_names_api_v1_channels_directory_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelSummary"][];
                 };
             };
         };
