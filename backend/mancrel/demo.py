@@ -20,6 +20,7 @@ SEEDERS = [
     "mancrel.catalog.demo",
     "mancrel.deal.demo",  # after the contact/company seeders: deals are on their contacts
     "mancrel.activity.demo",
+    "mancrel.reply.demo",  # knowledge entries, before the inbox's mail is classified and answered
     "mancrel.inbox.demo",  # after the contacts: their mail finds them
 ]
 

@@ -31,6 +31,7 @@ from mancrel.core.logfiles import rotate_copytruncate
 from mancrel.core.run_checks import acquire_lock, check_port
 from mancrel.core.run_children import Child, ChildSet
 from mancrel.core.runstate import write_state
+from mancrel.demo_outbox import DemoOutbox
 
 STOP_TIMEOUT = 30
 WATCH_INTERVAL = 0.5
@@ -49,12 +50,13 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-async def _bootstrap(settings: Settings) -> tuple[str | None, bool, str | None]:
+async def _bootstrap(settings: Settings, outbox_port: int | None) -> tuple[str | None, bool, str | None, bool]:
     """The first admin's generated password (first start only), whether the demo was loaded now,
-    and how to post mail to the demo's email channel."""
+    how to post mail to the demo's email channel, and whether its replies go to the demo outbox."""
     from mancrel.core.db import dispose_engine, unit_of_work
     from mancrel.demo import load_demo_data
-    from mancrel.inbox.demo import webhook_hint
+    from mancrel.demo_outbox import HOST
+    from mancrel.inbox.demo import use_outbox, webhook_hint
     from mancrel.user import service as user_service
     from mancrel.worker.outbox import enqueue
 
@@ -66,7 +68,8 @@ async def _bootstrap(settings: Settings) -> tuple[str | None, bool, str | None]:
             enqueue(session, "ai.prepare_classifier")
             base_url = f"http://{settings.host}:{settings.port}"
             mail_hint = await webhook_hint(session, base_url) if settings.demo else None
-        return generated, demo_loaded, mail_hint
+            outbox = outbox_port is not None and await use_outbox(session, HOST, outbox_port)
+        return generated, demo_loaded, mail_hint, outbox
     finally:
         await dispose_engine()
 
@@ -91,6 +94,8 @@ class Supervisor:
         self.servers: list[Server] = []
         self.children: ChildSet | None = None
         self.demo_mail: str | None = None  # "POST /webhook/email/<id> ..." for the demo channel, shown in the box
+        self.outbox: DemoOutbox | None = None  # where the demo mailbox's replies go (demo only)
+        self.outbox_used = False  # the demo channel sends through it (not when an admin set a real server)
         self.url = f"http://{settings.host}:{settings.port}"
 
     # -- start ------------------------------------------------------------------------
@@ -127,8 +132,11 @@ class Supervisor:
 
         with console.step("migrations applied"):
             upgrade_to_head(self.settings.database_url)
+        if self.settings.demo:
+            self.outbox = self._start_outbox()
         with console.step("first admin and demo data"):
-            generated, demo_loaded, self.demo_mail = asyncio.run(_bootstrap(self.settings))
+            generated, demo_loaded, self.demo_mail, self.outbox_used = asyncio.run(
+                _bootstrap(self.settings, self.outbox.port if self.outbox else None))
         self.children = ChildSet(env, self.logs, self.write_state)
         with console.step("API ready"):
             self.children.start("api")
@@ -144,6 +152,16 @@ class Supervisor:
                 console.say(f"  ! beat is slow to start; see {self.logs / 'beat.log'}")
         self.write_state()
         return generated, demo_loaded
+
+    def _start_outbox(self) -> DemoOutbox | None:
+        """The demo mailbox's local SMTP stand-in; without it the demo runs on, its replies unsent."""
+        outbox = DemoOutbox(self.data_dir / "outbox", on_mail=lambda line: console.say(f"  {line}"))
+        try:
+            outbox.start()
+        except Exception as exc:
+            console.say(f"  ! the demo outbox did not start ({exc}); demo replies cannot be sent")
+            return None
+        return outbox
 
     # -- watch ------------------------------------------------------------------------
     def watch(self) -> None:
@@ -187,6 +205,8 @@ class Supervisor:
         deadline = time.monotonic() + STOP_TIMEOUT
         if self.children is not None:
             self.children.stop(deadline - 5)  # the servers' share: a few seconds
+        if self.outbox is not None:
+            self.outbox.stop()
         for server in reversed(self.servers):
             if server.server.alive():
                 server.server.stop()
@@ -212,6 +232,9 @@ def _welcome(supervisor: Supervisor, generated: str | None, demo_loaded: bool) -
         lines.append(f"        password {DEMO_PASSWORD}")
         if supervisor.demo_mail:
             lines.append(f"mail:   {supervisor.demo_mail}")
+        if supervisor.outbox_used:
+            lines.append(f"sent:   the demo mailbox's replies go to a local stand-in (port {supervisor.outbox.port}):")
+            lines.append(f"        nothing is delivered; each is saved in {supervisor.outbox.folder}")
     lines += [f"logs:   {supervisor.logs}  (mancrel logs api|worker|beat|postgres|valkey -f)",
               "stop:   Ctrl-C"]
     console.box(lines)

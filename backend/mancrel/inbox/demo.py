@@ -85,6 +85,20 @@ def _mail(address: str, name: str, subject: str, text: str, now, hours: float, n
                         date=now - timedelta(hours=hours))
 
 
+async def use_outbox(session: AsyncSession, host: str, port: int) -> bool:
+    """Send the demo mailbox's replies through this run's local outbox (mancrel/demo_outbox.py);
+    whether it does. Left alone once an admin gave it another outgoing server."""
+    channel = await session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
+    if channel is None:
+        return False
+    smtp = (channel.settings or {}).get("smtp")
+    if smtp is not None and (smtp.get("host") != host or smtp.get("security") != "none" or smtp.get("username")):
+        return False
+    channel.settings = {**channel.settings, "smtp": {"host": host, "port": port, "security": "none"}}
+    await session.flush()
+    return True
+
+
 async def webhook_hint(session: AsyncSession, base_url: str = "") -> str | None:
     """What `mancrel run` prints so a newcomer can post mail to the demo channel."""
     channel = await session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
