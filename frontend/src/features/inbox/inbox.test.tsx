@@ -239,6 +239,29 @@ describe("a conversation", () => {
     expect(call.headers.get("Authorization")).toBe("Bearer access-1");
   });
 
+  it("moves a junked conversation into the inbox with Not junk", async () => {
+    let junk = true;
+    const { api } = conversationApi({
+      "GET /api/v1/conversations/cv-1": () => json(conversation("cv-1", "New contact form message", { is_junk: junk, contact_id: junk ? null : "c-1" })),
+      "PATCH /api/v1/conversations/cv-1": () => {
+        junk = false;
+        return json(conversation("cv-1", "New contact form message", { is_junk: false, counterpart: "clara.jung@example.net" }));
+      },
+      "GET /api/v1/conversations/cv-1/messages": () => page([message("m-1", "cv-1", "I need 4 pairs of the merino socks", junk
+        ? { sender: "no-reply@trailhead.example", is_junk: true, junk_reason: "Precedence: bulk" }
+        : { sender: "clara.jung@example.net", sender_name: "Clara Jung" })]),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    expect(await screen.findByText("Automated: Precedence: bulk")).toBeInTheDocument();
+    await userEvent.click(await screen.findByRole("button", { name: "Not junk" }));
+    expect(await screen.findByText("Moved to the inbox.")).toBeInTheDocument();
+    expect(api.find("PATCH", "/api/v1/conversations/cv-1").map((c) => c.body)).toContainEqual({ junk: false });
+    expect(await screen.findByRole("article", { name: "From Clara Jung" })).toBeInTheDocument();
+    expect(screen.queryByText("Automated: Precedence: bulk")).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Not junk" })).not.toBeInTheDocument();
+  });
+
   it("assigns to me, closes, reopens and snoozes through PATCH", async () => {
     const { api } = conversationApi();
     await signIn();

@@ -1,6 +1,8 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { formatDateTime } from "@/lib/format";
+import { messagesKey } from "../api/list-messages";
 import { useUpdateConversation } from "../api/update-conversation";
 import { isSnoozed, snoozeChoices } from "../inbox-logic";
 import type { Conversation } from "../types";
@@ -22,9 +24,24 @@ export function ConversationActions({ conversation: c, meId, assignees }: Props)
     update.mutate(body, { onSuccess: () => setDone(said) });
   };
   const snoozed = isSnoozed(c);
+  const client = useQueryClient();
+  // The junk gate's verdict undone: the messages change too (no "Automated" badge, a form's sender is its Reply-To).
+  const notJunk = () => {
+    setDone("");
+    update.mutate({ junk: false }, { onSuccess: () => {
+      setDone("Moved to the inbox.");
+      void client.invalidateQueries({ queryKey: messagesKey(c.id) });
+    } });
+  };
 
   return (
     <section className="conversation-actions" aria-label="Conversation actions">
+      {c.is_junk && (
+        <p className="junk-notice">
+          Set aside as automated mail: no contact, no AI reply.{" "}
+          <button type="button" className="button button-secondary" disabled={update.isPending} onClick={notJunk}>Not junk</button>
+        </p>
+      )}
       <div className="button-row">
         {c.assignee_id !== meId && meId && (
           <button type="button" className="button button-secondary" disabled={update.isPending}
