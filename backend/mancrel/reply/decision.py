@@ -22,7 +22,7 @@ from mancrel.core.db import utcnow
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.exceptions import CannotReply
 from mancrel.inbox.models import Conversation, Direction, Message
-from mancrel.reply import audit, coverage, escalation, gate, grounding, retrieval
+from mancrel.reply import audit, coverage, escalation, gate, grounding, retrieval, superseding
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.facts import Facts, flatten
 from mancrel.reply.local_provider import LocalProvider
@@ -194,6 +194,7 @@ async def _act(session: AsyncSession, suggestion: Suggestion, conversation: Conv
         else:
             suggestion.sent_message_id, suggestion.sent_text = sent.id, sent.text
             audit.append(session, suggestion, "sent", message_id=str(sent.id), text=sent.text)
+            await superseding.retire_answered(session, conversation_id=conversation.id, answer=sent)
             return
     if suggestion.decision == Decision.escalate:
         task = await escalation.escalate(session, suggestion=suggestion, conversation=conversation,

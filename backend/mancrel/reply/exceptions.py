@@ -11,6 +11,15 @@ class SuggestionNotPending(Conflict):
     slug = "suggestion-not-pending"
 
 
+class AlreadyAnswered(Conflict):
+    """A person (or another suggestion) answered the conversation after the draft's message: sending the
+    draft would answer twice. The draft's retirement (`superseded`) is kept; nothing is sent."""
+
+    title = "This message was already answered"
+    slug = "suggestion-already-answered"
+    keeps_changes = True
+
+
 class UngroundedReply(InvalidInput):
     """The reply states something the catalogue or the knowledge entries do not: `failed_claims` lists it."""
 

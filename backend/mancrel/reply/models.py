@@ -31,6 +31,7 @@ class SuggestionStatus(StrEnum):
     shadow = "shadow"        # shadow mode: decided and recorded, never sent
     ignored = "ignored"
     send_failed = "send_failed"  # sent (automatically or approved), then refused or bounced: a person's now
+    superseded = "superseded"    # never sent: the conversation was answered after its message (superseding.py)
 
 
 class KnowledgeEntry(UUIDPrimaryKey, Timestamps, Base):

@@ -1,5 +1,6 @@
 """Suggestions: the list (visibility as for their conversations), approval with an optional edit
-(checked for grounding again against the catalogue as synced now, then sent), and rejection."""
+(checked for grounding again against the catalogue as synced now, then sent; refused with 409 when the
+conversation was answered since: superseding.py), and rejection."""
 
 import difflib
 import uuid
@@ -14,7 +15,7 @@ from mancrel.core.pagination import decode_cursor
 from mancrel.core.permissions import Actor
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Conversation, Message
-from mancrel.reply import audit, grounding, retrieval, training
+from mancrel.reply import audit, grounding, retrieval, superseding, training
 from mancrel.reply import policy as reply_policy
 from mancrel.reply.exceptions import SuggestionNotFound, SuggestionNotPending, UngroundedReply
 from mancrel.reply.facts import knowledge_ids, product_ids
@@ -74,6 +75,7 @@ async def approve(session: AsyncSession, *, suggestion: Suggestion, text: str | 
                   intent: str | None = None) -> Suggestion:
     """Send the draft (or `text`); `intent` corrects the message's intent when the classifier was wrong."""
     suggestion = await _pending(session, suggestion)
+    await superseding.refuse_if_answered(session, suggestion)
     final = (text if text is not None else suggestion.draft_text or "").strip()
     if not final:
         raise UngroundedReply("There is no draft to send; write the reply in `text`.", failed_claims=[])
@@ -92,6 +94,7 @@ async def approve(session: AsyncSession, *, suggestion: Suggestion, text: str | 
     # Training signal: a person sent a reply to this message, so its intent (the suggestion's, or
     # the one they corrected it to) is confirmed; the classifier learns it at its next retrain.
     learned = await training.learn(session, suggestion=suggestion, intent=intent or suggestion.intent, actor=actor)
+    await superseding.retire_answered(session, conversation_id=suggestion.conversation_id, answer=sent)
     product_metrics.reviewed(suggestion.status)
     audit.append(session, suggestion, suggestion.status, actor=actor, message_id=str(sent.id), text=final,
                  diff=diff, grounding=checked.as_json(), training=learned,

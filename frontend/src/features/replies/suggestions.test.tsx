@@ -124,6 +124,31 @@ describe("AI suggestions in the conversation", () => {
     expect(card.querySelector(".suggestion-review mark.claim-failed")).toHaveTextContent("12.00 EUR");
   });
 
+  it("says who answered when a person replied first, and shows the draft retired instead of approvable", async () => {
+    let current = suggestion();
+    const detail = "This message was already answered at 06:33 UTC on 06 Dec by Rita Schulz; the draft was not sent.";
+    const api = suggestionsApi(() => [current], {
+      "POST /api/v1/suggestions/sg-1/approve": () => {
+        current = suggestion({ status: "superseded" });
+        return problem(409, "This message was already answered", detail, { answered_by: "Rita Schulz", answered_at: "2026-12-06T06:33:00Z" });
+      },
+      "GET /api/v1/suggestions/sg-1/audit": () => json([
+        { id: "a-2", action: "superseded", actor_id: null, actor_email: null, occurred_at: "2026-12-06T06:40:00Z",
+          data: { message_id: "m-7", answered_by: "Rita Schulz", answered_at: "2026-12-06T06:33:00Z" } },
+      ]),
+    });
+    await signIn();
+    renderApp("/inbox/cv-1");
+    await userEvent.click(await screen.findByRole("button", { name: "Approve and send" }));
+    expect(await screen.findByText(detail)).toBeInTheDocument();
+    const card = await screen.findByRole("article", { name: "AI suggestion: Not sent: already answered" });
+    expect(card).toHaveTextContent("Not sent: the conversation was answered after this message");
+    expect(within(card).queryByRole("button", { name: "Approve and send" })).not.toBeInTheDocument();
+    await userEvent.click(within(card).getByRole("button", { name: "Why this decision?" }));
+    expect(await within(card).findByText(/Answered by Rita Schulz on/)).toBeInTheDocument();
+    expect(api.find("POST", "/api/v1/suggestions/sg-1/approve")).toHaveLength(1);
+  });
+
   it("rejects with a reason", async () => {
     const api = suggestionsApi(() => [suggestion()], { "POST /api/v1/suggestions/sg-1/reject": () => json(suggestion({ status: "rejected", reject_reason: "Wrong size" })) });
     await signIn();

@@ -33,6 +33,7 @@ export const STATUS_LABELS: Record<string, string> = {
   shadow: "Shadow mode: not sent",
   ignored: "Not answered",
   send_failed: "Sent, but not delivered: a person answers",
+  superseded: "Not sent: already answered",
 };
 
 export const DECISION_LABELS: Record<string, string> = {
@@ -52,6 +53,7 @@ export const ACTION_LABELS: Record<string, string> = {
   send_failed: "Reply not delivered",
   sent_after_failure: "Delivered after all",
   rerouted: "Re-routed",
+  superseded: "Retired: the conversation was answered",
 };
 
 export function asFacts(rows: Suggestion["facts"]): Fact[] {

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
+import { ApiError } from "@/lib/problem";
 import type { Suggestion } from "../types";
 
 function useAfterReview() {
@@ -12,15 +13,20 @@ function useAfterReview() {
   };
 }
 
-/** Sends the draft, or `text` when edited; a 422 `ungrounded-reply` carries `failed_claims`. */
+/** Sends the draft, or `text` when edited; a 422 `ungrounded-reply` carries `failed_claims`. A 409 (answered
+ * meanwhile, or reviewed by someone else) changed the suggestion on the server: it is read again. */
 export function useApproveSuggestion(suggestionId: string) {
   const after = useAfterReview();
+  const client = useQueryClient();
   return useMutation({
     mutationFn: (text: string | undefined) =>
       unwrap(api.POST("/api/v1/suggestions/{suggestion_id}/approve", {
         params: { path: { suggestion_id: suggestionId } }, body: text === undefined ? {} : { text },
       })),
     onSuccess: after,
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) client.invalidateQueries({ queryKey: ["suggestions"] });
+    },
   });
 }
 

@@ -18,6 +18,9 @@ function detail(step: AuditStep): string[] {
   if (typeof d.due_at === "string") lines.push(`Task due ${formatDateTime(d.due_at)}`);
   if (typeof d.reason === "string") lines.push(`Reason: ${d.reason}`);
   if (typeof d.resent_by === "string") lines.push(`Sent again by ${d.resent_by}${d.escalation_resolved ? "; escalation resolved" : ""}`);
+  if (typeof d.answered_by === "string" && typeof d.answered_at === "string") {
+    lines.push(`Answered by ${d.answered_by} on ${formatDateTime(d.answered_at)}: this draft was not sent`);
+  }
   if (typeof d.diff === "string" && d.diff) lines.push(`Changes:\n${d.diff}`);
   return lines;
 }

@@ -18,8 +18,8 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
   const [mode, setMode] = useState<Mode>("view");
   const [text, setText] = useState(s.draft_text ?? "");
   const [reason, setReason] = useState("");
-  // What happened without a person (sent on its own, or sent and then refused) is explained at once.
-  const [showWhy, setShowWhy] = useState(s.status === "sent" || s.status === "send_failed");
+  // What happened without a person deciding (sent on its own, refused, retired) is explained at once.
+  const [showWhy, setShowWhy] = useState(["sent", "send_failed", "superseded"].includes(s.status));
   const approve = useApproveSuggestion(s.id);
   const reject = useRejectSuggestion(s.id);
   const facts = asFacts(s.facts);
@@ -45,6 +45,9 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
       </p>
       {s.status === "sent" && <p className="notice">Sent automatically on {formatDateTime(s.created_at)}: nobody had to approve it.</p>}
       {s.status === "rejected" && s.reject_reason && <p className="muted">Rejected: {s.reject_reason}</p>}
+      {s.status === "superseded" && (
+        <p className="notice">Not sent: the conversation was answered after this message, so the customer would have had two answers. The steps below say who answered.</p>
+      )}
       {failure !== null && (
         <p className="notice notice-error">This reply was sent but never reached the customer ({failure}). A person answers now: it is in the escalation queue.</p>
       )}

@@ -1,0 +1,91 @@
+"""A pending draft whose conversation was answered after its message is retired (`superseded`): sending it
+would give the customer a second answer to a question a person (or another suggestion) already answered.
+
+- Our own sends retire the rest: an approved or automatic reply retires the conversation's other pending
+  drafts written for messages that arrived before it (`retire_answered`).
+- A person's reply from the composer is caught at approval: the draft is retired there, and the approval
+  answers 409 "already answered at <time> by <name>" with nothing sent (`AlreadyAnswered` keeps the
+  retirement, so the card shows it on its next read).
+Each retirement is an audit step naming the answering message. A reply that failed does not count: the
+customer was not answered by it.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mancrel.inbox.models import DeliveryStatus, Direction, Message
+from mancrel.reply import audit
+from mancrel.reply.exceptions import AlreadyAnswered
+from mancrel.reply.models import Suggestion, SuggestionStatus
+from mancrel.user.models import User
+
+
+class AnswerRepository:
+    """The two reads this rule needs (kept beside it while reply/repository.py is being reworked)."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def newest_answer_since(self, suggestion: Suggestion, received_at: datetime) -> Message | None:
+        """Our newest reply in the conversation written after the customer's message, not this draft's own."""
+        stmt = (select(Message).where(Message.conversation_id == suggestion.conversation_id,
+                                      Message.direction == Direction.outbound,
+                                      Message.status != DeliveryStatus.failed,
+                                      Message.created_at >= received_at,
+                                      Message.id.is_distinct_from(suggestion.sent_message_id))
+                .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+        return await self.session.scalar(stmt)
+
+    async def pending_before(self, conversation_id: uuid.UUID, answered: Message) -> list[Suggestion]:
+        """The conversation's pending drafts for messages received before `answered`, locked."""
+        stmt = (select(Suggestion).join(Message, Message.id == Suggestion.message_id)
+                .where(Suggestion.conversation_id == conversation_id,
+                       Suggestion.status == SuggestionStatus.pending,
+                       Message.created_at <= answered.created_at)
+                .order_by(Suggestion.created_at).with_for_update(of=Suggestion))
+        return list(await self.session.scalars(stmt))
+
+
+async def who_answered(session: AsyncSession, answer: Message) -> str:
+    if answer.author_id is None:
+        return "an automatic reply"
+    author = await session.get(User, answer.author_id)
+    return (author.full_name or author.email) if author is not None else "a former user"
+
+
+async def _retire(session: AsyncSession, suggestion: Suggestion, answer: Message, by: str) -> None:
+    suggestion.status = SuggestionStatus.superseded
+    audit.append(session, suggestion, "superseded", message_id=str(answer.id), answered_by=by,
+                 author_id=str(answer.author_id) if answer.author_id else None,
+                 answered_at=answer.created_at.isoformat())
+
+
+async def refuse_if_answered(session: AsyncSession, suggestion: Suggestion) -> None:
+    """Before approving: a conversation answered since the draft's message retires the draft and refuses."""
+    message = await session.get(Message, suggestion.message_id)
+    if message is None:
+        return
+    answer = await AnswerRepository(session).newest_answer_since(suggestion, message.created_at)
+    if answer is None:
+        return
+    by = await who_answered(session, answer)
+    await _retire(session, suggestion, answer, by)
+    await session.flush()
+    raise AlreadyAnswered(f"This message was already answered at {answer.created_at:%H:%M} UTC on "
+                          f"{answer.created_at:%d %b} by {by}; the draft was not sent.",
+                          answered_at=answer.created_at.isoformat(), answered_by=by, message_id=str(answer.id))
+
+
+async def retire_answered(session: AsyncSession, *, conversation_id: uuid.UUID, answer: Message) -> int:
+    """After one of our replies: the conversation's other pending drafts it answers are retired."""
+    stale = [s for s in await AnswerRepository(session).pending_before(conversation_id, answer)
+             if s.sent_message_id != answer.id]
+    if stale:
+        by = await who_answered(session, answer)
+        for suggestion in stale:
+            await _retire(session, suggestion, answer, by)
+        await session.flush()
+    return len(stale)
