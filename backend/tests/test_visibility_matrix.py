@@ -136,6 +136,7 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/catalog/sources/{source_id}/health": Restricted(ADMIN, path=ANY_ID),
     "/api/v1/catalog/sources/{source_id}/events": Restricted(ADMIN, path=ANY_ID),
     "/api/v1/channels": Restricted(ADMIN),
+    "/api/v1/channels/directory": Shared("channel ids, kinds and names, for the inbox's channel filter"),
     "/api/v1/channels/{channel_id}": Restricted(ADMIN, path=ANY_ID),
     "/api/v1/channels/{channel_id}/health": Restricted(ADMIN, path=ANY_ID),
     "/api/v1/channels/{channel_id}/templates": Elsewhere(

@@ -1,9 +1,9 @@
 """`/api/v1/channels`: the accounts customer messages arrive through. Admins only, except the WhatsApp
-templates a rep needs to answer a customer after the 24-hour window."""
+templates a rep needs to answer a customer after the 24-hour window, and the names in `/directory`."""
 
 from fastapi import APIRouter, Response
 
-from mancrel.auth.dependencies import AdminUser
+from mancrel.auth.dependencies import AdminUser, CurrentUser
 from mancrel.channel import service as channel_service
 from mancrel.channel import templates
 from mancrel.channel.dependencies import AnsweringChannel, ChannelDep
@@ -13,6 +13,7 @@ from mancrel.channel.schemas import (
     ChannelHealth,
     ChannelPage,
     ChannelRead,
+    ChannelSummary,
     ChannelUpdate,
     MessageTemplateList,
 )
@@ -20,6 +21,7 @@ from mancrel.core.db import SessionDep
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
 
 router = APIRouter(prefix="/channels", tags=["channels"])
+DIRECTORY_LIMIT = 500  # a shop has a handful of channels; the cap only bounds the answer
 
 
 @router.get("", response_model=ChannelPage)
@@ -28,6 +30,14 @@ async def list_channels(_: AdminUser, session: SessionDep, limit: LimitParam = 5
     rows = await channel_service.list_page(session, limit=limit, cursor=cursor)
     items, next_cursor = page_of(rows, limit, key=lambda c: (c.name, c.id))
     return ChannelPage(items=[channel_service.to_read(c) for c in items], next_cursor=next_cursor)
+
+
+# Declared before /{channel_id}, which would otherwise take "directory" for an id.
+@router.get("/directory", response_model=list[ChannelSummary])
+async def list_channel_names(_: CurrentUser, session: SessionDep) -> list[ChannelSummary]:
+    """Every channel's id, kind and name, for any signed-in user: the inbox's channel filter."""
+    rows = await channel_service.list_page(session, limit=DIRECTORY_LIMIT, cursor=None)
+    return [ChannelSummary.model_validate(c) for c in rows[:DIRECTORY_LIMIT]]
 
 
 @router.post("", response_model=ChannelRead, status_code=201)

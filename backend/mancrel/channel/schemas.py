@@ -152,6 +152,16 @@ class ChannelRead(BaseModel):
     updated_at: datetime
 
 
+class ChannelSummary(BaseModel):
+    """What every user may know of a channel: enough to filter the inbox by it (no settings, no secrets)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    name: str
+
+
 class ChannelPage(BaseModel):
     items: list[ChannelRead]
     next_cursor: str | None = None

@@ -5,6 +5,7 @@ import { useDirectory } from "@/features/auth/api/get-directory";
 import { useMe } from "@/features/auth/api/get-me";
 import { DealsOfRecord } from "@/features/deals/components/deals-of-record";
 import { usePipelines } from "@/features/deals/api/get-pipelines";
+import { useChannelNames } from "@/features/inbox/api/get-channel-names";
 import { useIntents } from "@/features/inbox/api/get-intents";
 import { ContactCard } from "@/features/inbox/components/contact-card";
 import { ConversationFilters } from "@/features/inbox/components/conversation-filters";
@@ -13,7 +14,6 @@ import { ConversationView } from "@/features/inbox/components/conversation-view"
 import { filtersFromParams, filtersToParams } from "@/features/inbox/inbox-logic";
 import type { InboxFilters } from "@/features/inbox/types";
 import { SuggestionPanel } from "@/features/replies/components/suggestion-panel";
-import { useChannels } from "@/features/settings/api/list-channels";
 import { useDebounced } from "@/lib/use-debounced";
 
 /** List and conversation side by side; on a phone, one at a time (the URL says which). */
@@ -24,7 +24,7 @@ export function InboxRoute() {
   const directory = useDirectory();
   const intents = useIntents();
   const pipelines = usePipelines();
-  const channels = useChannels({ enabled: me.data?.role === "admin" });
+  const channels = useChannelNames();
 
   const [search, setSearch] = useState(params.get("q") ?? "");
   const q = useDebounced(search.trim());
@@ -51,7 +51,7 @@ export function InboxRoute() {
         <section className="inbox-list-pane" aria-label="Conversation list">
           <ConversationFilters filters={filters} onChange={setFilters} search={search} onSearch={setSearch}
             intents={(intents.data ?? []).map((i) => i.name)}
-            channels={channels.data?.items.map((c) => ({ id: c.id, name: c.name }))} people={people} />
+            channels={channels.data?.map((c) => ({ id: c.id, name: c.name }))} people={people} />
           <ConversationList filters={filters} linkTo={(c) => `/inbox/${c.id}${query}`} />
         </section>
         <section className="inbox-conversation-pane" aria-label="Conversation">

@@ -29,6 +29,7 @@ function inboxApi(me: typeof ME) {
     "GET /api/v1/pipelines": () => json([]),
     "GET /api/v1/suggestions": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/channels": () => problem(403, "Forbidden"),
+    "GET /api/v1/channels/directory": () => json([{ id: "ch-1", kind: "email", name: "Shop mail" }, { id: "ch-2", kind: "whatsapp", name: "WhatsApp" }]),
     "GET /api/v1/conversations": () => json({ items: [current], next_cursor: null }),
     "GET /api/v1/conversations/cv-1": () => json(current),
     "GET /api/v1/conversations/cv-1/messages": () => json({ items: [], next_cursor: null }),
@@ -38,6 +39,19 @@ function inboxApi(me: typeof ME) {
     },
   });
 }
+
+describe("the channel filter", () => {
+  it("is there for a manager too (channel names need no admin), and narrows the list", async () => {
+    const api = inboxApi(MANAGER);
+    await signIn();
+    renderApp("/inbox");
+    await screen.findByRole("link", { name: /Socks in size L\?/ });
+    await userEvent.click(screen.getByText("More filters"));
+    await userEvent.selectOptions(await screen.findByLabelText("Channel"), "ch-2");
+    await waitFor(() => expect(api.find("GET", "/api/v1/conversations").at(-1)!.query.get("channel_id")).toBe("ch-2"));
+    expect(api.find("GET", "/api/v1/channels")).toHaveLength(0);
+  });
+});
 
 describe("handing a conversation to someone", () => {
   it("lets a manager assign it to any active colleague from the conversation", async () => {

@@ -7,7 +7,7 @@ interface Props {
   search: string;
   onSearch: (value: string) => void;
   intents: string[];
-  /** Only admins may list channels; without them the channel filter is left out. */
+  /** Every channel by name (GET /channels/directory); with none loaded the channel filter is left out. */
   channels?: { id: string; name: string }[];
   /** Active colleagues, for "Assigned to". */
   people?: { id: string; name: string }[];
