@@ -1,8 +1,8 @@
 """Escalation: the conversation goes to a person with a deadline. Routing (team/routing.py) picks
 the person: the contact's owner when in the intent's team, else the team's next available member;
-a task with a due time from the priority is created for them, and a live event tells them. With
-nobody to give it to (no team, no owner), the task is nobody's and so open to everyone
-(activities' visibility rule) until someone takes it.
+a task with a due time from the priority is created for them, and a live event tells them. With no
+team for the intent and no owner, the least busy manager (else an admin) gets it; only with nobody
+at all is the task nobody's, and so open to everyone (activities' visibility rule) until taken.
 
 A task left undone past its due time is re-routed by the `reply.reroute_overdue` beat job: the
 next available member (not the one who let it lapse) gets the conversation and the task with a
