@@ -18,6 +18,7 @@ from mancrel.activity.schemas import ActivityRead
 from mancrel.core.permissions import Actor, visible_filter
 from mancrel.deal.models import Deal, DealStageChange
 from mancrel.deal.schemas import StageChangeRead
+from mancrel.reply.task_links import conversations_of_tasks
 
 EntityType = str  # "contact" | "company" | "deal"
 Query = Callable[[EntityType, uuid.UUID, Actor], Select | None]
@@ -45,8 +46,10 @@ def _activities(entity_type: EntityType, entity_id: uuid.UUID, actor: Actor) -> 
 
 
 async def _load_activities(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    rows = await session.scalars(select(Activity).where(Activity.id.in_(ids)))
-    return {a.id: ActivityRead.model_validate(a) for a in rows}
+    rows = list(await session.scalars(select(Activity).where(Activity.id.in_(ids))))
+    # An escalation's or failed reply's task links to its conversation here too, as in My tasks.
+    links = await conversations_of_tasks(session, [a.id for a in rows if a.type == "task"])
+    return {a.id: ActivityRead.model_validate(a).model_copy(update={"conversation_id": links.get(a.id)}) for a in rows}
 
 
 def _stage_changes(entity_type: EntityType, entity_id: uuid.UUID, actor: Actor) -> Select:

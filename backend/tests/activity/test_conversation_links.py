@@ -41,3 +41,7 @@ async def test_escalation_and_failed_reply_tasks_link_their_conversation(client,
     assert {t["subject"]: t["conversation_id"] for t in listed["items"]} == links
     one = (await client.get(f"/api/v1/activities/{escalated.id}", headers=auth_headers(rep))).json()
     assert one["conversation_id"] == str(asked.conversation_id)
+    timeline = (await client.get(f"/api/v1/contacts/{asker.id}/timeline", headers=auth_headers(rep))).json()
+    on_timeline = {e["data"]["subject"]: e["data"]["conversation_id"]
+                   for e in timeline["items"] if e["kind"] == "activity"}
+    assert on_timeline == links

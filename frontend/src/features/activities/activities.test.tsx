@@ -91,6 +91,8 @@ describe("messages on a contact's timeline", () => {
       "GET /api/v1/contacts/c-1/timeline": () => json({ items: [
         msg("m-2", "outbound", "", "Hello Ada,\nthe jacket ships today.", "2026-12-06T07:00:00Z"),
         msg("m-1", "inbound", "URGENT: wrong item", "I got the wrong jacket.", "2026-12-06T06:28:00Z"),
+        { kind: "activity", id: "t-9", at: "2026-12-06T06:29:00Z",
+          data: task("t-9", "Answer: URGENT: wrong item", "2026-12-06T10:00:00Z", { conversation_id: "cv-1" }) },
       ], next_cursor: null }),
     });
     await signIn();
@@ -100,6 +102,7 @@ describe("messages on a contact's timeline", () => {
     expect(link).toHaveAttribute("href", "/inbox/cv-1");
     expect(within(timeline).getByRole("link", { name: "Hello Ada," })).toHaveAttribute("href", "/inbox/cv-1");
     expect(within(timeline).getByText("Reply")).toBeInTheDocument();
+    expect(within(timeline).getByRole("link", { name: /^Answer: URGENT: wrong item/ })).toHaveAttribute("href", "/inbox/cv-1");
   });
 });
 

@@ -18,7 +18,9 @@ function describe(entry: TimelineEntry, stageNames: Record<string, string>): Des
   if (entry.kind === "activity") {
     const a = entry.data as Activity;
     const done = a.type === "task" ? (a.done_at ? " (done)" : a.due_at ? ` (due ${formatDateTime(a.due_at)})` : "") : "";
-    return { label: TYPE_LABELS[a.type] ?? a.type, text: a.subject + done, body: a.body || undefined };
+    // A task an escalation or a failed reply opened leads to the customer's conversation.
+    const to = a.conversation_id ? `/inbox/${a.conversation_id}` : undefined;
+    return { label: TYPE_LABELS[a.type] ?? a.type, text: a.subject + done, body: a.body || undefined, to };
   }
   if (entry.kind === "stage_change") {
     const c = entry.data as StageChange;
