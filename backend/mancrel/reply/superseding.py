@@ -3,9 +3,11 @@ would give the customer a second answer to a question a person (or another sugge
 
 - Our own sends retire the rest: an approved or automatic reply retires the conversation's other pending
   drafts written for messages that arrived before it (`retire_answered`).
-- A person's reply from the composer is caught at approval: the draft is retired there, and the approval
-  answers 409 "already answered at <time> by <name>" with nothing sent (`AlreadyAnswered` keeps the
-  retirement, so the card shows it on its next read).
+- A reply of ours reaching the customer (a person's from the composer too) retires them as well, in
+  `reply.conversation_answered` (`retire_after_delivery`), and the open card refreshes.
+- Approving before that job ran (the reply still queued) is caught at approval: the draft is retired there,
+  and the approval answers 409 "already answered at <time> by <name>" with nothing sent (`AlreadyAnswered`
+  keeps the retirement, so the card shows it on its next read).
 Each retirement is an audit step naming the answering message. A reply that failed does not count: the
 customer was not answered by it.
 """
@@ -16,10 +18,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mancrel.inbox.models import DeliveryStatus, Direction, Message
+from mancrel.inbox import service as inbox_service
+from mancrel.inbox.models import Conversation, DeliveryStatus, Direction, Message
 from mancrel.reply import audit
 from mancrel.reply.exceptions import AlreadyAnswered
 from mancrel.reply.models import Suggestion, SuggestionStatus
+from mancrel.reply.repository import REACHED_CUSTOMER
 from mancrel.user.models import User
 
 
@@ -89,3 +93,16 @@ async def retire_answered(session: AsyncSession, *, conversation_id: uuid.UUID, 
             await _retire(session, suggestion, answer, by)
         await session.flush()
     return len(stale)
+
+
+async def retire_after_delivery(session: AsyncSession, message_id: uuid.UUID) -> int:
+    """A reply of ours reached the customer: the drafts it answered are retired, and the card refreshes."""
+    answer = await session.get(Message, message_id)
+    if answer is None or answer.direction != Direction.outbound or answer.status not in REACHED_CUSTOMER:
+        return 0
+    retired = await retire_answered(session, conversation_id=answer.conversation_id, answer=answer)
+    conversation = await session.get(Conversation, answer.conversation_id)
+    if retired and conversation is not None:
+        owner_id = await inbox_service.owner_of(session, conversation)
+        inbox_service.publish_conversation_event(session, conversation, owner_id)
+    return retired

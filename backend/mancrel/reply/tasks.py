@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.core.db import utcnow
 
 # The module, not its function: importing the worker's task modules can start from decision.py itself.
-from mancrel.reply import decision, escalation, overdue, send_failure, send_recovery
+from mancrel.reply import decision, escalation, overdue, send_failure, send_recovery, superseding
 from mancrel.worker.app import BEAT_SCHEDULE
 from mancrel.worker.task import job
 
@@ -45,5 +45,9 @@ async def outbound_recovered(session: AsyncSession, message_id: uuid.UUID) -> st
 async def conversation_answered(session: AsyncSession, conversation_id: uuid.UUID,
                                 message_id: uuid.UUID | None = None) -> int:
     """A reply of ours reached the customer (`message_id`) or a person closed the conversation: its
-    escalations are resolved and their tasks completed (escalation.resolve_answered)."""
-    return await escalation.resolve_answered(session, conversation_id, message_id)
+    escalations are resolved and their tasks completed (escalation.resolve_answered); the drafts still
+    waiting for approval that the reply answered are retired (superseding.py)."""
+    resolved = await escalation.resolve_answered(session, conversation_id, message_id)
+    if message_id is not None:
+        await superseding.retire_after_delivery(session, message_id)
+    return resolved

@@ -1,15 +1,20 @@
 """A pending draft is never sent after the conversation was answered (finding M2): a person's reply makes
 its approval a 409 that names who answered and sends nothing; our own sends retire the older drafts."""
 
-from sqlalchemy import select
+from types import SimpleNamespace
 
+from sqlalchemy import select, text
+
+from mancrel.core.db import commit
 from mancrel.core.permissions import Role
 from mancrel.inbox.models import Direction, Message
 from mancrel.reply.decision import decide_message
 from mancrel.reply.models import Suggestion
+from tests.channel.factories import make_channel as make_smtp_channel
 from tests.factories import auth_headers, make_user
 from tests.inbox.factories import inbound, make_channel, receive
 from tests.reply.factories import audit_of, classified_message, classify, make_product
+from tests.worker.helpers import eventually
 
 QUESTION = "Hi, how much are the Merino Hiking Socks?"
 
@@ -88,3 +93,34 @@ async def test_an_approved_reply_retires_the_older_pending_draft_of_the_same_con
     assert len(await _outbound(db, first.conversation_id)) == 1
     assert (await client.post(f"/api/v1/suggestions/{older.id}/approve", headers=auth_headers(rep),
                               json={})).status_code == 409
+
+
+async def test_a_persons_reply_reaching_the_customer_retires_the_pending_draft_on_its_own(
+        committed_db, committed_client, celery_worker, smtp_server):
+    db = committed_db
+    try:
+        rep = await make_user(db, full_name="Rita Schulz")
+        rep_seen = SimpleNamespace(id=rep.id, role=rep.role, email=rep.email)
+        channel = await make_smtp_channel(db, settings={"smtp": {"host": "127.0.0.1", "port": smtp_server.port,
+                                                                 "security": "none"}})
+        await make_product(db)
+        message = await classified_message(db, text=QUESTION, confidence=0.75, channel=channel)
+        suggestion = await decide_message(db, message.id)
+        assert suggestion.status == "pending"
+        suggestion_id = suggestion.id
+        await commit(db)
+        answered = await committed_client.post(f"/api/v1/conversations/{message.conversation_id}/messages",
+                                               headers=auth_headers(rep_seen), json={"text": "18.00 EUR a pair."})
+        assert answered.status_code == 201, answered.text
+
+        async def retired():
+            db.expire_all()
+            status = await _status(db, suggestion_id)
+            await db.commit()
+            return status if status == "superseded" else None
+        assert await eventually(retired, within=60) == "superseded"
+        assert len(smtp_server.inbox.received) == 1  # only the person's reply went out
+    finally:
+        await db.rollback()
+        async with db.bind.begin() as conn:  # the audit trail refuses the fixture's row deletes
+            await conn.execute(text("TRUNCATE reply_suggestion_audit"))
