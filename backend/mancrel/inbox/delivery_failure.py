@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.channel.repository import ChannelRepository
 from mancrel.deadletter import failures as dead_letters
 from mancrel.inbox.models import ConversationStatus, DeliveryStatus, Direction, Message
 from mancrel.inbox.repository import InboxRepository
@@ -78,6 +79,8 @@ async def _send_job_gave_up(session: AsyncSession, kwargs: dict[str, Any], error
         reason = (f"{UNCERTAIN}: the send job stopped while sending ({error}); check with the customer "
                   "before resending")
     await fail_outbound(session, message.id, reason)
+    # Sending is broken in a way the job did not foresee: the channel's health says so until a send works.
+    await ChannelRepository(session).record_health(message.channel_id, error=f"sending failed: {reason}")
 
 
 for _job in SEND_JOBS:

@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy import select
 
+from mancrel.channel.models import Channel
 from mancrel.core.db import commit
 from mancrel.deadletter import failures as dead_letters
 from mancrel.deadletter.models import DeadLetter
@@ -34,7 +35,7 @@ async def test_a_dead_lettered_send_job_fails_its_reply_and_reopens_the_conversa
     never_tried = await inbox_service.reply(db, conversation=conversation, text="Yes, in M.", actor=rep)
     mid_send = await inbox_service.reply(db, conversation=conversation, text="And in L.", actor=rep)
     await inbox_service.mark_sending(db, mid_send.id)
-    ids, conversation_id = (never_tried.id, mid_send.id), conversation.id
+    ids, conversation_id, channel_id = (never_tried.id, mid_send.id), conversation.id, channel.id
     await commit(db)
     assert (await db.get(Conversation, conversation_id)).status == "pending"
 
@@ -45,6 +46,8 @@ async def test_a_dead_lettered_send_job_fails_its_reply_and_reopens_the_conversa
     assert "KeyError: 'host'" in queued_reason  # and a replay of its dead letter may send it
     assert sending_status == "failed" and sending_reason.startswith("delivery uncertain")
     assert (await db.get(Conversation, conversation_id)).status == "open"
+    # The channel's health says sending is broken (doctor and the failing gauge read it) until a send works.
+    assert (await db.get(Channel, channel_id)).last_error.startswith("sending failed: delivery uncertain")
     assert [await follow_up_jobs(db, i) for i in ids] == [1, 1]
     letters = await db.scalars(select(DeadLetter.task_name).where(DeadLetter.kwargs["message_id"].astext.in_(
         [str(i) for i in ids])))
