@@ -115,7 +115,7 @@ class DemoOutbox:
 
     def _keep(self, sender: str, recipients: list[str], data: bytes) -> str:
         name = f"{time.strftime('%Y%m%d-%H%M%S')}-{next(_names):04d}.eml"
-        (self.folder / name).write_bytes(data)
+        (self.folder / name).write_bytes(data.replace(b"\r\n", b"\n"))  # a file to read: this system's line ends
         headers = BytesParser(policy=default).parsebytes(data, headersonly=True)
         self.on_mail(f"demo mail to {', '.join(recipients)}: \"{headers.get('Subject', '')}\" "
                      f"(not delivered; saved as {self.folder / name})")
