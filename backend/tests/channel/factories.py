@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.channel import service as channel_service
 from mancrel.channel.models import InboundEvent
 from mancrel.channel.schemas import ChannelCreate
+from mancrel.core.permissions import Role
+from mancrel.inbox.models import Message
+from tests.factories import auth_headers, make_user
 
 SIGNING_KEY = "key-test-mailgun-0123456789"
 BASIC_USER, BASIC_PASSWORD = "inbound", "hook-password"
@@ -81,3 +84,18 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]] |
 async def count_events(session: AsyncSession, channel_id) -> int:
     return await session.scalar(select(func.count()).select_from(InboundEvent)
                                 .where(InboundEvent.channel_id == channel_id))
+
+
+async def reread_message(session: AsyncSession, message_id) -> Message:
+    """The message as the database has it now (what another transaction, e.g. a send job, committed)."""
+    session.expire_all()
+    return await session.scalar(select(Message).where(Message.id == message_id))
+
+
+async def channel_health(client, session: AsyncSession, channel_id) -> dict:
+    """GET /api/v1/channels/{id}/health as an admin (created and committed here)."""
+    admin = auth_headers(await make_user(session, role=Role.admin))
+    await session.commit()
+    response = await client.get(f"/api/v1/channels/{channel_id}/health", headers=admin)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -5,16 +5,10 @@ import os
 import signal
 
 import psutil
-from sqlalchemy import select
 
-from mancrel.inbox.models import Message
 from mancrel.worker.app import celery_app
+from tests.channel.factories import reread_message
 from tests.worker.helpers import eventually
-
-
-async def _message(db, message_id) -> Message:
-    db.expire_all()
-    return await db.scalar(select(Message).where(Message.id == message_id))
 
 
 async def test_a_worker_killed_while_the_server_takes_the_mail_sends_it_once(committed_db, smtp_server, reply,
@@ -22,12 +16,12 @@ async def test_a_worker_killed_while_the_server_takes_the_mail_sends_it_once(com
     smtp_server.inbox.answer_delay = 30.0  # the server keeps the mail, then takes its time to say so
     celery_app.send_task("email.send_message", kwargs={"message_id": str(reply)})
     await eventually(lambda: smtp_server.inbox.received, within=60)
-    assert (await _message(committed_db, reply)).status == "sending"  # the attempt was on file first
+    assert (await reread_message(committed_db, reply)).status == "sending"  # the attempt was on file first
     (child,) = psutil.Process(celery_worker.pid).children()
     os.kill(child.pid, signal.SIGKILL)  # mid-send: the mail is handed over, the answer never read
 
     async def settled():
-        message = await _message(committed_db, reply)
+        message = await reread_message(committed_db, reply)
         return message if message.status not in ("queued", "sending") else None
 
     message = await eventually(settled, within=90)  # the job was redelivered to a new child and ran
@@ -39,7 +33,7 @@ async def test_a_reply_queued_while_no_worker_runs_is_sent_once_one_starts(commi
                                                                            celery_worker, servers, tmp_path):
     celery_worker.stop()  # the job waits in the broker, as it would while no worker runs
     celery_app.send_task("email.send_message", kwargs={"message_id": str(reply)})
-    assert (await _message(committed_db, reply)).status == "queued"
+    assert (await reread_message(committed_db, reply)).status == "queued"
     from tests.conftest import start_worker
 
     worker = start_worker(servers, tmp_path / "worker2.log")
@@ -51,5 +45,5 @@ async def test_a_reply_queued_while_no_worker_runs_is_sent_once_one_starts(commi
 
 
 async def _sent(db, message_id):
-    message = await _message(db, message_id)
+    message = await reread_message(db, message_id)
     return message if message.status == "sent" else None

@@ -5,7 +5,7 @@ import hmac
 import json
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +17,9 @@ from mancrel.channel.models import InboundEvent
 from mancrel.channel.schemas import ChannelCreate
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
+from mancrel.inbox import chat
+from mancrel.inbox import service as inbox_service
+from mancrel.inbox.inbound import InboundChat
 from mancrel.inbox.models import Conversation, Message
 from tests.channel.meta.graph_server import PAGE_ID, PHONE_NUMBER_ID, TOKEN, WABA_ID
 
@@ -134,3 +137,21 @@ async def chat_conversation(session: AsyncSession, channel, *, owner, wrote_ago:
                         status="received", processed_at=wrote, occurred_at=wrote))
     await session.flush()
     return conversation
+
+
+async def queued_chat_reply(session: AsyncSession, graph, kind: str = "whatsapp", *,
+                            provider_message_id: str | None = None) -> tuple[uuid.UUID, uuid.UUID]:
+    """A WhatsApp (or Messenger) customer's question received on a channel talking to the Graph API stand-in
+    `graph`, and a person's reply to it queued, all committed: (the reply's message id, the channel id).
+    The question's Meta id is new each call unless `provider_message_id` is given."""
+    channel = await make_meta_channel(session, kind, graph_url=graph.url)
+    sender = CUSTOMER_WA if kind == "whatsapp" else "6543210987654321"
+    question = await chat.receive_chat(session, channel=channel, chat=InboundChat(
+        sender_id=sender,
+        provider_message_id=provider_message_id or (f"wamid.{uuid.uuid4().hex}" if kind == "whatsapp"
+                                                    else f"m_{uuid.uuid4().hex}"),
+        text="Do you ship to Berlin?", occurred_at=datetime.now(UTC), sender_name="Ann Buyer"))
+    conversation = await session.get(Conversation, question.conversation_id)
+    answer = await inbox_service.reply(session, conversation=conversation, text="Yes, in two days.", actor=None)
+    await session.commit()
+    return answer.id, channel.id

@@ -13,6 +13,7 @@ from mancrel.contact.models import Contact
 from mancrel.core.permissions import Role
 from mancrel.inbox.models import Message
 from mancrel.worker.models import OutboxMessage
+from tests.channel.factories import reread_message
 from tests.channel.meta import graph_templates, templates
 from tests.channel.meta.factories import (
     CUSTOMER_WA,
@@ -192,11 +193,6 @@ async def test_templates_only_on_whatsapp_and_only_for_who_sees_the_conversation
     assert await _queued(db, conversation.id) == (0, 0) and await _queued(db, messenger.id) == (0, 0)
 
 
-async def _message(db, message_id) -> Message:
-    db.expire_all()
-    return await db.scalar(select(Message).where(Message.id == message_id))
-
-
 async def test_the_worker_sends_the_template_as_graph_documents_and_applies_its_status(
         committed_db, committed_client, celery_worker, graph) -> None:
     rep, conversation = await _customer(committed_db, graph)
@@ -209,7 +205,7 @@ async def test_the_worker_sends_the_template_as_graph_documents_and_applies_its_
         message_id = response.json()["id"]
 
         async def sent():
-            return (await _message(committed_db, message_id)).status == "sent"
+            return (await reread_message(committed_db, message_id)).status == "sent"
 
         await eventually(sent, within=60)
         [call] = [r for r in graph.state.requests if r.method == "POST"]
@@ -219,17 +215,17 @@ async def test_the_worker_sends_the_template_as_graph_documents_and_applies_its_
             "name": "order_shipped", "language": {"code": "en_US"},
             "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ann"},
                                                             {"type": "text", "text": "#1042"}]}]}}
-        assert (await _message(committed_db, message_id)).provider_message_id == "wamid.OUT1"
+        assert (await reread_message(committed_db, message_id)).provider_message_id == "wamid.OUT1"
 
         body, headers = signed(wa_delivery(statuses=[wa_status("wamid.OUT1", "delivered")]))
         assert (await committed_client.post(f"/webhook/meta/{channel_id}", content=body,
                                             headers=headers)).status_code == 200
 
         async def delivered():
-            return (await _message(committed_db, message_id)).delivered_at is not None
+            return (await reread_message(committed_db, message_id)).delivered_at is not None
 
         await eventually(delivered, within=60)
-        assert (await _message(committed_db, message_id)).status == "delivered"
+        assert (await reread_message(committed_db, message_id)).status == "delivered"
     finally:
         await committed_db.execute(delete(Channel).where(Channel.id == channel_id))  # conversations, messages
         await committed_db.execute(delete(Contact).where(Contact.id == contact_id))
@@ -273,7 +269,7 @@ async def test_headers_named_parameters_and_url_buttons_reach_meta_as_documented
             ids.append((await _send(committed_client, rep, conversation, template))["id"])
 
         async def all_sent():
-            statuses = [(await _message(committed_db, i)).status for i in ids]
+            statuses = [(await reread_message(committed_db, i)).status for i in ids]
             assert "failed" not in statuses  # the stand-in refused one: its reason is on the message
             return statuses == ["sent"] * len(ids)
 
