@@ -1,7 +1,9 @@
 """Merging two contacts into one, and undoing it.
 
 The primary keeps its values; it gains the other's emails, phones and tags, fills its empty
-fields from the other, and takes over its deals and activities. The other is soft-deleted.
+fields from the other, and takes over its deals, activities and inbox conversations (with their
+messages), so the person's threads from two addresses or channels show under one contact. The
+other is soft-deleted.
 A `ContactMerge` row keeps the primary's previous values and the moved ids, so `undo` can
 put everything back as long as nobody has changed the primary since.
 """
@@ -10,6 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity import service as activity_service
@@ -24,6 +27,7 @@ from mancrel.core import normalise
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Actor
 from mancrel.deal import service as deal_service
+from mancrel.inbox.models import Conversation
 from mancrel.worker.outbox import enqueue
 
 LISTS = ("emails", "phones", "tags")
@@ -61,6 +65,7 @@ async def merge(session: AsyncSession, *, primary: Contact, other_id: uuid.UUID,
             session, from_contact_id=other.id, to_contact_id=primary.id, actor=actor)],
         "activities": [str(i) for i in await activity_service.reassign_contact(
             session, from_contact_id=other.id, to_contact_id=primary.id, actor=actor)],
+        "conversations": [str(i) for i in await _move_conversations(session, other.id, primary.id)],
     }
     await search_index.remove_record(session, entity_type="contact", entity_id=other.id)
     await session.flush()
@@ -77,6 +82,22 @@ async def merge(session: AsyncSession, *, primary: Contact, other_id: uuid.UUID,
                                after={"deleted_at": other.deleted_at, "merged_into": str(primary.id)})
     enqueue(session, "ai.embed_contact", contact_id=primary.id)
     return record
+
+
+async def _move_conversations(session: AsyncSession, from_id: uuid.UUID, to_id: uuid.UUID) -> list[uuid.UUID]:
+    """Every conversation of the merged-away contact: they are the same person's threads, and
+    one left on a deleted contact would show in the inbox under a name that no longer exists.
+    Conversation visibility follows the contact, so no thread is handed to someone who can't
+    already see the primary's."""
+    ids = list(await session.scalars(select(Conversation.id).where(Conversation.contact_id == from_id)))
+    await _set_conversation_contact(session, ids, to_id)
+    return ids
+
+
+async def _set_conversation_contact(session: AsyncSession, ids: list[uuid.UUID], contact_id: uuid.UUID) -> None:
+    if ids:
+        await session.execute(update(Conversation).where(Conversation.id.in_(ids)).values(contact_id=contact_id)
+                              .execution_options(synchronize_session="fetch"))
 
 
 async def _check_nothing_hidden(session: AsyncSession, other: Contact, actor: Actor) -> None:
@@ -121,6 +142,8 @@ async def undo(session: AsyncSession, *, record: ContactMerge, actor: Actor) -> 
                                        contact_id=other.id)
     await activity_service.restore_contact(session, ids=[uuid.UUID(i) for i in record.moved.get("activities", [])],
                                            contact_id=other.id)
+    await _set_conversation_contact(session, [uuid.UUID(i) for i in record.moved.get("conversations", [])],
+                                    other.id)
     record.undone_at = utcnow()
     record.undone_by_id = actor.id
     await session.flush()
@@ -133,4 +156,4 @@ async def undo(session: AsyncSession, *, record: ContactMerge, actor: Actor) -> 
 
 
 def _ids(moved: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in moved.items() if k in ("deals", "activities")}
+    return {k: v for k, v in moved.items() if k in ("deals", "activities", "conversations")}

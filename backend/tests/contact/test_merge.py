@@ -10,6 +10,7 @@ from mancrel.deal.models import Deal
 from tests.contact.factories import make_company, make_contact, quick_user
 from tests.deal.factories import make_deal
 from tests.factories import auth_headers
+from tests.inbox.factories import inbound, make_channel, receive
 
 
 async def test_duplicates_lists_pairs_sharing_an_email_or_phone(client, db):
@@ -200,3 +201,33 @@ async def test_a_rep_merges_an_unassigned_contact_with_records_they_see(client, 
     assert response.status_code == 200, response.text
     moved = response.json()["merge"]["moved"]
     assert moved["deals"] == [str(open_deal.id)] and moved["activities"] == [str(task.id)]
+
+
+async def test_merged_contact_keeps_both_conversations_in_the_inbox(client, db):
+    """Finding M18: Laura writes from a second address and becomes a second contact; after the
+    merge the inbox shows both of her threads under the one contact, and undo splits them again."""
+    rep = await quick_user(db)
+    channel = await make_channel(db, owner=rep)
+    await receive(db, channel, inbound("laura.becker@web.example", name="Laura Becker", subject="Order 40117"))
+    await receive(db, channel, inbound("laura.becker.privat@gmx.example", name="Laura Becker",
+                                       subject="Did you swap order #40117 to size L?"))
+    lauras = list(await db.scalars(select(Contact).where(Contact.first_name == "Laura", Contact.deleted_at.is_(None))
+                                   .order_by(Contact.created_at)))
+    assert len(lauras) == 2
+    first, second = lauras
+
+    async def threads() -> dict[str, str | None]:
+        page = await client.get("/api/v1/conversations", headers=auth_headers(rep))
+        assert page.status_code == 200, page.text
+        return {c["subject"]: (c["contact"] or {}).get("id") for c in page.json()["items"]}
+
+    assert await threads() == {"Order 40117": str(first.id), "Did you swap order #40117 to size L?": str(second.id)}
+    merged = await client.post(f"/api/v1/contacts/{first.id}/merge", headers=auth_headers(rep),
+                               json={"other_id": str(second.id)})
+    assert merged.status_code == 200, merged.text
+    assert set(merged.json()["contact"]["emails"]) == {"laura.becker@web.example", "laura.becker.privat@gmx.example"}
+    assert set((await threads()).values()) == {str(first.id)}
+
+    undone = await client.post(f"/api/v1/merges/{merged.json()['merge']['id']}/undo", headers=auth_headers(rep))
+    assert undone.status_code == 200, undone.text
+    assert (await threads())["Did you swap order #40117 to size L?"] == str(second.id)
