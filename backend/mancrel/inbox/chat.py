@@ -23,6 +23,7 @@ from mancrel.channel.models import Channel, ChannelKind
 from mancrel.contact import service as contact_service
 from mancrel.contact.models import Contact
 from mancrel.core.db import utcnow
+from mancrel.core.wording import plural
 from mancrel.inbox.delivery_failure import fail_outbound
 from mancrel.inbox.exceptions import ReplyWindowClosed
 from mancrel.inbox.inbound import DeliveryUpdate, InboundChat
@@ -80,8 +81,8 @@ def _ago(last_inbound_at: datetime | None, now: datetime) -> str:
     if last_inbound_at is None:
         return "The customer has not written on this channel"
     hours = int((now - last_inbound_at).total_seconds() // 3600)
-    return (f"The customer last wrote {hours // 24} day(s) ago" if hours >= 48 else
-            f"The customer last wrote {hours} hours ago") + f" ({last_inbound_at.isoformat(timespec='minutes')})"
+    age = plural(hours // 24, "day") if hours >= 48 else plural(hours, "hour")
+    return f"The customer last wrote {age} ago ({last_inbound_at.isoformat(timespec='minutes')})"
 
 
 def free_text_refusal(kind: str, channel_id: uuid.UUID, last_inbound_at: datetime | None, now: datetime, *,

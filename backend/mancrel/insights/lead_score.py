@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from mancrel.core.wording import days_ago, plural
+
 # Base rate for a contact with no signal at all: about 1 in 20 active contacts wins within 90 days.
 PRIOR_INTERCEPT = math.log(0.05 / 0.95)
 PRIOR: dict[str, float] = {
@@ -211,21 +213,24 @@ def describe(name: str, raw: Mapping[str, Any]) -> str:
         "open_deal": lambda: "has an open deal" if raw.get("stage_probability") is not None else "no open deal",
         "deal_size": lambda: " ".join(filter(None, ("open deal worth", f"{float(raw.get('deal_amount') or 0):,.0f}",
                                                     raw.get("deal_currency")))),
-        "messages_30d": lambda: f"{raw.get('inbound_30d') or 0} messages in the last 30 days",
-        "recency": lambda: (f"last wrote {days:.0f} days ago" if days is not None
+        "messages_30d": lambda: f"{plural(raw.get('inbound_30d') or 0, 'message')} in the last 30 days",
+        "recency": lambda: (f"last wrote {days_ago(days)}" if days is not None
                             else "has not written in 90 days"),
         "asked_to_buy": lambda: f"asked to buy {_times(raw.get('asked_to_buy') or 0)} in 90 days"
         if raw.get("asked_to_buy") else "has not asked to buy",
         "asked_pricing": lambda: f"asked about prices {_times(raw.get('asked_pricing') or 0)} in 90 days"
         if raw.get("asked_pricing") else "has not asked about prices",
         "asked_products": lambda: f"asked about products {_times(raw.get('asked_products') or 0)} in 90 days",
-        "complaints": lambda: f"{raw.get('complaints') or 0} complaints or returns in 90 days",
-        "negative_share": lambda: f"{raw.get('negative') or 0} of {raw.get('inbound_90d') or 0} messages negative",
+        "complaints": lambda: plural(raw.get("complaints") or 0, "complaint or return",
+                                     "complaints or returns") + " in 90 days",
+        "negative_share": lambda: (f"{raw.get('negative') or 0} of {plural(raw.get('inbound_90d') or 0, 'message')}"
+                                   " negative"),
         "reply_slowness": lambda: (f"our replies took {raw['reply_hours']:.0f} h on average"
                                    if raw.get("reply_hours") is not None else "no messages to answer"),
-        "activities_30d": lambda: f"{raw.get('activities_30d') or 0} calls, meetings or notes in 30 days",
-        "past_wins": lambda: f"won {raw.get('past_wins') or 0} deals before",
-        "past_losses": lambda: f"lost {raw.get('past_losses') or 0} deals before",
+        "activities_30d": lambda: plural(raw.get("activities_30d") or 0, "call, meeting or note",
+                                         "calls, meetings or notes") + " in 30 days",
+        "past_wins": lambda: f"won {plural(raw.get('past_wins') or 0, 'deal')} before",
+        "past_losses": lambda: f"lost {plural(raw.get('past_losses') or 0, 'deal')} before",
         "has_company": lambda: "works at a known company" if raw.get("has_company") else "no company on record",
     }
     return texts[name]()

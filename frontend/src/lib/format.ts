@@ -24,3 +24,9 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function fullName(person: { first_name?: string | null; last_name?: string | null }): string {
   return [person.first_name, person.last_name].filter(Boolean).join(" ") || "Unnamed";
 }
+
+/** "1 message", "3 messages", "1 call, meeting or note": the count with the word that fits it.
+ * Irregular or multi-word plurals are passed whole. The API builds its texts with the same rule (core/wording.py). */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}

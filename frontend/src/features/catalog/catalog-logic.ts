@@ -1,4 +1,5 @@
 import type { Variant } from "./types";
+import { plural } from "@/lib/format";
 
 /** "size M, Blue", or the variant's own title when it has no options. */
 export function variantLabel(v: Pick<Variant, "options" | "title">): string {
@@ -34,7 +35,7 @@ export function ago(iso: string | null | undefined, now: number = Date.now()): s
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
   const days = Math.floor(seconds / 86400);
-  return `${days} day${days === 1 ? "" : "s"} ago`;
+  return `${plural(days, "day")} ago`;
 }
 
 /** "Behind the shop by": in step unless a change is known to be missing (a delivery not applied, refused

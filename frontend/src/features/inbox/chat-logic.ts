@@ -1,4 +1,5 @@
 import type { components } from "@/lib/api/schema";
+import { plural } from "@/lib/format";
 import type { Conversation } from "./types";
 
 type Reason = components["schemas"]["Reason"];
@@ -46,7 +47,8 @@ export function composerMode(c: WindowFields, now: Date = new Date()): ComposerM
 /** "3 days ago", "26 hours ago": how long the customer has been waiting, as the composer says it. */
 export function wroteAgo(lastInboundAt: string, now: Date = new Date()): string {
   const hours = Math.max(0, Math.floor((now.getTime() - Date.parse(lastInboundAt)) / HOUR));
-  if (hours >= 48) return `${Math.floor(hours / 24)} days ago`;
+  if (hours >= 48) return `${plural(Math.floor(hours / 24), "day")} ago`;
+  if (hours === 0) return "less than an hour ago";
   return hours === 1 ? "an hour ago" : `${hours} hours ago`;
 }
 

@@ -1,5 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useResponseTimes } from "../api/analytics";
+import { plural } from "@/lib/format";
 import { formatDuration } from "../analytics-logic";
 import type { AnalyticsFilter } from "../types";
 import { ChartCard, COLOURS } from "./chart-card";
@@ -15,7 +16,7 @@ export function ResponseTimesChart({ filter }: { filter: AnalyticsFilter }) {
   ];
   return (
     <ChartCard label="Response times" query={query} title="Response times (minutes)" empty={(d) => d.first_response.count + d.resolution.count === 0}
-      summary={(d) => `Median first response ${formatDuration(d.first_response.median_seconds)} over ${d.first_response.count} conversations.`}
+      summary={(d) => `Median first response ${formatDuration(d.first_response.median_seconds)} over ${plural(d.first_response.count, "conversation")}.`}
       chart={(d) => (
         <ResponsiveContainer width="100%" height={HEIGHT}>
           <BarChart data={rows(d)} accessibilityLayer={false}>

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { plural } from "./format";
+import { wroteAgo } from "../features/inbox/chat-logic";
+
+describe("plural", () => {
+  it("uses the singular for exactly one and the plural otherwise", () => {
+    expect([plural(0, "conversation"), plural(1, "conversation"), plural(2, "conversation")])
+      .toEqual(["0 conversations", "1 conversation", "2 conversations"]);
+    expect(plural(1, "call, meeting or note", "calls, meetings or notes")).toBe("1 call, meeting or note");
+  });
+});
+
+describe("wroteAgo", () => {
+  const now = new Date("2026-12-06T12:00:00Z");
+  it("says how long ago the customer wrote without '0 hours' or '1 days'", () => {
+    expect([
+      wroteAgo("2026-12-06T11:40:00Z", now), wroteAgo("2026-12-06T11:00:00Z", now),
+      wroteAgo("2026-12-06T07:00:00Z", now), wroteAgo("2026-12-03T12:00:00Z", now),
+    ]).toEqual(["less than an hour ago", "an hour ago", "5 hours ago", "3 days ago"]);
+  });
+});
