@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plural } from "./format";
+import { formatConfidence, plural } from "./format";
 import { wroteAgo } from "../features/inbox/chat-logic";
 
 describe("plural", () => {
@@ -17,5 +17,12 @@ describe("wroteAgo", () => {
       wroteAgo("2026-12-06T11:40:00Z", now), wroteAgo("2026-12-06T11:00:00Z", now),
       wroteAgo("2026-12-06T07:00:00Z", now), wroteAgo("2026-12-03T12:00:00Z", now),
     ]).toEqual(["less than an hour ago", "an hour ago", "5 hours ago", "3 days ago"]);
+  });
+});
+
+describe("formatConfidence", () => {
+  it("never shows a confidence as reaching a threshold it missed", () => {
+    expect([formatConfidence(0.899), formatConfidence(0.89999), formatConfidence(0.9), formatConfidence(0.9996), formatConfidence(0.5)])
+      .toEqual(["89.9%", "89.9%", "90%", "99.9%", "50%"]);
   });
 });

@@ -30,3 +30,10 @@ export function fullName(person: { first_name?: string | null; last_name?: strin
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
+
+/** A model's confidence as a percentage, rounded down to one decimal ("89.9%", "95%"), so it never reads as
+ * reaching a threshold it missed: 0.8990 is below the 0.90 auto-send limit and must not show as "90%". */
+export function formatConfidence(confidence: number): string {
+  const tenths = Math.floor(Math.round(confidence * 100_000) / 100) / 10;
+  return `${Number.isInteger(tenths) ? tenths.toFixed(0) : tenths.toFixed(1)}%`;
+}

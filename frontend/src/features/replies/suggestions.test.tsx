@@ -149,8 +149,12 @@ describe("AI suggestions in the conversation", () => {
     expect(api.find("POST", "/api/v1/suggestions/sg-1/approve")).toHaveLength(1);
   });
 
-  it("rejects with a reason", async () => {
-    const api = suggestionsApi(() => [suggestion()], { "POST /api/v1/suggestions/sg-1/reject": () => json(suggestion({ status: "rejected", reject_reason: "Wrong size" })) });
+  it("rejects with a reason, after which the card offers no more decisions", async () => {
+    let current = suggestion();
+    const api = suggestionsApi(() => [current], { "POST /api/v1/suggestions/sg-1/reject": () => {
+      current = suggestion({ status: "rejected", reject_reason: "Wrong size" });
+      return json(current);
+    } });
     await signIn();
     renderApp("/inbox/cv-1");
     await userEvent.click(await screen.findByRole("button", { name: "Reject" }));
@@ -159,6 +163,10 @@ describe("AI suggestions in the conversation", () => {
     await userEvent.type(within(form).getByLabelText("Why is it wrong?"), "Wrong size");
     await userEvent.click(within(form).getByRole("button", { name: "Reject suggestion" }));
     await waitFor(() => expect(api.find("POST", "/api/v1/suggestions/sg-1/reject")[0]?.body).toEqual({ reason: "Wrong size" }));
+    expect(await screen.findByText("Rejected: Wrong size")).toBeInTheDocument();
+    expect(screen.queryByRole("form", { name: "Reject the suggestion" })).not.toBeInTheDocument();
+    expect(screen.queryByLabelText("Why is it wrong?")).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Reject/ })).not.toBeInTheDocument();
   });
 
   it("shows an automatically sent reply as such, with its audit trail", async () => {

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { NearLimitNote } from "@/components/ui/near-limit-note";
-import { formatDateTime } from "@/lib/format";
+import { formatConfidence, formatDateTime } from "@/lib/format";
 import { useDownloadAttachment } from "../api/download-attachment";
 import { deliveryLabel, formatBytes, hasQuotedText, intentLabel } from "../inbox-logic";
 import { type Message } from "../types";
@@ -58,7 +58,7 @@ function ClassificationBadges({ classification }: { classification: NonNullable<
       ) : (
         <span className="badge">{intentLabel(classification.intent)}</span>
       )}
-      <span className="badge" title="How sure the classifier is">{Math.round(classification.confidence * 100)}% sure</span>
+      <span className="badge" title="How sure the classifier is">{formatConfidence(classification.confidence)} sure</span>
       <NearLimitNote nearLimit={classification.near_limit} />
       <span className={`badge badge-priority-${classification.priority}`}>{intentLabel(classification.priority)} priority</span>
     </span>

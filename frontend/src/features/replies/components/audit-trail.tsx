@@ -1,13 +1,13 @@
 import { NEAR_LIMIT_NOTE } from "@/components/ui/near-limit-note";
 import { QueryState } from "@/components/ui/query-state";
-import { formatDateTime } from "@/lib/format";
+import { formatConfidence, formatDateTime } from "@/lib/format";
 import { useSuggestionAudit } from "../api/get-audit";
 import { ACTION_LABELS, DECISION_LABELS, type AuditStep } from "../types";
 
 function detail(step: AuditStep): string[] {
   const d = step.data as Record<string, unknown>;
   const lines: string[] = [];
-  if (typeof d.confidence === "number") lines.push(`Confidence ${Math.round(d.confidence * 100)}%`);
+  if (typeof d.confidence === "number") lines.push(`Confidence ${formatConfidence(d.confidence)}`);
   // The parts as recorded when the step was taken (steps recorded before `near_limit` lack it).
   const parts = d.confidence_parts as Record<string, unknown> | null | undefined;
   if (parts?.near_limit === true) lines.push(NEAR_LIMIT_NOTE);

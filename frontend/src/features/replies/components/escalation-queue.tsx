@@ -4,7 +4,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { NearLimitNote } from "@/components/ui/near-limit-note";
 import { Spinner } from "@/components/ui/spinner";
-import { formatDateTime } from "@/lib/format";
+import { formatConfidence, formatDateTime } from "@/lib/format";
 import { useReassign } from "../api/escalation-details";
 import { useEscalationQueue, type EscalationRow } from "../api/list-escalations";
 import { useLiveSuggestions } from "../api/use-live-suggestions";
@@ -55,7 +55,7 @@ function EscalationItem({ row, people, choices }: { row: EscalationRow; people: 
         <span>Waiting <strong>{elapsed(row.asked_at)}</strong></span>
         <span>Due <time dateTime={row.due_at}>{formatDateTime(row.due_at)}</time></span>
         {row.open_escalations > 1 ? <span>{row.open_escalations} messages waiting</span> : null}
-        <span>Intent {row.intent.replace(/_/g, " ")} · confidence {Math.round(row.confidence * 100)}%</span>
+        <span>Intent {row.intent.replace(/_/g, " ")} · confidence {formatConfidence(row.confidence)}</span>
         <NearLimitNote nearLimit={row.near_limit} />
       </p>
       {row.reasons.length > 0 && <p className="muted">Why: {row.reasons.join("; ")}</p>}

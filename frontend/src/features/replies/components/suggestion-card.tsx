@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { NearLimitNote } from "@/components/ui/near-limit-note";
-import { formatDateTime } from "@/lib/format";
+import { formatConfidence, formatDateTime } from "@/lib/format";
 import { ApiError } from "@/lib/problem";
 import { useApproveSuggestion, useRejectSuggestion } from "../api/review-suggestion";
 import { asFacts, asFailedClaims, DECISION_LABELS, sendFailure, STATUS_LABELS, type Suggestion } from "../types";
@@ -23,7 +23,8 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
   const approve = useApproveSuggestion(s.id);
   const reject = useRejectSuggestion(s.id);
   const facts = asFacts(s.facts);
-  const pending = s.status === "pending";
+  // Once rejected here the card stops offering decisions at once, before the list is read again.
+  const pending = s.status === "pending" && !reject.isSuccess;
   const failure = sendFailure(s);
   const draft = s.draft_text ?? "";
   // A refused send names the claims the catalogue (as synced now) does not support.
@@ -38,7 +39,7 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
       </header>
       <p className="suggestion-meta">
         <span>Intent: <strong>{s.intent.replace(/_/g, " ")}</strong></span>
-        <span>Confidence: <strong>{Math.round(s.confidence * 100)}%</strong></span>
+        <span>Confidence: <strong>{formatConfidence(s.confidence)}</strong></span>
         <NearLimitNote nearLimit={s.confidence_parts.near_limit} />
         <span>Decision: <strong>{DECISION_LABELS[s.decision] ?? s.decision}</strong></span>
         {s.grounding.ok === false && <span className="claim-failed-note">Some claims are not supported by the catalogue</span>}
@@ -79,7 +80,7 @@ export function SuggestionCard({ suggestion }: { suggestion: Suggestion }) {
           </div>
         </section>
       )}
-      {mode === "reject" && (
+      {pending && mode === "reject" && (
         <form className="suggestion-reject" aria-label="Reject the suggestion" onSubmit={(e) => { e.preventDefault(); if (reason.trim()) reject.mutate(reason.trim()); }}>
           <label htmlFor={`reject-${s.id}`}>Why is it wrong?</label>
           <textarea id={`reject-${s.id}`} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required />
