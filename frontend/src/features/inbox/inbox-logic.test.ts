@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deliveryLabel, filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, undeliveredReply, unreadBadge } from "./inbox-logic";
+import { customSnoozeUntil, deliveryLabel, filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, undeliveredReply, unreadBadge } from "./inbox-logic";
 import type { Message } from "./types";
 
 describe("inbox filters", () => {
@@ -27,6 +27,20 @@ describe("snoozing", () => {
     expect(later.getTime() - wednesday.getTime()).toBe(3 * 3_600_000);
     expect([tomorrow.getDate(), tomorrow.getHours(), tomorrow.getMinutes()]).toEqual([10, 9, 0]);
     expect([monday.getDay(), monday.getDate(), monday.getHours()]).toEqual([1, 14, 9]);
+  });
+
+  it("on a Sunday, tomorrow morning and next Monday are one choice, not two with the same time", () => {
+    const sunday = new Date(2026, 11, 6, 10, 0);
+    const choices = snoozeChoices(sunday);
+    expect(choices.map((c) => c.label)).toEqual(["In 3 hours", "Tomorrow morning"]);
+    expect([choices[1].until.getDay(), choices[1].until.getDate(), choices[1].until.getHours()]).toEqual([1, 7, 9]);
+  });
+
+  it("takes a picked date and time only when it lies ahead", () => {
+    const now = new Date(2026, 11, 6, 10, 0);
+    expect(customSnoozeUntil("2026-12-08T14:30", now)).toEqual(new Date(2026, 11, 8, 14, 30));
+    expect([customSnoozeUntil("2026-12-05T14:30", now), customSnoozeUntil("", now), customSnoozeUntil("soon", now)])
+      .toEqual([null, null, null]);
   });
 
   it("on a Monday, 'next Monday' is a week away, not today", () => {

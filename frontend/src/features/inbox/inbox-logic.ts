@@ -50,7 +50,8 @@ export interface SnoozeChoice {
   until: Date;
 }
 
-/** Later today (in 3 hours), tomorrow at 9:00 and next Monday at 9:00, in the rep's own time zone. */
+/** Later today (in 3 hours), tomorrow at 9:00 and next Monday at 9:00, in the rep's own time zone; a time
+ * offered twice (on a Sunday tomorrow morning is next Monday) is offered once, under its first name. */
 export function snoozeChoices(now: Date): SnoozeChoice[] {
   const inThreeHours = new Date(now.getTime() + 3 * 3_600_000);
   const tomorrow = new Date(now);
@@ -59,11 +60,20 @@ export function snoozeChoices(now: Date): SnoozeChoice[] {
   const monday = new Date(now);
   monday.setDate(now.getDate() + (((8 - now.getDay()) % 7) || 7));
   monday.setHours(9, 0, 0, 0);
-  return [
+  const choices = [
     { label: "In 3 hours", until: inThreeHours },
     { label: "Tomorrow morning", until: tomorrow },
     { label: "Next Monday", until: monday },
   ];
+  return choices.filter((c, i) => choices.findIndex((d) => d.until.getTime() === c.until.getTime()) === i);
+}
+
+/** A picked date and time (a datetime-local value, the rep's own time zone) as a snooze end; null while it is
+ * empty, unreadable or not in the future, so nothing is snoozed into the past. */
+export function customSnoozeUntil(value: string, now: Date): Date | null {
+  if (!value) return null;
+  const until = new Date(value);
+  return Number.isNaN(until.getTime()) || until <= now ? null : until;
 }
 
 export function isSnoozed(conversation: Pick<Conversation, "snoozed_until">, now = new Date()): boolean {

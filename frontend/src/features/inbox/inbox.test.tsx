@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { installFakeEvents } from "@/test/fake-event-source";
@@ -284,6 +284,23 @@ describe("a conversation", () => {
     const until = new Date(String(bodies[5].snoozed_until));
     expect(until.getHours()).toBe(9);
     expect(until.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("snoozes until a picked date and time", async () => {
+    const { api } = conversationApi();
+    await signIn();
+    renderApp("/inbox/cv-1");
+    await userEvent.click(await screen.findByRole("button", { name: "Snooze" }));
+    const form = screen.getByRole("form", { name: "Snooze until a date and time" });
+    expect(within(form).getByRole("button", { name: "Snooze until then" })).toBeDisabled();
+    const ahead = new Date(Date.now() + 3 * 86_400_000);
+    const value = `${ahead.getFullYear()}-${String(ahead.getMonth() + 1).padStart(2, "0")}-${String(ahead.getDate()).padStart(2, "0")}T16:45`;
+    fireEvent.change(within(form).getByLabelText("Pick a date and time"), { target: { value } });
+    await userEvent.click(within(form).getByRole("button", { name: "Snooze until then" }));
+    expect(await screen.findByText(/^Snoozed until/)).toBeInTheDocument();
+    const body = api.find("PATCH", "/api/v1/conversations/cv-1").at(-1)?.body as Record<string, unknown>;
+    const until = new Date(String(body.snoozed_until));
+    expect([until.getDate(), until.getHours(), until.getMinutes()]).toEqual([ahead.getDate(), 16, 45]);
   });
 
   it("sends a reply and shows its status change live", async () => {

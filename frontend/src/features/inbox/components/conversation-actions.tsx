@@ -4,7 +4,7 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { formatDateTime } from "@/lib/format";
 import { messagesKey } from "../api/list-messages";
 import { useUpdateConversation } from "../api/update-conversation";
-import { isSnoozed, snoozeChoices } from "../inbox-logic";
+import { customSnoozeUntil, isSnoozed, snoozeChoices } from "../inbox-logic";
 import type { Conversation } from "../types";
 
 interface Props {
@@ -18,12 +18,19 @@ interface Props {
 export function ConversationActions({ conversation: c, meId, assignees }: Props) {
   const update = useUpdateConversation(c.id);
   const [snoozing, setSnoozing] = useState(false);
+  const [customUntil, setCustomUntil] = useState("");
   const [done, setDone] = useState("");
   const act = (body: Parameters<typeof update.mutate>[0], said: string) => {
     setDone("");
     update.mutate(body, { onSuccess: () => setDone(said) });
   };
   const snoozed = isSnoozed(c);
+  const snoozeUntil = (until: Date) => {
+    setSnoozing(false);
+    setCustomUntil("");
+    act({ snoozed_until: until.toISOString() }, `Snoozed until ${formatDateTime(until.toISOString())}.`);
+  };
+  const picked = customSnoozeUntil(customUntil, new Date());
   const client = useQueryClient();
   // The junk gate's verdict undone: the messages change too (no "Automated" badge, a form's sender is its Reply-To).
   const notJunk = () => {
@@ -82,13 +89,16 @@ export function ConversationActions({ conversation: c, meId, assignees }: Props)
         <div id={`snooze-${c.id}`} className="snooze-choices button-row" role="group" aria-label="Snooze until">
           {snoozeChoices(new Date()).map((choice) => (
             <button key={choice.label} type="button" className="button button-ghost" disabled={update.isPending}
-              onClick={() => {
-                setSnoozing(false);
-                act({ snoozed_until: choice.until.toISOString() }, `Snoozed until ${formatDateTime(choice.until.toISOString())}.`);
-              }}>
+              onClick={() => snoozeUntil(choice.until)}>
               {choice.label} <span className="muted">({formatDateTime(choice.until.toISOString())})</span>
             </button>
           ))}
+          <form className="inline-field" aria-label="Snooze until a date and time"
+            onSubmit={(e) => { e.preventDefault(); if (picked) snoozeUntil(picked); }}>
+            <label htmlFor={`snooze-at-${c.id}`}>Pick a date and time</label>
+            <input id={`snooze-at-${c.id}`} type="datetime-local" value={customUntil} onChange={(e) => setCustomUntil(e.target.value)} />
+            <button type="submit" className="button button-ghost" disabled={!picked || update.isPending}>Snooze until then</button>
+          </form>
         </div>
       )}
       {snoozed && !done && <p className="muted">Snoozed until {formatDateTime(c.snoozed_until)}.</p>}
