@@ -150,7 +150,7 @@ ENDPOINTS: dict[str, Owned | Item | Within | Restricted | Shared | Elsewhere] = 
     "/api/v1/ai/calibration": Restricted(STAFF),
     "/api/v1/teams": Restricted(STAFF),
     "/api/v1/teams/{team_id}": Restricted(STAFF, path=ANY_ID),
-    "/api/v1/suggestions/audit.csv": Restricted(ADMIN),
+    "/api/v1/suggestions/audit.csv": Restricted(STAFF),  # managers review what the AI sent (M15)
     "/api/v1/escalations": Elsewhere("tests/reply/test_escalation_resolution.py",
                                      "rows need escalations; a conversation's and its task's rules both apply"),
     "/api/v1/ai/contacts/{contact_id}/reply-preferences": Item("contact"),

@@ -35,3 +35,8 @@ class KnowledgeEntryNotFound(NotFound):
 class KnowledgeTopicTaken(Conflict):
     title = "A knowledge entry with this topic exists"
     slug = "knowledge-topic-taken"
+
+
+class NotAutoSent(Conflict):
+    title = "This reply was not sent automatically"
+    slug = "suggestion-not-auto-sent"

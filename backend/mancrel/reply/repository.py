@@ -28,9 +28,12 @@ REVIEWED = (SuggestionStatus.approved, SuggestionStatus.edited, SuggestionStatus
 REACHED_CUSTOMER = (DeliveryStatus.sent, DeliveryStatus.delivered, DeliveryStatus.read)
 
 
-def _review_of(status: str, draft: str | None, sent: str | None) -> str:
+def _review_of(status: str, draft: str | None, sent: str | None, reject_reason: str | None = None) -> str:
     """A person's verdict on a suggestion: an approved reply that then failed to reach the customer
-    (`send_failed`) was still approved, or edited when the text sent differs from the draft."""
+    (`send_failed`) was still approved, or edited when the text sent differs from the draft; a reply
+    sent automatically that a manager judged (verdicts.py) counts as approved, or rejected when wrong."""
+    if status == SuggestionStatus.sent:
+        return SuggestionStatus.rejected if reject_reason else SuggestionStatus.approved
     if status != SuggestionStatus.send_failed:
         return status
     return SuggestionStatus.approved if (sent or "").strip() == (draft or "").strip() else SuggestionStatus.edited
@@ -102,6 +105,18 @@ class SuggestionRepository:
         stmt = stmt.order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(limit + 1)
         return list(await self.session.scalars(stmt))
 
+    async def customers(self, suggestions: Sequence[Suggestion]) -> dict[uuid.UUID, str]:
+        """Each suggestion's customer as a list shows it: the contact's name, else the conversation's address."""
+        if not suggestions:
+            return {}
+        rows = await self.session.execute(
+            select(Suggestion.id, Contact.first_name, Contact.last_name, Conversation.counterpart)
+            .join(Conversation, Conversation.id == Suggestion.conversation_id)
+            .outerjoin(Contact, Contact.id == Suggestion.contact_id)
+            .where(Suggestion.id.in_([s.id for s in suggestions])))
+        return {sid: " ".join(p for p in (first, last) if p) or counterpart
+                for sid, first, last, counterpart in rows}
+
     async def audit_of(self, suggestion_id: uuid.UUID) -> list[SuggestionAudit]:
         return list(await self.session.scalars(select(SuggestionAudit).where(
             SuggestionAudit.suggestion_id == suggestion_id).order_by(SuggestionAudit.occurred_at, SuggestionAudit.id)))
@@ -123,14 +138,16 @@ class SuggestionRepository:
             after = (rows[-1].occurred_at, rows[-1].id)
 
     async def reviewed(self) -> list[tuple[str, float, str]]:
-        """(intent, confidence, status) of every suggestion a person approved, edited or rejected."""
+        """(intent, confidence, status) of every suggestion a person approved, edited or rejected, and of every
+        automatic reply a manager judged."""
         rows = await self.session.execute(
             select(Suggestion.intent, Suggestion.confidence, Suggestion.status, Suggestion.draft_text,
-                   Suggestion.sent_text)
+                   Suggestion.sent_text, Suggestion.reject_reason)
             .where(Suggestion.status.in_(REVIEWED)
-                   | ((Suggestion.status == SuggestionStatus.send_failed) & Suggestion.reviewed_at.is_not(None))))
-        return [(intent, float(confidence), _review_of(status, draft, sent))
-                for intent, confidence, status, draft, sent in rows]
+                   | (Suggestion.status.in_((SuggestionStatus.send_failed, SuggestionStatus.sent))
+                      & Suggestion.reviewed_at.is_not(None))))
+        return [(intent, float(confidence), _review_of(status, draft, sent, reason))
+                for intent, confidence, status, draft, sent, reason in rows]
 
     async def confirmed_since(self, since: datetime | None) -> int:
         """Reviews that confirmed an intent after `since` (all of them when None)."""

@@ -9,12 +9,22 @@ from fastapi.responses import StreamingResponse
 
 from mancrel.auth.dependencies import AdminUser, CurrentUser, ManagerUser
 from mancrel.core.db import SessionDep
+from mancrel.core.errors import InvalidInput
 from mancrel.core.pagination import CursorParam, LimitParam, page_of
 from mancrel.core.types import UtcDateTime
-from mancrel.reply import audit_export, calibration, escalation_queue, knowledge, preferences, suggestions
+from mancrel.reply import (
+    audit_export,
+    calibration,
+    escalation_queue,
+    knowledge,
+    preferences,
+    suggestions,
+    verdicts,
+)
 from mancrel.reply import policy as reply_policy
-from mancrel.reply.models import KnowledgeEntry, Suggestion, SuggestionStatus
+from mancrel.reply.models import Decision, KnowledgeEntry, Suggestion, SuggestionStatus
 from mancrel.reply.policy import Policy, PolicyUpdate
+from mancrel.reply.repository import SuggestionRepository
 from mancrel.reply.schemas import (
     Approve,
     AuditRead,
@@ -27,6 +37,7 @@ from mancrel.reply.schemas import (
     ReplyPreferences,
     SuggestionPage,
     SuggestionRead,
+    Verdict,
 )
 
 ai_router = APIRouter(prefix="/ai", tags=["ai replies"])
@@ -113,15 +124,28 @@ async def list_suggestions(user: CurrentUser, session: SessionDep, limit: LimitP
                                            "asks for escalated and send_failed.")] = None,
                            conversation_id: uuid.UUID | None = None,
                            intent: Annotated[str | None, Query(max_length=64)] = None,
-                           assignee_id: uuid.UUID | None = None) -> SuggestionPage:
+                           assignee_id: uuid.UUID | None = None,
+                           decision: Annotated[list[Decision] | None, Query(
+                               description="One or more decisions (repeat the parameter).")] = None,
+                           since: Annotated[UtcDateTime | None, Query(
+                               description="Decided at or after this time.")] = None,
+                           until: Annotated[UtcDateTime | None, Query(
+                               description="Decided before this time.")] = None) -> SuggestionPage:
+    """Newest first; what the viewer may read (a rep: the conversations they see)."""
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput("`since` must be before `until`.")
     rows = await suggestions.list_page(session, actor=user, status=status, conversation_id=conversation_id,
-                                       intent=intent, assignee_id=assignee_id, limit=limit, cursor=cursor)
+                                       intent=intent, assignee_id=assignee_id, limit=limit, cursor=cursor,
+                                       decision=decision, since=since, until=until)
     items, next_cursor = page_of(rows, limit, key=lambda s: (s.created_at.isoformat(), s.id))
-    return SuggestionPage(items=[SuggestionRead.model_validate(s) for s in items], next_cursor=next_cursor)
+    customers = await SuggestionRepository(session).customers(items)
+    return SuggestionPage(items=[SuggestionRead.model_validate(s).model_copy(update={"customer": customers.get(s.id)})
+                                 for s in items], next_cursor=next_cursor)
 
 
+# Managers answer for what is sent to customers, so they read the whole audit (issue M15), as admins do.
 @router.get("/audit.csv", response_class=StreamingResponse)
-async def export_suggestion_audit(_: AdminUser, session: SessionDep, since: UtcDateTime,
+async def export_suggestion_audit(_: ManagerUser, session: SessionDep, since: UtcDateTime,
                                   until: UtcDateTime) -> StreamingResponse:
     """Every suggestion's audit steps recorded in [since, until), oldest first."""
     return audit_export.export_audit(session, since=since, until=until)
@@ -147,6 +171,16 @@ async def reject_suggestion(suggestion_id: uuid.UUID, data: Reject, user: Curren
     suggestion = await suggestions.get_visible(session, suggestion_id, user)
     return await suggestions.reject(session, suggestion=suggestion, reason=data.reason, actor=user,
                                    intent=data.intent)
+
+
+@router.post("/{suggestion_id}/verdict", response_model=SuggestionRead)
+async def judge_suggestion(suggestion_id: uuid.UUID, data: Verdict, user: ManagerUser,
+                           session: SessionDep) -> Suggestion:
+    """A manager's "Looks right" / "Mark as wrong" on a reply sent automatically (409 for any other);
+    counted by the calibration as a review."""
+    suggestion = await suggestions.get_visible(session, suggestion_id, user)
+    return await verdicts.record(session, suggestion=suggestion, verdict=data.verdict, reason=data.reason,
+                                 intent=data.intent, actor=user)
 
 
 @router.get("/{suggestion_id}/audit", response_model=list[AuditRead])

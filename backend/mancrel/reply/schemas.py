@@ -1,6 +1,6 @@
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -103,6 +103,8 @@ class SuggestionRead(BaseModel):
     reject_reason: str | None
     confirmed_intent: str | None
     created_at: datetime
+    customer: str | None = Field(default=None, description=(
+        "Who wrote the message: the contact's name, else the conversation's address (in lists only)."))
 
 
 class SuggestionPage(BaseModel):
@@ -127,6 +129,17 @@ class Approve(BaseModel):
 
 class Reject(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
+    intent: str | None = Field(default=None, max_length=64, description=(
+        "The message's intent as the reviewer reads it; given, the message is learnt with it."))
+
+    _intent = field_validator("intent")(_one_intent)
+
+
+class Verdict(BaseModel):
+    """A manager's verdict on a reply sent automatically; `intent` corrects the message's intent."""
+
+    verdict: Literal["right", "wrong"]
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
     intent: str | None = Field(default=None, max_length=64, description=(
         "The message's intent as the reviewer reads it; given, the message is learnt with it."))
 

@@ -26,10 +26,17 @@ from mancrel.reply.repository import SuggestionRepository
 async def list_page(session: AsyncSession, *, actor: Actor, status: list[str] | None,
                     conversation_id: uuid.UUID | None,
                     intent: str | None, assignee_id: uuid.UUID | None, limit: int,
-                    cursor: str | None) -> list[Suggestion]:
+                    cursor: str | None, decision: list[str] | None = None, since: datetime | None = None,
+                    until: datetime | None = None) -> list[Suggestion]:
     where: list[Any] = []
     if status:
         where.append(Suggestion.status.in_(status))
+    if decision:
+        where.append(Suggestion.decision.in_(decision))
+    if since is not None:
+        where.append(Suggestion.created_at >= since)
+    if until is not None:
+        where.append(Suggestion.created_at < until)
     if conversation_id:
         where.append(Suggestion.conversation_id == conversation_id)
     if intent:

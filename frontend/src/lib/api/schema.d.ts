@@ -1787,7 +1787,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Suggestions */
+        /**
+         * List Suggestions
+         * @description Newest first; what the viewer may read (a rep: the conversations they see).
+         */
         get: operations["list_suggestions_api_v1_suggestions_get"];
         put?: never;
         post?: never;
@@ -1883,6 +1886,27 @@ export interface paths {
         put?: never;
         /** Reject Suggestion */
         post: operations["reject_suggestion_api_v1_suggestions__suggestion_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suggestions/{suggestion_id}/verdict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Judge Suggestion
+         * @description A manager's "Looks right" / "Mark as wrong" on a reply sent automatically (409 for any other);
+         *     counted by the calibration as a review.
+         */
+        post: operations["judge_suggestion_api_v1_suggestions__suggestion_id__verdict_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3514,6 +3538,11 @@ export interface components {
             /** Won Amounts */
             won_amounts: components["schemas"]["Money"][];
         };
+        /**
+         * Decision
+         * @enum {string}
+         */
+        Decision: "auto_send" | "approval" | "escalate" | "ignore";
         /** DuplicatePage */
         DuplicatePage: {
             /** Items */
@@ -3527,12 +3556,17 @@ export interface components {
             contacts: components["schemas"]["ContactRead"][];
             /**
              * Reason
-             * @description email or phone
+             * @description email, phone (WhatsApp ids count as phones) or name: what grouped them
              */
             reason: string;
             /**
+             * Reasons
+             * @description Every signal the two share: email, phone, name, company.
+             */
+            reasons?: string[];
+            /**
              * Value
-             * @description The email or phone both contacts have.
+             * @description The email, phone (E.164) or full name both contacts have.
              */
             value: string;
         };
@@ -5175,6 +5209,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Customer
+             * @description Who wrote the message: the contact's name, else the conversation's address (in lists only).
+             */
+            customer?: string | null;
             /** Decision */
             decision: string;
             /** Draft Text */
@@ -5684,6 +5723,24 @@ export interface components {
             stock: number | null;
             /** Title */
             title: string | null;
+        };
+        /**
+         * Verdict
+         * @description A manager's verdict on a reply sent automatically; `intent` corrects the message's intent.
+         */
+        Verdict: {
+            /**
+             * Intent
+             * @description The message's intent as the reviewer reads it; given, the message is learnt with it.
+             */
+            intent?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "right" | "wrong";
         };
         /** WorkerStatus */
         WorkerStatus: {
@@ -10265,6 +10322,12 @@ export interface operations {
                 conversation_id?: string | null;
                 intent?: string | null;
                 assignee_id?: string | null;
+                /** @description One or more decisions (repeat the parameter). */
+                decision?: components["schemas"]["Decision"][] | null;
+                /** @description Decided at or after this time. */
+                since?: string | null;
+                /** @description Decided before this time. */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -10431,6 +10494,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Reject"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    judge_suggestion_api_v1_suggestions__suggestion_id__verdict_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Verdict"];
             };
         };
         responses: {
