@@ -72,7 +72,8 @@ async def test_a_manager_marks_an_automatic_reply_wrong_and_calibration_counts_i
     wrong, right = await _decided(db, confidence=0.97), await _decided(db, confidence=0.96)
     url = "/api/v1/suggestions/{}/verdict"
     judged = await client.post(url.format(wrong.id), headers=auth_headers(manager),
-                               json={"verdict": "wrong", "reason": "We do not ship to Norway", "intent": "order_status"})
+                               json={"verdict": "wrong", "reason": "We do not ship to Norway",
+                                     "intent": "order_status"})
     assert judged.status_code == 200, judged.text
     body = judged.json()
     assert (body["status"], body["reject_reason"], body["confirmed_intent"]) == (
