@@ -11,6 +11,8 @@ export interface Call {
   query: URLSearchParams;
   headers: Headers;
   body: unknown;
+  /** A multipart upload's fields (a file upload), when the request sent FormData. */
+  form?: FormData;
 }
 
 type Reply = { status?: number; body?: unknown; headers?: Record<string, string> };
@@ -36,10 +38,12 @@ export function installFakeApi(routes: Record<string, Handler>) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(String(input), init);
     const url = new URL(request.url);
-    const text = await request.text();
+    const multipart = request.headers.get("Content-Type")?.startsWith("multipart/form-data");
+    const form = multipart ? await request.formData() : undefined;
+    const text = multipart ? "" : await request.text();
     const call: Call = {
       method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers,
-      body: text ? JSON.parse(text) : undefined,
+      body: text ? JSON.parse(text) : undefined, form,
     };
     calls.push(call);
     const route = compiled.find((r) => r.method === call.method && r.regex.test(call.path));

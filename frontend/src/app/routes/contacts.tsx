@@ -5,6 +5,8 @@ import { ContactFiltersBar } from "@/features/contacts/components/contact-filter
 import { ContactForm } from "@/features/contacts/components/contact-form";
 import { ContactsTable } from "@/features/contacts/components/contacts-table";
 import type { ContactFilters } from "@/features/contacts/types";
+import { ExportButton } from "@/features/import-export/components/export-button";
+import { ImportPanel } from "@/features/import-export/components/import-panel";
 import { useDebounced } from "@/lib/use-debounced";
 
 const KEYS = ["lifecycle_stage", "owner_id", "sort"] as const;
@@ -15,6 +17,7 @@ export function ContactsRoute() {
   const navigate = useNavigate();
   const directory = useDirectory();
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [search, setSearch] = useState(params.get("q") ?? "");
   const q = useDebounced(search.trim());
 
@@ -37,6 +40,11 @@ export function ContactsRoute() {
         <h1>Contacts</h1>
         <div className="page-actions">
           <Link className="button button-secondary" to="/contacts/duplicates">Possible duplicates</Link>
+          <ExportButton path="/api/v1/contacts/export.csv" query={{ ...filters }} filename="contacts.csv"
+            title="Downloads the contacts this list shows, with its search and filters" />
+          <button type="button" className="button button-secondary" aria-expanded={importing} onClick={() => setImporting((v) => !v)}>
+            Import CSV
+          </button>
           <button type="button" className="button button-primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
             New contact
           </button>
@@ -47,6 +55,7 @@ export function ContactsRoute() {
           <ContactForm onCreated={(c) => navigate(`/contacts/${c.id}`)} onCancel={() => setCreating(false)} />
         </section>
       )}
+      {importing && <ImportPanel objectType="contacts" onClose={() => setImporting(false)} />}
       <ContactFiltersBar search={search} onSearch={setSearch} filters={filters} onChange={setFilters} owners={owners} />
       <ContactsTable filters={filters} ownerNames={ownerNames} emptyHint="Create one with “New contact”." />
     </div>

@@ -14,6 +14,8 @@ import { useUpdateDeal } from "@/features/deals/api/update-deal";
 import { DealBoard } from "@/features/deals/components/deal-board";
 import { DealDrawer } from "@/features/deals/components/deal-drawer";
 import { NewDealForm } from "@/features/deals/components/new-deal-form";
+import { ExportButton } from "@/features/import-export/components/export-button";
+import { ImportPanel } from "@/features/import-export/components/import-panel";
 import type { Deal } from "@/features/deals/types";
 import { LineItemsCard } from "@/features/line-items/components/line-items-card";
 import { formatMoney } from "@/lib/format";
@@ -24,6 +26,7 @@ export function DealsRoute() {
   const navigate = useNavigate();
   const pipelines = usePipelines();
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const pipelineId = params.get("pipeline") ?? pipelines.data?.find((p) => p.is_default)?.id ?? pipelines.data?.[0]?.id;
   const pipeline = pipelines.data?.find((p) => p.id === pipelineId);
   const board = useBoard(pipelineId);
@@ -56,11 +59,17 @@ export function DealsRoute() {
               </select>
             </label>
           )}
+          <ExportButton path="/api/v1/deals/export.csv" query={{ pipeline_id: pipelineId }} filename="deals.csv"
+            title="Downloads every deal of this pipeline you can see: open, won and lost" />
+          <button type="button" className="button button-secondary" aria-expanded={importing} onClick={() => setImporting((v) => !v)}>
+            Import CSV
+          </button>
           <button type="button" className="button button-primary" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
             New deal
           </button>
         </div>
       </header>
+      {importing && <ImportPanel objectType="deals" onClose={() => setImporting(false)} />}
       {creating && pipeline && (
         <NewDealForm pipeline={pipeline} onDone={() => setCreating(false)} />
       )}
