@@ -17,6 +17,7 @@ class ContactSummary(BaseModel):
     first_name: str
     last_name: str
     emails: list[str]
+    phones: list[str] = Field(default_factory=list, description="E.164 numbers (WhatsApp ids count as phones).")
     owner_id: uuid.UUID | None
 
 

@@ -8,6 +8,7 @@ from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
 from mancrel.inbox.models import Conversation, ConversationStatus
 from tests.channel.meta.factories import make_meta_channel
+from tests.contact.factories import make_contact
 from tests.factories import auth_headers, make_user
 from tests.inbox.factories import inbound, make_channel, receive
 
@@ -51,3 +52,16 @@ async def test_messenger_inside_the_window_never_written_and_email_without_one(c
     email = await receive(db, mail, inbound())
     read = (await client.get(f"/api/v1/conversations/{email.conversation_id}", headers=auth_headers(rep))).json()
     assert read["channel_kind"] == "email" and read["reply_window_closes_at"] is None
+
+
+async def test_a_whatsapp_contact_shows_its_phone_in_the_conversation(client, db) -> None:
+    """The inbox's contact card shows a WhatsApp customer's number (they have no email to show)."""
+    rep = await make_user(db, role=Role.rep)
+    contact = await make_contact(db, actor=rep, owner=rep, first_name="Priya", last_name="Shah",
+                                 emails=[], phones=["+4915112345678"])
+    conversation = await _chat(db, "whatsapp", rep, wrote_ago=timedelta(hours=1))
+    conversation.contact_id = contact.id
+    await db.flush()
+
+    read = (await client.get(f"/api/v1/conversations/{conversation.id}", headers=auth_headers(rep))).json()
+    assert read["contact"]["phones"] == ["+4915112345678"] and read["contact"]["emails"] == []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatConfidence, plural } from "./format";
+import { formatConfidence, formatPhone, plural } from "./format";
 import { wroteAgo } from "../features/inbox/chat-logic";
 
 describe("plural", () => {
@@ -24,5 +24,14 @@ describe("formatConfidence", () => {
   it("never shows a confidence as reaching a threshold it missed", () => {
     expect([formatConfidence(0.899), formatConfidence(0.89999), formatConfidence(0.9), formatConfidence(0.9996), formatConfidence(0.5)])
       .toEqual(["89.9%", "89.9%", "90%", "99.9%", "50%"]);
+  });
+});
+
+describe("formatPhone", () => {
+  it("groups an international number after its country code, and leaves anything else alone", () => {
+    expect([formatPhone("447700900123"), formatPhone("+4915112345678"), formatPhone("14155550100"), formatPhone("35312345678")])
+      .toEqual(["+44 7700 900123", "+49 1511 2345678", "+1 415 555 0100", "+353 1234 5678"]);
+    expect([formatPhone("ann@example.com"), formatPhone("1234"), formatPhone("12345678901234567")])
+      .toEqual(["ann@example.com", "1234", "12345678901234567"]);
   });
 });

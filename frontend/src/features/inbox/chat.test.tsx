@@ -14,7 +14,7 @@ const chat = (extra: Partial<Conversation> = {}): Conversation => ({
   id: "cv-wa", channel_id: "ch-wa", contact_id: "c-1", counterpart: "4915112345678", status: "open", assignee_id: null,
   subject: "", is_junk: false, last_message_at: iso(Date.now() - HOUR), last_inbound_at: iso(Date.now() - HOUR),
   unread_count: 0, snoozed_until: null, intent: null, priority: null, created_at: iso(Date.now() - 2 * HOUR),
-  contact: { id: "c-1", first_name: "Ann", last_name: "Buyer", emails: [], owner_id: null },
+  contact: { id: "c-1", first_name: "Ann", last_name: "Buyer", emails: [], phones: ["+4915112345678"], owner_id: null },
   channel_kind: "whatsapp", reply_window_closes_at: iso(Date.now() + 23 * HOUR), ...extra,
 });
 
@@ -109,9 +109,12 @@ describe("a WhatsApp conversation", () => {
     const ours = within(thread).getByRole("article", { name: "Reply by Rita Chen" });
     expect(ours).toHaveClass("chat-bubble-outbound");
     expect(ours).toHaveTextContent("Read");
-    expect(screen.getByLabelText("Reply to 4915112345678")).toBeEnabled();
+    expect(screen.getByLabelText("Reply to +49 1511 2345678")).toBeEnabled();
 
     const card = screen.getByRole("complementary", { name: "Contact" });
+    expect(card).toHaveTextContent("Phone+49 1511 2345678");
+    expect(card).not.toHaveTextContent("Email");
+    expect(card).not.toHaveTextContent("None");
     expect(await within(card).findByText("72")).toBeInTheDocument();
     expect(within(card).getByText(/up 12 since the last score/)).toBeInTheDocument();
     const reasons = within(card).getByRole("list", { name: "Why this score" });
@@ -175,7 +178,7 @@ describe("a WhatsApp conversation", () => {
     });
     await signIn();
     renderApp("/inbox/cv-wa");
-    await userEvent.type(await screen.findByLabelText("Reply to 4915112345678"), "Still interested?");
+    await userEvent.type(await screen.findByLabelText("Reply to +49 1511 2345678"), "Still interested?");
     await userEvent.click(screen.getByRole("button", { name: "Send reply" }));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Reply window closed.");

@@ -1,4 +1,5 @@
 /** The inbox's rules that are not drawing: filters <-> URL and query, snooze times, wording. */
+import { formatPhone } from "@/lib/format";
 import { DELIVERY_LABELS, type Conversation, type InboxFilters, type Message } from "./types";
 
 const FILTER_KEYS = ["assignee_id", "status", "channel_id", "intent", "priority", "q"] as const;
@@ -85,10 +86,17 @@ export function hasQuotedText(message: Pick<Message, "text" | "own_words">): boo
   return message.own_words.trim() !== "" && message.own_words.trim() !== message.text.trim();
 }
 
-export function counterpartName(conversation: Pick<Conversation, "contact" | "counterpart">): string {
+export function counterpartName(conversation: Pick<Conversation, "contact" | "counterpart" | "channel_kind">): string {
   const contact = conversation.contact;
   const name = contact ? [contact.first_name, contact.last_name].filter(Boolean).join(" ") : "";
-  return name || conversation.counterpart || "Unknown sender";
+  return name || counterpartAddress(conversation) || "Unknown sender";
+}
+
+/** Where replies go, as a person reads it: a WhatsApp id is a phone number ("+44 7700 900123"); an email
+ * address or a Messenger id is shown as it is. */
+export function counterpartAddress(conversation: Pick<Conversation, "counterpart" | "channel_kind">): string {
+  const raw = conversation.counterpart ?? "";
+  return conversation.channel_kind === "whatsapp" && raw ? formatPhone(raw) : raw;
 }
 
 export function formatBytes(size: number): string {

@@ -98,7 +98,7 @@ describe("the template picker", () => {
     const { form, send } = await openComposer();
     expect(screen.getByRole("note", { name: "Reply window closed" })).toHaveTextContent(
       "The customer last wrote 3 days ago: WhatsApp only allows an approved template now.");
-    expect(screen.queryByLabelText("Reply to 4915112345678")).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Reply to/)).not.toBeInTheDocument();
     expect(send).toBeDisabled();
 
     const { preview, labels } = await pick(form, "order_shipped|en_US");

@@ -3042,6 +3042,11 @@ export interface components {
             last_name: string;
             /** Owner Id */
             owner_id: string | null;
+            /**
+             * Phones
+             * @description E.164 numbers (WhatsApp ids count as phones).
+             */
+            phones?: string[];
         };
         /** ContactUpdate */
         ContactUpdate: {

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import { counterpartName } from "../inbox-logic";
+import { formatPhone } from "@/lib/format";
+import { counterpartAddress, counterpartName } from "../inbox-logic";
 import type { Conversation } from "../types";
 import { ContactRecommendations } from "./contact-recommendations";
 import { LeadScoreSummary } from "./lead-score-summary";
@@ -23,8 +24,24 @@ export function ContactCard({ conversation, ownerName, deals }: Props) {
       {contact ? (
         <>
           <dl className="details">
-            <dt>Email</dt>
-            <dd>{contact.emails.length ? contact.emails.map((e) => <span key={e}>{e}</span>) : "None"}</dd>
+            {contact.emails.length > 0 && (
+              <>
+                <dt>Email</dt>
+                <dd>{contact.emails.map((e) => <span key={e}>{e}</span>)}</dd>
+              </>
+            )}
+            {(contact.phones ?? []).length > 0 && (
+              <>
+                <dt>Phone</dt>
+                <dd>{(contact.phones ?? []).map((p) => <span key={p}>{formatPhone(p)}</span>)}</dd>
+              </>
+            )}
+            {contact.emails.length === 0 && !(contact.phones ?? []).length && (
+              <>
+                <dt>Reach at</dt>
+                <dd>{counterpartAddress(conversation) || "No email or phone on record"}</dd>
+              </>
+            )}
             <dt>Owner</dt>
             <dd>{contact.owner_id ? ownerName ?? "Someone else" : "Unassigned"}</dd>
           </dl>
@@ -39,7 +56,7 @@ export function ContactCard({ conversation, ownerName, deals }: Props) {
           )}
         </>
       ) : (
-        <p className="muted">{conversation.counterpart} is not matched to a contact.</p>
+        <p className="muted">{counterpartAddress(conversation)} is not matched to a contact.</p>
       )}
     </section>
   );

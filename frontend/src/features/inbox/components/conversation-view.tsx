@@ -6,7 +6,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { useConversation } from "../api/get-conversation";
 import { useMessages } from "../api/list-messages";
 import { useUpdateConversation } from "../api/update-conversation";
-import { counterpartName, undeliveredReply } from "../inbox-logic";
+import { counterpartAddress, counterpartName, undeliveredReply } from "../inbox-logic";
 import { STATUS_LABELS, type Conversation, type Message } from "../types";
 import { conversationTitle, isChat } from "../chat-logic";
 import { useComposerMode } from "../use-reply-window";
@@ -75,7 +75,8 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
  * past 24 hours an approved template; or nothing, with the reason. */
 function ChatAwareComposer({ conversation, isAdmin }: { conversation: Conversation; isAdmin: boolean }) {
   const mode = useComposerMode(conversation);
-  const { id, counterpart: to, channel_id: channelId } = conversation;
+  const { id, channel_id: channelId } = conversation;
+  const to = counterpartAddress(conversation);
   if (mode.kind === "free") return <ReplyComposer conversationId={id} to={to} />;
   const notice = <ReplyWindowNotice kind={conversation.channel_kind ?? ""} lastInboundAt={conversation.last_inbound_at} mode={mode} />;
   if (mode.kind === "template") return <TemplateComposer conversationId={id} channelId={channelId} to={to} notice={notice} canRefresh={isAdmin} />;
