@@ -41,7 +41,8 @@ async def seed(session: AsyncSession) -> None:
                                            .order_by(Company.created_at, Company.id)))
     made = []
     for n in range(COUNT):
-        first, last = FIRST[n % len(FIRST)], LAST[(n * 7) % len(LAST)]
+        # Every name once: a name shared by ten demo people at one company would read as duplicates.
+        first, last = FIRST[n % len(FIRST)], LAST[(n * 7 + n // len(FIRST)) % len(LAST)]
         company = companies[n % len(companies)] if companies and n % 6 else None
         domain = company.domain if company else rng.choice(["mail.example", "post.example"])
         owner = company.owner_id if company else (rng.choice(reps).id if n % 5 else None)

@@ -1,26 +1,175 @@
-"""Likely duplicate pairs: live contacts sharing an email or a phone."""
+"""Likely duplicate pairs: live contacts sharing an email, a phone (WhatsApp ids included) or a name.
 
+Three sources of groups, each walked in (reason, key) order and merged into one keyset stream:
+
+- email / phone: the trigger-kept identity keys (emails lower-cased, phones in E.164);
+- phone, from WhatsApp: a WhatsApp id is the number's digits, so "+<id>" joins the holders of
+  that phone and other contacts with the same WhatsApp id (the same person writing by mail and
+  by WhatsApp);
+- name: the same full name, compared without case, accents or extra spaces. A name alone is weak
+  evidence, so the rule is: when at most `FEW_SHARING_A_NAME` live contacts (whoever owns them)
+  carry the name, they are one group: few namesakes make a wrong suggestion cheap and a missed
+  one (Laura writing from a second address, or on WhatsApp) likely. When more carry it, only
+  those at the same company are grouped: six unrelated "Hannah Lange"s suggest nothing, two at
+  one company are one pair. Counting over every live contact (not only those the actor sees)
+  keeps a rep who sees two of six namesakes from being told they are one person; all it can
+  reveal is that no suggestion is made.
+
+Each group is shown as pairs of its oldest contact with each other one, and each pair lists every
+signal the two share (`reasons`). Name pairs already sharing an email or phone are left to that
+group, so one pair is not suggested twice.
+"""
+
+import unicodedata
+import uuid
+
+from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mancrel.contact.models import Contact
 from mancrel.contact.repository import ContactRepository
 from mancrel.contact.schemas import ContactRead, DuplicatePair
 from mancrel.core.pagination import decode_cursor, encode_cursor
-from mancrel.core.permissions import Actor
+from mancrel.core.permissions import Actor, visible_filter
+
+FEW_SHARING_A_NAME = 3
+# Folded to their base letter in SQL (no unaccent extension here); covers the shop's European names.
+_ACCENTED = "áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűýÿźżž"
+_PLAIN = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz"
+
+Group = tuple[str, str, list[uuid.UUID]]  # (reason, cursor key, contact ids)
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """The full name without case, accents or extra whitespace ("" when either part is missing)."""
+    if not first_name.strip() or not last_name.strip():
+        return ""
+    decomposed = unicodedata.normalize("NFKD", f"{first_name} {last_name}".lower().replace("ß", "ss"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l").replace("ø", "o")
+    return " ".join(plain.split())
+
+
+def _sql_name_key():
+    full = func.lower(func.concat(Contact.first_name, " ", Contact.last_name))
+    folded = func.translate(func.replace(full, "ß", "ss"), _ACCENTED, _PLAIN)
+    return func.btrim(func.regexp_replace(folded, r"\s+", " ", "g"))
+
+
+def _after(reason: str, after_key: tuple[str, str] | None) -> tuple[bool, str | None]:
+    """(whether this reason's groups come after the cursor at all, the key to continue after)."""
+    if after_key is None or after_key[0] < reason:
+        return True, None
+    return (True, after_key[1]) if after_key[0] == reason else (False, None)
+
+
+async def _whatsapp_groups(session: AsyncSession, actor: Actor, limit: int,
+                           after_key: tuple[str, str] | None) -> list[Group]:
+    wanted, after = _after("phone", after_key)
+    if not wanted:
+        return []
+    numbers = (select(func.concat("+", func.ltrim(Contact.whatsapp_id, "+")).label("value"))
+               .where(Contact.deleted_at.is_(None), Contact.whatsapp_id.is_not(None), Contact.whatsapp_id != "")
+               .distinct().subquery("numbers"))
+    holders = (select(numbers.c.value, func.array_agg(func.distinct(Contact.id)).label("ids"))
+               .join_from(numbers, Contact, or_(
+                   func.concat("+", func.ltrim(Contact.whatsapp_id, "+")) == numbers.c.value,
+                   Contact.phones.contains(cast(array([numbers.c.value]), ARRAY(String(32))))))
+               .where(Contact.deleted_at.is_(None), visible_filter(Contact, actor))
+               .group_by(numbers.c.value).having(func.count(func.distinct(Contact.id)) > 1)
+               .order_by(numbers.c.value).limit(limit + 1))
+    if after is not None:
+        holders = holders.where(numbers.c.value > after)
+    return [("phone", r.value, list(r.ids)) for r in await session.execute(holders)]
+
+
+async def _name_groups(session: AsyncSession, actor: Actor, limit: int,
+                       after_key: tuple[str, str] | None) -> list[Group]:
+    wanted, after = _after("name", after_key)
+    if not wanted:
+        return []
+    key = _sql_name_key()
+    named = (select(Contact.id, Contact.company_id, key.label("k"),
+                    func.count().over(partition_by=key).label("sharing"))
+             .where(Contact.deleted_at.is_(None), Contact.first_name != "", Contact.last_name != "")
+             .subquery("named"))
+    # Few namesakes: the name is the group; many: one group per company they share.
+    group_key = case((named.c.sharing <= FEW_SHARING_A_NAME, named.c.k),
+                     else_=func.concat(named.c.k, "|", cast(named.c.company_id, String)))
+    stmt = (select(group_key.label("key"), func.array_agg(named.c.id).label("ids"))
+            .join_from(named, Contact, Contact.id == named.c.id)
+            .where(named.c.sharing > 1, visible_filter(Contact, actor),
+                   or_(named.c.sharing <= FEW_SHARING_A_NAME, named.c.company_id.is_not(None)))
+            .group_by(group_key).having(func.count() > 1)
+            .order_by(group_key).limit(limit + 1))
+    if after is not None:
+        stmt = stmt.where(group_key > after)
+    return [("name", r.key, list(r.ids)) for r in await session.execute(stmt)]
+
+
+def _merged(sources: list[list[Group]], limit: int) -> list[Group]:
+    """The sources' groups in (reason, key) order, same keys joined, cut where a truncated source
+    stops (beyond its last key it may have groups we have not read)."""
+    cutoff = min(((g[0], g[1]) for groups in sources if len(groups) > limit for g in groups[-1:]), default=None)
+    joined: dict[tuple[str, str], list[uuid.UUID]] = {}
+    for groups in sources:
+        for reason, key, ids in groups:
+            if cutoff is None or (reason, key) <= cutoff:
+                joined.setdefault((reason, key), [])
+                joined[(reason, key)] += [i for i in ids if i not in joined[(reason, key)]]
+    return [(reason, key, ids) for (reason, key), ids in sorted(joined.items())][:limit + 1]
+
+
+def _phones(contact: Contact) -> set[str]:
+    numbers = set(contact.phones or [])
+    if contact.whatsapp_id:
+        numbers.add("+" + contact.whatsapp_id.lstrip("+"))
+    return numbers
+
+
+def shared_signals(a: Contact, b: Contact) -> list[str]:
+    """Every reason to think `a` and `b` are one person, strongest first."""
+    reasons = []
+    if {e.lower() for e in a.emails or []} & {e.lower() for e in b.emails or []}:
+        reasons.append("email")
+    if _phones(a) & _phones(b):
+        reasons.append("phone")
+    if name_key(a.first_name, a.last_name) and name_key(a.first_name, a.last_name) == name_key(b.first_name,
+                                                                                            b.last_name):
+        reasons.append("name")
+    if a.company_id is not None and a.company_id == b.company_id:
+        reasons.append("company")
+    return reasons
+
+
+def _shown_value(reason: str, key: str, first: Contact) -> str:
+    if reason == "name":
+        return " ".join(f"{first.first_name} {first.last_name}".split())
+    return key
 
 
 async def list_pairs(session: AsyncSession, *, actor: Actor, limit: int,
                      cursor: str | None) -> tuple[list[DuplicatePair], str | None]:
-    """One group per shared email/phone, shown as pairs of the oldest contact with each other one."""
+    """One group per shared email/phone/name, shown as pairs of the oldest contact with each other one."""
     after_key = tuple(decode_cursor(cursor, (str, str))) if cursor else None
     repo = ContactRepository(session)
-    groups = await repo.duplicate_groups(actor, limit=limit, after_key=after_key)  # type: ignore[arg-type]
+    sources = [
+        await repo.duplicate_groups(actor, limit=limit, after_key=after_key),  # type: ignore[arg-type]
+        await _whatsapp_groups(session, actor, limit, after_key),  # type: ignore[arg-type]
+        await _name_groups(session, actor, limit, after_key),  # type: ignore[arg-type]
+    ]
+    groups = _merged(sources, limit)
     page = groups[:limit]
     contacts = await repo.get_many([i for _, _, ids in page for i in ids])
     pairs = []
-    for reason, value, ids in page:
-        first = contacts[ids[0]]
-        for other_id in ids[1:]:
-            pairs.append(DuplicatePair(reason=reason, value=value, contacts=[
-                ContactRead.model_validate(first), ContactRead.model_validate(contacts[other_id])]))
-    next_cursor = encode_cursor(page[-1][:2]) if len(groups) > limit and page else None
+    for reason, key, ids in page:
+        members = sorted((contacts[i] for i in ids), key=lambda c: (c.created_at, c.id))
+        first = members[0]
+        for other in members[1:]:
+            reasons = shared_signals(first, other)
+            if reason == "name" and ("email" in reasons or "phone" in reasons):
+                continue  # suggested under the shared email or phone
+            pairs.append(DuplicatePair(reason=reason, value=_shown_value(reason, key, first), reasons=reasons,
+                                       contacts=[ContactRead.model_validate(first), ContactRead.model_validate(other)]))
+    next_cursor = encode_cursor(list(page[-1][:2])) if len(groups) > limit and page else None
     return pairs, next_cursor

@@ -93,8 +93,10 @@ class ContactPage(BaseModel):
 
 
 class DuplicatePair(BaseModel):
-    reason: str = Field(description="email or phone")
-    value: str = Field(description="The email or phone both contacts have.")
+    reason: str = Field(description="email, phone (WhatsApp ids count as phones) or name: what grouped them")
+    value: str = Field(description="The email, phone (E.164) or full name both contacts have.")
+    reasons: list[str] = Field(default_factory=list,
+                               description="Every signal the two share: email, phone, name, company.")
     contacts: list[ContactRead]
 
 
