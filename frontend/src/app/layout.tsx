@@ -23,7 +23,10 @@ export function AppLayout() {
   const navigate = useNavigate();
   const unread = useUnreadBadge();
   useLiveInbox(); // keeps the unread badge current on every screen
-  const items = useHasSettings() ? [...NAV_ITEMS, { to: "/settings", label: "Settings" }] : NAV_ITEMS;
+  const staff = me.data?.role === "manager" || me.data?.role === "admin";
+  // Managers and admins judge what the AI sent (findings M15); next to Escalations, what it handed over.
+  const withReview = staff ? [...NAV_ITEMS.slice(0, 3), { to: "/ai-review", label: "AI review" }, ...NAV_ITEMS.slice(3)] : NAV_ITEMS;
+  const items = useHasSettings() ? [...withReview, { to: "/settings", label: "Settings" }] : withReview;
 
   const signOut = async () => {
     await logout();

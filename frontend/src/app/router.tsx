@@ -3,6 +3,7 @@ import { AppLayout } from "./layout";
 import { RequireSession } from "./require-session";
 import { RouteError } from "./route-error";
 import { AccountRoute } from "./routes/account";
+import { AiReviewRoute } from "./routes/ai-review";
 import { CatalogRoute } from "./routes/catalog";
 import { CompaniesRoute } from "./routes/companies";
 import { CompanyRoute } from "./routes/company";
@@ -61,6 +62,7 @@ export const routes: RouteObject[] = [
           { path: "settings/system", element: <SettingsSystemRoute /> },
           { path: "account", element: <AccountRoute /> },
           { path: "escalations", element: <EscalationsRoute /> },
+          { path: "ai-review", element: <AiReviewRoute /> },
           { path: "analytics", lazy: () => import("./routes/analytics").then((m) => ({ Component: m.AnalyticsRoute })) },
           { path: "catalog", element: <CatalogRoute /> },
           { path: "*", element: <NotFoundRoute /> },
