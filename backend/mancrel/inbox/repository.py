@@ -211,14 +211,15 @@ _rank = func.coalesce(Conversation.priority_rank, UNRANKED)
 
 
 def keyset(stmt: Select, sort: str, after: list[Any] | None) -> Select:
-    """Newest activity first; or by priority (urgent first), then newest activity."""
+    """Newest activity first; or by priority (urgent first), then within one priority the oldest activity
+    first: the customer who has waited longest is at the top of their priority, not at its bottom."""
     if sort == "priority":
         if after is not None:
             rank, at, last_id = after
             stmt = stmt.where(or_(_rank > rank, and_(_rank == rank,
                                                      tuple_(Conversation.last_message_at, Conversation.id)
-                                                     < tuple_(at, last_id))))
-        return stmt.order_by(_rank, Conversation.last_message_at.desc(), Conversation.id.desc())
+                                                     > tuple_(at, last_id))))
+        return stmt.order_by(_rank, Conversation.last_message_at, Conversation.id)
     if after is not None:
         at, last_id = after
         stmt = stmt.where(tuple_(Conversation.last_message_at, Conversation.id) < tuple_(at, last_id))

@@ -1,7 +1,10 @@
 """The inbox API as reps and managers use it: who sees what, filters, triage, replies, timelines."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from mancrel.core.db import utcnow
 from mancrel.core.permissions import Role
 from mancrel.inbox.models import Conversation
 from mancrel.worker.models import OutboxMessage
@@ -71,6 +74,27 @@ async def test_filters_search_and_priority_order_with_a_cursor(client, db):
     assert str(junk.conversation_id) not in await _ids(client, manager, base)
     bad = await client.get("/api/v1/conversations?cursor=garbage", headers=auth_headers(manager))
     assert bad.status_code == 422
+
+
+async def test_most_urgent_first_puts_the_longest_waiting_customer_first_within_a_priority(client, db):
+    manager = await make_user(db, role=Role.manager)
+    channel = await make_channel(db)
+    conversations = [await _conversation_of(db, channel, await make_contact(db, owner=manager, email=f"w{i}@x.example"))
+                     for i in range(4)]
+    now = utcnow()
+    waited = [timedelta(minutes=5), timedelta(hours=3), timedelta(minutes=40), timedelta(hours=1)]
+    for conversation, ago, (priority, rank) in zip(conversations, waited,
+                                                   [("high", 1), ("high", 1), ("high", 1), ("urgent", 0)], strict=True):
+        conversation.priority, conversation.priority_rank = priority, rank
+        conversation.last_message_at = conversation.last_inbound_at = now - ago
+    await db.flush()
+    query = f"?channel_id={channel.id}&sort=priority&limit=2"
+    first = (await client.get(f"/api/v1/conversations{query}", headers=auth_headers(manager))).json()
+    rest = (await client.get(f"/api/v1/conversations{query}&cursor={first['next_cursor']}",
+                             headers=auth_headers(manager))).json()
+    order = [c["id"] for c in first["items"] + rest["items"]]
+    # urgent, then the high ones: waiting 3 h, 40 min, 5 min
+    assert order == [str(conversations[i].id) for i in (3, 1, 2, 0)]
 
 
 async def test_assign_close_and_read(client, db):
