@@ -32,8 +32,10 @@ def _review_of(status: str, draft: str | None, sent: str | None, reject_reason: 
     """A person's verdict on a suggestion: an approved reply that then failed to reach the customer
     (`send_failed`) was still approved, or edited when the text sent differs from the draft; a reply
     sent automatically that a manager judged (verdicts.py) counts as approved, or rejected when wrong."""
+    if status in (SuggestionStatus.sent, SuggestionStatus.send_failed) and reject_reason:
+        return SuggestionStatus.rejected  # judged wrong, whether or not it then reached the customer
     if status == SuggestionStatus.sent:
-        return SuggestionStatus.rejected if reject_reason else SuggestionStatus.approved
+        return SuggestionStatus.approved
     if status != SuggestionStatus.send_failed:
         return status
     return SuggestionStatus.approved if (sent or "").strip() == (draft or "").strip() else SuggestionStatus.edited
