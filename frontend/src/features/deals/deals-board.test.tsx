@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, problem } from "@/test/fake-api";
 import { renderApp, signIn } from "@/test/render";
+import { closeDateOverdue } from "./close-date";
 import type { Board, Card, Deal } from "./types";
 
 const stages = [
@@ -162,5 +163,42 @@ describe("the deals board", () => {
     await userEvent.click(within(drawer).getByRole("button", { name: "Confirm lost" }));
     expect(await within(drawer).findByText("Went with a cheaper roaster")).toBeInTheDocument();
     expect(api.find("POST", "/api/v1/deals/d-1/lost")[0].headers.get("If-Match")).toBe('"4"');
+  });
+
+  it("flags an open deal whose close date has passed, in words, on its card and in its drawer", async () => {
+    const slipped = { ...card("d-1", "Spring order", "1000.00"), expected_close_date: "2026-11-17" };
+    const ahead = { ...card("d-2", "Refill", "500.00"), expected_close_date: "2999-01-10" };
+    const board = makeBoard();
+    board.stages[0].cards = [slipped, ahead];
+    const deal: Deal = {
+      id: "d-1", title: "Spring order", contact_id: null, company_id: null, pipeline_id: "p-1", stage_id: "s-new",
+      amount: "1000.00", amount_from_line_items: false, currency: "EUR", expected_close_date: "2026-11-17", owner_id: "u-rita", status: "open",
+      lost_reason: null, closed_at: null, stage_changed_at: "2026-11-01T10:00:00Z", custom_fields: {}, version: 3, deleted_at: null,
+      created_at: "2026-11-01T10:00:00Z", updated_at: "2026-11-01T10:00:00Z",
+    };
+    installFakeApi({
+      ...baseRoutes,
+      "GET /api/v1/pipelines": () => json([pipeline]),
+      "GET /api/v1/pipelines/p-1/board": () => json(board),
+      "GET /api/v1/deals/d-1": () => json(deal),
+      "GET /api/v1/deals/d-1/timeline": () => json({ items: [], next_cursor: null }),
+    });
+    await signIn();
+    renderApp("/deals");
+    const first = await screen.findByRole("region", { name: "New" });
+    const late = await within(first).findByRole("button", { name: /Spring order/ });
+    expect(late).toHaveTextContent("Overdue: was to close 17 Nov 2026");
+    expect(within(first).getByRole("button", { name: /Refill/ })).not.toHaveTextContent("Overdue");
+    await userEvent.click(late);
+    const drawer = await screen.findByRole("dialog", { name: "Spring order" });
+    expect(await within(drawer).findByText("Overdue: the close date has passed")).toBeInTheDocument();
+  });
+
+  it("never calls a won or lost deal, or one closing today, overdue", () => {
+    const today = new Date(2026, 11, 6, 23, 30);
+    expect(closeDateOverdue({ status: "open", expected_close_date: "2026-12-05" }, today)).toBe(true);
+    expect(closeDateOverdue({ status: "open", expected_close_date: "2026-12-06" }, today)).toBe(false);
+    expect(closeDateOverdue({ status: "won", expected_close_date: "2026-11-01" }, today)).toBe(false);
+    expect(closeDateOverdue({ status: "open", expected_close_date: null }, today)).toBe(false);
   });
 });

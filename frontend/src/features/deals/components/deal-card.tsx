@@ -1,5 +1,6 @@
 import type { DragEvent, KeyboardEvent } from "react";
 import { formatDate, formatMoney } from "@/lib/format";
+import { closeDateOverdue } from "../close-date";
 import type { Card } from "../types";
 
 interface Props {
@@ -12,7 +13,9 @@ interface Props {
 
 /** A deal on the board: click or Enter opens it; drag it, or Space then arrow keys, to move it. */
 export function DealCard({ card, grabbed, onOpen, onKeyDown, onDragStart }: Props) {
-  const classes = ["deal-card", grabbed && "deal-card-grabbed", card.status !== "open" && `deal-card-${card.status}`];
+  const overdue = closeDateOverdue(card);
+  const classes = ["deal-card", grabbed && "deal-card-grabbed", card.status !== "open" && `deal-card-${card.status}`,
+    overdue && "deal-card-overdue"];
   return (
     <li className="deal-card-item" data-deal-id={card.id}>
       {/* A div, not a <button>: Chromium starts no native drag from a button. */}
@@ -34,7 +37,9 @@ export function DealCard({ card, grabbed, onOpen, onKeyDown, onDragStart }: Prop
         )}
         <span className="deal-card-foot">
           {card.owner_name ?? "Unassigned"}
-          {card.expected_close_date && <> · closes {formatDate(card.expected_close_date)}</>}
+          {card.expected_close_date && (overdue
+            ? <> · <strong className="deal-overdue">Overdue: was to close {formatDate(card.expected_close_date)}</strong></>
+            : <> · closes {formatDate(card.expected_close_date)}</>)}
         </span>
       </div>
     </li>

@@ -5,6 +5,7 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { QueryState } from "@/components/ui/query-state";
 import { formatDate, formatMoney } from "@/lib/format";
 import { useCloseDeal } from "../api/close-deal";
+import { closeDateOverdue } from "../close-date";
 import { useDeal } from "../api/get-deal";
 import { useMoveDeal } from "../api/move-deal";
 import { DealEditForm } from "./deal-edit-form";
@@ -58,7 +59,10 @@ function DealDetails({ deal, pipeline }: { deal: Deal; pipeline: Pipeline | unde
       <dd className={`status status-${deal.status}`}>{deal.status === "open" ? "Open" : deal.status === "won" ? "Won" : "Lost"}</dd>
       {deal.lost_reason && (<><dt>Lost because</dt><dd>{deal.lost_reason}</dd></>)}
       <dt>Expected close</dt>
-      <dd>{deal.expected_close_date ? formatDate(deal.expected_close_date) : "Not set"}</dd>
+      <dd>
+        {deal.expected_close_date ? formatDate(deal.expected_close_date) : "Not set"}
+        {closeDateOverdue(deal) && <> <strong className="deal-overdue">Overdue: the close date has passed</strong></>}
+      </dd>
       {deal.contact_id && (<><dt>Contact</dt><dd><Link to={`/contacts/${deal.contact_id}`}>Open contact</Link></dd></>)}
       {deal.company_id && (<><dt>Company</dt><dd><Link to={`/companies/${deal.company_id}`}>Open company</Link></dd></>)}
     </dl>
