@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelSchema, missingSecret, secretsFrom, settingsFrom, valuesFromChannel, webhookUrl } from "./channel-form-logic";
+import { channelSchema, imapPortForTls, missingSecret, secretsFrom, settingsFrom, valuesFromChannel, webhookUrl } from "./channel-form-logic";
 import type { Channel } from "./types";
 
 const channel = (settings: Record<string, unknown>, extra: Partial<Channel> = {}): Channel => ({
@@ -45,7 +45,9 @@ describe("validation", () => {
     const base = { ...valuesFromChannel(), name: "X", address: "x@shop.example" };
     const imap = channelSchema.safeParse({ ...base, inbound: "imap" });
     expect(imap.success).toBe(false);
-    expect(imap.error?.issues.map((i) => i.path[0])).toEqual(["imap_host", "imap_port", "imap_username"]);
+    expect(imap.error?.issues.map((i) => i.path[0])).toEqual(["imap_host", "imap_username"]);  // the port starts at 993
+    const noPort = channelSchema.safeParse({ ...base, inbound: "imap", imap_port: "" });
+    expect(noPort.error?.issues.map((i) => i.path[0])).toEqual(["imap_host", "imap_port", "imap_username"]);
     const postmark = channelSchema.safeParse({ ...base, inbound: "postmark" });
     expect(postmark.error?.issues.map((i) => i.path[0])).toEqual(["basic_auth_user"]);
     const smtp = channelSchema.safeParse({ ...base, smtp_on: true, smtp_port: "99999" });
@@ -66,5 +68,12 @@ describe("the webhook URL", () => {
 
   it("does not exist for a polled IMAP channel", () => {
     expect(webhookUrl(channel({ inbound: "imap" }, { webhook_path: null }), "https://crm.shop.example")).toBeNull();
+  });
+});
+
+describe("the IMAP port", () => {
+  it("starts at 993 with TLS for a new mailbox and follows the TLS box while it is a standard port", () => {
+    expect(valuesFromChannel()).toMatchObject({ imap_port: "993", imap_tls: true });
+    expect([imapPortForTls("993", false), imapPortForTls("143", true), imapPortForTls("1993", false)]).toEqual(["143", "993", "1993"]);
   });
 });

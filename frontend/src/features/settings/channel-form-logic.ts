@@ -50,6 +50,16 @@ export const REQUIRED_SECRET: Record<Inbound, (typeof SECRET_FIELDS)[number]> = 
   mailgun: "signing_key", postmark: "basic_auth_password", sendgrid: "basic_auth_password", imap: "imap_password",
 };
 
+/** The standard IMAP ports: 993 with TLS from the start, 143 without. */
+export const IMAP_PORT = { tls: "993", plain: "143" } as const;
+
+/** The port to show after the TLS box changes: a standard port follows it, a port typed by hand stays. */
+export function imapPortForTls(port: string, tls: boolean): string {
+  if (tls && port === IMAP_PORT.plain) return IMAP_PORT.tls;
+  if (!tls && port === IMAP_PORT.tls) return IMAP_PORT.plain;
+  return port;
+}
+
 interface ImapSettings { host: string; port: number; username: string; tls?: boolean; folder?: string }
 interface SmtpSettings { host: string; port: number; username?: string | null; security?: "starttls" | "tls" | "none" }
 
@@ -58,7 +68,8 @@ export function valuesFromChannel(channel?: Channel): ChannelValues {
   return {
     name: channel?.name ?? "", enabled: channel?.enabled ?? true, address: s.address ?? "", inbound: s.inbound ?? "mailgun",
     basic_auth_user: s.basic_auth_user ?? "",
-    imap_host: s.imap?.host ?? "", imap_port: s.imap?.port ? String(s.imap.port) : "", imap_username: s.imap?.username ?? "",
+    // IMAP is nearly always 993 with TLS: a new mailbox starts there (the TLS box flips it to 143 and back).
+    imap_host: s.imap?.host ?? "", imap_port: s.imap?.port ? String(s.imap.port) : IMAP_PORT.tls, imap_username: s.imap?.username ?? "",
     imap_tls: s.imap?.tls ?? true, imap_folder: s.imap?.folder ?? "INBOX",
     smtp_on: Boolean(s.smtp), smtp_host: s.smtp?.host ?? "", smtp_port: s.smtp?.port ? String(s.smtp.port) : "",
     smtp_username: s.smtp?.username ?? "", smtp_security: s.smtp?.security ?? "starttls",

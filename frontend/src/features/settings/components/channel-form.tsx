@@ -3,7 +3,7 @@ import { useForm } from "react-hook-form";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { Field } from "@/components/ui/field";
 import { useCreateChannel, useUpdateChannel } from "../api/save-channel";
-import { channelSchema, missingSecret, secretsFrom, settingsFrom, valuesFromChannel, type ChannelValues } from "../channel-form-logic";
+import { channelSchema, imapPortForTls, missingSecret, secretsFrom, settingsFrom, valuesFromChannel, type ChannelValues } from "../channel-form-logic";
 import { INBOUND_LABELS, SECRET_LABELS, type Channel } from "../types";
 
 interface Props {
@@ -78,7 +78,9 @@ export function ChannelForm({ channel, onDone, onCancel }: Props) {
               <Field label="IMAP user name" error={errors.imap_username?.message}><input type="text" autoComplete="off" {...form.register("imap_username")} /></Field>
               {secret("imap_password")}
               <Field label="Folder"><input type="text" {...form.register("imap_folder")} /></Field>
-              <label className="checkbox-field"><input type="checkbox" {...form.register("imap_tls")} /> TLS (port 993)</label>
+              <label className="checkbox-field"><input type="checkbox" {...form.register("imap_tls", {
+                onChange: (e) => form.setValue("imap_port", imapPortForTls(form.getValues("imap_port"), e.target.checked)),
+              })} /> TLS (port 993)</label>
             </>
           )}
         </div>
