@@ -4,13 +4,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { Spinner } from "@/components/ui/spinner";
 import { formatConfidence, formatDateTime } from "@/lib/format";
-import { type ReviewFilters, useDownloadAudit, useIntents, useReviewList, useVerdict } from "../api/review";
-import { dayStart, firstLine, intentLabel, takesVerdict, verdictOf } from "../review";
+import { type ReviewFilters, useIntents, useReviewList } from "../api/review";
+import { dayStart, firstLine, intentLabel, takesVerdict } from "../review";
 import { DECISION_LABELS, STATUS_LABELS, type Suggestion } from "../types";
+import { AuditDownload } from "./audit-download";
+import { VerdictCell } from "./verdict-cell";
 
 const DECISIONS = ["auto_send", "approval", "escalate"] as const;
 const STATUSES = ["sent", "approved", "edited", "rejected", "superseded", "send_failed", "escalated"] as const;
-const DAY = 86_400_000;
 
 interface Form { decision: string; status: string; intent: string; from: string; to: string }
 
@@ -89,66 +90,5 @@ function ReviewRow({ suggestion: s }: { suggestion: Suggestion }) {
       <td>{firstLine(s.sent_text ?? s.draft_text) || <span className="muted">No draft</span>}</td>
       <td>{takesVerdict(s) ? <VerdictCell suggestion={s} /> : <span className="muted">—</span>}</td>
     </tr>
-  );
-}
-
-function VerdictCell({ suggestion: s }: { suggestion: Suggestion }) {
-  const verdict = useVerdict(s.id);
-  const intents = useIntents();
-  const [wrongForm, setWrongForm] = useState(false);
-  const [reason, setReason] = useState("");
-  const [intent, setIntent] = useState("");
-  const judged = verdictOf(s);
-  return (
-    <div className="verdict">
-      {judged === "right" && <p>Looks right</p>}
-      {judged === "wrong" && <p>Marked wrong: {s.reject_reason}</p>}
-      {!wrongForm && (
-        <span className="button-row">
-          {judged !== "right" && (
-            <button type="button" className="button button-secondary" disabled={verdict.isPending}
-              onClick={() => verdict.mutate({ verdict: "right" })}>Looks right</button>
-          )}
-          {judged !== "wrong" && (
-            <button type="button" className="button button-secondary" onClick={() => setWrongForm(true)}>Mark as wrong</button>
-          )}
-        </span>
-      )}
-      {wrongForm && (
-        <form aria-label="Why it was wrong" onSubmit={(e) => {
-          e.preventDefault();
-          verdict.mutate({ verdict: "wrong", reason: reason.trim() || undefined, intent: intent || undefined },
-            { onSuccess: () => setWrongForm(false) });
-        }}>
-          <label>What was wrong (optional) <input value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} /></label>
-          <label>Right intent (optional)
-            <select value={intent} onChange={(e) => setIntent(e.target.value)}>
-              <option value="">Unchanged</option>
-              {(intents.data ?? []).map((i) => <option key={i.name} value={i.name}>{intentLabel(i.name)}</option>)}
-            </select>
-          </label>
-          <button type="submit" className="button" disabled={verdict.isPending}>Mark as wrong</button>
-          <button type="button" className="button button-ghost" onClick={() => setWrongForm(false)}>Cancel</button>
-        </form>
-      )}
-      {verdict.error ? <ErrorMessage error={verdict.error} /> : null}
-    </div>
-  );
-}
-
-/** The audit CSV of the picked dates, or of the last 30 days when none are picked. */
-function AuditDownload({ since, until }: { since?: string; until?: string }) {
-  const download = useDownloadAudit();
-  const to = until ?? new Date(Date.now() + 60_000).toISOString();
-  const from = since ?? new Date(Date.parse(to) - 30 * DAY).toISOString();
-  return (
-    <p>
-      <button type="button" className="link-button" disabled={download.isPending}
-        onClick={() => download.mutate({ since: from, until: to })}>
-        {download.isPending ? "Downloading…" : "Download the audit (CSV)"}
-      </button>
-      {since || until ? " for the picked dates" : " of the last 30 days"}
-      {download.error ? <ErrorMessage error={download.error} /> : null}
-    </p>
   );
 }
