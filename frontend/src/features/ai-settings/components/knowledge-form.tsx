@@ -7,7 +7,9 @@ import { useSaveKnowledge } from "../api/knowledge";
 import type { Knowledge } from "../types";
 
 const schema = z.object({
-  topic: z.string().trim().regex(/^[a-z0-9_]+$/, "Lower-case letters, digits and _ only, like shipping.").max(40, "At most 40 characters."),
+  // "Shipping" or "Opening hours" is what people type: kept as the key the API takes (shipping, opening_hours).
+  topic: z.string().trim().transform((v) => v.toLowerCase().replace(/[\s-]+/g, "_"))
+    .pipe(z.string().regex(/^[a-z0-9_]+$/, "Letters, digits, spaces and _ only, like shipping.").max(40, "At most 40 characters.")),
   title: z.string().trim().min(1, "A title is needed.").max(200, "At most 200 characters."),
   body: z.string().trim().min(1, "The text is needed.").max(4000, "At most 4,000 characters."),
   intents: z.array(z.string()),
