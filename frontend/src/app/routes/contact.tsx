@@ -9,6 +9,7 @@ import { useCompany } from "@/features/companies/api/get-company";
 import { useContact } from "@/features/contacts/api/get-contact";
 import { useUpdateContact } from "@/features/contacts/api/update-contact";
 import { ContactDetails } from "@/features/contacts/components/contact-details";
+import { MergeWith } from "@/features/contacts/components/merge-with";
 import type { Contact } from "@/features/contacts/types";
 import { CustomFieldsCard } from "@/features/customfields/components/custom-fields-card";
 import { DealsOfRecord } from "@/features/deals/components/deals-of-record";
@@ -47,6 +48,7 @@ export function ContactRoute() {
                 <aside className="record-side">
                   <ContactDetails contact={c} ownerName={owner?.full_name} companyName={company.data?.name} />
                   <ContactCustomFields contact={c} />
+                  <MergeWith key={c.id} contact={c} />
                   <OpenTasks filter={{ contact_id: c.id }} />
                   <section className="card" aria-labelledby="contact-deals">
                     <header className="card-header">

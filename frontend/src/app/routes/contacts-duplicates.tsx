@@ -16,7 +16,7 @@ export function ContactsDuplicatesRoute() {
       <header className="page-header">
         <div>
           <h1>Possible duplicates</h1>
-          <p className="muted">Contacts you can see that share an email or a phone number. Merge a pair to keep one record with everything on it.</p>
+          <p className="muted">Contacts you can see that share an email, a phone number (WhatsApp included) or a name few others have (or that and a company). Merge a pair to keep one record with everything on it.</p>
         </div>
         <Link className="button button-secondary" to="/contacts">All contacts</Link>
       </header>

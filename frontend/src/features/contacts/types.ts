@@ -28,6 +28,15 @@ export interface ContactFilters {
 export const DUPLICATE_REASON_LABELS: Record<string, string> = {
   email: "Same email",
   phone: "Same phone",
+  name: "Same name",
+};
+
+/** Each signal two possible duplicates share, as the pair's card words it. */
+export const SHARED_SIGNAL_LABELS: Record<string, string> = {
+  email: "email",
+  phone: "phone",
+  name: "name",
+  company: "company",
 };
 
 /** A merge the rep can still undo from the duplicates screen. */

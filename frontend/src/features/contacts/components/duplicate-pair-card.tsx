@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from "react";
-import { DUPLICATE_REASON_LABELS, type DuplicatePair, type MergeDone } from "../types";
+import { DUPLICATE_REASON_LABELS, SHARED_SIGNAL_LABELS, type DuplicatePair, type MergeDone } from "../types";
 import { DuplicateContactSummary } from "./duplicate-contact-summary";
 import { MergeConfirm } from "./merge-confirm";
 
@@ -10,7 +10,7 @@ interface Props {
   onMerged: (done: MergeDone) => void;
 }
 
-/** Two contacts sharing an email or phone, side by side, with the merge that makes them one. */
+/** Two contacts sharing an email, phone or name, side by side, with the merge that makes them one. */
 export function DuplicatePairCard({ pair, ownerNames, companyNames, onMerged }: Props) {
   const headingId = useId();
   const confirmId = useId();
@@ -31,6 +31,10 @@ export function DuplicatePairCard({ pair, ownerNames, companyNames, onMerged }: 
           Merge
         </button>
       </header>
+      {/* Why else the API thinks so: a name alone is weaker than a name at the same company. */}
+      {(pair.reasons?.length ?? 0) > 1 && (
+        <p className="muted">Same {pair.reasons?.map((r) => SHARED_SIGNAL_LABELS[r] ?? r).join(", ")}</p>
+      )}
       <div className="duplicate-pair-contacts">
         {pair.contacts.map((contact, index) => (
           <DuplicateContactSummary key={contact.id} contact={contact} age={index === 0 ? "older" : "newer"}

@@ -26,7 +26,7 @@ export function DuplicatePairs({ ownerNames, companyNames }: Props) {
     body = pairs.length === 0
       ? (
         <EmptyState title="No possible duplicates.">
-          <p>Contacts that share an email or a phone number show up here.</p>
+          <p>Contacts that share an email, a phone number (WhatsApp included) or a rare name show up here.</p>
         </EmptyState>
       )
       : (
