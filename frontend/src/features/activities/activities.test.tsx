@@ -1,8 +1,9 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { baseRoutes, installFakeApi, json, problem } from "@/test/fake-api";
 import { renderApp, signIn } from "@/test/render";
+import { defaultTaskDue } from "./components/activity-composer";
 import type { Activity } from "./types";
 
 const task = (id: string, subject: string, due: string, extra: Partial<Activity> = {}): Activity => ({
@@ -47,15 +48,30 @@ describe("logging activity on a contact", () => {
     expect(api.find("POST", "/api/v1/activities")[0].body).toMatchObject({ type: "call", contact_id: "c-1" });
   });
 
-  it("asks when a new task is due before saving it", async () => {
-    const api = installFakeApi({ ...baseRoutes, ...contactRoutes, "GET /api/v1/contacts/c-1/timeline": () => json({ items: [], next_cursor: null }) });
+  it("offers tomorrow at 9:00 as a new task's due time, and asks for one if it is cleared", async () => {
+    const api = installFakeApi({
+      ...baseRoutes, ...contactRoutes, "GET /api/v1/contacts/c-1/timeline": () => json({ items: [], next_cursor: null }),
+      "POST /api/v1/activities": ({ body }) => json(task("a-2", (body as Activity).subject, (body as Activity).due_at ?? ""), 201),
+    });
     await signIn();
     renderApp("/contacts/c-1");
     await userEvent.click(await screen.findByRole("button", { name: "Add a task" }));
+    expect(screen.getByLabelText("Due")).toHaveValue(defaultTaskDue(new Date()));
     await userEvent.type(screen.getByLabelText("What needs doing"), "Send the quote");
+    await userEvent.clear(screen.getByLabelText("Due"));
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText("Pick when it is due.")).toBeInTheDocument();
     expect(api.find("POST", "/api/v1/activities")).toHaveLength(0);
+
+    fireEvent.change(screen.getByLabelText("Due"), { target: { value: defaultTaskDue(new Date()) } });
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Task added.")).toBeInTheDocument();
+    const due = new Date(String((api.find("POST", "/api/v1/activities")[0].body as Activity).due_at));
+    expect([due.getHours(), due.getMinutes(), due.getTime() > Date.now()]).toEqual([9, 0, true]);
+  });
+
+  it("dates the default due time tomorrow, also across a month's end", () => {
+    expect(defaultTaskDue(new Date(2026, 11, 31, 18, 0))).toBe("2027-01-01T09:00");
   });
 });
 

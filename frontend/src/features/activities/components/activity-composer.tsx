@@ -21,6 +21,13 @@ const schema = z.object({
 });
 type Values = z.infer<typeof schema>;
 
+/** A new task is due tomorrow at 9:00 (the rep's own time) unless they pick otherwise: a datetime-local value. */
+export function defaultTaskDue(now: Date): string {
+  const due = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9, 0);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${due.getFullYear()}-${pad(due.getMonth() + 1)}-${pad(due.getDate())}T09:00`;
+}
+
 interface Props {
   links: { contact_id?: string; company_id?: string; deal_id?: string };
 }
@@ -56,7 +63,10 @@ export function ActivityComposer({ links }: Props) {
         {MODES.map((m) => (
           <button key={m.mode} type="button" aria-pressed={mode === m.mode}
             className={`button ${mode === m.mode ? "button-primary" : "button-secondary"}`}
-            onClick={() => { setMode(m.mode); setSaved(null); create.reset(); }}>
+            onClick={() => {
+              setMode(m.mode); setSaved(null); create.reset();
+              if (m.mode === "task" && !form.getValues("due")) form.setValue("due", defaultTaskDue(new Date()));
+            }}>
             {m.label}
           </button>
         ))}
