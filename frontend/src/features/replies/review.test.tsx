@@ -47,6 +47,14 @@ describe("AI review", () => {
       const last = api.find("GET", "/api/v1/suggestions").at(-1)!.query;
       expect([last.getAll("decision"), last.getAll("status")]).toEqual([["escalate"], ["escalated"]]);
     });
+    // A day range covers the whole "to" day: until is the next day's start.
+    await userEvent.type(screen.getByLabelText("From"), "2026-12-01");
+    await userEvent.type(screen.getByLabelText("To"), "2026-12-05");
+    await waitFor(() => {
+      const last = api.find("GET", "/api/v1/suggestions").at(-1)!.query;
+      expect([last.get("since"), last.get("until")]).toEqual(
+        [new Date("2026-12-01T00:00").toISOString(), new Date("2026-12-06T00:00").toISOString()]);
+    });
   });
 
   it("marks an automatic reply as wrong with the right intent, and says so", async () => {
