@@ -135,6 +135,19 @@ describe("the possible duplicates screen", () => {
     expect(api.find("POST", /\/merge$/)).toHaveLength(0);
   });
 
+  it("names a same-name pair and every other signal the two share", async () => {
+    const hannah = contact("c-h1", "Hannah", "Lange", { emails: ["h.lange@shop.example"], company_id: "co-1" });
+    const hannahAgain = contact("c-h2", "Hannah", "Lange", { emails: ["hannah@home.example"], company_id: "co-1",
+      created_at: "2026-12-01T10:00:00Z" });
+    const server = duplicatesServer([{ reason: "name", value: "Hannah Lange", reasons: ["name", "company"],
+      contacts: [hannah, hannahAgain] }]);
+    installFakeApi({ ...baseRoutes, ...server.routes });
+    await signIn();
+    renderApp("/contacts/duplicates");
+    const pair = await pairRegion(/Same name: Hannah Lange/);
+    expect(within(pair).getByText("Same name and company")).toBeInTheDocument();
+  });
+
   it("says so when there are no duplicates", async () => {
     installFakeApi({ ...baseRoutes, ...duplicatesServer([]).routes });
     await signIn();

@@ -64,7 +64,7 @@ describe("merging from a contact's page", () => {
     renderApp("/contacts/c-laura-2");
     const confirm = await pickTheOtherLaura();
     expect(within(confirm).getByRole("radio", { name: /older record, created 20 Nov 2026/ })).toBeChecked();
-    expect(confirm).toHaveTextContent("emails, phones, deals and activities move over");
+    expect(confirm).toHaveTextContent("emails, phones, deals, activities and inbox conversations move over");
     await userEvent.click(within(confirm).getByRole("button", { name: "Merge into Laura Becker" }));
 
     await waitFor(() => expect(merges).toEqual([["/api/v1/contacts/c-laura/merge", { other_id: "c-laura-2" }]]));

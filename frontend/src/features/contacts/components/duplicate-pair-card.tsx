@@ -3,6 +3,10 @@ import { DUPLICATE_REASON_LABELS, SHARED_SIGNAL_LABELS, type DuplicatePair, type
 import { DuplicateContactSummary } from "./duplicate-contact-summary";
 import { MergeConfirm } from "./merge-confirm";
 
+/** "name and company", "email, name and company". */
+const wordList = (words: string[]) =>
+  words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+
 interface Props {
   pair: DuplicatePair;
   ownerNames: Record<string, string>;
@@ -33,7 +37,7 @@ export function DuplicatePairCard({ pair, ownerNames, companyNames, onMerged }: 
       </header>
       {/* Why else the API thinks so: a name alone is weaker than a name at the same company. */}
       {(pair.reasons?.length ?? 0) > 1 && (
-        <p className="muted">Same {pair.reasons?.map((r) => SHARED_SIGNAL_LABELS[r] ?? r).join(", ")}</p>
+        <p className="muted">Same {wordList((pair.reasons ?? []).map((r) => SHARED_SIGNAL_LABELS[r] ?? r))}</p>
       )}
       <div className="duplicate-pair-contacts">
         {pair.contacts.map((contact, index) => (

@@ -48,8 +48,8 @@ export function MergeConfirm({ pair, onMerged, onCancel }: Props) {
         ))}
       </fieldset>
       <p>
-        The {otherAge} record, {fullName(other)}, will be merged into {fullName(keep)}: its emails, phones, deals and
-        activities move over, empty details are filled in from it, and it is then deleted. You can undo this right after.
+        The {otherAge} record, {fullName(other)}, will be merged into {fullName(keep)}: its emails, phones, deals,
+        activities and inbox conversations move over, empty details are filled in from it, and it is then deleted. You can undo this right after.
       </p>
       {merge.error && <ErrorMessage error={merge.error} />}
       <div className="button-row">
