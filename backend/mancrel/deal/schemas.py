@@ -107,6 +107,8 @@ class StageChangeRead(BaseModel):
     to_status: DealStatus
     changed_by_id: uuid.UUID | None
     changed_at: datetime
+    deal_title: str | None = Field(default=None, description="The deal that moved (filled on contact and company "
+                                                               "timelines, where several deals meet).")
 
 
 class CardRead(BaseModel):

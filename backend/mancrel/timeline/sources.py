@@ -60,8 +60,10 @@ def _stage_changes(entity_type: EntityType, entity_id: uuid.UUID, actor: Actor) 
 
 
 async def _load_stage_changes(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    rows = await session.scalars(select(DealStageChange).where(DealStageChange.id.in_(ids)))
-    return {c.id: StageChangeRead.model_validate(c) for c in rows}
+    # Named by its deal: a contact's or company's timeline mixes several deals' moves.
+    rows = await session.execute(select(DealStageChange, Deal.title).join(Deal, Deal.id == DealStageChange.deal_id)
+                                 .where(DealStageChange.id.in_(ids)))
+    return {c.id: StageChangeRead.model_validate(c).model_copy(update={"deal_title": title}) for c, title in rows}
 
 
 register(Source(kind="activity", query=_activities, load=_load_activities))

@@ -43,6 +43,8 @@ async def test_company_timeline_shows_what_happened_on_the_company(client, db):
         "type": "email", "subject": "Sent catalogue", "company_id": str(company.id)})
     items = (await client.get(f"/api/v1/companies/{company.id}/timeline", headers=headers)).json()["items"]
     assert sorted(e["kind"] for e in items) == ["activity", "stage_change"]
+    [moved] = [e for e in items if e["kind"] == "stage_change"]
+    assert moved["data"]["deal_title"] == "Fleet order"  # which deal moved, among the company's deals
 
 
 async def test_timeline_hides_what_the_caller_may_not_see(client, db):

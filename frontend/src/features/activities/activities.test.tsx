@@ -122,6 +122,25 @@ describe("messages on a contact's timeline", () => {
   });
 });
 
+describe("deal moves on a contact's timeline", () => {
+  it("say which deal moved and open it", async () => {
+    installFakeApi({
+      ...baseRoutes, ...contactRoutes,
+      "GET /api/v1/pipelines": () => json([{ id: "p-1", name: "Sales", is_default: true, position: 0, stages: [
+        { id: "s-prop", name: "Proposal", position: 0, probability: 50, kind: "open" },
+        { id: "s-neg", name: "Negotiation", position: 1, probability: 70, kind: "open" }] }]),
+      "GET /api/v1/contacts/c-1/timeline": () => json({ items: [{ kind: "stage_change", id: "sc-1", at: "2026-12-06T07:00:00Z", data: {
+        id: "sc-1", deal_id: "d-7", from_stage_id: "s-prop", to_stage_id: "s-neg", from_status: "open", to_status: "open",
+        changed_by_id: "u-rita", changed_at: "2026-12-06T07:00:00Z", deal_title: "Fleet order" } }], next_cursor: null }),
+    });
+    await signIn();
+    renderApp("/contacts/c-1");
+    const timeline = await screen.findByRole("region", { name: "Timeline" });
+    const moved = await within(timeline).findByRole("link", { name: "Fleet order: moved from Proposal to Negotiation" });
+    expect(moved).toHaveAttribute("href", "/deals/d-7");
+  });
+});
+
 describe("my tasks", () => {
   it("groups overdue, today and upcoming, and completes one with a click", async () => {
     let tasks = { overdue: [task("t-1", "Call back Ada", "2026-11-25T09:00:00Z")], today: [task("t-2", "Send the quote", "2026-11-27T15:00:00Z")], upcoming: [] as Activity[] };

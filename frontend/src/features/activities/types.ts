@@ -16,6 +16,8 @@ export interface StageChange {
   to_status: "open" | "won" | "lost";
   changed_by_id: string | null;
   changed_at: string;
+  /** The deal that moved; a contact's or company's timeline holds several deals' moves. */
+  deal_title?: string | null;
 }
 
 /** A timeline entry's `data` when its kind is "message" (the parts the timeline shows). */

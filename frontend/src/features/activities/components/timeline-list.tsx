@@ -14,7 +14,7 @@ interface Props {
 
 interface Described { label: string; text: string; body?: string; to?: string }
 
-function describe(entry: TimelineEntry, stageNames: Record<string, string>): Described {
+function describe(entry: TimelineEntry, stageNames: Record<string, string>, subject: Subject): Described {
   if (entry.kind === "activity") {
     const a = entry.data as Activity;
     const done = a.type === "task" ? (a.done_at ? " (done)" : a.due_at ? ` (due ${formatDateTime(a.due_at)})` : "") : "";
@@ -26,7 +26,10 @@ function describe(entry: TimelineEntry, stageNames: Record<string, string>): Des
     const c = entry.data as StageChange;
     const to = (c.to_stage_id && stageNames[c.to_stage_id]) || c.to_status;
     const from = c.from_stage_id ? stageNames[c.from_stage_id] : null;
-    return { label: "Stage", text: from ? `Moved from ${from} to ${to}` : `Started in ${to}` };
+    const moved = from ? `Moved from ${from} to ${to}` : `Started in ${to}`;
+    // On the deal's own timeline its name goes without saying; elsewhere it says which deal moved.
+    const text = subject.kind !== "deal" && c.deal_title ? `${c.deal_title}: ${moved.charAt(0).toLowerCase()}${moved.slice(1)}` : moved;
+    return { label: "Stage", text, to: subject.kind !== "deal" ? `/deals/${c.deal_id}` : undefined };
   }
   if (entry.kind === "message") {
     const m = entry.data as TimelineMessage;
@@ -48,7 +51,7 @@ export function TimelineList({ subject, stageNames = {} }: Props) {
       ) : (
         <ol className="timeline-list">
           {entries.map((entry) => {
-            const { label, text, body, to } = describe(entry, stageNames);
+            const { label, text, body, to } = describe(entry, stageNames, subject);
             return (
               <li key={`${entry.kind}-${entry.id}`} className={`timeline-entry timeline-${entry.kind}`}>
                 <span className="timeline-label">{label}</span>
