@@ -61,5 +61,12 @@ class TemplatesUnavailable(AppError):
     keeps_changes = True
 
 
+class TemplatesUnreachable(TemplatesUnavailable):
+    """Meta could not be reached for the template list (network, DNS, a timeout): nothing was refused,
+    so the problem says to try again rather than to check the account's settings."""
+
+    title = "Meta could not be reached for the template list"
+
+
 class InvalidTemplateReply(InvalidInput):
     title, slug = "Not a template that can be sent", "invalid-template-reply"

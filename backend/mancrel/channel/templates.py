@@ -19,7 +19,12 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.channel import graph
-from mancrel.channel.exceptions import InvalidTemplateReply, TemplatesNotConfigured, TemplatesUnavailable
+from mancrel.channel.exceptions import (
+    InvalidTemplateReply,
+    TemplatesNotConfigured,
+    TemplatesUnavailable,
+    TemplatesUnreachable,
+)
 from mancrel.channel.models import Channel, ChannelKind
 from mancrel.channel.repository import ChannelRepository
 from mancrel.channel.schemas import TemplateReply
@@ -119,6 +124,8 @@ async def list_templates(session: AsyncSession, channel: Channel, *, refresh: bo
         # Kept on the channel's health (the problem below commits it): the admin sees why.
         await health.record_health(channel.id, error=f"message templates: {exc}",
                                    token_error=str(exc) if exc.token_rejected else None)
+        if exc.transient:
+            raise TemplatesUnreachable(f"Meta could not be reached ({exc}); try again in a minute.") from exc
         hint = ("update secrets.access_token" if exc.token_rejected
                 else "check settings.business_account_id and the token's whatsapp_business_management permission")
         raise TemplatesUnavailable(f"Meta refused the template list ({exc}): {hint}.") from exc

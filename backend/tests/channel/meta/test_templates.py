@@ -106,6 +106,19 @@ async def test_a_refused_token_is_a_problem_and_shows_on_the_channels_health(cli
     assert "code 190" in health["token_error"] and "message templates" in health["last_error"]
 
 
+async def test_meta_out_of_reach_is_not_called_a_refusal(client, db, graph) -> None:
+    rep, channel = await _rep_with_a_customer(client, db, graph)
+    channel.settings = {**channel.settings, "graph_base_url": "http://127.0.0.1:9"}  # nothing listens there
+    await db.flush()
+
+    response = await client.get(f"/api/v1/channels/{channel.id}/templates", headers=auth_headers(rep))
+
+    assert response.status_code == 502, response.text
+    problem = response.json()
+    assert problem["title"] == "Meta could not be reached for the template list"
+    assert "try again" in problem["detail"] and "business_account_id" not in problem["detail"]
+
+
 async def test_an_unknown_business_account_is_a_problem_naming_the_setting(client, db, graph) -> None:
     rep, channel = await _rep_with_a_customer(client, db, graph, business_account_id="999000111")
     admin = await make_user(db, role=Role.admin)
