@@ -23,21 +23,15 @@ group, so one pair is not suggested twice.
 import unicodedata
 import uuid
 
-from sqlalchemy import String, case, cast, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.contact.models import Contact
 from mancrel.contact.repository import ContactRepository
 from mancrel.contact.schemas import ContactRead, DuplicatePair
 from mancrel.core.pagination import decode_cursor, encode_cursor
-from mancrel.core.permissions import Actor, visible_filter
+from mancrel.core.permissions import Actor
 
 FEW_SHARING_A_NAME = 3
-# Folded to their base letter in SQL (no unaccent extension here); covers the shop's European names.
-_ACCENTED = "áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűýÿźżž"
-_PLAIN = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz"
-
 Group = tuple[str, str, list[uuid.UUID]]  # (reason, cursor key, contact ids)
 
 
@@ -50,61 +44,12 @@ def name_key(first_name: str, last_name: str) -> str:
     return " ".join(plain.split())
 
 
-def _sql_name_key():
-    full = func.lower(func.concat(Contact.first_name, " ", Contact.last_name))
-    folded = func.translate(func.replace(full, "ß", "ss"), _ACCENTED, _PLAIN)
-    return func.btrim(func.regexp_replace(folded, r"\s+", " ", "g"))
-
-
-def _after(reason: str, after_key: tuple[str, str] | None) -> tuple[bool, str | None]:
-    """(whether this reason's groups come after the cursor at all, the key to continue after)."""
+def _after(reason: str, after_key: tuple[str, str] | None) -> str | bool | None:
+    """Where `reason`'s groups continue: None from the start, a key to continue after, or False
+    when the cursor is already past them all."""
     if after_key is None or after_key[0] < reason:
-        return True, None
-    return (True, after_key[1]) if after_key[0] == reason else (False, None)
-
-
-async def _whatsapp_groups(session: AsyncSession, actor: Actor, limit: int,
-                           after_key: tuple[str, str] | None) -> list[Group]:
-    wanted, after = _after("phone", after_key)
-    if not wanted:
-        return []
-    numbers = (select(func.concat("+", func.ltrim(Contact.whatsapp_id, "+")).label("value"))
-               .where(Contact.deleted_at.is_(None), Contact.whatsapp_id.is_not(None), Contact.whatsapp_id != "")
-               .distinct().subquery("numbers"))
-    holders = (select(numbers.c.value, func.array_agg(func.distinct(Contact.id)).label("ids"))
-               .join_from(numbers, Contact, or_(
-                   func.concat("+", func.ltrim(Contact.whatsapp_id, "+")) == numbers.c.value,
-                   Contact.phones.contains(cast(array([numbers.c.value]), ARRAY(String(32))))))
-               .where(Contact.deleted_at.is_(None), visible_filter(Contact, actor))
-               .group_by(numbers.c.value).having(func.count(func.distinct(Contact.id)) > 1)
-               .order_by(numbers.c.value).limit(limit + 1))
-    if after is not None:
-        holders = holders.where(numbers.c.value > after)
-    return [("phone", r.value, list(r.ids)) for r in await session.execute(holders)]
-
-
-async def _name_groups(session: AsyncSession, actor: Actor, limit: int,
-                       after_key: tuple[str, str] | None) -> list[Group]:
-    wanted, after = _after("name", after_key)
-    if not wanted:
-        return []
-    key = _sql_name_key()
-    named = (select(Contact.id, Contact.company_id, key.label("k"),
-                    func.count().over(partition_by=key).label("sharing"))
-             .where(Contact.deleted_at.is_(None), Contact.first_name != "", Contact.last_name != "")
-             .subquery("named"))
-    # Few namesakes: the name is the group; many: one group per company they share.
-    group_key = case((named.c.sharing <= FEW_SHARING_A_NAME, named.c.k),
-                     else_=func.concat(named.c.k, "|", cast(named.c.company_id, String)))
-    stmt = (select(group_key.label("key"), func.array_agg(named.c.id).label("ids"))
-            .join_from(named, Contact, Contact.id == named.c.id)
-            .where(named.c.sharing > 1, visible_filter(Contact, actor),
-                   or_(named.c.sharing <= FEW_SHARING_A_NAME, named.c.company_id.is_not(None)))
-            .group_by(group_key).having(func.count() > 1)
-            .order_by(group_key).limit(limit + 1))
-    if after is not None:
-        stmt = stmt.where(group_key > after)
-    return [("name", r.key, list(r.ids)) for r in await session.execute(stmt)]
+        return None
+    return after_key[1] if after_key[0] == reason else False
 
 
 def _merged(sources: list[list[Group]], limit: int) -> list[Group]:
@@ -155,8 +100,9 @@ async def list_pairs(session: AsyncSession, *, actor: Actor, limit: int,
     repo = ContactRepository(session)
     sources = [
         await repo.duplicate_groups(actor, limit=limit, after_key=after_key),  # type: ignore[arg-type]
-        await _whatsapp_groups(session, actor, limit, after_key),  # type: ignore[arg-type]
-        await _name_groups(session, actor, limit, after_key),  # type: ignore[arg-type]
+        await repo.whatsapp_duplicate_groups(actor, limit=limit, after=_after("phone", after_key)),
+        await repo.name_duplicate_groups(actor, limit=limit, after=_after("name", after_key),
+                                         few=FEW_SHARING_A_NAME),
     ]
     groups = _merged(sources, limit)
     page = groups[:limit]

@@ -12,7 +12,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.activity import service as activity_service
@@ -27,7 +26,7 @@ from mancrel.core import normalise
 from mancrel.core.db import utcnow
 from mancrel.core.permissions import Actor
 from mancrel.deal import service as deal_service
-from mancrel.inbox.models import Conversation
+from mancrel.inbox.repository import InboxRepository
 from mancrel.worker.outbox import enqueue
 
 LISTS = ("emails", "phones", "tags")
@@ -89,15 +88,10 @@ async def _move_conversations(session: AsyncSession, from_id: uuid.UUID, to_id: 
     one left on a deleted contact would show in the inbox under a name that no longer exists.
     Conversation visibility follows the contact, so no thread is handed to someone who can't
     already see the primary's."""
-    ids = list(await session.scalars(select(Conversation.id).where(Conversation.contact_id == from_id)))
-    await _set_conversation_contact(session, ids, to_id)
+    repo = InboxRepository(session)
+    ids = await repo.conversation_ids_of_contact(from_id)
+    await repo.set_conversation_contact(ids, to_id)
     return ids
-
-
-async def _set_conversation_contact(session: AsyncSession, ids: list[uuid.UUID], contact_id: uuid.UUID) -> None:
-    if ids:
-        await session.execute(update(Conversation).where(Conversation.id.in_(ids)).values(contact_id=contact_id)
-                              .execution_options(synchronize_session="fetch"))
 
 
 async def _check_nothing_hidden(session: AsyncSession, other: Contact, actor: Actor) -> None:
@@ -142,8 +136,8 @@ async def undo(session: AsyncSession, *, record: ContactMerge, actor: Actor) -> 
                                        contact_id=other.id)
     await activity_service.restore_contact(session, ids=[uuid.UUID(i) for i in record.moved.get("activities", [])],
                                            contact_id=other.id)
-    await _set_conversation_contact(session, [uuid.UUID(i) for i in record.moved.get("conversations", [])],
-                                    other.id)
+    await InboxRepository(session).set_conversation_contact(
+        [uuid.UUID(i) for i in record.moved.get("conversations", [])], other.id)
     record.undone_at = utcnow()
     record.undone_by_id = actor.id
     await session.flush()

@@ -3,8 +3,9 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Uuid, any_, cast, func, or_, select, text, true, tuple_, update
+from sqlalchemy import Select, String, Uuid, any_, case, cast, func, or_, select, text, true, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.company.models import Company
@@ -34,6 +35,18 @@ WHERE c.id = d.id AND (c.last_contacted_at IS NULL OR c.last_contacted_at < d.at
 
 def _live(stmt: Select, deleted: bool) -> Select:
     return stmt.where(Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None))
+
+
+# Folded to their base letter in SQL (no unaccent extension here); covers the shop's European names.
+_ACCENTED = "áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűýÿźżž"
+_PLAIN = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz"
+
+
+def _name_key_sql() -> Any:
+    """duplicates.name_key in SQL: lower-cased, accents folded, whitespace collapsed."""
+    full = func.lower(func.concat(Contact.first_name, " ", Contact.last_name))
+    folded = func.translate(func.replace(full, "ß", "ss"), _ACCENTED, _PLAIN)
+    return func.btrim(func.regexp_replace(folded, r"\s+", " ", "g"))
 
 
 def _exact(q: str) -> Any | None:
@@ -178,6 +191,50 @@ class ContactRepository:
         if after_key is not None:
             stmt = stmt.where(tuple_(keys.kind, keys.value) > tuple_(*after_key))
         return [(r.kind, r.value, list(r.ids)) for r in await self.session.execute(stmt)]
+
+    async def whatsapp_duplicate_groups(self, actor: Actor, *, limit: int, after: str | bool | None
+                                        ) -> list[tuple[str, str, list[uuid.UUID]]]:
+        """("phone", "+<digits>", ids) for each WhatsApp id that two or more live contacts `actor`
+        sees carry, as a WhatsApp id or as that phone: up to `limit` + 1 in number order, after
+        `after` (False: none)."""
+        if after is False:
+            return []
+        number = func.concat("+", func.ltrim(Contact.whatsapp_id, "+"))
+        numbers = _live(select(number.label("value")).where(Contact.whatsapp_id.is_not(None),
+                                                             Contact.whatsapp_id != ""), False).distinct().subquery()
+        stmt = (select(numbers.c.value, func.array_agg(func.distinct(Contact.id)).label("ids"))
+                .join_from(numbers, Contact, or_(number == numbers.c.value, Contact.phones.contains(
+                    cast(pg_array([numbers.c.value]), ARRAY(String(32))))))
+                .where(Contact.deleted_at.is_(None), visible_filter(Contact, actor))
+                .group_by(numbers.c.value).having(func.count(func.distinct(Contact.id)) > 1)
+                .order_by(numbers.c.value).limit(limit + 1))
+        if isinstance(after, str):
+            stmt = stmt.where(numbers.c.value > after)
+        return [("phone", r.value, list(r.ids)) for r in await self.session.execute(stmt)]
+
+    async def name_duplicate_groups(self, actor: Actor, *, limit: int, after: str | bool | None, few: int
+                                    ) -> list[tuple[str, str, list[uuid.UUID]]]:
+        """("name", key, ids) for full names (case, accents and spaces folded) that two or more live
+        contacts `actor` sees carry: all of them when at most `few` live contacts in all carry the
+        name, else those at one company (key "<name>|<company id>"). Up to `limit` + 1 in key
+        order, after `after` (False: none). A whole scan of the live contacts: no index holds names."""
+        if after is False:
+            return []
+        key = _name_key_sql()
+        named = _live(select(Contact.id, Contact.company_id, key.label("k"),
+                             func.count().over(partition_by=key).label("sharing"))
+                      .where(Contact.first_name != "", Contact.last_name != ""), False).subquery()
+        group_key = case((named.c.sharing <= few, named.c.k),
+                         else_=func.concat(named.c.k, "|", cast(named.c.company_id, String)))
+        stmt = (select(group_key.label("key"), func.array_agg(named.c.id).label("ids"))
+                .join_from(named, Contact, Contact.id == named.c.id)
+                .where(named.c.sharing > 1, visible_filter(Contact, actor),
+                       or_(named.c.sharing <= few, named.c.company_id.is_not(None)))
+                .group_by(group_key).having(func.count() > 1)
+                .order_by(group_key).limit(limit + 1))
+        if isinstance(after, str):
+            stmt = stmt.where(group_key > after)
+        return [("name", r.key, list(r.ids)) for r in await self.session.execute(stmt)]
 
     async def mark_contacted(self, contact_id: uuid.UUID, at: datetime) -> None:
         """Move `last_contacted_at` forward to `at`, never back. A plain UPDATE: the system keeps

@@ -22,6 +22,15 @@ class InboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    # --- contact merges ------------------------------------------------------------------
+    async def conversation_ids_of_contact(self, contact_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(await self.session.scalars(select(Conversation.id).where(Conversation.contact_id == contact_id)))
+
+    async def set_conversation_contact(self, ids: Sequence[uuid.UUID], contact_id: uuid.UUID) -> None:
+        if ids:
+            await self.session.execute(update(Conversation).where(Conversation.id.in_(ids))
+                                       .values(contact_id=contact_id).execution_options(synchronize_session="fetch"))
+
     # --- intake -------------------------------------------------------------------------
     async def lock_counterpart(self, channel_id: uuid.UUID, counterpart: str) -> None:
         """Serialise intake per sender and channel: two mails from a new sender arriving at once
