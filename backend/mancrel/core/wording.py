@@ -16,3 +16,10 @@ def days_ago(days: float) -> str:
     if whole <= 0:
         return "today"
     return "yesterday" if whole == 1 else f"{whole} days ago"
+
+
+def percent(share: float) -> str:
+    """A confidence or threshold as a person reads it, rounded down to one decimal ('89.9%', '90%'),
+    so a confidence of 0.8990 never reads as reaching a 0.90 threshold (lib/format.ts formatConfidence)."""
+    tenths = int(round(share * 100_000) // 100) / 10
+    return f"{tenths:.0f}%" if tenths == int(tenths) else f"{tenths:.1f}%"

@@ -26,9 +26,11 @@ from mancrel.activity.schemas import ActivityCreate, ActivityUpdate
 from mancrel.core.db import utcnow
 from mancrel.core.errors import NotFound
 from mancrel.core.permissions import Role
+from mancrel.core.wording import percent
 from mancrel.inbox import service as inbox_service
 from mancrel.inbox.models import Conversation, ConversationStatus, Direction
 from mancrel.reply.models import Escalation, Suggestion
+from mancrel.reply.policy import intent_words
 from mancrel.reply.repository import REACHED_CUSTOMER, EscalationRepository
 from mancrel.team import routing
 from mancrel.user import service as user_service
@@ -83,8 +85,9 @@ async def escalate(session: AsyncSession, *, suggestion: Suggestion, conversatio
     now = utcnow()
     task = await activity_service.create(session, actor=SYSTEM, data=ActivityCreate(
         type=ActivityType.task, subject=f"Answer: {(conversation.subject or 'customer message')[:250]}",
-        body=f"Escalated by the AI reply step ({suggestion.intent}, confidence {float(suggestion.confidence):.2f}): "
-             f"{reason}", due_at=due_at(priority, now), owner_id=owner_id, assignee_id=chosen.user_id,
+        body=f"Escalated by the AI reply step ({intent_words(suggestion.intent, article=False)}, confidence "
+             f"{percent(float(suggestion.confidence))}): {reason}",
+        due_at=due_at(priority, now), owner_id=owner_id, assignee_id=chosen.user_id,
         contact_id=getattr(contact, "id", None)))
     if reopen is None:
         session.add(Escalation(suggestion_id=suggestion.id, conversation_id=conversation.id, team_id=chosen.team_id,

@@ -11,6 +11,7 @@
 
 from dataclasses import dataclass, field
 
+from mancrel.core.wording import percent
 from mancrel.reply.models import Decision
 from mancrel.reply.policy import IntentRule, Policy, intent_words
 
@@ -27,18 +28,18 @@ def decide(policy: Policy, *, intent: str, confidence: float, has_draft: bool, g
     if rule == IntentRule.never_reply:
         return Verdict(Decision.ignore, [f"the policy never answers {intent_words(intent, article=False)} messages"])
     if confidence < policy.approval_threshold:
-        return Verdict(Decision.escalate, [f"confidence {confidence:.4f} is below the approval threshold "
-                                           f"{policy.approval_threshold:.2f}"])
+        return Verdict(Decision.escalate, [f"confidence {percent(confidence)} is below the approval threshold "
+                                           f"{percent(policy.approval_threshold)}"])
     if not has_draft:
         return Verdict(Decision.escalate, [no_draft_reason or "no draft could be written from the facts"])
     reasons = list(blockers or [])
     if confidence < policy.auto_send_threshold:
-        reasons.append(f"confidence {confidence:.4f} is below the auto-send threshold "
-                       f"{policy.auto_send_threshold:.2f}")
+        reasons.append(f"confidence {percent(confidence)} is below the auto-send threshold "
+                       f"{percent(policy.auto_send_threshold)}")
     if not grounded:
         reasons.append("the draft makes claims the facts do not support")
     if rule != IntentRule.auto:
         reasons.append(f"the policy sends {intent_words(intent, article=False)} replies only after approval")
     return Verdict(Decision.approval, reasons) if reasons else Verdict(
-        Decision.auto_send, [f"confidence {confidence:.4f} at or above {policy.auto_send_threshold:.2f}, "
+        Decision.auto_send, [f"confidence {percent(confidence)} at or above {percent(policy.auto_send_threshold)}, "
                              "grounded, and allowed"])

@@ -88,8 +88,8 @@ class LocalProvider:
             parts += [_product_text(p, asked) for p in products]
         parts += [k.body.strip() for k in request.facts.knowledge if k.body.strip()]
         if not parts:
-            return no(f"no facts to answer {intent_words(request.intent)} message from (add a knowledge entry for "
-                      "it)")
+            return no(f"no facts to answer {intent_words(request.intent)} message with: add a knowledge entry "
+                      "for it")
         body = "\n\n".join(parts)
         return Draft(text=f"{greeting(request.customer_name)}\n\n{body}\n\n{closing(request.signature)}",
                      provider=NAME, model_version=VERSION, prompt_version=PROMPT_VERSION)

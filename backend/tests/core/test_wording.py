@@ -2,7 +2,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from mancrel.core.wording import days_ago, plural
+from mancrel.core.wording import days_ago, percent, plural
 from mancrel.insights.lead_score import describe
 
 
@@ -36,3 +36,8 @@ def test_whatsapp_refusal_says_days_without_brackets():
     now = datetime(2026, 12, 6, 12, tzinfo=UTC)
     text = free_text_refusal("whatsapp", uuid.uuid4(), now - timedelta(days=3), now, human=True)
     assert text is not None and "last wrote 3 days ago" in text and "day(s)" not in text
+
+
+def test_percent_never_rounds_up_to_a_threshold():
+    assert [percent(0.899), percent(0.89999), percent(0.9), percent(0.5), percent(0.9996)] == [
+        "89.9%", "89.9%", "90%", "50%", "99.9%"]

@@ -115,4 +115,4 @@ async def test_a_delivery_question_to_a_country_the_text_does_not_name_waits(db)
 async def test_no_facts_reason_reads_as_plain_words(db):
     suggestion, _ = await _decide(db, "Where is my order 40117?", intent="order_status")
     assert suggestion.status == "escalated"
-    assert suggestion.reasons == ["no facts to answer an order status message from (add a knowledge entry for it)"]
+    assert suggestion.reasons == ["no facts to answer an order status message with: add a knowledge entry for it"]

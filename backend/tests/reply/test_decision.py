@@ -127,7 +127,7 @@ async def test_low_confidence_escalates_to_the_contacts_owner_with_a_task_and_no
     task = await db.scalar(select(Activity).where(Activity.contact_id == conversation.contact_id))
     assert (task.type, task.assignee_id, task.owner_id, task.done_at) == ("task", rep.id, rep.id, None)
     assert timedelta(minutes=59) < task.due_at - before < timedelta(minutes=61)  # urgent: one hour
-    assert "confidence 0.5900 is below the approval threshold" in task.body
+    assert "confidence 59% is below the approval threshold 60%" in task.body
 
 
 def test_due_times_follow_the_priority_in_business_days():
