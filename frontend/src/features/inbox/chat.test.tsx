@@ -150,7 +150,7 @@ describe("a WhatsApp conversation", () => {
     renderApp("/inbox/cv-wa");
     const note = await screen.findByRole("note", { name: "Sent as a human agent's reply" });
     expect(note).toHaveTextContent("The customer last wrote 3 days ago: past Messenger's 24 hours, so your reply goes as a human agent's message");
-    const box = screen.getByLabelText("Reply to 4915112345678");
+    const box = screen.getByLabelText("Reply to Ann Buyer");
     expect(box).toBeEnabled();
     await userEvent.type(box, "Sorry for the wait");
     await userEvent.click(screen.getByRole("button", { name: "Send reply" }));
@@ -166,7 +166,7 @@ describe("a WhatsApp conversation", () => {
     renderApp("/inbox/cv-wa");
     const note = await screen.findByRole("note", { name: "Reply window closed" });
     expect(note).toHaveTextContent("The customer last wrote 8 days ago: Messenger allows a person's reply only within 7 days");
-    expect(screen.getByLabelText("Reply to 4915112345678")).toBeDisabled();
+    expect(screen.getByLabelText("Reply to Ann Buyer")).toBeDisabled();
     expect(screen.getByRole("button", { name: "Send reply" })).toBeDisabled();
     expect(api.find("POST", "/api/v1/conversations/cv-wa/messages")).toHaveLength(0);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customSnoozeUntil, deliveryLabel, filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, undeliveredReply, unreadBadge } from "./inbox-logic";
+import { counterpartName, customSnoozeUntil, deliveryLabel, filtersFromParams, filtersToParams, hasQuotedText, listQuery, snoozeChoices, undeliveredReply, unreadBadge } from "./inbox-logic";
 import type { Message } from "./types";
 
 describe("inbox filters", () => {
@@ -91,5 +91,15 @@ describe("delivery label", () => {
     expect(deliveryLabel({ status: "queued", failure_reason: null })).toBe("Queued");
     expect(deliveryLabel({ status: "failed", failure_reason: "will retry: stale" })).toBe("Failed");
     expect(deliveryLabel({ status: "read", failure_reason: null }, { read: "Read" })).toBe("Read");
+  });
+});
+
+describe("who a conversation is with", () => {
+  it("names a contact without a name by something a rep can read, not a raw chat id", () => {
+    const nameless = { id: "c-1", first_name: "", last_name: "", emails: [], owner_id: null };
+    expect(counterpartName({ contact: nameless, counterpart: "6789012345674821", channel_kind: "messenger" })).toBe("Messenger customer …4821");
+    expect(counterpartName({ contact: nameless, counterpart: "447700900123", channel_kind: "whatsapp" })).toBe("+44 7700 900123");
+    expect(counterpartName({ contact: null, counterpart: "ann@example.com", channel_kind: "email" })).toBe("ann@example.com");
+    expect(counterpartName({ contact: { ...nameless, first_name: "Ann" }, counterpart: "6789012345674821", channel_kind: "messenger" })).toBe("Ann");
   });
 });

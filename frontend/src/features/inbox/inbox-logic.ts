@@ -92,11 +92,15 @@ export function counterpartName(conversation: Pick<Conversation, "contact" | "co
   return name || counterpartAddress(conversation) || "Unknown sender";
 }
 
-/** Where replies go, as a person reads it: a WhatsApp id is a phone number ("+44 7700 900123"); an email
- * address or a Messenger id is shown as it is. */
+/** Where replies go, as a person reads it: a WhatsApp id is a phone number ("+44 7700 900123"); a
+ * Messenger page-scoped id means nothing to a rep, so it is "Messenger customer …4821" (its last digits
+ * tell two apart); an email address is shown as it is. */
 export function counterpartAddress(conversation: Pick<Conversation, "counterpart" | "channel_kind">): string {
   const raw = conversation.counterpart ?? "";
-  return conversation.channel_kind === "whatsapp" && raw ? formatPhone(raw) : raw;
+  if (!raw) return raw;
+  if (conversation.channel_kind === "whatsapp") return formatPhone(raw);
+  if (conversation.channel_kind === "messenger") return `Messenger customer …${raw.slice(-4)}`;
+  return raw;
 }
 
 export function formatBytes(size: number): string {

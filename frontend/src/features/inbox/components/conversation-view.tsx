@@ -76,7 +76,8 @@ export function ConversationView({ conversationId, meId, userNames, backTo, side
 function ChatAwareComposer({ conversation, isAdmin }: { conversation: Conversation; isAdmin: boolean }) {
   const mode = useComposerMode(conversation);
   const { id, channel_id: channelId } = conversation;
-  const to = counterpartAddress(conversation);
+  // A Messenger id is no address a rep can read: the reply goes to the person, by name when known.
+  const to = conversation.channel_kind === "messenger" ? counterpartName(conversation) : counterpartAddress(conversation);
   if (mode.kind === "free") return <ReplyComposer conversationId={id} to={to} />;
   const notice = <ReplyWindowNotice kind={conversation.channel_kind ?? ""} lastInboundAt={conversation.last_inbound_at} mode={mode} />;
   if (mode.kind === "template") return <TemplateComposer conversationId={id} channelId={channelId} to={to} notice={notice} canRefresh={isAdmin} />;
