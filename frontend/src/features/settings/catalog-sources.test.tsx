@@ -87,6 +87,23 @@ describe("Settings > Catalogue sources", () => {
     expect(within(screen.getByRole("navigation", { name: "Settings" })).getByRole("link", { name: "Catalogue sources" })).toHaveAttribute("aria-current", "page");
   });
 
+  it("after 'Poll now', shows a refused poll within seconds, without a reload", async () => {
+    let polled = false;
+    sourcesApi({
+      "GET /api/v1/catalog/sources/:id/health": () => json(polled ? { ...health, last_poll_error: "poll credentials were refused (401)" } : health),
+      "POST /api/v1/catalog/sources/:id/poll": () => {
+        setTimeout(() => { polled = true; }, 500); // the worker's poll fails a moment after it was queued
+        return json({ status: "queued" }, 202);
+      },
+    });
+    await signIn();
+    renderApp("/settings/catalog-sources");
+    const sync = await screen.findByRole("group", { name: "Sync health of Trailhead" });
+    expect(await within(sync).findByText("Sync: healthy")).toBeInTheDocument();
+    await userEvent.click(within(sync).getByRole("button", { name: "Poll now" }));
+    expect(await within(sync).findByText("Sync: needs attention", {}, { timeout: 4_000 })).toBeInTheDocument();
+  });
+
   it("creates a Standard Webhooks source with a generated secret, and shows the server's refusal under its field", async () => {
     let refuse = true;
     const api = sourcesApi({

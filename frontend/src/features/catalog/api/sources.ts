@@ -28,11 +28,20 @@ export function useSourceEvents(id: string, failed: boolean) {
   });
 }
 
+/** After "Poll now" the poll runs in the worker within seconds; a refused one publishes no event, so health
+ * is read again a few times soon after, not only at the next 30-second refresh. */
+export const AFTER_POLL_REREADS_MS = [2_000, 6_000, 15_000];
+
 /** Queue a poll now, or with `full` a reconciliation: everything fetched, what vanished tombstoned. */
 export function usePollNow(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (full: boolean) => unwrap(api.POST("/api/v1/catalog/sources/{source_id}/poll", { params: { path: { source_id: id }, query: { full } } })),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["catalog", "sources"] }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["catalog", "sources"] });
+      for (const ms of AFTER_POLL_REREADS_MS) {
+        setTimeout(() => void client.invalidateQueries({ queryKey: ["catalog", "sources", id] }), ms);
+      }
+    },
   });
 }
