@@ -136,6 +136,30 @@ describe("import", () => {
     expect(within(panel).getByRole("button", { name: "Start import" })).toBeEnabled();
   });
 
+  it("offers the admin's custom fields and maps a column by the field's label", async () => {
+    const api = installFakeApi({
+      ...baseRoutes,
+      "GET /api/v1/contacts": empty,
+      "GET /api/v1/custom-fields": () => json({ items: [{
+        id: "cf-1", key: "shoe_size", label: "Shoe size", object_type: "contact", field_type: "text", options: [],
+        position: 0, required: false, created_at: "2026-11-01T09:00:00Z",
+      }], next_cursor: null }),
+      "POST /api/v1/imports": () => json(job({ status: "done", processed_rows: 1, total_rows: 1, created_count: 1 }), 202),
+      "GET /api/v1/imports/imp-1": () => json(job({ status: "done", processed_rows: 1, total_rows: 1, created_count: 1 })),
+    });
+    await signIn();
+    renderApp("/contacts");
+    await userEvent.click(await screen.findByRole("button", { name: "Import CSV" }));
+    const panel = screen.getByRole("region", { name: "Import contacts" });
+    await userEvent.upload(within(panel).getByLabelText("CSV file"), new File(["Email,Shoe Size\nmia@example.net,38\n"], "c.csv"));
+    expect(await within(panel).findByLabelText("Field for Shoe Size")).toHaveValue("cf.shoe_size");
+    await userEvent.click(within(panel).getByRole("button", { name: "Start import" }));
+    expect(await within(panel).findByText("1 created · 0 skipped as duplicates · 0 failed")).toBeInTheDocument();
+    expect(JSON.parse(String(api.find("POST", "/api/v1/imports")[0].form?.get("mapping")))).toEqual({
+      Email: "emails", "Shoe Size": "cf.shoe_size",
+    });
+  });
+
   it("will not start while no column is mapped or two columns go to one field", async () => {
     const api = installFakeApi({ ...baseRoutes, "GET /api/v1/companies": empty });
     await signIn();

@@ -1,11 +1,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
+import { useCustomFields } from "@/features/customfields/api/custom-fields";
 import { useCreateImport } from "../api/create-import";
 import { useImport } from "../api/get-import";
 import { type CsvPreview, guessField, previewCsv } from "../csv-preview";
 import { DUPLICATE_RULES, IMPORT_FIELDS, type ImportObject } from "../types";
 import { ImportProgress } from "./import-progress";
+
+const CUSTOM_FIELD_OBJECT = { contacts: "contact", companies: "company", deals: "deal" } as const;
 
 /** The cached lists that show what an import creates (the deals board is cached per pipeline). */
 const LISTS: Record<ImportObject, string[][]> = {
@@ -21,7 +24,12 @@ interface Props {
 
 /** Choose a CSV, check its columns and first rows, map columns to fields, then watch the job. */
 export function ImportPanel({ objectType, onClose }: Props) {
-  const fields = IMPORT_FIELDS[objectType];
+  const custom = useCustomFields(CUSTOM_FIELD_OBJECT[objectType]);
+  // The admin's custom fields are columns too (`cf.<key>`), matched by their label.
+  const fields: Record<string, string> = {
+    ...IMPORT_FIELDS[objectType],
+    ...Object.fromEntries((custom.data ?? []).map((f) => [`cf.${f.key}`, f.label])),
+  };
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
@@ -82,7 +90,7 @@ export function ImportPanel({ objectType, onClose }: Props) {
                     <select aria-label={`Field for ${c}`} value={mapping[c] ?? ""}
                       onChange={(e) => setMapping((m) => ({ ...m, [c]: e.target.value }))}>
                       <option value="">Don't import</option>
-                      {c.startsWith("cf.") && <option value={c}>Custom field {c.slice(3)}</option>}
+                      {c.startsWith("cf.") && !(c in fields) && <option value={c}>Custom field {c.slice(3)}</option>}
                       {Object.entries(fields).map(([field, label]) => <option key={field} value={field}>{label}</option>)}
                     </select>
                   </td>

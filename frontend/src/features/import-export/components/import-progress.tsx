@@ -16,7 +16,7 @@ export function ImportProgress({ importId }: Props) {
   return (
     <div>
       <p role="status">
-        {status === "queued" && `Waiting to start: ${total_rows} rows.`}
+        {status === "queued" && `Waiting to start: ${total_rows} rows. It starts as soon as the background worker is free; you can leave this page.`}
         {status === "running" && `Importing: ${processed_rows} of ${total_rows} rows done.`}
         {status === "done" && `Import finished: ${processed_rows} of ${total_rows} rows read.`}
         {status === "failed" && `The import stopped after ${processed_rows} of ${total_rows} rows.`}
