@@ -171,7 +171,7 @@ describe("the deals board", () => {
     const board = makeBoard();
     board.stages[0].cards = [slipped, ahead];
     const deal: Deal = {
-      id: "d-1", title: "Spring order", contact_id: null, company_id: null, pipeline_id: "p-1", stage_id: "s-new",
+      id: "d-1", title: "Spring order", contact_id: "c-ada", company_id: "co-hidden", pipeline_id: "p-1", stage_id: "s-new",
       amount: "1000.00", amount_from_line_items: false, currency: "EUR", expected_close_date: "2026-11-17", owner_id: "u-rita", status: "open",
       lost_reason: null, closed_at: null, stage_changed_at: "2026-11-01T10:00:00Z", custom_fields: {}, version: 3, deleted_at: null,
       created_at: "2026-11-01T10:00:00Z", updated_at: "2026-11-01T10:00:00Z",
@@ -182,6 +182,8 @@ describe("the deals board", () => {
       "GET /api/v1/pipelines/p-1/board": () => json(board),
       "GET /api/v1/deals/d-1": () => json(deal),
       "GET /api/v1/deals/d-1/timeline": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/contacts/c-ada": () => json({ id: "c-ada", first_name: "Ada", last_name: "Lovelace" }),
+      "GET /api/v1/companies/co-hidden": () => problem(404, "Not found"),
     });
     await signIn();
     renderApp("/deals");
@@ -192,6 +194,9 @@ describe("the deals board", () => {
     await userEvent.click(late);
     const drawer = await screen.findByRole("dialog", { name: "Spring order" });
     expect(await within(drawer).findByText("Overdue: the close date has passed")).toBeInTheDocument();
+    // The contact is named; a company the viewer may not read keeps the plain link.
+    expect(await within(drawer).findByRole("link", { name: "Ada Lovelace" })).toHaveAttribute("href", "/contacts/c-ada");
+    expect(within(drawer).getByRole("link", { name: "Open company" })).toHaveAttribute("href", "/companies/co-hidden");
   });
 
   it("never calls a won or lost deal, or one closing today, overdue", () => {

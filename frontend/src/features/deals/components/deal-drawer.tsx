@@ -7,6 +7,7 @@ import { formatDate, formatMoney } from "@/lib/format";
 import { useCloseDeal } from "../api/close-deal";
 import { closeDateOverdue } from "../close-date";
 import { useDeal } from "../api/get-deal";
+import { useCompanyName, useContactName } from "../api/get-party-names";
 import { useMoveDeal } from "../api/move-deal";
 import { DealEditForm } from "./deal-edit-form";
 import type { Deal, Pipeline } from "../types";
@@ -49,6 +50,8 @@ export function DealDrawer({ dealId, pipeline, onClose, timeline, sections }: Pr
 
 function DealDetails({ deal, pipeline }: { deal: Deal; pipeline: Pipeline | undefined }) {
   const stage = pipeline?.stages.find((s) => s.id === deal.stage_id);
+  const contactName = useContactName(deal.contact_id);
+  const companyName = useCompanyName(deal.company_id);
   return (
     <dl className="details">
       <dt>Amount</dt>
@@ -63,8 +66,8 @@ function DealDetails({ deal, pipeline }: { deal: Deal; pipeline: Pipeline | unde
         {deal.expected_close_date ? formatDate(deal.expected_close_date) : "Not set"}
         {closeDateOverdue(deal) && <> <strong className="deal-overdue">Overdue: the close date has passed</strong></>}
       </dd>
-      {deal.contact_id && (<><dt>Contact</dt><dd><Link to={`/contacts/${deal.contact_id}`}>Open contact</Link></dd></>)}
-      {deal.company_id && (<><dt>Company</dt><dd><Link to={`/companies/${deal.company_id}`}>Open company</Link></dd></>)}
+      {deal.contact_id && (<><dt>Contact</dt><dd><Link to={`/contacts/${deal.contact_id}`}>{contactName.data ?? "Open contact"}</Link></dd></>)}
+      {deal.company_id && (<><dt>Company</dt><dd><Link to={`/companies/${deal.company_id}`}>{companyName.data ?? "Open company"}</Link></dd></>)}
     </dl>
   );
 }
