@@ -1,8 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
-import { useCustomFields } from "@/features/customfields/api/custom-fields";
 import { useCreateImport } from "../api/create-import";
+import { useCustomFieldTargets } from "../api/get-custom-fields";
 import { useImport } from "../api/get-import";
 import { type CsvPreview, guessField, previewCsv } from "../csv-preview";
 import { DUPLICATE_RULES, IMPORT_FIELDS, type ImportObject } from "../types";
@@ -24,11 +24,11 @@ interface Props {
 
 /** Choose a CSV, check its columns and first rows, map columns to fields, then watch the job. */
 export function ImportPanel({ objectType, onClose }: Props) {
-  const custom = useCustomFields(CUSTOM_FIELD_OBJECT[objectType]);
+  const custom = useCustomFieldTargets(CUSTOM_FIELD_OBJECT[objectType]);
   // The admin's custom fields are columns too (`cf.<key>`), matched by their label.
   const fields: Record<string, string> = {
     ...IMPORT_FIELDS[objectType],
-    ...Object.fromEntries((custom.data ?? []).map((f) => [`cf.${f.key}`, f.label])),
+    ...custom.data,
   };
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<CsvPreview | null>(null);
