@@ -6,7 +6,8 @@ Three sources of groups, each walked in (reason, key) order and merged into one 
 - phone, from WhatsApp: a WhatsApp id is the number's digits, so "+<id>" joins the holders of
   that phone and other contacts with the same WhatsApp id (the same person writing by mail and
   by WhatsApp);
-- name: the same full name, compared without case, accents or extra spaces. A name alone is weak
+- name: the same full name, compared without case, accents or extra spaces (the trigger-kept
+  "name" identity keys, folded by the database's `contact_name_key`). A name alone is weak
   evidence, so the rule is: when at most `FEW_SHARING_A_NAME` live contacts (whoever owns them)
   carry the name, they are one group: few namesakes make a wrong suggestion cheap and a missed
   one (Laura writing from a second address, or on WhatsApp) likely. When more carry it, only
@@ -20,7 +21,6 @@ signal the two share (`reasons`). Name pairs already sharing an email or phone a
 group, so one pair is not suggested twice.
 """
 
-import unicodedata
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,20 +28,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.contact.models import Contact
 from mancrel.contact.repository import ContactRepository
 from mancrel.contact.schemas import ContactRead, DuplicatePair
-from mancrel.core.pagination import decode_cursor, encode_cursor
+from mancrel.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from mancrel.core.permissions import Actor
 
 FEW_SHARING_A_NAME = 3
+NAME_COMPANY_SEPARATOR = "\x1f"  # a control character no typed name holds; sorts below printable ones
 Group = tuple[str, str, list[uuid.UUID]]  # (reason, cursor key, contact ids)
 
 
-def name_key(first_name: str, last_name: str) -> str:
-    """The full name without case, accents or extra whitespace ("" when either part is missing)."""
-    if not first_name.strip() or not last_name.strip():
-        return ""
-    decomposed = unicodedata.normalize("NFKD", f"{first_name} {last_name}".lower().replace("ß", "ss"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l").replace("ø", "o")
-    return " ".join(plain.split())
+def _name_group_key(name: str, company_id: uuid.UUID | None) -> str:
+    """A name group's cursor key: the folded name, then the company when namesakes are many. The
+    separator sorts below any character of a folded name, so keys sort as (name, company) do."""
+    return name if company_id is None else f"{name}{NAME_COMPANY_SEPARATOR}{company_id}"
+
+
+def _name_after(after: str | bool | None) -> tuple[str, str | None] | bool | None:
+    if not isinstance(after, str):
+        return after
+    name, _, company_id = after.partition(NAME_COMPANY_SEPARATOR)
+    try:
+        return (name, str(uuid.UUID(company_id))) if company_id else (name, None)
+    except ValueError:
+        raise InvalidCursor("The cursor is not one this list gave out.") from None
 
 
 def _after(reason: str, after_key: tuple[str, str] | None) -> str | bool | None:
@@ -72,15 +80,15 @@ def _phones(contact: Contact) -> set[str]:
     return numbers
 
 
-def shared_signals(a: Contact, b: Contact) -> list[str]:
-    """Every reason to think `a` and `b` are one person, strongest first."""
+def shared_signals(a: Contact, b: Contact, name_keys: dict[uuid.UUID, str]) -> list[str]:
+    """Every reason to think `a` and `b` are one person, strongest first (`name_keys`: the
+    contacts' folded names, `ContactRepository.name_keys`)."""
     reasons = []
     if {e.lower() for e in a.emails or []} & {e.lower() for e in b.emails or []}:
         reasons.append("email")
     if _phones(a) & _phones(b):
         reasons.append("phone")
-    if name_key(a.first_name, a.last_name) and name_key(a.first_name, a.last_name) == name_key(b.first_name,
-                                                                                            b.last_name):
+    if a.id in name_keys and name_keys.get(a.id) == name_keys.get(b.id):
         reasons.append("name")
     if a.company_id is not None and a.company_id == b.company_id:
         reasons.append("company")
@@ -101,18 +109,20 @@ async def list_pairs(session: AsyncSession, *, actor: Actor, limit: int,
     sources = [
         await repo.duplicate_groups(actor, limit=limit, after_key=after_key),  # type: ignore[arg-type]
         await repo.whatsapp_duplicate_groups(actor, limit=limit, after=_after("phone", after_key)),
-        await repo.name_duplicate_groups(actor, limit=limit, after=_after("name", after_key),
-                                         few=FEW_SHARING_A_NAME),
+        [("name", _name_group_key(name, company_id), ids) for name, company_id, ids in
+         await repo.name_duplicate_groups(actor, limit=limit, after=_name_after(_after("name", after_key)),
+                                          few=FEW_SHARING_A_NAME)],
     ]
     groups = _merged(sources, limit)
     page = groups[:limit]
-    contacts = await repo.get_many([i for _, _, ids in page for i in ids])
+    ids_shown = [i for _, _, ids in page for i in ids]
+    contacts, name_keys = await repo.get_many(ids_shown), await repo.name_keys(ids_shown)
     pairs = []
     for reason, key, ids in page:
         members = sorted((contacts[i] for i in ids), key=lambda c: (c.created_at, c.id))
         first = members[0]
         for other in members[1:]:
-            reasons = shared_signals(first, other)
+            reasons = shared_signals(first, other, name_keys)
             if reason == "name" and ("email" in reasons or "phone" in reasons):
                 continue  # suggested under the shared email or phone
             pairs.append(DuplicatePair(reason=reason, value=_shown_value(reason, key, first), reasons=reasons,

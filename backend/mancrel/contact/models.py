@@ -59,8 +59,9 @@ class Contact(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, Versioned
 
 
 class ContactIdentityKey(Base):
-    """The live contacts holding each email and phone, kept by a database trigger on every
-    write (COPY loads included), so duplicates are found without grouping every contact."""
+    """The live contacts holding each email, phone and folded full name (SQL `contact_name_key`),
+    kept by a database trigger on every write (COPY loads included), so duplicates are found
+    without grouping every contact."""
 
     __tablename__ = "contact_identity_keys"
     __table_args__ = (
@@ -68,6 +69,6 @@ class ContactIdentityKey(Base):
               postgresql_where=text("cardinality(contact_ids) > 1")),
     )
 
-    kind: Mapped[str] = mapped_column(String(5), primary_key=True)  # "email" or "phone"
+    kind: Mapped[str] = mapped_column(String(5), primary_key=True)  # "email", "phone" or "name"
     value: Mapped[str] = mapped_column(String(320), primary_key=True)
     contact_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))

@@ -3,7 +3,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, Uuid, any_, case, cast, func, or_, select, text, true, tuple_, update
+from sqlalchemy import Select, String, Uuid, and_, any_, case, cast, func, null, or_, select, text, true, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,18 +35,6 @@ WHERE c.id = d.id AND (c.last_contacted_at IS NULL OR c.last_contacted_at < d.at
 
 def _live(stmt: Select, deleted: bool) -> Select:
     return stmt.where(Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None))
-
-
-# Folded to their base letter in SQL (no unaccent extension here); covers the shop's European names.
-_ACCENTED = "áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűýÿźżž"
-_PLAIN = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz"
-
-
-def _name_key_sql() -> Any:
-    """duplicates.name_key in SQL: lower-cased, accents folded, whitespace collapsed."""
-    full = func.lower(func.concat(Contact.first_name, " ", Contact.last_name))
-    folded = func.translate(func.replace(full, "ß", "ss"), _ACCENTED, _PLAIN)
-    return func.btrim(func.regexp_replace(folded, r"\s+", " ", "g"))
 
 
 def _exact(q: str) -> Any | None:
@@ -186,7 +174,8 @@ class ContactRepository:
                    .correlate(keys))
         holders = _live(holders, False).lateral("holders")
         stmt = (select(keys.kind, keys.value, holders.c.ids).select_from(keys).join(holders, true())
-                .where(func.cardinality(keys.contact_ids) > 1, func.cardinality(holders.c.ids) > 1)
+                .where(keys.kind.in_(("email", "phone")), func.cardinality(keys.contact_ids) > 1,
+                       func.cardinality(holders.c.ids) > 1)
                 .order_by(keys.kind, keys.value).limit(limit + 1))
         if after_key is not None:
             stmt = stmt.where(tuple_(keys.kind, keys.value) > tuple_(*after_key))
@@ -212,29 +201,46 @@ class ContactRepository:
             stmt = stmt.where(numbers.c.value > after)
         return [("phone", r.value, list(r.ids)) for r in await self.session.execute(stmt)]
 
-    async def name_duplicate_groups(self, actor: Actor, *, limit: int, after: str | bool | None, few: int
-                                    ) -> list[tuple[str, str, list[uuid.UUID]]]:
-        """("name", key, ids) for full names (case, accents and spaces folded) that two or more live
-        contacts `actor` sees carry: all of them when at most `few` live contacts in all carry the
-        name, else those at one company (key "<name>|<company id>"). Up to `limit` + 1 in key
-        order, after `after` (False: none). A whole scan of the live contacts: no index holds names."""
+    async def name_duplicate_groups(self, actor: Actor, *, limit: int, after: tuple[str, str | None] | bool | None,
+                                    few: int) -> list[tuple[str, uuid.UUID | None, list[uuid.UUID]]]:
+        """(folded name, company id or None, ids oldest first) for full names that two or more live
+        contacts `actor` sees carry: all of them (company None) when at most `few` live contacts in
+        all carry the name, else those at one company. Up to `limit` + 1 in (name, company) order,
+        after `after` ((name, company or None); False: none).
+
+        Like `duplicate_groups`, the trigger-kept "name" keys held by more than one live contact are
+        walked in order on their partial index, and each key's holders looked up by id."""
         if after is False:
             return []
-        key = _name_key_sql()
-        named = _live(select(Contact.id, Contact.company_id, key.label("k"),
-                             func.count().over(partition_by=key).label("sharing"))
-                      .where(Contact.first_name != "", Contact.last_name != ""), False).subquery()
-        group_key = case((named.c.sharing <= few, named.c.k),
-                         else_=func.concat(named.c.k, "|", cast(named.c.company_id, String)))
-        stmt = (select(group_key.label("key"), func.array_agg(named.c.id).label("ids"))
-                .join_from(named, Contact, Contact.id == named.c.id)
-                .where(named.c.sharing > 1, visible_filter(Contact, actor),
-                       or_(named.c.sharing <= few, named.c.company_id.is_not(None)))
-                .group_by(group_key).having(func.count() > 1)
-                .order_by(group_key).limit(limit + 1))
-        if isinstance(after, str):
-            stmt = stmt.where(group_key > after)
-        return [("name", r.key, list(r.ids)) for r in await self.session.execute(stmt)]
+        keys = ContactIdentityKey
+        sharing = func.cardinality(keys.contact_ids)
+        company = case((sharing <= few, null()), else_=Contact.company_id)
+        holders = (select(company.label("company_id"),
+                          func.array_agg(aggregate_order_by(Contact.id, Contact.created_at, Contact.id)).label("ids"))
+                   .where(Contact.id == any_(keys.contact_ids), visible_filter(Contact, actor),
+                          or_(sharing <= few, Contact.company_id.is_not(None)))
+                   .group_by(company).having(func.count() > 1)
+                   .correlate(keys))
+        holders = _live(holders, False).lateral("holders")
+        stmt = (select(keys.value, holders.c.company_id, holders.c.ids).select_from(keys).join(holders, true())
+                .where(keys.kind == "name", sharing > 1)
+                .order_by(keys.value, holders.c.company_id).limit(limit + 1))
+        if isinstance(after, tuple):
+            name, company_id = after
+            later = keys.value > name
+            if company_id is not None:
+                later = or_(later, and_(keys.value == name, holders.c.company_id > uuid.UUID(company_id)))
+            stmt = stmt.where(keys.value >= name, later)
+        return [(r.value, r.company_id, list(r.ids)) for r in await self.session.execute(stmt)]
+
+    async def name_keys(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Each contact's folded full name, as the identity-key trigger stores it (none when either
+        part is empty): the database's folding, so Python never folds differently."""
+        if not ids:
+            return {}
+        key = func.contact_name_key(Contact.first_name, Contact.last_name)
+        rows = await self.session.execute(select(Contact.id, key.label("key")).where(Contact.id.in_(ids)))
+        return {r.id: r.key for r in rows if r.key is not None}
 
     async def mark_contacted(self, contact_id: uuid.UUID, at: datetime) -> None:
         """Move `last_contacted_at` forward to `at`, never back. A plain UPDATE: the system keeps

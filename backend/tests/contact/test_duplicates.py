@@ -4,6 +4,7 @@ someone's phone, and the same name when few people carry it or they share a comp
 import uuid
 
 from mancrel.contact.models import Contact
+from mancrel.core.permissions import Role
 from tests.contact.factories import make_company, make_contact, quick_user
 from tests.factories import auth_headers
 
@@ -96,3 +97,27 @@ async def test_name_pairs_only_among_contacts_the_rep_sees_and_pages_through_eve
             break
     assert [(p["reason"], p["value"]) for p in walked] == [(p["reason"], p["value"]) for p in everything]
     assert {p["reason"] for p in everything} == {"email", "name", "phone"}
+
+
+async def test_name_pair_follows_renames_deletes_and_restores(client, db):
+    """The name groups come from trigger-kept keys: a rename or a delete must move them at once."""
+    rep, manager = await quick_user(db), await quick_user(db, role=Role.manager)
+    surname = _surname()
+    await make_contact(db, actor=rep, first_name="Emil", last_name=surname)
+    other = await make_contact(db, actor=rep, first_name="Emilia", last_name=surname)
+    url = f"/api/v1/contacts/{other.id}"
+
+    async def shown() -> list[list[str]]:
+        return [_names(p) for p in await _pairs(client, rep) if surname in p["value"]]
+
+    assert await shown() == []
+    renamed = await client.patch(url, headers=auth_headers(rep), json={"first_name": "  ÉMIL "})
+    assert renamed.status_code == 200, renamed.text
+    assert await shown() == [[f"Emil {surname}", f"  ÉMIL  {surname}"]]
+    assert (await client.delete(url, headers=auth_headers(rep))).status_code == 204
+    assert await shown() == []
+    assert (await client.post(f"{url}/restore", headers=auth_headers(manager))).status_code == 200
+    assert await shown() == [[f"Emil {surname}", f"  ÉMIL  {surname}"]]
+    renamed = await client.patch(url, headers=auth_headers(rep), json={"last_name": surname + "-Roth"})
+    assert renamed.status_code == 200, renamed.text
+    assert await shown() == []
