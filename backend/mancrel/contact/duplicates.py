@@ -28,28 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mancrel.contact.models import Contact
 from mancrel.contact.repository import ContactRepository
 from mancrel.contact.schemas import ContactRead, DuplicatePair
-from mancrel.core.pagination import InvalidCursor, decode_cursor, encode_cursor
+from mancrel.core.pagination import decode_cursor, encode_cursor
 from mancrel.core.permissions import Actor
 
 FEW_SHARING_A_NAME = 3
-NAME_COMPANY_SEPARATOR = "\x1f"  # a control character no typed name holds; sorts below printable ones
 Group = tuple[str, str, list[uuid.UUID]]  # (reason, cursor key, contact ids)
-
-
-def _name_group_key(name: str, company_id: uuid.UUID | None) -> str:
-    """A name group's cursor key: the folded name, then the company when namesakes are many. The
-    separator sorts below any character of a folded name, so keys sort as (name, company) do."""
-    return name if company_id is None else f"{name}{NAME_COMPANY_SEPARATOR}{company_id}"
-
-
-def _name_after(after: str | bool | None) -> tuple[str, str | None] | bool | None:
-    if not isinstance(after, str):
-        return after
-    name, _, company_id = after.partition(NAME_COMPANY_SEPARATOR)
-    try:
-        return (name, str(uuid.UUID(company_id))) if company_id else (name, None)
-    except ValueError:
-        raise InvalidCursor("The cursor is not one this list gave out.") from None
 
 
 def _after(reason: str, after_key: tuple[str, str] | None) -> str | bool | None:
@@ -109,9 +92,8 @@ async def list_pairs(session: AsyncSession, *, actor: Actor, limit: int,
     sources = [
         await repo.duplicate_groups(actor, limit=limit, after_key=after_key),  # type: ignore[arg-type]
         await repo.whatsapp_duplicate_groups(actor, limit=limit, after=_after("phone", after_key)),
-        [("name", _name_group_key(name, company_id), ids) for name, company_id, ids in
-         await repo.name_duplicate_groups(actor, limit=limit, after=_name_after(_after("name", after_key)),
-                                          few=FEW_SHARING_A_NAME)],
+        *await repo.name_duplicate_groups(actor, limit=limit, after=_after("name", after_key),
+                                          few=FEW_SHARING_A_NAME),
     ]
     groups = _merged(sources, limit)
     page = groups[:limit]

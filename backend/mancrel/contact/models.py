@@ -59,16 +59,19 @@ class Contact(UUIDPrimaryKey, Timestamps, OwnedMixin, SoftDeleteMixin, Versioned
 
 
 class ContactIdentityKey(Base):
-    """The live contacts holding each email, phone and folded full name (SQL `contact_name_key`),
-    kept by a database trigger on every write (COPY loads included), so duplicates are found
-    without grouping every contact."""
+    """The live contacts holding each email, phone and folded full name (SQL `contact_name_key`;
+    alone, and with the company), kept by a database trigger on every write (COPY loads
+    included), so duplicates are found without grouping every contact."""
 
     __tablename__ = "contact_identity_keys"
     __table_args__ = (
         Index("ix_contact_identity_keys_shared", "kind", "value",
               postgresql_where=text("cardinality(contact_ids) > 1")),
+        Index("ix_contact_identity_keys_few_names", "value",
+              postgresql_where=text("kind = 'name' AND cardinality(contact_ids) BETWEEN 2 AND 3")),
     )
 
-    kind: Mapped[str] = mapped_column(String(5), primary_key=True)  # "email", "phone" or "name"
+    # "email", "phone", "name" (folded full name) or "name_company" (folded name, chr(31), company id)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
     value: Mapped[str] = mapped_column(String(320), primary_key=True)
     contact_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))

@@ -3,10 +3,27 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, Uuid, and_, any_, case, cast, func, null, or_, select, text, true, tuple_, update
+from sqlalchemy import (
+    Select,
+    String,
+    Uuid,
+    and_,
+    any_,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from mancrel.company.models import Company
 from mancrel.contact.merge_models import ContactMerge
@@ -201,37 +218,40 @@ class ContactRepository:
             stmt = stmt.where(numbers.c.value > after)
         return [("phone", r.value, list(r.ids)) for r in await self.session.execute(stmt)]
 
-    async def name_duplicate_groups(self, actor: Actor, *, limit: int, after: tuple[str, str | None] | bool | None,
-                                    few: int) -> list[tuple[str, uuid.UUID | None, list[uuid.UUID]]]:
-        """(folded name, company id or None, ids oldest first) for full names that two or more live
-        contacts `actor` sees carry: all of them (company None) when at most `few` live contacts in
-        all carry the name, else those at one company. Up to `limit` + 1 in (name, company) order,
-        after `after` ((name, company or None); False: none).
-
-        Like `duplicate_groups`, the trigger-kept "name" keys held by more than one live contact are
-        walked in order on their partial index, and each key's holders looked up by id."""
+    async def name_duplicate_groups(self, actor: Actor, *, limit: int, after: str | bool | None, few: int
+                                    ) -> list[list[tuple[str, str, list[uuid.UUID]]]]:
+        """Two sources of ("name", key, ids oldest first), each up to `limit` + 1 in key order after
+        `after` (False: none), keeping the keys whose holders `actor` sees two or more of:
+        - names 2..`few` live contacts carry (key: the folded name), from their partial index;
+        - names more carry, at one company (key: the name, chr(31), the company id): the
+          "name_company" keys held more than once whose name is not among the few."""
         if after is False:
-            return []
+            return [[], []]
         keys = ContactIdentityKey
-        sharing = func.cardinality(keys.contact_ids)
-        company = case((sharing <= few, null()), else_=Contact.company_id)
-        holders = (select(company.label("company_id"),
-                          func.array_agg(aggregate_order_by(Contact.id, Contact.created_at, Contact.id)).label("ids"))
-                   .where(Contact.id == any_(keys.contact_ids), visible_filter(Contact, actor),
-                          or_(sharing <= few, Contact.company_id.is_not(None)))
-                   .group_by(company).having(func.count() > 1)
+        if few != 3:
+            raise ValueError("ix_contact_identity_keys_few_names holds the names 2 or 3 contacts carry")
+        namesakes = func.cardinality(keys.contact_ids)
+        few_names = and_(keys.kind == "name", namesakes.between(literal_column("2"), literal_column("3")))
+        few_named = aliased(ContactIdentityKey)
+        at_one_company = and_(keys.kind == "name_company", namesakes > literal_column("1"), ~exists().where(
+            few_named.kind == "name", few_named.value == func.split_part(keys.value, func.chr(31), 1),
+            func.cardinality(few_named.contact_ids).between(literal_column("2"), literal_column("3"))))
+        after_value = after if isinstance(after, str) else None
+        return [await self._held_key_groups(actor, where, limit=limit, after=after_value, reason="name")
+                for where in (few_names, at_one_company)]
+
+    async def _held_key_groups(self, actor: Actor, where: Any, *, limit: int, after: str | None, reason: str
+                               ) -> list[tuple[str, str, list[uuid.UUID]]]:
+        keys = ContactIdentityKey
+        holders = (select(func.array_agg(aggregate_order_by(Contact.id, Contact.created_at, Contact.id)).label("ids"))
+                   .where(Contact.id == any_(keys.contact_ids), visible_filter(Contact, actor))
                    .correlate(keys))
         holders = _live(holders, False).lateral("holders")
-        stmt = (select(keys.value, holders.c.company_id, holders.c.ids).select_from(keys).join(holders, true())
-                .where(keys.kind == "name", sharing > 1)
-                .order_by(keys.value, holders.c.company_id).limit(limit + 1))
-        if isinstance(after, tuple):
-            name, company_id = after
-            later = keys.value > name
-            if company_id is not None:
-                later = or_(later, and_(keys.value == name, holders.c.company_id > uuid.UUID(company_id)))
-            stmt = stmt.where(keys.value >= name, later)
-        return [(r.value, r.company_id, list(r.ids)) for r in await self.session.execute(stmt)]
+        stmt = (select(keys.value, holders.c.ids).select_from(keys).join(holders, true())
+                .where(where, func.cardinality(holders.c.ids) > 1).order_by(keys.value).limit(limit + 1))
+        if after is not None:
+            stmt = stmt.where(keys.value > after)
+        return [(reason, r.value, list(r.ids)) for r in await self.session.execute(stmt)]
 
     async def name_keys(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
         """Each contact's folded full name, as the identity-key trigger stores it (none when either

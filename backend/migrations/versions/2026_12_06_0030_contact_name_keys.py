@@ -5,6 +5,11 @@ folded name on each call: ~0.9 s at 200k contacts. The trigger that keeps each e
 phone's holders now keeps each folded name's holders as well, so shared names are read from the
 same partial index of keys held by more than one contact.
 
+Two kinds: "name" (the folded name: all its live holders, counted by the rule "at most 3 namesakes
+pair whoever they are") and "name_company" (the folded name, chr(31), the company id: its holders at
+one company, the groups when namesakes are many). Both are walked in key order like emails and
+phones; a small partial index holds the names that 2 or 3 contacts share.
+
 The folding lives in one SQL function, `contact_name_key(first, last)`: lower-cased, ß -> ss,
 common European accents to their base letter (translate(); the constants are frozen here),
 whitespace collapsed; null unless both parts are filled. The application asks the database for
@@ -17,6 +22,7 @@ Create Date: 2026-12-06 08:30:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_contact_name_keys"
@@ -42,6 +48,8 @@ KEYS = """
         SELECT 'phone', unnest({row}.phones)::text
         UNION ALL
         SELECT 'name', contact_name_key({row}.first_name, {row}.last_name)
+        UNION ALL
+        SELECT 'name_company', contact_name_key({row}.first_name, {row}.last_name) || chr(31) || {row}.company_id
     ) AS k WHERE k.value IS NOT NULL ORDER BY k.kind, k.value
 """
 
@@ -80,6 +88,7 @@ UPDATE_TRIGGER = """
 
 
 def upgrade() -> None:
+    op.alter_column("contact_identity_keys", "kind", type_=sa.String(12), existing_nullable=False)
     # Both parts filled (not only whitespace); the key is cut to the column's 320 characters.
     op.execute(f"""
         CREATE FUNCTION contact_name_key(first text, last text) RETURNS text
@@ -93,15 +102,23 @@ def upgrade() -> None:
     op.execute(FUNCTION.format(old=KEYS.format(row="OLD"), new=KEYS.format(row="NEW")))
     op.execute("DROP TRIGGER contacts_identity_keys_update ON contacts")
     op.execute(UPDATE_TRIGGER.format(
-        columns="emails, phones, first_name, last_name, deleted_at",
+        columns="emails, phones, first_name, last_name, company_id, deleted_at",
         changed="OLD.emails IS DISTINCT FROM NEW.emails OR OLD.phones IS DISTINCT FROM NEW.phones"
-                " OR OLD.first_name IS DISTINCT FROM NEW.first_name OR OLD.last_name IS DISTINCT FROM NEW.last_name"))
+                " OR OLD.first_name IS DISTINCT FROM NEW.first_name OR OLD.last_name IS DISTINCT FROM NEW.last_name"
+                " OR OLD.company_id IS DISTINCT FROM NEW.company_id"))
     op.execute("""
         INSERT INTO contact_identity_keys (kind, value, contact_ids)
-        SELECT 'name', key, array_agg(id) FROM (
-            SELECT id, contact_name_key(first_name, last_name) AS key FROM contacts WHERE deleted_at IS NULL
-        ) AS named WHERE key IS NOT NULL GROUP BY key
+        SELECT kind, value, array_agg(id) FROM (
+            SELECT id, 'name' AS kind, contact_name_key(first_name, last_name) AS value
+            FROM contacts WHERE deleted_at IS NULL
+            UNION ALL
+            SELECT id, 'name_company', contact_name_key(first_name, last_name) || chr(31) || company_id
+            FROM contacts WHERE deleted_at IS NULL
+        ) AS named WHERE value IS NOT NULL GROUP BY kind, value
     """)
+    # The names few enough (FEW_SHARING_A_NAME in contact/duplicates.py) to pair whoever holds them.
+    op.create_index("ix_contact_identity_keys_few_names", "contact_identity_keys", ["value"],
+                    postgresql_where=sa.text("kind = 'name' AND cardinality(contact_ids) BETWEEN 2 AND 3"))
 
 
 def downgrade() -> None:
@@ -110,5 +127,7 @@ def downgrade() -> None:
         columns="emails, phones, deleted_at",
         changed="OLD.emails IS DISTINCT FROM NEW.emails OR OLD.phones IS DISTINCT FROM NEW.phones"))
     op.execute(FUNCTION.format(old=KEYS_0008.format(row="OLD"), new=KEYS_0008.format(row="NEW")))
-    op.execute("DELETE FROM contact_identity_keys WHERE kind = 'name'")
+    op.drop_index("ix_contact_identity_keys_few_names", table_name="contact_identity_keys")
+    op.execute("DELETE FROM contact_identity_keys WHERE kind IN ('name', 'name_company')")
     op.execute("DROP FUNCTION contact_name_key(text, text)")
+    op.alter_column("contact_identity_keys", "kind", type_=sa.String(5), existing_nullable=False)
