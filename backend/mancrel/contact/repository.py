@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy import (
     Select,
-    String,
     Uuid,
     and_,
     any_,
@@ -21,7 +20,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
-from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -207,12 +205,20 @@ class ContactRepository:
             return []
         number = func.concat("+", func.ltrim(Contact.whatsapp_id, "+"))
         numbers = _live(select(number.label("value")).where(Contact.whatsapp_id.is_not(None),
-                                                             Contact.whatsapp_id != ""), False).distinct().subquery()
-        stmt = (select(numbers.c.value, func.array_agg(func.distinct(Contact.id)).label("ids"))
-                .join_from(numbers, Contact, or_(number == numbers.c.value, Contact.phones.contains(
-                    cast(pg_array([numbers.c.value]), ARRAY(String(32))))))
-                .where(Contact.deleted_at.is_(None), visible_filter(Contact, actor))
-                .group_by(numbers.c.value).having(func.count(func.distinct(Contact.id)) > 1)
+                                                            Contact.whatsapp_id != ""), False).distinct().subquery()
+        # The number's holders as a phone (trigger-kept key) and as a WhatsApp id ("<digits>" or
+        # "+<digits>"), each found by index: an OR join of the two read every live contact.
+        keys, on_whatsapp = ContactIdentityKey, aliased(Contact)
+        as_phone = (select(keys.contact_ids).where(keys.kind == "phone", keys.value == numbers.c.value)
+                    .correlate(numbers).scalar_subquery())
+        as_whatsapp = (select(func.array_agg(on_whatsapp.id))
+                       .where(on_whatsapp.whatsapp_id.in_([numbers.c.value, func.ltrim(numbers.c.value, "+")]))
+                       .correlate(numbers).scalar_subquery())
+        holders = (select(func.array_agg(aggregate_order_by(Contact.id, Contact.created_at, Contact.id)).label("ids"))
+                   .where(Contact.id == any_(func.array_cat(as_phone, as_whatsapp)), visible_filter(Contact, actor))
+                   .having(func.count() > 1).correlate(numbers))
+        holders = _live(holders, False).lateral("holders")
+        stmt = (select(numbers.c.value, holders.c.ids).select_from(numbers).join(holders, true())
                 .order_by(numbers.c.value).limit(limit + 1))
         if isinstance(after, str):
             stmt = stmt.where(numbers.c.value > after)
