@@ -35,7 +35,7 @@ async function addDealFromContact(page, title) {
   await form.getByLabel("Deal title").fill(title);
   await form.getByLabel("Amount", { exact: true }).fill("4200");
   await form.getByRole("button", { name: "Create deal" }).click();
-  await page.getByRole("link", { name: title }).waitFor();
+  await page.getByRole("link", { name: title, exact: true }).waitFor();
 }
 
 // run.mjs starts the backend with this admin (MANCREL_ADMIN_PASSWORD); the inbox journeys use it
@@ -994,7 +994,8 @@ export const journeys = [
       assert.ok(await bubble.evaluate((el) => el.classList.contains("chat-bubble-inbound")), "the message is a chat bubble");
       await bubble.getByText(text).waitFor();
       // Inside the 24-hour window: the composer is on, and no closed-window note.
-      assert.ok(await page.getByLabel(`Reply to ${waId}`).isEnabled(), "the composer is on inside the window");
+      // The number reads grouped ("+49 1514 7171314"), as on the card.
+      assert.ok(await page.getByLabel(/^Reply to \+49 \d{4} \d+$/).isEnabled(), "the composer is on inside the window");
       assert.equal(await page.getByRole("note", { name: "Reply window closed" }).count(), 0);
       const card = page.getByRole("complementary", { name: "Contact" });
       await card.getByRole("heading", { name: "Lead score" }).waitFor();
@@ -1108,7 +1109,7 @@ export const journeys = [
       await createContact(page, url, "Lina", `Items${tag}`);
       const title = `Club order ${tag}`;
       await addDealFromContact(page, title);
-      await page.getByRole("link", { name: title }).click();
+      await page.getByRole("link", { name: title, exact: true }).click();
       const drawer = page.getByRole("dialog", { name: title });
       const items = drawer.getByRole("region", { name: "Line items" });
       await items.getByText("No products on this deal yet.").waitFor();
@@ -1157,7 +1158,7 @@ export const journeys = [
       await page.goto(`${url}/contacts`);
       await page.getByRole("link", { name: `Lina Items${tag}` }).click();
       await page.getByRole("heading", { level: 1, name: `Lina Items${tag}` }).waitFor();
-      await page.getByRole("link", { name: title }).click();
+      await page.getByRole("link", { name: title, exact: true }).click(); // not the timeline's "<title>: started in New"
       await page.getByRole("dialog", { name: title }).getByRole("region", { name: "Line items" }).getByRole("row", { name: /Merino/ }).waitFor();
       assert.ok((await overflowOf(page)) <= 1, "a deal with line items scrolls sideways at 390 px");
       await shot("40-phone-line-items");
