@@ -183,6 +183,26 @@ class SuggestionRepository:
         return await self.session.scalar(select(Suggestion.id).where(
             Suggestion.sent_message_id == last, Suggestion.decision == Decision.auto_send).limit(1)) is not None
 
+    # Superseding (superseding.py): a draft whose conversation was answered after its message.
+    async def newest_answer_since(self, suggestion: Suggestion, received_at: datetime) -> Message | None:
+        """Our newest reply in the conversation written after the customer's message, not this draft's own."""
+        stmt = (select(Message).where(Message.conversation_id == suggestion.conversation_id,
+                                      Message.direction == Direction.outbound,
+                                      Message.status != DeliveryStatus.failed,
+                                      Message.created_at >= received_at,
+                                      Message.id.is_distinct_from(suggestion.sent_message_id))
+                .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+        return await self.session.scalar(stmt)
+
+    async def pending_before(self, conversation_id: uuid.UUID, answered: Message) -> list[Suggestion]:
+        """The conversation's pending drafts for messages received before `answered`, locked."""
+        stmt = (select(Suggestion).join(Message, Message.id == Suggestion.message_id)
+                .where(Suggestion.conversation_id == conversation_id,
+                       Suggestion.status == SuggestionStatus.pending,
+                       Message.created_at <= answered.created_at)
+                .order_by(Suggestion.created_at).with_for_update(of=Suggestion))
+        return list(await self.session.scalars(stmt))
+
 
 class EscalationRepository:
     def __init__(self, session: AsyncSession) -> None:

@@ -13,44 +13,16 @@ customer was not answered by it.
 """
 
 import uuid
-from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mancrel.inbox import service as inbox_service
-from mancrel.inbox.models import Conversation, DeliveryStatus, Direction, Message
+from mancrel.inbox.models import Conversation, Direction, Message
 from mancrel.reply import audit
 from mancrel.reply.exceptions import AlreadyAnswered
 from mancrel.reply.models import Suggestion, SuggestionStatus
-from mancrel.reply.repository import REACHED_CUSTOMER
+from mancrel.reply.repository import REACHED_CUSTOMER, SuggestionRepository
 from mancrel.user.models import User
-
-
-class AnswerRepository:
-    """The two reads this rule needs (kept beside it while reply/repository.py is being reworked)."""
-
-    def __init__(self, session: AsyncSession):
-        self.session = session
-
-    async def newest_answer_since(self, suggestion: Suggestion, received_at: datetime) -> Message | None:
-        """Our newest reply in the conversation written after the customer's message, not this draft's own."""
-        stmt = (select(Message).where(Message.conversation_id == suggestion.conversation_id,
-                                      Message.direction == Direction.outbound,
-                                      Message.status != DeliveryStatus.failed,
-                                      Message.created_at >= received_at,
-                                      Message.id.is_distinct_from(suggestion.sent_message_id))
-                .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
-        return await self.session.scalar(stmt)
-
-    async def pending_before(self, conversation_id: uuid.UUID, answered: Message) -> list[Suggestion]:
-        """The conversation's pending drafts for messages received before `answered`, locked."""
-        stmt = (select(Suggestion).join(Message, Message.id == Suggestion.message_id)
-                .where(Suggestion.conversation_id == conversation_id,
-                       Suggestion.status == SuggestionStatus.pending,
-                       Message.created_at <= answered.created_at)
-                .order_by(Suggestion.created_at).with_for_update(of=Suggestion))
-        return list(await self.session.scalars(stmt))
 
 
 async def who_answered(session: AsyncSession, answer: Message) -> str:
@@ -72,7 +44,7 @@ async def refuse_if_answered(session: AsyncSession, suggestion: Suggestion) -> N
     message = await session.get(Message, suggestion.message_id)
     if message is None:
         return
-    answer = await AnswerRepository(session).newest_answer_since(suggestion, message.created_at)
+    answer = await SuggestionRepository(session).newest_answer_since(suggestion, message.created_at)
     if answer is None:
         return
     by = await who_answered(session, answer)
@@ -85,7 +57,7 @@ async def refuse_if_answered(session: AsyncSession, suggestion: Suggestion) -> N
 
 async def retire_answered(session: AsyncSession, *, conversation_id: uuid.UUID, answer: Message) -> int:
     """After one of our replies: the conversation's other pending drafts it answers are retired."""
-    stale = [s for s in await AnswerRepository(session).pending_before(conversation_id, answer)
+    stale = [s for s in await SuggestionRepository(session).pending_before(conversation_id, answer)
              if s.sent_message_id != answer.id]
     if stale:
         by = await who_answered(session, answer)
